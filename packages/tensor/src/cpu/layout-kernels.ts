@@ -1,0 +1,102 @@
+import { allocate, type DType, type TensorData } from '../dtype';
+import { sizeOf, stridesOf, type Shape } from '../shape';
+
+/** Copies x into the row-major layout of its dimensions permuted by `perm`. */
+export function transposeKernel(x: TensorData, shape: Shape, perm: readonly number[], dtype: DType): TensorData {
+  const rank = shape.length;
+  const outShape = perm.map((p) => shape[p]);
+  const inStrides = stridesOf(shape);
+  const strides = perm.map((p) => inStrides[p]);
+  const out = allocate(dtype, x.length);
+  if (rank === 0 || out.length === 0) { out.set(x); return out; }
+  // Walk the output in order; the innermost dimension is a strided read.
+  const last = rank - 1;
+  const innerN = outShape[last];
+  const innerStride = strides[last];
+  const idx = new Array<number>(rank).fill(0);
+  let src = 0;
+  for (let o = 0; o < out.length; o += innerN) {
+    for (let j = 0, s = src; j < innerN; j++, s += innerStride) out[o + j] = x[s];
+    for (let d = last - 1; d >= 0; d--) {
+      idx[d]++;
+      src += strides[d];
+      if (idx[d] < outShape[d]) break;
+      src -= strides[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Copies the block [begin, begin + size) of x. */
+export function sliceKernel(x: TensorData, shape: Shape, begin: readonly number[], size: readonly number[], dtype: DType): TensorData {
+  const out = allocate(dtype, sizeOf(size));
+  if (out.length === 0) return out;
+  const rank = shape.length;
+  if (rank === 0) { out[0] = x[0]; return out; }
+  const strides = stridesOf(shape);
+  const innerN = size[rank - 1];
+  const idx = new Array<number>(rank).fill(0);
+  for (let o = 0; o < out.length; o += innerN) {
+    let src = 0;
+    for (let d = 0; d < rank; d++) src += (begin[d] + idx[d]) * strides[d];
+    out.set(x.subarray(src, src + innerN), o);
+    for (let d = rank - 2; d >= 0; d--) { if (++idx[d] < size[d]) break; idx[d] = 0; }
+  }
+  return out;
+}
+
+/** Writes `value` (shape `valueShape`) into `target` (shape `targetShape`) at `begin`, in place. */
+export function writeSliceKernel(target: TensorData, targetShape: Shape, value: TensorData, valueShape: Shape, begin: readonly number[]): void {
+  const rank = targetShape.length;
+  if (value.length === 0) return;
+  if (rank === 0) { target[0] = value[0]; return; }
+  const strides = stridesOf(targetShape);
+  const innerN = valueShape[rank - 1];
+  const idx = new Array<number>(rank).fill(0);
+  for (let o = 0; o < value.length; o += innerN) {
+    let dst = 0;
+    for (let d = 0; d < rank; d++) dst += (begin[d] + idx[d]) * strides[d];
+    target.set(value.subarray(o, o + innerN), dst);
+    for (let d = rank - 2; d >= 0; d--) { if (++idx[d] < valueShape[d]) break; idx[d] = 0; }
+  }
+}
+
+/** Joins xs along `axis`: seen as [outer, n_i * inner] blocks copied in turn. */
+export function concatKernel(xs: readonly { data: TensorData; shape: Shape }[], axis: number, outShape: Shape, dtype: DType): TensorData {
+  const out = allocate(dtype, sizeOf(outShape));
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= outShape[i];
+  const rowOut = out.length / Math.max(outer, 1);
+  let offset = 0;
+  for (const { data, shape } of xs) {
+    const rowIn = outer === 0 ? 0 : data.length / outer;
+    for (let o = 0; o < outer; o++) out.set(data.subarray(o * rowIn, (o + 1) * rowIn), o * rowOut + offset);
+    offset += rowIn;
+    void shape;
+  }
+  return out;
+}
+
+/** Gathers slices of `table` along `axis` at int32 `indices`, with a clear error for an index out of range. */
+export function gatherKernel(table: TensorData, shape: Shape, indices: TensorData, axis: number, dtype: DType): TensorData {
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i];
+  const n = shape[axis];
+  let inner = 1;
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
+  const out = allocate(dtype, outer * indices.length * inner);
+  for (let k = 0; k < indices.length; k++) {
+    const id = indices[k];
+    if (!Number.isInteger(id) || id < 0 || id >= n) {
+      throw new RangeError(`gather: index ${id} is out of range for dimension ${axis} of size ${n}`);
+    }
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < indices.length; k++) {
+      const src = (o * n + indices[k]) * inner;
+      out.set(table.subarray(src, src + inner), (o * indices.length + k) * inner);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+/**
+ * @packageDocumentation
+ * Tensors, the Backend seam, the CPU reference backend, ops and a safetensors reader: the foundation every
+ * other Transformer Kit package is written against.
+ */
+export { Tensor, isTensor } from './tensor';
+export { setBackend, getBackend, memory } from './engine';
+export { CpuBackend, createCpuBackend } from './cpu/cpu-backend';
+export { allocate, toTypedArray, dtypeOfData } from './dtype';
+export { sizeOf, stridesOf, broadcastShapes, normalizeAxis, shapesEqual, formatShape, assertValidShape } from './shape';
+
+export { tensor, scalar, full, zeros, ones, arange } from './ops/creation';
+export { seededRandom, randomUniform, randomNormal } from './ops/random';
+export { castTo } from './ops/elementwise';
+export { add, sub, mul, div, pow, maximum, minimum } from './ops/arithmetic';
+export { equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr, logicalNot } from './ops/compare';
+export { neg, abs, exp, log, sqrt, rsqrt, tanh, sigmoid, erf, relu, reciprocal, square, sin, cos, floor } from './ops/unary';
+export { gelu, silu } from './ops/activations';
+export { matmul } from './ops/matmul';
+export { sum, mean, max, min, argmax, logSumExp } from './ops/reduce';
+export { softmax, logSoftmax } from './ops/softmax';
+export { layerNorm, rmsNorm } from './ops/normalization';
+export { gather } from './ops/gather';
+export { where, maskedFill } from './ops/where';
+export { permute, transpose, slice, split, concat, stack, writeSlice } from './ops/layout';
+export { triu, tril } from './ops/triangular';
+export { applyRotary } from './ops/rotary';
+export { attend } from './ops/attend';
+export { tidy, keep, dispose } from './ops/scope';
+export { readSafetensors } from './safetensors/read-safetensors';
+export { float16ToFloat32, bfloat16ToFloat32 } from './safetensors/float16';
+
+export type { DType, TensorData, TypedArrayFor } from './dtype';
+export type { Shape } from './shape';
+export type { MemoryInfo } from './engine';
+export type { Backend, DataId, TensorHandle, UnaryOp, BinaryOp, ReduceOp, RotaryLayout, FusedAttentionOptions } from './backend';
+export type { TensorLike } from './ops/creation';
+export type { RandomOptions } from './ops/random';
+export type { Operand } from './ops/elementwise';
+export type { GeluApproximation } from './ops/activations';
+export type { MatmulOptions } from './ops/matmul';
+export type { ReduceOptions } from './ops/reduce';
+export type { AttendOptions } from './ops/attend';
+export type { SafetensorsFile, SafetensorsEntry } from './safetensors/read-safetensors';
