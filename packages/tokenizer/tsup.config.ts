@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.shared';
 
-export default packageConfig(['src/index.ts']);
+export default packageConfig({ index: 'src/index.ts', 'node/index': 'src/node/index.ts' });

@@ -31,22 +31,37 @@ export function softmaxRow(x: ArrayLike<number>, xOff: number, n: number, out: F
   for (let j = 0; j < n; j++) out[outOff + j] *= inv;
 }
 
-/** (x - mean) / sqrt(var + eps) · gamma + beta over rows of length n (biased variance, two passes). */
+/**
+ * (x - mean) / sqrt(var + eps) · gamma + beta over rows of length n (biased variance, as PyTorch).
+ * One pass gathers Σd and Σd² of d = x - x[row start] in float64, a second writes the row.
+ * NOTE: shifting by the row's first value keeps the one-pass variance accurate for rows far from zero
+ * (Var(x) = Var(x - s) for any s, and with s inside the row Σd² no longer dwarfs the variance); float64
+ * accumulators do the rest. Two passes over the row, not three.
+ */
 export function layerNormKernel(x: Float32Array, n: number, gamma: Float32Array | null, beta: Float32Array | null, eps: number): Float32Array {
   const out = new Float32Array(x.length);
   for (let base = 0; base < x.length; base += n) {
-    let mean = 0;
-    for (let j = 0; j < n; j++) mean += x[base + j];
-    mean /= n;
-    let variance = 0;
-    for (let j = 0; j < n; j++) { const d = x[base + j] - mean; variance += d * d; }
-    variance /= n;
-    const inv = 1 / Math.sqrt(variance + eps);
+    const shift = x[base];
+    let s = 0;
+    let ss = 0;
     for (let j = 0; j < n; j++) {
-      let v = (x[base + j] - mean) * inv;
-      if (gamma) v *= gamma[j];
-      if (beta) v += beta[j];
-      out[base + j] = v;
+      const d = x[base + j] - shift;
+      s += d;
+      ss += d * d;
+    }
+    const meanShifted = s / n;
+    const mean = shift + meanShifted;
+    const variance = Math.max(0, ss / n - meanShifted * meanShifted);
+    const inv = 1 / Math.sqrt(variance + eps);
+    if (gamma && beta) {
+      for (let i = 0; i < n; i++) out[base + i] = (x[base + i] - mean) * inv * gamma[i] + beta[i];
+    } else {
+      for (let i = 0; i < n; i++) {
+        let v = (x[base + i] - mean) * inv;
+        if (gamma) v *= gamma[i];
+        if (beta) v += beta[i];
+        out[base + i] = v;
+      }
     }
   }
   return out;

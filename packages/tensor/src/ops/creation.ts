@@ -94,7 +94,7 @@ export function ones(shape: Shape, dtype: DType = 'float32', backend: Backend = 
 
 /**
  * `[start, start + step, ...)` up to (not including) `stop`; with one argument, `[0, 1, ..., n - 1]`.
- * int32 when every value is an integer, else float32 (override with `dtype`).
+ * int32 when every value is an integer, else float32 (override with `dtype`). On the active backend unless `backend` is given.
  *
  * @example
  * ```ts
@@ -103,7 +103,7 @@ export function ones(shape: Shape, dtype: DType = 'float32', backend: Backend = 
  * const halves = arange(0, 1, 0.25); // float32 [0, 0.25, 0.5, 0.75]
  * ```
  */
-export function arange(startOrStop: number, stop?: number, step = 1, dtype?: DType): Tensor {
+export function arange(startOrStop: number, stop?: number, step = 1, dtype?: DType, backend: Backend = getBackend()): Tensor {
   const start = stop === undefined ? 0 : startOrStop;
   const end = stop === undefined ? startOrStop : stop;
   if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a finite non-zero number, got ${step}`);
@@ -111,5 +111,5 @@ export function arange(startOrStop: number, stop?: number, step = 1, dtype?: DTy
   const dt = dtype ?? (Number.isInteger(start) && Number.isInteger(step) ? 'int32' : 'float32');
   const data = allocate(dt, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return tensor(data, [n], dt);
+  return tensor(data, [n], dt, backend);
 }

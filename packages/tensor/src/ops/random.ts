@@ -1,3 +1,4 @@
+import type { Backend } from '../backend';
 import { getBackend } from '../engine';
 import { assertValidShape, sizeOf, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
@@ -28,6 +29,8 @@ export function seededRandom(seed: number): () => number {
 export interface RandomOptions {
   /** Seed of the generator; the same seed gives the same tensor. Default 0. */
   readonly seed?: number;
+  /** The backend the tensor is made on; default the active one. */
+  readonly backend?: Backend;
 }
 
 /**
@@ -44,7 +47,7 @@ export function randomUniform(shape: Shape, low = 0, high = 1, options: RandomOp
   const next = seededRandom(options.seed ?? 0);
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * next();
-  return tensor(data, shape, 'float32', getBackend());
+  return tensor(data, shape, 'float32', options.backend ?? getBackend());
 }
 
 /**
@@ -67,5 +70,5 @@ export function randomNormal(shape: Shape, mean = 0, std = 1, options: RandomOpt
     data[i] = mean + std * r * Math.cos(2 * Math.PI * v);
     if (i + 1 < data.length) data[i + 1] = mean + std * r * Math.sin(2 * Math.PI * v);
   }
-  return tensor(data, shape, 'float32', getBackend());
+  return tensor(data, shape, 'float32', options.backend ?? getBackend());
 }

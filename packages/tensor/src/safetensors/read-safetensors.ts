@@ -76,7 +76,7 @@ export function readSafetensors(bytes: ArrayBuffer | ArrayBufferView): Safetenso
   const read = (name: string): TensorData => {
     const e = entries.get(name);
     if (!e) fail(`no tensor '${name}' in this file (it has: ${[...entries.keys()].slice(0, 20).join(', ')}${entries.size > 20 ? ', ...' : ''})`);
-    return decode(e, u8);
+    return decode(name, e, u8);
   };
   return {
     metadata,
@@ -115,7 +115,7 @@ function parseEntry(name: string, raw: unknown, dataStart: number, dataLength: n
 }
 
 /** Copies (and widens) an entry's bytes into a fresh, aligned typed array. */
-function decode(e: SafetensorsEntry, u8: Uint8Array): TensorData {
+function decode(name: string, e: SafetensorsEntry, u8: Uint8Array): TensorData {
   const bytes = u8.slice(e.begin, e.end); // copy: aligned, and independent of the file buffer
   const n = sizeOf(e.shape);
   switch (e.fileDType) {
@@ -133,12 +133,12 @@ function decode(e: SafetensorsEntry, u8: Uint8Array): TensorData {
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const v = wide[i];
-        if (v > 2147483647n || v < -2147483648n) fail(`tensor I64 value ${v} does not fit int32`);
+        if (v > 2147483647n || v < -2147483648n) fail(`tensor '${name}': I64 value ${v} (element ${i}) does not fit int32`);
         out[i] = Number(v);
       }
       return out;
     }
     default:
-      return fail(`unknown dtype ${e.fileDType}`);
+      return fail(`tensor '${name}' has unknown dtype ${e.fileDType}`);
   }
 }

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getEncoding } from 'js-tiktoken';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
+import { haveShared, shared } from './shared-data';
+
+describe('transformer-kit', () => {
+  it('prints help for the program and every command, and rejects an unknown command', async () => {
+    expect((await runCli('--help')).stdout).toMatch(/Commands:\n {2}generate/);
+    for (const command of ['generate', 'tokenize', 'inspect', 'parity', 'bench']) {
+      const r = await runCli(command, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: transformer-kit ${command}`));
+    }
+    const r = await runCli('train');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("transformer-kit: unknown command 'train' (commands: generate, tokenize, inspect, parity, bench; see transformer-kit --help)\n");
+  });
+});
+
+describe.runIf(haveShared('tokenizers/llama2/tokenizer.bin', 'tokenizers/llama2/test-vectors.json', 'tokenizers/bert-base-uncased/vocab.txt', 'tokenizers/gpt2/encoder.json'))('transformer-kit tokenize', () => {
+  it("gives llama2.c's ids (BOS included) for its test vectors", async () => {
+    const { cases } = JSON.parse(readFileSync(shared('tokenizers/llama2/test-vectors.json'), 'utf8')) as { cases: { text: string; ids_with_bos: number[] }[] };
+    for (const c of cases.slice(0, 5)) {
+      const r = await runCli('tokenize', '--tokenizer', shared('tokenizers/llama2/tokenizer.bin'), '--text', c.text, '--json');
+      expect(JSON.parse(r.stdout).ids).toEqual(c.ids_with_bos);
+    }
+  });
+
+  it('wraps BERT input in [CLS] … [SEP]', async () => {
+    const r = await runCli('tokenize', '--tokenizer', shared('tokenizers/bert-base-uncased/vocab.txt'), '--text', 'Hello world!', '--json');
+    const { tokens } = JSON.parse(r.stdout);
+    expect(tokens[0]).toBe('[CLS]');
+    expect(tokens[tokens.length - 1]).toBe('[SEP]');
+  });
+
+  it('adds nothing for GPT-2, and agrees with js-tiktoken', async () => {
+    const text = 'Hello world, this is GPT-2 speaking.';
+    const r = await runCli('tokenize', '--tokenizer', shared('tokenizers/gpt2/encoder.json'), '--text', text, '--json');
+    expect(JSON.parse(r.stdout).ids).toEqual(getEncoding('gpt2').encode(text));
+  });
+
+  it('prints a table by default', async () => {
+    const r = await runCli('tokenize', '--tokenizer', shared('tokenizers/llama2/tokenizer.bin'), '--text', 'Hi');
+    expect(r.stdout).toMatch(/^\d+ tokens \(sentencepiece-bpe, vocabulary 32000\)\nids: 1 /);
+  });
+});
+
+describe.runIf(haveShared('fixtures/models/gpt2-tiny/config.json', 'fixtures/layers/encoder-postln-relu.safetensors'))('transformer-kit parity', () => {
+  const temp = mkdtempSync(join(tmpdir(), 'tk-parity-'));
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('passes every fixture in ../shared/fixtures on the CPU', async () => {
+    const r = await runCli('parity', shared('fixtures'), '--json');
+    const report = JSON.parse(r.stdout);
+    const failing = report.cases.filter((c: { pass: boolean }) => !c.pass);
+    expect(failing).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(report.tolerance).toBe(1e-4);
+    const names = report.cases.map((c: { case: string }) => c.case);
+    // 6 attention + 5 positional + 3 layer cases, and 4 model cases (llama-tiny twice: safetensors and llama2.c).
+    expect(names.length).toBe(18);
+    expect(names).toContain('models/llama-tiny (model.llama2c.bin)');
+  });
+
+  it('prints one line per case and a summary', async () => {
+    const r = await runCli('parity', shared('fixtures/layers'));
+    expect(r.stdout).toMatch(/^pass {2}encoder-postln-relu\.safetensors +output \d\.\d\de-\d+/m);
+    expect(r.stdout).toMatch(/3\/3 cases pass on cpu \(tolerance 0\.0001\)/);
+  });
+
+  it('fails on an unknown kind and on a wrong expectation', async () => {
+    const header = (config: object) => {
+      const json = JSON.stringify({ __metadata__: { config: JSON.stringify(config) }, 'expected.table': { dtype: 'F32', shape: [1, 2], data_offsets: [0, 8] } });
+      const bytes = new Uint8Array(8 + json.length + 8);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+      bytes.set(new TextEncoder().encode(json), 8);
+      return bytes;
+    };
+    writeFileSync(join(temp, 'mystery.safetensors'), header({ kind: 'mystery layer' }));
+    writeFileSync(join(temp, 'wrong.safetensors'), header({ kind: 'sinusoidal (Vaswani et al. 2017, section 3.5)', max_len: 1, dim: 2 })); // expects [0, 0]; sin 0 = 0, cos 0 = 1
+    const r = await runCli('parity', temp);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}mystery\.safetensors +unknown kind "mystery layer"/);
+    expect(r.stdout).toMatch(/FAIL {2}wrong\.safetensors +table 1\.00e\+0/);
+  });
+});
+
+describe.runIf(haveShared('models/stories260K/stories260K.bin', 'models/stories260K/tok512.bin'))('transformer-kit inspect and bench', () => {
+  it('walks the six steps', async () => {
+    const r = await runCli('inspect', '--model', shared('models/stories260K/stories260K.bin'), '--prompt', 'Once upon a time', '--layer', '4', '--top', '3');
+    expect(r.code).toBe(0);
+    for (const step of ['1. tokens', '2. embeddings', '3. positions: rotary embedding (interleaved', '4. self-attention', '5. multi-head attention', '6. output']) expect(r.stdout).toContain(step);
+    expect(r.stdout).toMatch(/layer 4 head {2}7: /);
+    expect(r.stdout).not.toMatch(/layer 3 head/);
+  });
+
+  it('measures tokens per second', async () => {
+    const r = await runCli('bench', '--model', shared('models/stories260K/stories260K.bin'), '--tokens', '32', '--runs', '2', '--json');
+    const result = JSON.parse(r.stdout);
+    expect(result.tokensPerSecond.length).toBe(2);
+    expect(result.medianTokensPerSecond).toBeGreaterThan(0);
+  });
+});

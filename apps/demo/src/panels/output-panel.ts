@@ -1,0 +1,143 @@
+import { drawBars } from '../draw/bars';
+import { visibleToken } from '../draw/canvas';
+import { sequential, textOnSequential } from '../draw/color';
+import { h, panelFrame, widthOf } from '../dom';
+import { samplingDistribution, softmaxOf, topIndices } from '../math/distribution';
+import type { GeneratedToken, ModelInfo, SamplingSettings } from '../model/types';
+
+/** What the Generate button asks the app to do; it calls back per token and resolves when done or stopped. */
+export type GenerateHandler = (settings: SamplingSettings, maxTokens: number, onToken: (token: GeneratedToken, msPerToken: number) => void) => Promise<void>;
+
+function numberInput(id: string, value: number, min: number, max: number, step: number): HTMLInputElement {
+  return h('input', { id, type: 'number', value, min, max, step });
+}
+
+/**
+ * Step 6, output: the last position's vector, times the (tied) embedding table, gives a score per vocabulary
+ * entry; softmax makes them probabilities. Sampling picks one, appends it, and the whole thing runs again.
+ */
+export class OutputPanel {
+  readonly element: HTMLElement;
+  readonly #bars = h('canvas', { class: 'picture', 'data-testid': 'next-token-bars' });
+  readonly #barsCaption = h('p', { class: 'caption' });
+  readonly #temperature = numberInput('temperature', 0, 0, 2, 0.1);
+  readonly #topK = numberInput('top-k', 0, 0, 512, 1);
+  readonly #topP = numberInput('top-p', 0.9, 0.05, 1, 0.05);
+  readonly #seed = numberInput('seed', 42, 0, 2 ** 31, 1);
+  readonly #count = numberInput('max-tokens', 32, 1, 512, 1);
+  readonly #generate = h('button', { id: 'generate', type: 'button', class: 'primary' }, 'Generate');
+  readonly #stop = h('button', { id: 'stop', type: 'button', disabled: true }, 'Stop');
+  readonly #stream = h('div', { class: 'stream', 'data-testid': 'generated' });
+  readonly #speed = h('p', { class: 'readout', 'data-testid': 'generation-speed' });
+  #info: ModelInfo | null = null;
+  #logits: Float32Array | null = null;
+  #prompt = '';
+  #handler: GenerateHandler | null = null;
+  #stopRequested = false;
+
+  constructor() {
+    const { section, body } = panelFrame(
+      6,
+      'panel-output',
+      'Output',
+      'The final vector of the last token is compared with every row of the embedding table (this model ties its output to its input embeddings); softmax turns the scores into next-token probabilities. Sampling picks one, appends it to the prompt, and the model runs again: that is generation.',
+    );
+    body.append(
+      h(
+        'div',
+        { class: 'controls' },
+        h('label', { title: '0 = greedy: always the most probable token' }, 'temperature ', this.#temperature),
+        h('label', { title: '0 = off' }, 'top-k ', this.#topK),
+        h('label', { title: 'nucleus sampling; 1 = off' }, 'top-p ', this.#topP),
+        h('label', {}, 'seed ', this.#seed),
+      ),
+      this.#bars,
+      this.#barsCaption,
+      h('div', { class: 'controls' }, h('label', {}, 'tokens ', this.#count), this.#generate, this.#stop),
+      this.#stream,
+      this.#speed,
+    );
+    this.element = section;
+    for (const el of [this.#temperature, this.#topK, this.#topP]) el.addEventListener('input', () => this.draw());
+    this.#generate.addEventListener('click', () => void this.#run());
+    this.#stop.addEventListener('click', () => {
+      this.#stopRequested = true;
+    });
+  }
+
+  setModel(info: ModelInfo, handler: GenerateHandler): void {
+    this.#info = info;
+    this.#handler = handler;
+  }
+
+  settings(): SamplingSettings {
+    const n = (el: HTMLInputElement, fallback: number) => (Number.isFinite(el.valueAsNumber) ? el.valueAsNumber : fallback);
+    return { temperature: Math.max(0, n(this.#temperature, 0)), topK: Math.max(0, Math.round(n(this.#topK, 0))), topP: Math.min(1, Math.max(0.01, n(this.#topP, 1))), seed: Math.round(n(this.#seed, 42)) };
+  }
+
+  update(prompt: string, logits: Float32Array): void {
+    this.#prompt = prompt;
+    this.#logits = logits;
+    this.#stream.replaceChildren(h('span', { class: 'prompt-text' }, prompt));
+    this.#speed.textContent = '';
+    this.draw();
+  }
+
+  draw(): void {
+    const info = this.#info;
+    const logits = this.#logits;
+    if (!info || !logits) return;
+    const settings = this.settings();
+    const model = softmaxOf(logits);
+    const sampled = samplingDistribution(logits, settings);
+    const top = topIndices(model, 10);
+    const shown = settings.temperature > 0 ? sampled : model;
+    drawBars(this.#bars, top.map((id) => ({ label: visibleToken(info.pieces[id]), value: shown[id], emphasised: sampled[id] > 0 })), Math.min(640, widthOf(this.element) - 40));
+    this.element.dataset.top = JSON.stringify(top.map((id) => ({ id, p: model[id] })));
+    const candidates = sampled.reduce((n, p) => n + (p > 0 ? 1 : 0), 0);
+    this.#barsCaption.textContent =
+      settings.temperature > 0
+        ? `The 10 most probable next tokens; bars show the distribution sampled from after temperature ${settings.temperature}${settings.topK ? `, top-k ${settings.topK}` : ''}${settings.topP < 1 ? `, top-p ${settings.topP}` : ''}: ${candidates} token${candidates === 1 ? '' : 's'} can be drawn (outlined).`
+        : 'The 10 most probable next tokens under the model (softmax of the logits). Temperature 0 is greedy decoding: the outlined top bar is always picked.';
+  }
+
+  async #run(): Promise<void> {
+    if (!this.#handler) return;
+    this.#stopRequested = false;
+    this.#generate.disabled = true;
+    this.#stop.disabled = false;
+    this.element.dataset.generating = 'true';
+    this.#stream.replaceChildren(h('span', { class: 'prompt-text' }, this.#prompt));
+    const ids: number[] = [];
+    try {
+      await this.#handler(this.settings(), Math.max(1, this.#count.valueAsNumber || 32), (token, ms) => {
+        if (this.#stopRequested) throw new StopGeneration();
+        ids.push(token.id);
+        const p = token.probability;
+        // Interlinear: the token's text, and under it its probability on a bar of that colour.
+        this.#stream.append(
+          h('span', { class: 'generated-token', title: `id ${token.id} · p = ${p.toFixed(4)}`, 'data-id': token.id, 'data-p': p.toFixed(6) },
+            h('span', { class: 'generated-text' }, token.text),
+            h('span', { class: 'generated-p', style: `background:${sequential(p)};color:${textOnSequential(p)}` }, p >= 0.995 ? '1' : p.toFixed(2).replace(/^0/, '')),
+          ),
+        );
+        this.#speed.textContent = `${ids.length} token${ids.length === 1 ? '' : 's'} · ${ms.toFixed(1)} ms per token`;
+        this.element.dataset.generatedIds = JSON.stringify(ids);
+      });
+    } catch (error) {
+      if (!(error instanceof StopGeneration)) throw error;
+    } finally {
+      this.#generate.disabled = false;
+      this.#stop.disabled = true;
+      this.element.dataset.generating = 'false';
+      this.element.dataset.generatedText = [...this.#stream.querySelectorAll('.generated-text')].map((el) => el.textContent ?? '').join('');
+    }
+  }
+}
+
+/** Thrown from the per-token callback to end a generation early (the Stop button). */
+export class StopGeneration extends Error {
+  constructor() {
+    super('generation stopped');
+  }
+}

@@ -1,0 +1,232 @@
+// Greedy generation speed (256 tokens from BOS, median of 5 runs) and load time, CPU backend, for
+//  - stories260K (../shared/models/stories260K/stories260K.bin + tok512.bin), and
+//  - a random Llama of ~15M parameters in llama2.c's stories15M shape (dim 288, 6 layers, 6 heads, hidden 768,
+//    vocab 32000, seq 256), written by this script as a llama2.c .bin from a fixed seed (with the Llama 2
+//    tokenizer ../shared/tokenizers/llama2/tokenizer.bin),
+// next to a named peer in the same run: the same Llama forward pass (RMSNorm, RoPE, GQA with a KV cache,
+// SwiGLU, greedy argmax) composed from @tensorflow/tfjs ops on its cpu and wasm backends. llama2.c's run.c would
+// be the natural peer, but its source is not on this machine and there is no network beyond npm/Debian.
+// The peer's greedy tokens are checked against ours (same tokens = same computation).
+// Also: per-token time of tokens 16..32 vs 240..256 (flat = the KV cache works) and tensor counts (flat memory).
+// Imports the BUILT packages: npx turbo run build --filter=@transformer-kit/transformer...
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCpuBackend, memory, setBackend } from '@transformer-kit/tensor';
+import { generate, loadLlama2c, readLlama2c } from '@transformer-kit/transformer';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const shared = join(here, '..', '..', 'shared');
+const TOKENS = 256;
+const RUNS = 5;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A llama2.c checkpoint of the given shape with N(0, 0.02²) weights from a fixed-seed generator (mulberry32 + Box-Muller). */
+function randomLlama2cBin({ dim, hidden, layers, heads, kvHeads, vocab, seqLen }, seed) {
+  let s = seed >>> 0;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const headDim = dim / heads;
+  const kvDim = kvHeads * headDim;
+  const counts = [vocab * dim, layers * dim, layers * dim * dim, layers * kvDim * dim, layers * kvDim * dim, layers * dim * dim, layers * dim, layers * hidden * dim, layers * dim * hidden, layers * hidden * dim, dim, seqLen * headDim / 2, seqLen * headDim / 2];
+  const total = counts.reduce((a, b) => a + b, 0);
+  const bytes = new Uint8Array(28 + 4 * total);
+  new Int32Array(bytes.buffer, 0, 7).set([dim, hidden, layers, heads, kvHeads, vocab, seqLen]);
+  const w = new Float32Array(bytes.buffer, 28, total);
+  let at = 0;
+  counts.forEach((n, i) => {
+    const isNorm = i === 1 || i === 6 || i === 10;
+    for (let j = 0; j < n; j++) {
+      if (isNorm) w[at + j] = 1;
+      else if (i < 11) w[at + j] = 0.02 * Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
+    }
+    at += n;
+  });
+  return { bytes, parameters: total - 2 * (seqLen * headDim / 2) };
+}
+
+/** Our generation: tokens/s over RUNS runs, per-token times, tensor counts, and the greedy ids. */
+async function ours(model, tokenizer) {
+  const rates = [];
+  let perToken = [];
+  let ids = [];
+  let tensors = {};
+  for (let r = 0; r < RUNS; r++) {
+    const stamps = [];
+    const run = [];
+    for await (const t of generate(model, tokenizer, '', { maxTokens: TOKENS, temperature: 0, stopTokens: [] })) {
+      stamps.push(performance.now());
+      run.push(t.id);
+      if (stamps.length === 16) tensors.token16 = memory().numTensors;
+      if (stamps.length === 200) tensors.token200 = memory().numTensors;
+    }
+    // llama2.c's convention: the clock starts at the first token (the prompt's forward pass is not counted).
+    rates.push(((stamps.length - 1) / (stamps[stamps.length - 1] - stamps[0])) * 1000);
+    perToken = stamps.slice(1).map((t, i) => t - stamps[i]);
+    ids = run;
+  }
+  const window = (a, b) => perToken.slice(a, b).reduce((x, y) => x + y, 0) / (b - a);
+  return {
+    tokensPerSecond: Number(median(rates).toFixed(1)),
+    runs: rates.map((r) => Number(r.toFixed(1))),
+    msPerTokenAt16to32: Number(window(15, 31).toFixed(4)),
+    msPerTokenAt240to256: Number(window(TOKENS - 17, TOKENS - 1).toFixed(4)),
+    numTensorsAtToken16: tensors.token16,
+    numTensorsAtToken200: tensors.token200,
+    ids,
+  };
+}
+
+/** The same Llama in tfjs ops, greedy, with a KV cache (concatenated per step). */
+async function tfjsPeer(binBytes, backendName) {
+  await tf.setBackend(backendName);
+  await tf.ready();
+  const loadStart = performance.now();
+  const { config: c, weights } = readLlama2c(binBytes);
+  const headDim = c.dim / c.heads;
+  const group = c.heads / c.kvHeads;
+  const T = (name, transpose = false) => {
+    const h = weights.get(name);
+    const t = tf.tensor(h.data, h.shape);
+    if (!transpose) return t;
+    const tt = t.transpose();
+    t.dispose();
+    return tt;
+  };
+  const emb = T('model.embed_tokens.weight');
+  const cls = c.tiedEmbeddings ? emb.transpose() : T('lm_head.weight', true); // [dim, vocab]
+  const L = Array.from({ length: c.layers }, (_, l) => {
+    const p = `model.layers.${l}.`;
+    return {
+      att: T(`${p}input_layernorm.weight`), ffn: T(`${p}post_attention_layernorm.weight`),
+      wq: T(`${p}self_attn.q_proj.weight`, true), wk: T(`${p}self_attn.k_proj.weight`, true), wv: T(`${p}self_attn.v_proj.weight`, true), wo: T(`${p}self_attn.o_proj.weight`, true),
+      w1: T(`${p}mlp.gate_proj.weight`, true), w2: T(`${p}mlp.down_proj.weight`, true), w3: T(`${p}mlp.up_proj.weight`, true),
+    };
+  });
+  const norm = T('model.norm.weight');
+  const loadMs = performance.now() - loadStart;
+  const freqs = Float32Array.from({ length: headDim / 2 }, (_, i) => 1 / c.ropeTheta ** ((2 * i) / headDim));
+  const rms = (x, g) => tf.tidy(() => x.mul(tf.rsqrt(x.square().mean(-1, true).add(c.normEps))).mul(g));
+  const rope = (x, n, pos) => tf.tidy(() => {
+    const angles = tf.tensor(freqs).mul(pos); // [hd/2]
+    const pairs = x.reshape([n, headDim / 2, 2]);
+    const [a, b] = tf.split(pairs, 2, 2);
+    const cos = angles.cos().reshape([1, headDim / 2, 1]);
+    const sin = angles.sin().reshape([1, headDim / 2, 1]);
+    return tf.concat([a.mul(cos).sub(b.mul(sin)), a.mul(sin).add(b.mul(cos))], 2).reshape([n, headDim]);
+  });
+  const rates = [];
+  let ids = [];
+  for (let r = 0; r < RUNS; r++) {
+    const keys = L.map(() => null);
+    const values = L.map(() => null);
+    let token = 1;
+    const run = [];
+    let start = 0;
+    for (let pos = 0; pos < TOKENS; pos++) {
+      const logits = tf.tidy(() => {
+        let x = tf.gather(emb, [token]); // [1, dim]
+        for (let l = 0; l < c.layers; l++) {
+          const w = L[l];
+          const xn = rms(x, w.att);
+          const q = rope(tf.matMul(xn, w.wq), c.heads, pos); // [heads, hd]
+          const k = rope(tf.matMul(xn, w.wk), c.kvHeads, pos).reshape([c.kvHeads, 1, headDim]);
+          const v = tf.matMul(xn, w.wv).reshape([c.kvHeads, 1, headDim]);
+          const K = keys[l] ? tf.concat([keys[l], k], 1) : k; // [kvHeads, pos+1, hd]
+          const V = values[l] ? tf.concat([values[l], v], 1) : v;
+          if (keys[l]) { keys[l].dispose(); values[l].dispose(); }
+          keys[l] = tf.keep(K);
+          values[l] = tf.keep(V);
+          const scores = tf.matMul(q.reshape([c.kvHeads, group, headDim]), K, false, true).div(Math.sqrt(headDim)); // [kvHeads, group, pos+1]
+          const att = tf.matMul(tf.softmax(scores), V).reshape([1, c.dim]); // [1, dim]
+          x = x.add(tf.matMul(att, w.wo));
+          const hn = rms(x, w.ffn);
+          const g = tf.matMul(hn, w.w1);
+          x = x.add(tf.matMul(g.mul(tf.sigmoid(g)).mul(tf.matMul(hn, w.w3)), w.w2));
+        }
+        return tf.matMul(rms(x, norm), cls); // [1, vocab]
+      });
+      const row = logits.dataSync(); // one readback per token
+      logits.dispose();
+      let best = 0;
+      for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+      run.push(best);
+      token = best;
+      if (pos === 0) start = performance.now();
+    }
+    rates.push(((TOKENS - 1) / (performance.now() - start)) * 1000);
+    for (const t of [...keys, ...values]) t?.dispose();
+    ids = run;
+  }
+  tf.disposeVariables();
+  for (const w of [emb, cls, norm, ...L.flatMap((x) => Object.values(x))]) w.dispose();
+  return { backend: backendName, tokensPerSecond: Number(median(rates).toFixed(1)), runs: rates.map((x) => Number(x.toFixed(1))), loadMs: Number(loadMs.toFixed(1)), ids };
+}
+
+async function benchModel(name, loadBytes, tokenizerBytes) {
+  const loadTimes = [];
+  let loaded;
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    const bytes = loadBytes();
+    loaded?.model.dispose();
+    loaded = loadLlama2c(bytes, tokenizerBytes);
+    loadTimes.push(performance.now() - t0);
+  }
+  const result = await ours(loaded.model, loaded.tokenizer);
+  const bin = loadBytes();
+  const peers = [];
+  for (const backend of ['cpu', 'wasm']) peers.push(await tfjsPeer(bin, backend));
+  const ourIds = result.ids;
+  delete result.ids;
+  const entry = {
+    model: name,
+    parameters: loaded.model.family === 'llama' ? paramsOf(loaded.config) : undefined,
+    loadMs: Number(median(loadTimes).toFixed(1)),
+    ours: result,
+    peers: peers.map(({ ids, ...p }) => ({ ...p, sameGreedyTokens: ids.every((id, i) => id === ourIds[i]), ratioOursToPeer: Number((result.tokensPerSecond / p.tokensPerSecond).toFixed(2)) })),
+  };
+  console.log(JSON.stringify(entry, null, 2));
+  loaded.model.dispose();
+  return entry;
+}
+
+function paramsOf(c) {
+  const kvDim = (c.dim / c.heads) * c.kvHeads;
+  return c.vocabSize * c.dim * (c.tiedEmbeddings ? 1 : 2) + c.layers * (2 * c.dim + 2 * c.dim * c.dim + 2 * kvDim * c.dim + 3 * c.hiddenDim * c.dim) + c.dim;
+}
+
+setWasmPaths(join(here, '..', 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist') + '/');
+setBackend(createCpuBackend());
+const results = [];
+const stories = join(shared, 'models', 'stories260K');
+if (existsSync(join(stories, 'stories260K.bin'))) {
+  results.push(await benchModel('stories260K', () => new Uint8Array(readFileSync(join(stories, 'stories260K.bin'))), new Uint8Array(readFileSync(join(stories, 'tok512.bin')))));
+} else {
+  console.warn(`skipped stories260K: ${join(stories, 'stories260K.bin')} is missing`);
+}
+const llama2Tokenizer = join(shared, 'tokenizers', 'llama2', 'tokenizer.bin');
+if (existsSync(llama2Tokenizer)) {
+  const { bytes } = randomLlama2cBin({ dim: 288, hidden: 768, layers: 6, heads: 6, kvHeads: 6, vocab: 32000, seqLen: 256 }, 1337);
+  results.push(await benchModel('random Llama 15M (stories15M shape, seed 1337)', () => bytes.slice(), new Uint8Array(readFileSync(llama2Tokenizer))));
+} else {
+  console.warn(`skipped the 15M model: ${llama2Tokenizer} is missing`);
+}
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(
+  join(here, 'results', 'generate.json'),
+  `${JSON.stringify({
+    date: new Date().toISOString(),
+    node: process.version,
+    task: `greedy generation from BOS, ${TOKENS} tokens, median of ${RUNS} runs, CPU; tok/s counts from the first token (llama2.c's convention)`,
+    peer: `@tensorflow/tfjs ${tf.version.tfjs} (cpu and wasm backends), the same Llama forward with a KV cache; llama2.c run.c unavailable (no source on this machine)`,
+    results,
+  }, null, 2)}\n`,
+);

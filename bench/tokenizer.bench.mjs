@@ -1,0 +1,139 @@
+// Tokenizer throughput: our GPT-2 byte-level BPE next to gpt-tokenizer, js-tiktoken and tiktoken (wasm) on the
+// same ≥2 MB corpus in the same process, plus our Llama 2 SentencePiece and BERT WordPiece, and the load time of
+// each vocabulary. Runs against the BUILT package (packages/tokenizer/dist). Writes bench/results/tokenizer.json.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTokenizerCorpus } from './tokenizer-corpus.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const shared = resolve(root, '..', 'shared');
+const RUNS = 7;
+
+const files = {
+  encoder: join(shared, 'tokenizers/gpt2/encoder.json'),
+  merges: join(shared, 'tokenizers/gpt2/vocab.bpe'),
+  llama: join(shared, 'tokenizers/llama2/tokenizer.bin'),
+  bert: join(shared, 'tokenizers/bert-base-uncased/vocab.txt'),
+};
+for (const f of Object.values(files)) {
+  if (!existsSync(f)) {
+    console.log(`tokenizer bench skipped: reference file ${f} is missing`);
+    process.exit(0);
+  }
+}
+const dist = join(root, 'packages/tokenizer/dist/index.js');
+if (!existsSync(dist)) {
+  console.error('build first: npx turbo run build --filter=@transformer-kit/tokenizer');
+  process.exit(1);
+}
+const { loadGpt2Files, loadLlama2cTokenizer, loadBertVocab } = await import(dist);
+
+const corpus = buildTokenizerCorpus(root);
+const corpusBytes = new TextEncoder().encode(corpus).length;
+const MB = corpusBytes / 1e6;
+
+const now = () => performance.now();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Loads (timed), then encodes the corpus RUNS times; the first (cold-cache) run is reported on its own. */
+async function measure(name, load, encode) {
+  globalThis.gc?.();
+  const t0 = now();
+  const tok = await load();
+  const loadMs = now() - t0;
+  const times = [];
+  let ids;
+  for (let r = 0; r < RUNS; r++) {
+    const t = now();
+    ids = encode(tok, corpus);
+    times.push(now() - t);
+  }
+  const row = {
+    name,
+    loadMs: +loadMs.toFixed(1),
+    firstRunMBps: +(MB / (times[0] / 1000)).toFixed(2),
+    medianMBps: +(MB / (median(times) / 1000)).toFixed(2),
+    runsMs: times.map((t) => +t.toFixed(1)),
+    tokens: ids.length,
+  };
+  console.log(`${name.padEnd(34)} load ${String(row.loadMs).padStart(7)} ms   median ${String(row.medianMBps).padStart(6)} MB/s   first run ${row.firstRunMBps} MB/s   ${row.tokens} tokens`);
+  return { row, ids: Array.from(ids) };
+}
+
+console.log(`corpus: ${corpusBytes} bytes of UTF-8 (${corpus.length} UTF-16 units), ${RUNS} runs each, median reported`);
+
+const ours = await measure(
+  'ours (@transformer-kit/tokenizer)',
+  () => {
+    const tok = loadGpt2Files(readFileSync(files.encoder, 'utf8'), readFileSync(files.merges, 'utf8'));
+    tok.encode('warm'); // tables are built lazily on the first encode: count them in the load time
+    return tok;
+  },
+  (tok, text) => tok.encode(text),
+);
+const gptTokenizer = await measure(
+  'gpt-tokenizer (r50k_base)',
+  async () => (await import('gpt-tokenizer/encoding/r50k_base')).default,
+  (tok, text) => tok.encode(text, { disallowedSpecial: new Set() }),
+);
+const jsTiktoken = await measure(
+  'js-tiktoken (gpt2)',
+  async () => {
+    const { Tiktoken } = await import('js-tiktoken/lite');
+    const ranks = (await import('js-tiktoken/ranks/gpt2')).default;
+    return new Tiktoken(ranks);
+  },
+  (tok, text) => tok.encode(text, [], []),
+);
+const tiktoken = await measure(
+  'tiktoken (wasm, gpt2)',
+  async () => (await import('tiktoken')).get_encoding('gpt2'),
+  (tok, text) => tok.encode(text, [], []),
+);
+
+const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+const peers = [gptTokenizer, jsTiktoken, tiktoken];
+for (const p of peers) if (!same(p.ids, ours.ids)) console.warn(`WARNING: ${p.row.name} gives different ids`);
+const fastestPeer = peers.reduce((a, b) => (b.row.medianMBps > a.row.medianMBps ? b : a));
+
+const llama = await measure(
+  'ours, Llama 2 SentencePiece BPE',
+  () => {
+    const tok = loadLlama2cTokenizer(readFileSync(files.llama), { vocabSize: 32000 });
+    tok.encode('warm');
+    return tok;
+  },
+  (tok, text) => tok.encode(text),
+);
+const bert = await measure(
+  'ours, BERT WordPiece (uncased)',
+  () => {
+    const tok = loadBertVocab(readFileSync(files.bert, 'utf8'));
+    tok.encode('warm');
+    return tok;
+  },
+  (tok, text) => tok.encode(text),
+);
+
+const result = {
+  bench: 'tokenizer',
+  date: new Date().toISOString(),
+  node: process.version,
+  corpus: { bytes: corpusBytes, utf16Units: corpus.length, source: 'bench/tokenizer-corpus.mjs' },
+  runs: RUNS,
+  unit: 'MB/s of UTF-8 input (1 MB = 1e6 bytes), median of runs; loadMs includes reading the files',
+  gpt2: {
+    ours: ours.row,
+    peers: peers.map((p) => ({ ...p.row, sameIdsAsOurs: same(p.ids, ours.ids) })),
+    fastestPeer: fastestPeer.row.name,
+    oursOverFastestPeer: +(ours.row.medianMBps / fastestPeer.row.medianMBps).toFixed(2),
+  },
+  llama2SentencePiece: llama.row,
+  bertWordPiece: bert.row,
+};
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'tokenizer.json'), JSON.stringify(result, null, 2) + '\n');
+console.log(`GPT-2: ours / fastest peer (${fastestPeer.row.name}) = ${result.gpt2.oursOverFastestPeer}`);
+console.log('wrote bench/results/tokenizer.json');

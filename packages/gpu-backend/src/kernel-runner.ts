@@ -1,0 +1,129 @@
+import type { GPU, IKernelRunShortcut, Texture } from 'gpu.js';
+import type { DeviceValue } from './gpu-data';
+import type { KernelSpec } from './kernel-source';
+
+/** Counters the backend keeps (launches and readbacks per token are what a generation benchmark reports). */
+export interface KernelCounters {
+  launches: number;
+  readbacks: number;
+  compiles: number;
+}
+
+/**
+ * The gpu.js mode a backend runs in.
+ *
+ * @example
+ * ```ts
+ * import { createGpuBackend, type GpuMode } from '@transformer-kit/gpu-backend';
+ * const mode: GpuMode = 'webgl2';
+ * const backend = await createGpuBackend({ mode });
+ * ```
+ */
+export type GpuMode = 'webgl2' | 'webgl' | 'headlessgl' | 'cpu';
+
+/** The gpu.js kernel class each mode must stay on (a switch to another one is a silent downgrade). */
+const kernelClassOf: Record<GpuMode, string> = {
+  webgl2: 'WebGL2Kernel',
+  webgl: 'WebGLKernel',
+  headlessgl: 'HeadlessGLKernel',
+  cpu: 'CPUKernel',
+};
+
+/**
+ * Compiles kernels once per shape class (the key) and runs them in pipeline mode: outputs are textures
+ * that stay on the GPU. `immutable` makes every run write a fresh texture, so a result held by a tensor is
+ * never overwritten by the kernel's next run; `dynamicOutput`/`dynamicArguments` let one program serve
+ * every size.
+ */
+export class KernelRunner {
+  readonly #gpu: GPU;
+  readonly #mode: GpuMode;
+  readonly #kernels = new Map<string, IKernelRunShortcut>();
+  readonly #checked = new Set<string>();
+  readonly #loopMax: number;
+
+  constructor(
+    gpu: GPU,
+    mode: GpuMode,
+    readonly counters: KernelCounters,
+    loopMaxIterations: number,
+    private readonly onCompiled: () => void = () => {},
+  ) {
+    this.#gpu = gpu;
+    this.#mode = mode;
+    this.#loopMax = loopMaxIterations;
+  }
+
+  /** Number of compiled programs. */
+  get size(): number {
+    return this.#kernels.size;
+  }
+
+  /** Runs the kernel `key` (built by `make` the first time) over `outSize` threads. */
+  run(key: string, make: () => KernelSpec, outSize: number, args: readonly unknown[]): DeviceValue {
+    let kernel = this.#kernels.get(key);
+    if (!kernel) {
+      kernel = this.#compile(key, make());
+      this.#kernels.set(key, kernel);
+      this.onCompiled();
+    }
+    kernel.setOutput([outSize]);
+    this.counters.launches++;
+    let result: unknown;
+    try {
+      result = kernel(...(args as never[]));
+    } catch (error) {
+      throw new Error(`gpu.js kernel '${key}' failed on ${this.#mode}: ${(error as Error).message}`, { cause: error });
+    }
+    if (!this.#checked.has(key)) {
+      this.#verify(key, kernel, result);
+      this.#checked.add(key);
+    }
+    return result as DeviceValue;
+  }
+
+  /** Frees every compiled program. */
+  destroy(): void {
+    for (const k of this.#kernels.values()) k.destroy(true);
+    this.#kernels.clear();
+  }
+
+  #compile(key: string, spec: KernelSpec): IKernelRunShortcut {
+    const texType = this.#mode === 'cpu' ? 'Array' : 'NumberTexture';
+    const argumentTypes: Record<string, string> = {};
+    for (const p of spec.params) {
+      argumentTypes[p.name] = p.kind === 'tensor' ? texType : p.kind === 'int' ? 'Integer' : p.kind === 'float' ? 'Float' : 'Array';
+    }
+    const source = `function (${spec.params.map((p) => p.name).join(', ')}) {\n${spec.body}\n}`;
+    this.counters.compiles++;
+    return this.#gpu.createKernel(source, {
+      output: [1],
+      pipeline: true,
+      immutable: true,
+      dynamicOutput: true,
+      dynamicArguments: true,
+      precision: 'single',
+      tactic: 'precision',
+      // NOTE: loops with a uniform bound compile to `for (i < LOOP_MAX) { if (!(i < n)) break; }`; gpu.js'
+      // default LOOP_MAX of 1000 would silently cut a matmul with K = 3072 short.
+      loopMaxIterations: this.#loopMax,
+      argumentTypes,
+    } as never) as IKernelRunShortcut;
+  }
+
+  /** Refuses a kernel that gpu.js moved to another backend or to 'unsigned' packing. */
+  #verify(key: string, shortcut: IKernelRunShortcut, result: unknown): void {
+    const inner = (shortcut as unknown as { kernel: { constructor: { name: string }; precision: string; fallbackReason?: string } }).kernel;
+    const expected = kernelClassOf[this.#mode];
+    if (inner.constructor.name !== expected) {
+      throw new Error(`gpu.js moved kernel '${key}' from ${expected} to ${inner.constructor.name}${inner.fallbackReason ? ` (${inner.fallbackReason})` : ''}: refusing a silent downgrade`);
+    }
+    if (inner.precision !== 'single') {
+      throw new Error(`gpu.js compiled kernel '${key}' with precision '${inner.precision}': 'unsigned' packing loses float32 precision`);
+    }
+    const isTexture = this.#mode !== 'cpu' && typeof (result as Texture | null)?.toArray === 'function';
+    if (!isTexture && !(this.#mode === 'cpu' && result instanceof Float32Array)) {
+      throw new Error(`gpu.js kernel '${key}' returned ${Object.prototype.toString.call(result)} instead of a ${this.#mode === 'cpu' ? 'Float32Array' : 'texture'}`);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import type { ReduceOp } from '@transformer-kit/tensor';
+import { ints, tensors, type KernelSpec } from '../kernel-source';
+
+/** Loop header over the reduced axis of x seen as [outer, n, inner]; `base` is this output's first element. */
+const prologue = 'const inner = imod(this.thread.x, innerSize);\nconst base = idiv(this.thread.x, innerSize) * n * innerSize + inner;\n';
+
+const bodies: Record<ReduceOp, string> = {
+  sum: 'let s = 0.0;\nfor (let j = 0; j < n; j++) { s += x[base + j * innerSize]; }\nreturn s;',
+  mean: 'let s = 0.0;\nfor (let j = 0; j < n; j++) { s += x[base + j * innerSize]; }\nreturn s / n;',
+  // NOTE: NaN wins in max/min/argmax (as torch); the first maximum wins in argmax.
+  max: 'let m = x[base];\nlet nan = 0;\nfor (let j = 0; j < n; j++) { const v = x[base + j * innerSize]; if (v !== v) { nan = 1; m = v; } else if (nan === 0 && v > m) { m = v; } }\nreturn m;',
+  min: 'let m = x[base];\nlet nan = 0;\nfor (let j = 0; j < n; j++) { const v = x[base + j * innerSize]; if (v !== v) { nan = 1; m = v; } else if (nan === 0 && v < m) { m = v; } }\nreturn m;',
+  argmax: 'let m = x[base];\nlet best = 0;\nlet nan = 0;\nif (m !== m) { nan = 1; }\nfor (let j = 1; j < n; j++) { const v = x[base + j * innerSize]; if (nan === 0) { if (v !== v) { nan = 1; best = j; } else if (v > m) { m = v; best = j; } } }\nreturn best;',
+  logSumExp:
+    'let m = x[base];\nlet nan = 0;\nfor (let j = 0; j < n; j++) { const v = x[base + j * innerSize]; if (v !== v) { nan = 1; m = v; } else if (nan === 0 && v > m) { m = v; } }\n' +
+    // NOTE: a NaN or ±Infinity maximum is the answer (x - Infinity would be NaN).
+    'if (nan === 1 || Math.abs(m) > 3.0e38) { return m; }\n' +
+    'let s = 0.0;\nfor (let j2 = 0; j2 < n; j2++) { s += Math.exp(x[base + j2 * innerSize] - m); }\nreturn m + Math.log(s);',
+};
+
+/** Reduces the middle axis of x seen as [outer, n, inner] (n ≥ 1; empty axes are handled by the backend). */
+export function reduceSpec(op: ReduceOp): KernelSpec {
+  const body = bodies[op];
+  if (!body) throw new Error(`gpu backend: unknown reduce op '${op}'`);
+  return { params: [...tensors('x'), ...ints('n', 'innerSize')], body: prologue + body };
+}

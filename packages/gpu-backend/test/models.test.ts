@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCpuBackend, readSafetensors, setBackend, tensor, type Backend } from '@transformer-kit/tensor';
+import { BertModel, bertConfigFromHf, Gpt2Model, gpt2ConfigFromHf, LlamaModel, llamaConfigFromHf, readLlama2c, safetensorsWeights, type CausalLM } from '@transformer-kit/transformer';
+import { createGpuBackend, type GpuBackend } from '../src/index';
+
+// The project's models, unchanged, on the gpu.js backend: PyTorch fixtures within 2e-3 (abs + rel), and
+// stories260K greedy decoding next to the CPU backend. Skips (naming the file) when ../shared is absent.
+const sharedDir = resolve(__dirname, '../../../../shared');
+function have(...relatives: string[]): boolean {
+  for (const r of relatives) {
+    if (!existsSync(resolve(sharedDir, r))) {
+      console.warn(`skipped: ${resolve(sharedDir, r)} is missing (../shared is not beside the repository)`);
+      return false;
+    }
+  }
+  return true;
+}
+const dir = (name: string) => resolve(sharedDir, `fixtures/models/${name}`);
+const files = (name: string) => ({
+  config: JSON.parse(readFileSync(`${dir(name)}/config.json`, 'utf8')),
+  weights: safetensorsWeights({ 'model.safetensors': readFileSync(`${dir(name)}/model.safetensors`) }),
+  expected: readSafetensors(readFileSync(`${dir(name)}/expected.safetensors`)),
+});
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!(Math.abs(actual[i] - expected[i]) <= 2e-3 + 2e-3 * Math.abs(expected[i]))) throw new Error(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]} (tolerance 2e-3)`);
+  }
+}
+
+function argmaxOf(row: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+  return best;
+}
+
+/** Greedy decoding with the model's KV cache: prompt, then one token per step. */
+async function greedy(model: CausalLM, prompt: number[], total: number, backend: Backend): Promise<number[]> {
+  const cache = model.createCache();
+  const out = prompt.slice();
+  let input = prompt;
+  while (out.length < total) {
+    const { logits } = model.forward(tensor(Int32Array.from(input), [1, input.length], 'int32', backend), { cache, lastPositionOnly: true });
+    const next = argmaxOf(await logits.data());
+    logits.dispose();
+    out.push(next);
+    input = [next];
+  }
+  cache.dispose();
+  return out;
+}
+
+let gpu: GpuBackend;
+beforeAll(async () => {
+  gpu = await createGpuBackend({ mode: 'headlessgl', log: () => {} });
+  setBackend(gpu);
+});
+afterAll(() => {
+  setBackend(createCpuBackend());
+  gpu?.destroy();
+});
+
+async function checkCausalLM(model: CausalLM, expected: ReturnType<typeof files>['expected']): Promise<void> {
+  const inputIds = Array.from(expected.read('input_ids'));
+  const { logits } = model.forward(tensor(Int32Array.from(inputIds), [1, inputIds.length], 'int32', gpu));
+  expectClose(await logits.data(), expected.read('logits'), 'logits');
+  expect(await greedy(model, inputIds, expected.read('greedy_ids').length, gpu)).toEqual(Array.from(expected.read('greedy_ids')));
+}
+
+describe.runIf(have('fixtures/models/gpt2-tiny/model.safetensors'))('gpt2-tiny on gpu.js', () => {
+  it('matches the PyTorch logits and greedy ids', async () => {
+    const f = files('gpt2-tiny');
+    await checkCausalLM(new Gpt2Model(gpt2ConfigFromHf(f.config), f.weights), f.expected);
+  });
+});
+
+describe.runIf(have('fixtures/models/llama-tiny/model.safetensors', 'fixtures/models/llama-tiny/model.llama2c.bin'))('llama-tiny on gpu.js', () => {
+  it('matches from the Hugging Face safetensors (rotate-halves RoPE)', async () => {
+    const f = files('llama-tiny');
+    await checkCausalLM(new LlamaModel(llamaConfigFromHf(f.config), f.weights), f.expected);
+  });
+  it('matches from the llama2.c .bin (interleaved RoPE)', async () => {
+    const f = files('llama-tiny');
+    const { config, weights } = readLlama2c(readFileSync(`${dir('llama-tiny')}/model.llama2c.bin`));
+    await checkCausalLM(new LlamaModel(config, weights), f.expected);
+  });
+});
+
+describe.runIf(have('fixtures/models/bert-tiny/model.safetensors'))('bert-tiny on gpu.js', () => {
+  it('matches the PyTorch last_hidden_state', async () => {
+    const f = files('bert-tiny');
+    const bert = new BertModel(bertConfigFromHf(f.config), f.weights);
+    const t = (name: string) => tensor(f.expected.read(name), f.expected.entry(name)!.shape, 'int32', gpu);
+    const { lastHiddenState } = bert.forward(t('input_ids'), { tokenTypeIds: t('token_type_ids'), attentionMask: t('attention_mask') });
+    expectClose(await lastHiddenState.data(), f.expected.read('last_hidden_state'), 'last_hidden_state');
+  });
+});
+
+describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K on gpu.js', () => {
+  it('greedy-decodes the same first 64 tokens as the CPU backend, with one readback per token', async () => {
+    const bytes = readFileSync(resolve(sharedDir, 'models/stories260K/stories260K.bin'));
+    const cpu = createCpuBackend();
+    setBackend(cpu);
+    const onCpu = readLlama2c(bytes);
+    const cpuTokens = await greedy(new LlamaModel(onCpu.config, onCpu.weights), [1], 65, cpu);
+    setBackend(gpu);
+    const onGpu = readLlama2c(bytes);
+    const model = new LlamaModel(onGpu.config, onGpu.weights);
+    const before = gpu.stats();
+    const gpuTokens = await greedy(model, [1], 65, gpu);
+    const after = gpu.stats();
+    const perToken = { launches: (after.launches - before.launches) / 64, readbacks: (after.readbacks - before.readbacks) / 64 };
+    console.log(`stories260K on ${gpu.name}: ${perToken.launches.toFixed(1)} launches and ${perToken.readbacks.toFixed(2)} readbacks per token`);
+    const firstDiff = gpuTokens.findIndex((t, i) => t !== cpuTokens[i]);
+    expect(firstDiff, `GPU and CPU diverge at token ${firstDiff}`).toBe(-1);
+    expect(perToken.readbacks).toBe(1);
+  }, 300_000);
+});

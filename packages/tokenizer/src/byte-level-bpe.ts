@@ -1,0 +1,274 @@
+// Byte-level BPE (GPT-2, GPT-3/4's cl100k, GPT-4o's o200k, and Hugging Face BPE with a ByteLevel
+// pre-tokenizer). Text is split into pieces by a regex, each piece becomes UTF-8 bytes, the bytes become their
+// single-byte tokens, and adjacent tokens merge by rank until no pair is in the table. Every byte has a token,
+// so there is no unknown token and any text round-trips.
+import { byteLevelAlphabet, byteLevelToBytes } from './byte-level-alphabet';
+import { gpt2Pretokenize } from './gpt2-pretokenize';
+import { mergeSymbols } from './merge-symbols';
+import { PairMergeTable } from './pair-merge-table';
+import { pretokenizerRegExp, type PretokenizerPattern } from './pretokenizer-patterns';
+import { SpecialTokenSplitter } from './special-token-splitter';
+import { StreamingDecoder } from './streaming-decoder';
+import type { DecodeOptions, EncodeOptions, EncodingWithOffsets, SpecialTokenIds, Tokenizer } from './tokenizer';
+import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
+import { byteSpansToOffsets, encodeUtf8Into } from './utf8';
+
+/**
+ * What a byte-level BPE is made of; the loaders (`loadGpt2Files`, `loadTiktokenRanks`, `loadTokenizerJson`,
+ * `loadGgufTokenizer`) build it from files.
+ *
+ * @example
+ * const bpe = new ByteLevelBpe({ vocab: { a: 0, b: 1, ab: 2 }, merges: [['a', 'b']] });
+ */
+export interface ByteLevelBpeOptions {
+  /** Token (in the byte-level spelling: `Ġthe`) → id. */
+  vocab: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
+  /**
+   * Merges in priority order (`vocab.bpe` / `merges.txt`). Without them the ranks are the ids themselves and
+   * a pair merges when its concatenation is a token, which is how tiktoken's rank files work.
+   */
+  merges?: ReadonlyArray<readonly [string, string]>;
+  /** Pre-tokenizer: `'gpt2'` (default), `'cl100k'`, `'o200k'` or a regex. */
+  pattern?: PretokenizerPattern;
+  /** Special tokens matched in text (when allowed) and decoded as their literal text: `{ '<|endoftext|>': 50256 }`. */
+  specialTokens?: Readonly<Record<string, number>>;
+  specialTokenIds?: SpecialTokenIds;
+  /** Prepend a space to the text, as Hugging Face's ByteLevel pre-tokenizer with `add_prefix_space`. */
+  addPrefixSpace?: boolean;
+  /** Ids added around a sequence when `addSpecialTokens` is on (a post-processor's template). Default none. */
+  prefixIds?: readonly number[];
+  suffixIds?: readonly number[];
+  /** What the vocabulary came from, for error messages. */
+  fileKind?: string;
+}
+
+const CACHE_LIMIT = 100_000;
+
+/**
+ * A byte-level BPE tokenizer (GPT-2 family).
+ *
+ * @example
+ * const gpt2 = loadGpt2Files(encoderJsonText, vocabBpeText);
+ * gpt2.encode('Hello world'); // [15496, 995]
+ */
+export class ByteLevelBpe implements Tokenizer {
+  readonly kind = 'byte-level-bpe' as const;
+  readonly vocabSize: number;
+  readonly specialTokenIds: SpecialTokenIds;
+  private readonly vocab: Map<string, number>;
+  private readonly tokens: (string | undefined)[] = [];
+  private readonly special: Map<string, number>;
+  private readonly specialIds = new Set<number>();
+  private readonly splitter: SpecialTokenSplitter;
+  private readonly isGpt2Pattern: boolean;
+  private table: PairMergeTable | undefined;
+  private byteIds: Int32Array | undefined;
+  private bytesById: (Uint8Array | undefined)[] | undefined;
+  private regex: RegExp | undefined;
+  private cache = new Map<string, number | Int32Array>();
+  private scratchBytes = new Uint8Array(256);
+  private scratchIds = new Int32Array(256);
+
+  constructor(private readonly options: ByteLevelBpeOptions) {
+    this.vocab = options.vocab instanceof Map ? new Map(options.vocab) : new Map(Object.entries(options.vocab));
+    this.special = new Map(Object.entries(options.specialTokens ?? {}));
+    let size = 0;
+    for (const [token, id] of this.vocab) {
+      this.tokens[id] = token;
+      if (id >= size) size = id + 1;
+    }
+    for (const [token, id] of this.special) {
+      this.specialIds.add(id);
+      this.tokens[id] ??= token;
+      if (id >= size) size = id + 1;
+    }
+    this.vocabSize = size;
+    this.specialTokenIds = { ...options.specialTokenIds };
+    this.splitter = new SpecialTokenSplitter(this.special);
+    const pattern = options.pattern ?? 'gpt2';
+    this.isGpt2Pattern = pattern === 'gpt2';
+  }
+
+  /** @example gpt2.encode('Hello world'); // [15496, 995] */
+  encode(text: string, options: EncodeOptions = {}): number[] {
+    return this.run(text, options, undefined);
+  }
+
+  /** @example gpt2.encodeWithOffsets('Hi there').offsets; // [[0, 2], [2, 8]] */
+  encodeWithOffsets(text: string, options: EncodeOptions = {}): EncodingWithOffsets {
+    const offsets: Array<[number, number]> = [];
+    const ids = this.run(text, options, offsets);
+    return { ids, offsets };
+  }
+
+  /** @example gpt2.decode([15496, 995]); // 'Hello world' */
+  decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const bytes = this.tokenBytes(ids[i], undefined, options);
+      parts.push(bytes);
+      total += bytes.length;
+    }
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    return new TextDecoder().decode(all);
+  }
+
+  /** @example const stream = gpt2.createStreamingDecoder(); stream.push(15496); // 'Hello' */
+  createStreamingDecoder(options: DecodeOptions = {}): StreamingDecoder {
+    return new StreamingDecoder((id, prev) => this.tokenBytes(id, prev, options));
+  }
+
+  /** @example gpt2.idToToken(995); // 'Ġworld' */
+  idToToken(id: number): string {
+    const token = Number.isInteger(id) ? this.tokens[id] : undefined;
+    if (token === undefined) throw idOutOfRange(id, this.vocabSize);
+    return token;
+  }
+
+  /** @example gpt2.tokenToId('Ġworld'); // 995 */
+  tokenToId(token: string): number | undefined {
+    return this.vocab.get(token) ?? this.special.get(token);
+  }
+
+  /** @example gpt2.tokenBytes(995, undefined); // bytes of ' world' */
+  tokenBytes(id: number, _previousId: number | undefined, options: DecodeOptions = {}): Uint8Array {
+    const table = (this.bytesById ??= this.buildBytesTable());
+    const bytes = Number.isInteger(id) ? table[id] : undefined;
+    if (bytes === undefined) throw idOutOfRange(id, this.vocabSize);
+    if (options.skipSpecialTokens && this.specialIds.has(id)) return EMPTY;
+    return bytes;
+  }
+
+  private run(text: string, options: EncodeOptions, offsets: Array<[number, number]> | undefined): number[] {
+    const ids: number[] = [];
+    const add = options.addSpecialTokens ?? true;
+    if (add) this.pushAdded(this.options.prefixIds, ids, offsets, 0);
+    let first = true;
+    this.splitter.split(
+      text,
+      options.allowedSpecial,
+      (s, e) => {
+        if (first && this.options.addPrefixSpace && text.charCodeAt(s) !== 0x20 && e > s) {
+          // NOTE: offsets of the prefixed text are shifted back by one so they still index `text`
+          const shifted = ' ' + text.slice(s, e);
+          const local: Array<[number, number]> | undefined = offsets ? [] : undefined;
+          this.encodeOrdinary(shifted, 0, shifted.length, ids, local);
+          if (offsets && local) for (const [a, b] of local) offsets.push([Math.max(s, s + a - 1), s + b - 1]);
+        } else if (e > s) {
+          this.encodeOrdinary(text, s, e, ids, offsets);
+        }
+        first = false;
+      },
+      (id, s, e) => {
+        ids.push(id);
+        offsets?.push([s, e]);
+        first = false;
+      },
+    );
+    if (add) this.pushAdded(this.options.suffixIds, ids, offsets, text.length);
+    return ids;
+  }
+
+  private pushAdded(list: readonly number[] | undefined, ids: number[], offsets: Array<[number, number]> | undefined, at: number) {
+    for (const id of list ?? []) {
+      ids.push(id);
+      offsets?.push([at, at]);
+    }
+  }
+
+  private encodeOrdinary(text: string, from: number, to: number, out: number[], offsets: Array<[number, number]> | undefined) {
+    this.table ??= this.buildMergeTable();
+    const onPiece = (s: number, e: number) => {
+      const piece = text.slice(s, e);
+      let hit = this.cache.get(piece);
+      if (hit === undefined) {
+        hit = this.bpe(text, s, e);
+        if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+        this.cache.set(piece, hit);
+      }
+      if (typeof hit === 'number') {
+        out.push(hit);
+        offsets?.push([s, e]);
+        return;
+      }
+      for (let i = 0; i < hit.length; i++) out.push(hit[i]);
+      if (offsets) {
+        const lengths = Array.from(hit, (id) => this.tokenBytes(id, undefined).length);
+        byteSpansToOffsets(text, s, e, lengths, offsets);
+      }
+    };
+    if (this.isGpt2Pattern) {
+      gpt2Pretokenize(text, from, to, onPiece);
+      return;
+    }
+    const re = (this.regex ??= pretokenizerRegExp(this.options.pattern ?? 'gpt2'));
+    const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+    for (const m of slice.matchAll(re)) onPiece(from + m.index, from + m.index + m[0].length);
+  }
+
+  private bpe(text: string, s: number, e: number): number | Int32Array {
+    if ((e - s) * 3 > this.scratchBytes.length) {
+      this.scratchBytes = new Uint8Array((e - s) * 3 * 2);
+      this.scratchIds = new Int32Array((e - s) * 3 * 2);
+    }
+    const bytes = this.scratchBytes;
+    const ids = this.scratchIds;
+    const n = encodeUtf8Into(text, s, e, bytes);
+    const byteIds = this.byteIds!;
+    for (let i = 0; i < n; i++) ids[i] = byteIds[bytes[i]];
+    const m = mergeSymbols(ids, n, this.table!);
+    return m === 1 ? ids[0] : ids.slice(0, m);
+  }
+
+  private buildMergeTable(): PairMergeTable {
+    const kind = this.options.fileKind ?? 'byte-level BPE';
+    const { byteToChar } = byteLevelAlphabet();
+    this.byteIds = new Int32Array(256);
+    for (let b = 0; b < 256; b++) {
+      const id = this.vocab.get(byteToChar[b]);
+      if (id === undefined) throw new TokenizerFormatError(kind, `the vocabulary has no token for byte ${b} ('${byteToChar[b]}')`);
+      this.byteIds[b] = id;
+    }
+    const merges = this.options.merges;
+    if (merges) {
+      const table = new PairMergeTable(merges.length);
+      merges.forEach(([a, b], rank) => {
+        const left = this.vocab.get(a);
+        const right = this.vocab.get(b);
+        const merged = this.vocab.get(a + b);
+        if (left === undefined || right === undefined || merged === undefined) {
+          throw new TokenizerFormatError(kind, `merge ${rank + 1} ('${a} ${b}') uses a token that is not in the vocabulary`);
+        }
+        table.add(left, right, merged, rank);
+      });
+      return table;
+    }
+    // tiktoken ranks: a pair (a, b) merges with the rank of a+b, for every split of a token into two tokens
+    const table = new PairMergeTable(this.vocab.size * 2);
+    for (const [token, id] of this.vocab) {
+      for (let k = 1; k < token.length; k++) {
+        const left = this.vocab.get(token.slice(0, k));
+        if (left === undefined) continue;
+        const right = this.vocab.get(token.slice(k));
+        if (right !== undefined) table.add(left, right, id, id);
+      }
+    }
+    return table;
+  }
+
+  private buildBytesTable(): (Uint8Array | undefined)[] {
+    const table: (Uint8Array | undefined)[] = new Array(this.vocabSize);
+    const utf8 = new TextEncoder();
+    for (const [token, id] of this.vocab) table[id] = byteLevelToBytes(token) ?? utf8.encode(token);
+    for (const [token, id] of this.special) table[id] = utf8.encode(token);
+    return table;
+  }
+}
+
+const EMPTY = new Uint8Array(0);

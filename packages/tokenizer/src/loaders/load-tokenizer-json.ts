@@ -1,0 +1,163 @@
+import { ByteLevelBpe } from '../byte-level-bpe';
+import { presetForPattern, type PretokenizerPattern } from '../pretokenizer-patterns';
+import { SentencePieceBpe } from '../sentencepiece-bpe';
+import type { SpecialTokenIds, Tokenizer } from '../tokenizer';
+import { TokenizerFormatError } from '../tokenizer-error';
+import { TOKEN_TYPE } from '../token-type';
+import { WordPiece } from '../wordpiece';
+import { parseJson } from './parse-merges';
+import { postProcessorTemplate, type JsonObject } from './tokenizer-json-parts';
+
+const KIND = 'tokenizer.json';
+
+const SPECIAL_NAMES: Record<string, keyof SpecialTokenIds> = {
+  '<s>': 'bos',
+  '<|begin_of_text|>': 'bos',
+  '</s>': 'eos',
+  '<|end_of_text|>': 'eos',
+  '<|endoftext|>': 'eos',
+  '<unk>': 'unk',
+  '<pad>': 'pad',
+  '[UNK]': 'unk',
+  '[CLS]': 'cls',
+  '[SEP]': 'sep',
+  '[PAD]': 'pad',
+  '[MASK]': 'mask',
+  '<mask>': 'mask',
+};
+
+/**
+ * Builds a tokenizer from a Hugging Face `tokenizer.json` (text or parsed object). Supported: model `BPE` with a
+ * ByteLevel pre-tokenizer/decoder (GPT-2, RoBERTa, Llama 3 with a Split regex), model `BPE` of Llama style
+ * (Metaspace, or a Prepend('▁') + Replace(' ', '▁') normalizer, `byte_fallback`), and model `WordPiece` with a
+ * BertNormalizer (BERT). Added special tokens and the post-processor's template (BOS, [CLS]/[SEP]) are honoured.
+ *
+ * @example
+ * const tok = loadTokenizerJson(await (await fetch('tokenizer.json')).text());
+ * tok.encode('Hello world');
+ */
+export function loadTokenizerJson(json: string | object): Tokenizer {
+  const root = (typeof json === 'string' ? parseJson(json, KIND) : json) as JsonObject;
+  const model = root?.model as JsonObject | undefined;
+  if (!model || typeof model !== 'object') throw new TokenizerFormatError(KIND, 'no "model" object');
+  const vocab = model.vocab as Record<string, number> | undefined;
+  if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) throw new TokenizerFormatError(KIND, `model.vocab is missing or not an object of token → id (model type ${String(model.type)})`);
+  const added = (Array.isArray(root.added_tokens) ? root.added_tokens : []) as Array<{ id: number; content: string; special?: boolean }>;
+  const tokens: string[] = [];
+  for (const [t, id] of Object.entries(vocab)) tokens[id] = t;
+  for (const a of added) tokens[a.id] = a.content;
+  for (let i = 0; i < tokens.length; i++) if (tokens[i] === undefined) throw new TokenizerFormatError(KIND, `no token has id ${i} (ids must be contiguous)`);
+  const ids: SpecialTokenIds = {};
+  for (const a of added.filter((x) => x.special !== false)) {
+    const key = SPECIAL_NAMES[a.content];
+    if (key && ids[key] === undefined) ids[key] = a.id;
+  }
+  if (typeof model.unk_token === 'string' && vocab[model.unk_token] !== undefined) ids.unk = vocab[model.unk_token];
+  const template = postProcessorTemplate(root.post_processor as JsonObject | null | undefined, tokens);
+  const components = [...types(root.normalizer), ...types(root.pre_tokenizer), ...types(root.decoder)];
+
+  if (model.type === 'WordPiece') {
+    const n = findType(root.normalizer, 'BertNormalizer');
+    return new WordPiece({
+      vocab: tokens,
+      continuingSubwordPrefix: typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : '##',
+      maxInputCharsPerWord: typeof model.max_input_chars_per_word === 'number' ? model.max_input_chars_per_word : 100,
+      normalizer: n
+        ? {
+            cleanText: n.clean_text !== false,
+            handleChineseChars: n.handle_chinese_chars !== false,
+            lowercase: n.lowercase !== false,
+            stripAccents: typeof n.strip_accents === 'boolean' ? n.strip_accents : undefined,
+          }
+        : null,
+      specialTokenIds: ids,
+      fileKind: KIND,
+    });
+  }
+  if (model.type !== 'BPE') throw new TokenizerFormatError(KIND, `unsupported model type ${JSON.stringify(model.type)} (expected BPE or WordPiece)`);
+  const merges = parseJsonMerges(model.merges);
+
+  if (components.includes('ByteLevel')) {
+    const split = findType(root.pre_tokenizer, 'Split');
+    const byteLevel = findType(root.pre_tokenizer, 'ByteLevel');
+    let pattern: PretokenizerPattern = 'gpt2';
+    const regex = (split?.pattern as JsonObject | undefined)?.Regex;
+    if (typeof regex === 'string') pattern = presetForPattern(regex) ?? regex;
+    else if (byteLevel && byteLevel.use_regex === false) throw new TokenizerFormatError(KIND, 'ByteLevel without a regex and no Split pre-tokenizer');
+    const special: Record<string, number> = {};
+    for (const a of added) special[a.content] = a.id;
+    if (typeof pattern === 'string' && !presetForPattern(pattern) && pattern !== 'gpt2') {
+      try {
+        new RegExp(pattern, 'gu');
+      } catch (e) {
+        throw new TokenizerFormatError(KIND, `the Split regex is not valid in JavaScript (${(e as Error).message})`);
+      }
+    }
+    const vocabMap = new Map(Object.entries(vocab));
+    return new ByteLevelBpe({
+      vocab: vocabMap,
+      merges,
+      pattern,
+      specialTokens: special,
+      specialTokenIds: ids,
+      addPrefixSpace: byteLevel?.add_prefix_space === true,
+      prefixIds: template.prefix,
+      suffixIds: template.suffix,
+      fileKind: KIND,
+    });
+  }
+
+  const metaspace = findType(root.pre_tokenizer, 'Metaspace');
+  const prepend = findType(root.normalizer, 'Prepend');
+  if (metaspace || prepend || model.byte_fallback === true) {
+    const space = typeof metaspace?.replacement === 'string' ? metaspace.replacement : '\u2581';
+    const dummy = metaspace
+      ? metaspace.prepend_scheme !== undefined
+        ? metaspace.prepend_scheme !== 'never'
+        : metaspace.add_prefix_space !== false
+      : prepend !== undefined;
+    const specialIds = new Set(added.filter((a) => a.special !== false).map((a) => a.id));
+    const tokenTypes = tokens.map((t, id) =>
+      id === ids.unk ? TOKEN_TYPE.unknown : specialIds.has(id) ? TOKEN_TYPE.control : /^<0x[0-9A-Fa-f]{2}>$/.test(t) ? TOKEN_TYPE.byte : TOKEN_TYPE.normal,
+    );
+    return new SentencePieceBpe({
+      tokens,
+      merges,
+      tokenTypes,
+      spaceSymbol: space,
+      addDummyPrefix: dummy,
+      specialTokenIds: ids,
+      addBos: ids.bos !== undefined && template.prefix.includes(ids.bos),
+      addEos: ids.eos !== undefined && template.suffix.includes(ids.eos),
+      fileKind: KIND,
+    });
+  }
+  throw new TokenizerFormatError(KIND, `a BPE model with neither a ByteLevel nor a Metaspace/Prepend('▁') pipeline (found: ${components.join(', ') || 'none'})`);
+}
+
+function parseJsonMerges(merges: unknown): Array<[string, string]> {
+  if (!Array.isArray(merges)) throw new TokenizerFormatError(KIND, 'model.merges is missing');
+  return merges.map((m, i) => {
+    if (Array.isArray(m) && m.length === 2) return [String(m[0]), String(m[1])];
+    if (typeof m === 'string') {
+      const parts = m.split(' ');
+      if (parts.length === 2) return [parts[0], parts[1]];
+    }
+    throw new TokenizerFormatError(KIND, `model.merges[${i}] is neither "a b" nor ["a", "b"]: ${JSON.stringify(m)}`);
+  });
+}
+
+function flatten(node: unknown): JsonObject[] {
+  if (!node || typeof node !== 'object') return [];
+  const o = node as JsonObject;
+  const children = (o.normalizers ?? o.pretokenizers ?? o.decoders) as unknown[] | undefined;
+  return o.type === 'Sequence' && Array.isArray(children) ? children.flatMap(flatten) : [o];
+}
+
+function types(node: unknown): string[] {
+  return flatten(node).map((o) => String(o.type));
+}
+
+function findType(node: unknown, type: string): JsonObject | undefined {
+  return flatten(node).find((o) => o.type === type);
+}

@@ -1,0 +1,234 @@
+// WordPiece (BERT family): normalize (BertNormalizer), split into words on whitespace and punctuation, then
+// cut each word greedily into the longest vocabulary pieces from the left, pieces after the first spelled
+// with a `##` prefix. A word that cannot be cut, or is longer than the limit, becomes one [UNK].
+import { bertNormalize, type BertNormalizerOptions } from './bert-normalizer';
+import { bertPretokenize } from './bert-pretokenize';
+import { SpecialTokenSplitter } from './special-token-splitter';
+import { StreamingDecoder } from './streaming-decoder';
+import type { DecodeOptions, EncodeOptions, EncodingWithOffsets, SpecialTokenIds, Tokenizer } from './tokenizer';
+import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
+
+/**
+ * What a WordPiece tokenizer is made of; `loadBertVocab`, `loadTokenizerJson` and `loadGgufTokenizer` build it.
+ *
+ * @example
+ * const wp = new WordPiece({ vocab: vocabTxt.split('\n'), specialTokenIds: { unk: 100, cls: 101, sep: 102 } });
+ */
+export interface WordPieceOptions {
+  /** Tokens by id (`vocab.txt`, one per line). */
+  vocab: readonly string[];
+  /** Prefix of a piece that continues a word. Default `##`. */
+  continuingSubwordPrefix?: string;
+  /** Longer words (in code points) become [UNK]. Default 100. */
+  maxInputCharsPerWord?: number;
+  /** BertNormalizer settings, or `null` for none. Default: BERT uncased (lowercase, strip accents). */
+  normalizer?: BertNormalizerOptions | null;
+  specialTokenIds: SpecialTokenIds;
+  fileKind?: string;
+}
+
+/**
+ * Ids of a pair of sequences with BERT's segment ids: `[CLS] A [SEP] B [SEP]`, type 0 up to the first [SEP].
+ *
+ * @example
+ * const { ids, tokenTypeIds } = bert.encodePair('How old are you?', 'I am six.');
+ */
+export interface PairEncoding {
+  ids: number[];
+  tokenTypeIds: number[];
+}
+
+/**
+ * A WordPiece tokenizer (BERT family).
+ *
+ * @example
+ * const bert = loadBertVocab(vocabTxt);
+ * bert.encode('Hello world!'); // [101, 7592, 2088, 999, 102]
+ */
+export class WordPiece implements Tokenizer {
+  readonly kind = 'wordpiece' as const;
+  readonly vocabSize: number;
+  readonly specialTokenIds: SpecialTokenIds;
+  private readonly vocab: readonly string[];
+  private readonly ids = new Map<string, number>();
+  private readonly prefix: string;
+  private readonly maxChars: number;
+  private readonly special = new Set<number>();
+  private readonly splitter: SpecialTokenSplitter;
+  private cache = new Map<string, Int32Array>();
+
+  constructor(private readonly options: WordPieceOptions) {
+    this.vocab = options.vocab;
+    this.vocabSize = options.vocab.length;
+    options.vocab.forEach((t, id) => {
+      if (!this.ids.has(t)) this.ids.set(t, id);
+    });
+    this.prefix = options.continuingSubwordPrefix ?? '##';
+    this.maxChars = options.maxInputCharsPerWord ?? 100;
+    this.specialTokenIds = { ...options.specialTokenIds };
+    if (this.specialTokenIds.unk === undefined) {
+      throw new TokenizerFormatError(options.fileKind ?? 'WordPiece vocabulary', 'there is no unknown token ([UNK])');
+    }
+    const named = new Map<string, number>();
+    for (const id of Object.values(this.specialTokenIds)) {
+      if (id === undefined) continue;
+      if (id < 0 || id >= this.vocabSize) throw new TokenizerFormatError(options.fileKind ?? 'WordPiece vocabulary', `special token id ${id} is out of range`);
+      this.special.add(id);
+      named.set(this.vocab[id], id);
+    }
+    this.splitter = new SpecialTokenSplitter(named);
+  }
+
+  /** @example bert.encode('Hello world', { addSpecialTokens: false }); // [7592, 2088] */
+  encode(text: string, options: EncodeOptions = {}): number[] {
+    return this.run(text, options, undefined);
+  }
+
+  /** @example bert.encodeWithOffsets('Héllo').offsets; // [[0, 0], [0, 5], [5, 5]] */
+  encodeWithOffsets(text: string, options: EncodeOptions = {}): EncodingWithOffsets {
+    const offsets: Array<[number, number]> = [];
+    return { ids: this.run(text, options, offsets), offsets };
+  }
+
+  /** @example bert.encodePair('a', 'b').tokenTypeIds; // [0, 0, 0, 1, 1] */
+  encodePair(first: string, second: string, options: Omit<EncodeOptions, 'addSpecialTokens'> = {}): PairEncoding {
+    const { cls, sep } = this.specialTokenIds;
+    const a = this.encode(first, { ...options, addSpecialTokens: false });
+    const b = this.encode(second, { ...options, addSpecialTokens: false });
+    const ids = [...(cls === undefined ? [] : [cls]), ...a, ...(sep === undefined ? [] : [sep])];
+    const firstLength = ids.length;
+    ids.push(...b, ...(sep === undefined ? [] : [sep]));
+    return { ids, tokenTypeIds: ids.map((_, i) => (i < firstLength ? 0 : 1)) };
+  }
+
+  /**
+   * Joins the tokens with spaces, gluing `##` pieces to the piece before and `. , ! ?` to the word before
+   * (Hugging Face's WordPiece decoder with cleanup).
+   *
+   * @example bert.decode([101, 7592, 2088, 999, 102], { skipSpecialTokens: true }); // 'hello world!'
+   */
+  decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
+    let out = '';
+    let started = false;
+    for (let i = 0; i < ids.length; i++) {
+      const piece = this.piece(ids[i], started, options);
+      if (piece !== '') started = true;
+      out += piece;
+    }
+    return out;
+  }
+
+  /** @example const stream = bert.createStreamingDecoder({ skipSpecialTokens: true }); */
+  createStreamingDecoder(options: DecodeOptions = {}): StreamingDecoder {
+    let started = false;
+    const utf8 = new TextEncoder();
+    return new StreamingDecoder((id, prev) => {
+      if (prev === undefined) started = false;
+      const piece = this.piece(id, started, options);
+      if (piece !== '') started = true;
+      return utf8.encode(piece);
+    });
+  }
+
+  /** @example bert.idToToken(2088); // 'world' */
+  idToToken(id: number): string {
+    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw idOutOfRange(id, this.vocabSize);
+    return this.vocab[id];
+  }
+
+  /** @example bert.tokenToId('##ing'); // 2075 */
+  tokenToId(token: string): number | undefined {
+    return this.ids.get(token);
+  }
+
+  /** @example bert.tokenBytes(2088, 7592); // bytes of ' world' */
+  tokenBytes(id: number, previousId: number | undefined, options: DecodeOptions = {}): Uint8Array {
+    return new TextEncoder().encode(this.piece(id, previousId !== undefined, options));
+  }
+
+  private piece(id: number, started: boolean, options: DecodeOptions): string {
+    const token = this.idToToken(id);
+    if (options.skipSpecialTokens && this.special.has(id)) return '';
+    if (!started) return token;
+    if (token.startsWith(this.prefix)) return token.slice(this.prefix.length);
+    if (token === '.' || token === ',' || token === '!' || token === '?') return token;
+    return ' ' + token;
+  }
+
+  private run(text: string, options: EncodeOptions, offsets: Array<[number, number]> | undefined): number[] {
+    const ids: number[] = [];
+    const add = options.addSpecialTokens ?? true;
+    const { cls, sep } = this.specialTokenIds;
+    if (add && cls !== undefined) {
+      ids.push(cls);
+      offsets?.push([0, 0]);
+    }
+    this.splitter.split(
+      text,
+      options.allowedSpecial,
+      (s, e) => {
+        if (e > s) this.encodeText(s === 0 && e === text.length ? text : text.slice(s, e), s, ids, offsets);
+      },
+      (id, s, e) => {
+        ids.push(id);
+        offsets?.push([s, e]);
+      },
+    );
+    if (add && sep !== undefined) {
+      ids.push(sep);
+      offsets?.push([text.length, text.length]);
+    }
+    return ids;
+  }
+
+  private encodeText(text: string, base: number, out: number[], offsets: Array<[number, number]> | undefined) {
+    const norm = this.options.normalizer === null ? undefined : bertNormalize(text, this.options.normalizer ?? {});
+    const normalized = norm ? norm.text : text;
+    bertPretokenize(normalized, (s, e) => {
+      const word = normalized.slice(s, e);
+      let pieces = this.cache.get(word);
+      if (pieces === undefined) {
+        pieces = this.wordPieces(word);
+        if (this.cache.size >= 100_000) this.cache.clear();
+        this.cache.set(word, pieces);
+      }
+      // pieces holds id, end (UTF-16 in the word) pairs
+      let at = s;
+      for (let k = 0; k < pieces.length; k += 2) {
+        out.push(pieces[k]);
+        const to = s + pieces[k + 1];
+        if (offsets) offsets.push(norm ? [base + norm.start[at], base + norm.end[to - 1]] : [base + at, base + to]);
+        at = to;
+      }
+    });
+  }
+
+  private wordPieces(word: string): Int32Array {
+    const unk = this.specialTokenIds.unk!;
+    // code point boundaries of the word
+    const bounds: number[] = [0];
+    for (let i = 0; i < word.length; ) {
+      i += word.codePointAt(i)! > 0xffff ? 2 : 1;
+      bounds.push(i);
+    }
+    if (bounds.length - 1 > this.maxChars) return Int32Array.of(unk, word.length);
+    const pieces: number[] = [];
+    let b = 0;
+    while (b < bounds.length - 1) {
+      let found = -1;
+      let e = bounds.length - 1;
+      for (; e > b; e--) {
+        const sub = word.slice(bounds[b], bounds[e]);
+        const id = this.ids.get(b > 0 ? this.prefix + sub : sub);
+        if (id !== undefined) {
+          found = id;
+          break;
+        }
+      }
+      if (found < 0) return Int32Array.of(unk, word.length);
+      pieces.push(found, bounds[e]);
+      b = e;
+    }
+    return Int32Array.from(pieces);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Autoregressive generation: encode the prompt, run it once through the model filling the KV cache, then
+ * one position per new token — each step feeds only the newest token, so its cost does not grow with a
+ * rerun of the sequence (attention still reads the cached positions). One readback per token: the last
+ * position's logits.
+ */
+import { tensor } from '@transformer-kit/tensor';
+import type { Tokenizer } from '@transformer-kit/tokenizer';
+import type { CausalLM } from '../models/causal-lm';
+import { Sampler, type SamplingOptions } from './sampler';
+
+/** Options of {@link generate}. */
+export interface GenerateOptions extends SamplingOptions {
+  /** New tokens at most (generation also ends at the model's context). Default 256. */
+  readonly maxTokens?: number;
+  /**
+   * Token ids that end generation (not yielded). Default: the tokenizer's EOS and, for SentencePiece
+   * vocabularies, BOS — llama2.c's models mark the start of the next story with BOS, and run.c stops there.
+   */
+  readonly stopTokens?: readonly number[];
+  /** Strings that end generation; the text up to the stop string is yielded. */
+  readonly stopStrings?: readonly string[];
+  /** Aborts between tokens: the iterator throws the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Add the tokenizer's default special tokens (BOS for Llama) to the prompt. Default true. */
+  readonly addSpecialTokens?: boolean;
+}
+
+/** One generated token. */
+export interface GeneratedToken {
+  readonly id: number;
+  /** The text this token completes (may be '' while a multi-byte character is incomplete). */
+  readonly text: string;
+  /** Its probability under the distribution it was sampled from (softmax of logits / temperature). */
+  readonly probability: number;
+  /** Its absolute position in the sequence. */
+  readonly position: number;
+}
+
+/**
+ * Generates text token by token.
+ *
+ * @example
+ * ```ts
+ * import { generate } from '@transformer-kit/transformer';
+ * for await (const token of generate(model, tokenizer, 'Once upon a time', { maxTokens: 64, temperature: 0 })) {
+ *   process.stdout.write(token.text);
+ * }
+ * ```
+ */
+export async function* generate(
+  model: CausalLM,
+  tokenizer: Tokenizer,
+  prompt: string | readonly number[],
+  options: GenerateOptions = {},
+): AsyncGenerator<GeneratedToken, void, undefined> {
+  const maxTokens = options.maxTokens ?? 256;
+  if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new RangeError(`maxTokens must be a non-negative integer, got ${options.maxTokens}`);
+  const sampler = new Sampler(options);
+  let ids = typeof prompt === 'string' ? tokenizer.encode(prompt, { addSpecialTokens: options.addSpecialTokens ?? true }) : [...prompt];
+  if (ids.length === 0) {
+    // A model needs at least one position to predict from: GPT-2 starts documents with <|endoftext|>.
+    const start = tokenizer.specialTokenIds.bos ?? tokenizer.specialTokenIds.eos;
+    if (start === undefined) throw new Error('generate: the prompt is empty and the tokenizer has no BOS/EOS token to start from');
+    ids = [start];
+  }
+  if (ids.length > model.maxSeqLen) {
+    throw new RangeError(`generate: the prompt is ${ids.length} tokens, longer than the model's context of ${model.maxSeqLen}`);
+  }
+  for (const id of ids) {
+    if (!Number.isInteger(id) || id < 0 || id >= model.vocabSize) throw new RangeError(`generate: token id ${id} is outside the model's vocabulary of ${model.vocabSize}`);
+  }
+  const special = tokenizer.specialTokenIds;
+  const stops = new Set(options.stopTokens ?? [special.eos, tokenizer.kind === 'sentencepiece-bpe' ? special.bos : undefined].filter((x): x is number => x !== undefined));
+  const stopStrings = options.stopStrings ?? [];
+  const budget = Math.min(maxTokens, model.maxSeqLen - ids.length + 1);
+  const history = ids.slice();
+  const decoder = tokenizer.createStreamingDecoder();
+  // Prime the decoder with the prompt's last token: SentencePiece drops the leading space after BOS only.
+  decoder.push(ids[ids.length - 1]);
+  const cache = model.createCache(Math.min(model.maxSeqLen, ids.length + budget));
+  let text = '';
+  try {
+    let input = ids;
+    for (let step = 0; step < budget; step++) {
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error('generate: aborted');
+      const idsTensor = tensor(Int32Array.from(input), [1, input.length], 'int32');
+      const { logits } = model.forward(idsTensor, { cache, lastPositionOnly: true }); // [1, 1, vocab]
+      idsTensor.dispose();
+      const row = await logits.data(); // the one readback per token
+      logits.dispose();
+      const { id, probability } = sampler.sample(row as Float32Array, history);
+      if (stops.has(id)) return;
+      history.push(id);
+      let piece = decoder.push(id);
+      const position = history.length - 1;
+      if (stopStrings.length > 0) {
+        const combined = text + piece;
+        const hit = firstStop(combined, stopStrings, text.length);
+        if (hit >= 0) {
+          piece = combined.slice(text.length, hit);
+          if (piece) yield { id, text: piece, probability, position };
+          return;
+        }
+        text = combined.slice(-256);
+      }
+      yield { id, text: piece, probability, position };
+      // NOTE: the last sampled token is never fed back when the budget ends: run.c prints it without a forward.
+      input = [id];
+    }
+  } finally {
+    cache.dispose();
+  }
+}
+
+/** Index in `text` where the earliest stop string that ends after `from` begins, or -1. */
+function firstStop(text: string, stops: readonly string[], from: number): number {
+  let best = -1;
+  for (const s of stops) {
+    if (!s) continue;
+    const i = text.indexOf(s, Math.max(0, from - s.length + 1));
+    if (i >= 0 && (best < 0 || i < best)) best = i;
+  }
+  return best;
+}

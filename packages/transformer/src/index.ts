@@ -1,0 +1,17 @@
+export { readGguf } from './loaders/read-gguf';
+export { readGgufLlama } from './loaders/read-gguf-llama';
+export { readLlama2c } from './loaders/read-llama2c';
+export { LlamaModel } from './models/llama';
+export { generate } from './generation/generate';
+export { Sampler } from './generation/sampler';
+export { XorShiftRandom } from './generation/xorshift-random';
+export { Gpt2Model, gpt2ConfigFromHf } from './models/gpt2';
+export { llamaConfigFromHf } from './models/llama-config';
+export { safetensorsWeights, shardFilesOf } from './loaders/safetensors-weights';
+export type { CausalLM, ForwardOptions, ModelOutput } from './models/causal-lm';
+export { BertModel, bertConfigFromHf } from './models/bert';
+export { EncoderDecoderModel } from './models/encoder-decoder';
+export { torchEncoderLayer, torchDecoderLayer } from './layers/torch-transformer-layers';
+export { withPrefixes, weightSource, transposeHost, expectShape } from './loaders/weight-source';
+export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
+export type { GenerateOptions, GeneratedToken } from './generation/generate';

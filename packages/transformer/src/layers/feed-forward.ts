@@ -1,0 +1,104 @@
+/**
+ * The position-wise feed-forward network: the same two-layer MLP applied to every position on its own
+ * (it mixes features, never positions). Either `down(act(up(x)))` — ReLU in Vaswani et al., GELU in BERT and
+ * GPT-2 — or the gated form `down(act(gate(x)) ⊙ up(x))` (SwiGLU with SiLU, Llama; Shazeer 2020).
+ */
+import { gelu, mul, relu, silu, type Tensor } from '@transformer-kit/tensor';
+import type { Linear } from './linear';
+
+/** The nonlinearity: 'gelu' is exact (erf), 'gelu_tanh' is the tanh approximation (GPT-2's gelu_new). */
+export type Activation = 'relu' | 'gelu' | 'gelu_tanh' | 'silu';
+
+/**
+ * The activation function of a name used in configs (Hugging Face's `hidden_act` / `activation_function`,
+ * PyTorch's `activation`).
+ *
+ * @example
+ * ```ts
+ * import { activationFromName } from '@transformer-kit/transformer';
+ * activationFromName('gelu_new'); // 'gelu_tanh'
+ * ```
+ */
+export function activationFromName(name: string): Activation {
+  switch (name) {
+    case 'relu': return 'relu';
+    case 'gelu': return 'gelu';
+    case 'gelu_new':
+    case 'gelu_pytorch_tanh':
+    case 'gelu_fast':
+    case 'gelu_tanh': return 'gelu_tanh';
+    case 'silu':
+    case 'swish': return 'silu';
+    default: throw new Error(`activation '${name}' is not supported (supported: relu, gelu, gelu_new, gelu_pytorch_tanh, silu)`);
+  }
+}
+
+/**
+ * Applies an activation elementwise.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@transformer-kit/tensor';
+ * import { activate } from '@transformer-kit/transformer';
+ * activate(tensor([-1, 2], [2]), 'relu'); // [0, 2]
+ * ```
+ */
+export function activate(x: Tensor, activation: Activation): Tensor {
+  switch (activation) {
+    case 'relu': return relu(x);
+    case 'gelu': return gelu(x, 'none');
+    case 'gelu_tanh': return gelu(x, 'tanh');
+    case 'silu': return silu(x);
+  }
+}
+
+/** The linear layers of a feed-forward block; `gate` makes it gated (SwiGLU when the activation is SiLU). */
+export interface FeedForwardWeights {
+  readonly up: Linear;
+  readonly down: Linear;
+  readonly gate?: Linear;
+}
+
+/**
+ * A position-wise feed-forward block.
+ *
+ * @example
+ * ```ts
+ * import { FeedForward, Linear } from '@transformer-kit/transformer';
+ * const ffn = new FeedForward({ up: new Linear(w1, b1), down: new Linear(w2, b2) }, 'relu');
+ * const y = ffn.forward(x); // [batch, seq, dim]
+ * ```
+ */
+export class FeedForward {
+  constructor(
+    readonly weights: FeedForwardWeights,
+    readonly activation: Activation,
+  ) {}
+
+  /** x [..., dim] → [..., dim]. */
+  forward(x: Tensor): Tensor {
+    const { up, down, gate } = this.weights;
+    const hidden = up.forward(x); // [..., hidden]
+    let h: Tensor;
+    if (gate) {
+      const g = gate.forward(x); // [..., hidden]
+      const a = activate(g, this.activation);
+      h = mul(a, hidden);
+      g.dispose();
+      a.dispose();
+    } else {
+      h = activate(hidden, this.activation);
+    }
+    hidden.dispose();
+    const y = down.forward(h); // [..., dim]
+    h.dispose();
+    return y;
+  }
+
+  /** Frees the weights. */
+  dispose(): void {
+    this.weights.up.dispose();
+    this.weights.down.dispose();
+    this.weights.gate?.dispose();
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * One residual block of a transformer: self-attention (the only sublayer that mixes information across
+ * positions), optionally cross-attention to an encoder's output, then the position-wise feed-forward, each
+ * wrapped in a residual connection and a norm.
+ *
+ * - post-LN (Vaswani et al. 2017, BERT, `norm_first=False`):  x = norm(x + sublayer(x))
+ * - pre-LN (GPT-2, Llama, `norm_first=True`):                 x = x + sublayer(norm(x))
+ *
+ * Pre-LN keeps an un-normalised residual stream from the embeddings to the last block, which is why deep
+ * pre-LN models need a final norm before the head.
+ */
+import { add, type Tensor } from '@transformer-kit/tensor';
+import type { KVCacheLayer, MultiHeadAttention, RotateFn } from '@transformer-kit/attention';
+import type { FeedForward } from './feed-forward';
+import type { Norm } from './norm';
+
+/** Where the norm sits relative to the residual connection. */
+export type NormPlacement = 'pre' | 'post';
+
+/** The sublayers of a block. */
+export interface TransformerBlockParts {
+  readonly placement: NormPlacement;
+  readonly selfAttention: MultiHeadAttention;
+  readonly selfAttentionNorm: Norm;
+  readonly crossAttention?: MultiHeadAttention;
+  readonly crossAttentionNorm?: Norm;
+  readonly feedForward: FeedForward;
+  readonly feedForwardNorm: Norm;
+}
+
+/** Per-call options of a block. */
+export interface TransformerBlockOptions {
+  /** Self-attention mask, broadcastable to [batch, heads, seq, seqK] (bool: true = hidden; float: additive). */
+  readonly mask?: Tensor;
+  /** Hide future positions in self-attention (a decoder). */
+  readonly causal?: boolean;
+  /** Rotary position embedding applied to q/k inside self-attention (Llama). */
+  readonly rotate?: RotateFn;
+  /** This block's slice of a KV cache (generation). */
+  readonly cache?: KVCacheLayer;
+  /** The encoder's output [batch, srcSeq, dim], for cross-attention. */
+  readonly memory?: Tensor;
+  /** Cross-attention mask, broadcastable to [batch, heads, seq, srcSeq]. */
+  readonly memoryMask?: Tensor;
+  /** Also return the attention weights. */
+  readonly returnWeights?: boolean;
+}
+
+/** A block's output and, when asked for, its attention weights [batch, heads, seqQ, seqK]. */
+export interface TransformerBlockOutput {
+  readonly output: Tensor;
+  readonly selfWeights?: Tensor;
+  readonly crossWeights?: Tensor;
+}
+
+/**
+ * A residual block, pre-LN or post-LN, with optional cross-attention.
+ *
+ * @example
+ * ```ts
+ * import { TransformerBlock } from '@transformer-kit/transformer';
+ * const block = new TransformerBlock({ placement: 'pre', selfAttention, selfAttentionNorm, feedForward, feedForwardNorm });
+ * const { output } = block.forward(x, { causal: true }); // [batch, seq, dim]
+ * ```
+ */
+export class TransformerBlock {
+  constructor(readonly parts: TransformerBlockParts) {
+    if (parts.crossAttention && !parts.crossAttentionNorm) throw new Error('TransformerBlock: cross-attention needs its norm');
+  }
+
+  /** x [batch, seq, dim] → [batch, seq, dim]. Intermediates are freed; the caller owns the outputs. */
+  forward(x: Tensor, options: TransformerBlockOptions = {}): TransformerBlockOutput {
+    const p = this.parts;
+    const pre = p.placement === 'pre';
+    const returnWeights = options.returnWeights ?? false;
+    // Self-attention sublayer.
+    const selfIn = pre ? p.selfAttentionNorm.forward(x) : x;
+    const self = p.selfAttention.forward(selfIn, undefined, {
+      mask: options.mask,
+      causal: options.causal,
+      rotate: options.rotate,
+      cache: options.cache,
+      returnWeights,
+    });
+    if (selfIn !== x) selfIn.dispose();
+    let h = this.residual(x, self.output, p.selfAttentionNorm, pre);
+    self.output.dispose();
+    // Cross-attention sublayer: queries from the decoder, keys/values from the encoder's output.
+    let crossWeights: Tensor | undefined;
+    if (p.crossAttention) {
+      if (!options.memory) throw new Error('TransformerBlock: a block with cross-attention needs options.memory (the encoder output)');
+      const crossIn = pre ? p.crossAttentionNorm!.forward(h) : h;
+      const cross = p.crossAttention.forward(crossIn, options.memory, { mask: options.memoryMask, returnWeights });
+      if (crossIn !== h) crossIn.dispose();
+      const next = this.residual(h, cross.output, p.crossAttentionNorm!, pre);
+      cross.output.dispose();
+      h.dispose();
+      h = next;
+      crossWeights = cross.weights;
+    }
+    // Feed-forward sublayer.
+    const ffIn = pre ? p.feedForwardNorm.forward(h) : h;
+    const ff = p.feedForward.forward(ffIn);
+    if (ffIn !== h) ffIn.dispose();
+    const out = this.residual(h, ff, p.feedForwardNorm, pre);
+    ff.dispose();
+    h.dispose();
+    return { output: out, selfWeights: self.weights, crossWeights };
+  }
+
+  /** x + y (pre-LN) or norm(x + y) (post-LN). */
+  private residual(x: Tensor, y: Tensor, norm: Norm, pre: boolean): Tensor {
+    const sum = add(x, y);
+    if (pre) return sum;
+    const normed = norm.forward(sum);
+    sum.dispose();
+    return normed;
+  }
+
+  /** Frees every sublayer's weights. */
+  dispose(): void {
+    const p = this.parts;
+    p.selfAttention.dispose();
+    p.selfAttentionNorm.dispose();
+    p.crossAttention?.dispose();
+    p.crossAttentionNorm?.dispose();
+    p.feedForward.dispose();
+    p.feedForwardNorm.dispose();
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * From checkpoint bytes to a ready model (and its tokenizer): Hugging Face folders (config.json +
+ * safetensors, single or sharded, + tokenizer.json), llama2.c `.bin` (+ its tokenizer.bin) and GGUF (the
+ * tokenizer is in its metadata). Everything here takes bytes, so it runs in a browser; the Node file and
+ * download helpers are in `@transformer-kit/transformer/node`.
+ */
+import { loadGgufTokenizer, loadLlama2cTokenizer, loadTokenizerJson, type Tokenizer } from '@transformer-kit/tokenizer';
+import { BertModel, bertConfigFromHf, type BertConfig } from '../models/bert';
+import type { CausalLM } from '../models/causal-lm';
+import { Gpt2Model, gpt2ConfigFromHf, type Gpt2Config } from '../models/gpt2';
+import { LlamaModel } from '../models/llama';
+import { llamaConfigFromHf, type LlamaConfig } from '../models/llama-config';
+import type { ProgressCallback } from './load-progress';
+import { readGguf } from './read-gguf';
+import { readGgufLlama } from './read-gguf-llama';
+import { readLlama2c } from './read-llama2c';
+import { safetensorsWeights, shardFilesOf } from './safetensors-weights';
+import type { WeightSource } from './weight-source';
+
+/** The `model_type`s of config.json this package can build. */
+export const SUPPORTED_MODEL_TYPES: readonly string[] = ['llama', 'gpt2', 'bert'];
+
+/** A loaded model, its tokenizer (when the checkpoint has one) and where it came from. */
+export interface LoadedModel {
+  readonly model: CausalLM | BertModel;
+  readonly tokenizer?: Tokenizer;
+  readonly format: 'huggingface' | 'llama2c' | 'gguf';
+  readonly config: LlamaConfig | Gpt2Config | BertConfig;
+}
+
+/** Reads one file of a model folder by its relative name ('config.json'); undefined when it does not exist. */
+export type ModelFileReader = (name: string) => Promise<Uint8Array | undefined>;
+
+/**
+ * True for a decoder-only model that `generate` can drive.
+ *
+ * @example
+ * ```ts
+ * import { isCausalLM } from '@transformer-kit/transformer';
+ * if (isCausalLM(loaded.model)) for await (const t of generate(loaded.model, loaded.tokenizer!, 'Hi')) {}
+ * ```
+ */
+export function isCausalLM(model: CausalLM | BertModel): model is CausalLM {
+  return typeof (model as CausalLM).createCache === 'function';
+}
+
+/**
+ * Builds the model class config.json's `model_type` names. An unsupported type is an error listing the
+ * supported ones.
+ *
+ * @example
+ * ```ts
+ * import { modelFromConfig, safetensorsWeights } from '@transformer-kit/transformer';
+ * const { model } = modelFromConfig(JSON.parse(configText), safetensorsWeights({ 'model.safetensors': bytes }));
+ * ```
+ */
+export function modelFromConfig(json: Record<string, unknown>, weights: WeightSource): { model: CausalLM | BertModel; config: LlamaConfig | Gpt2Config | BertConfig } {
+  const type = json.model_type;
+  switch (type) {
+    case 'llama': {
+      const config = llamaConfigFromHf(json);
+      return { model: new LlamaModel(config, weights), config };
+    }
+    case 'gpt2': {
+      const config = gpt2ConfigFromHf(json);
+      return { model: new Gpt2Model(config, weights), config };
+    }
+    case 'bert': {
+      const config = bertConfigFromHf(json);
+      return { model: new BertModel(config, weights), config };
+    }
+    default:
+      throw new Error(`config.json: model_type ${JSON.stringify(type)} is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
+  }
+}
+
+function decodeJson(bytes: Uint8Array, file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Loads a Hugging Face model folder through `read`: config.json, then model.safetensors or the shards of
+ * model.safetensors.index.json, then tokenizer.json when present.
+ *
+ * @example
+ * ```ts
+ * import { loadHuggingFace } from '@transformer-kit/transformer';
+ * const base = 'https://example.com/gpt2-tiny/';
+ * const loaded = await loadHuggingFace(async (name) => {
+ *   const res = await fetch(base + name);
+ *   return res.ok ? new Uint8Array(await res.arrayBuffer()) : undefined;
+ * });
+ * ```
+ */
+export async function loadHuggingFace(read: ModelFileReader, options: { onProgress?: ProgressCallback } = {}): Promise<LoadedModel> {
+  const progress = options.onProgress ?? (() => {});
+  const configBytes = await read('config.json');
+  if (!configBytes) throw new Error('config.json is missing: not a Hugging Face model folder');
+  const json = decodeJson(configBytes, 'config.json');
+  if (!SUPPORTED_MODEL_TYPES.includes(json.model_type as string)) {
+    throw new Error(`config.json: model_type ${JSON.stringify(json.model_type)} is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
+  }
+  const files: Record<string, Uint8Array> = {};
+  const single = await read('model.safetensors');
+  if (single) {
+    files['model.safetensors'] = single;
+  } else {
+    const index = await read('model.safetensors.index.json');
+    if (!index) throw new Error('neither model.safetensors nor model.safetensors.index.json is present');
+    const shards = shardFilesOf(decodeJson(index, 'model.safetensors.index.json'));
+    for (const [i, shard] of shards.entries()) {
+      const bytes = await read(shard);
+      if (!bytes) throw new Error(`model.safetensors.index.json lists ${shard}, which is missing`);
+      files[shard] = bytes;
+      progress({ phase: 'read', file: shard, loaded: i + 1, total: shards.length });
+    }
+  }
+  const tokenizerBytes = await read('tokenizer.json');
+  const tokenizer = tokenizerBytes ? loadTokenizerJson(new TextDecoder().decode(tokenizerBytes)) : undefined;
+  progress({ phase: 'build', loaded: 0, total: 1 });
+  const { model, config } = modelFromConfig(json, safetensorsWeights(files));
+  progress({ phase: 'build', loaded: 1, total: 1 });
+  return { model, tokenizer, format: 'huggingface', config };
+}
+
+/**
+ * Loads a llama2.c checkpoint, and its tokenizer.bin when given.
+ *
+ * @example
+ * ```ts
+ * import { loadLlama2c } from '@transformer-kit/transformer';
+ * const { model, tokenizer } = loadLlama2c(modelBytes, tokenizerBytes);
+ * ```
+ */
+export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Uint8Array | ArrayBuffer, origin = 'llama2.c checkpoint'): LoadedModel {
+  const { config, weights } = readLlama2c(bytes, origin);
+  const model = new LlamaModel(config, weights);
+  const tokenizer = tokenizerBytes ? loadLlama2cTokenizer(tokenizerBytes, { vocabSize: config.vocabSize }) : undefined;
+  if (tokenizer && tokenizer.vocabSize !== config.vocabSize) {
+    throw new Error(`${origin}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${config.vocabSize}`);
+  }
+  return { model, tokenizer, format: 'llama2c', config };
+}
+
+/**
+ * Loads a GGUF Llama with the tokenizer stored in its metadata.
+ *
+ * @example
+ * ```ts
+ * import { loadGguf } from '@transformer-kit/transformer';
+ * const { model, tokenizer } = loadGguf(bytes);
+ * ```
+ */
+export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file'): LoadedModel {
+  const gguf = readGguf(bytes);
+  const { config, weights } = readGgufLlama(gguf, origin);
+  const model = new LlamaModel(config, weights);
+  const tokenizer = gguf.metadata['tokenizer.ggml.model'] !== undefined ? loadGgufTokenizer(gguf.metadata) : undefined;
+  return { model, tokenizer, format: 'gguf', config };
+}

@@ -1,0 +1,104 @@
+/**
+ * A checkpoint's tensors by name, as host float32 arrays: what every loader produces and every model
+ * consumes. Names follow Hugging Face's state-dict names (`model.layers.0.self_attn.q_proj.weight`), so a
+ * llama2.c or GGUF checkpoint is renamed into the same vocabulary and one model file reads them all.
+ */
+
+/** One tensor's host values and row-major shape. */
+export interface HostTensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+}
+
+/** Tensors by name; `get` throws an error naming the missing tensor (and the checkpoint it came from). */
+export interface WeightSource {
+  /** Where the tensors came from, for error messages: 'stories260K.bin', 'model.safetensors', ... */
+  readonly origin: string;
+  readonly names: readonly string[];
+  has(name: string): boolean;
+  get(name: string): HostTensor;
+}
+
+/**
+ * A WeightSource over host tensors computed on demand (or already in memory).
+ *
+ * @example
+ * ```ts
+ * import { weightSource } from '@transformer-kit/transformer';
+ * const w = weightSource('inline', { 'norm.weight': () => ({ data: new Float32Array([1, 1]), shape: [2] }) });
+ * w.get('norm.weight').shape; // [2]
+ * ```
+ */
+export function weightSource(origin: string, entries: Record<string, () => HostTensor>): WeightSource {
+  const names = Object.keys(entries);
+  return {
+    origin,
+    names,
+    has: (name) => Object.prototype.hasOwnProperty.call(entries, name),
+    get(name) {
+      if (!Object.prototype.hasOwnProperty.call(entries, name)) {
+        const near = names.filter((n) => n.split('.').slice(-2).join('.') === name.split('.').slice(-2).join('.')).slice(0, 3);
+        throw new Error(`${origin}: missing tensor '${name}'${near.length ? ` (similar names present: ${near.join(', ')})` : ''}`);
+      }
+      return entries[name]();
+    },
+  };
+}
+
+/**
+ * Checks a tensor's shape, naming the tensor when it does not match what the config implies.
+ *
+ * @example
+ * ```ts
+ * import { expectShape } from '@transformer-kit/transformer';
+ * expectShape('wte.weight', { data: new Float32Array(6), shape: [3, 2] }, [3, 2]);
+ * ```
+ */
+export function expectShape(name: string, t: HostTensor, shape: readonly number[]): HostTensor {
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new Error(`tensor '${name}' has shape [${t.shape.join(', ')}] but the config implies [${shape.join(', ')}]`);
+  }
+  return t;
+}
+
+/**
+ * A view of `source` that also finds each name under one of `prefixes` (Hugging Face saves a bare
+ * `GPT2Model` as `h.0...` but `GPT2LMHeadModel` as `transformer.h.0...`; BERT heads add `bert.`).
+ *
+ * @example
+ * ```ts
+ * import { withPrefixes } from '@transformer-kit/transformer';
+ * const w = withPrefixes(source, ['transformer.']);
+ * w.get('wte.weight'); // finds 'transformer.wte.weight' too
+ * ```
+ */
+export function withPrefixes(source: WeightSource, prefixes: readonly string[]): WeightSource {
+  const resolve = (name: string): string | undefined => {
+    if (source.has(name)) return name;
+    for (const p of prefixes) if (source.has(p + name)) return p + name;
+    return undefined;
+  };
+  return {
+    origin: source.origin,
+    names: source.names,
+    has: (name) => resolve(name) !== undefined,
+    get: (name) => source.get(resolve(name) ?? name),
+  };
+}
+
+/**
+ * The transpose of a host matrix [rows, cols] → [cols, rows] (GPT-2's Conv1D stores [in, out]).
+ *
+ * @example
+ * ```ts
+ * import { transposeHost } from '@transformer-kit/transformer';
+ * transposeHost({ data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [2, 3] }).data; // [1, 4, 2, 5, 3, 6]
+ * ```
+ */
+export function transposeHost(t: HostTensor): HostTensor {
+  if (t.shape.length !== 2) throw new RangeError(`transposeHost: expected a matrix, got [${t.shape.join(', ')}]`);
+  const [rows, cols] = t.shape;
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = t.data[r * cols + c];
+  return { data: out, shape: [cols, rows] };
+}

@@ -1,0 +1,124 @@
+/**
+ * Llama (Touvron et al. 2023), the decoder-only family of llama2.c, Meta's Llama 2/3 and TinyLlama:
+ *
+ *   x = embed(ids)                                       // [batch, seq, dim]
+ *   for each block:                                      // pre-norm residual blocks
+ *     x = x + attention(rmsNorm(x))                      // grouped-query attention, RoPE on q and k
+ *     x = x + down(silu(gate(rmsNorm(x))) ⊙ up(rmsNorm(x)))   // SwiGLU feed-forward
+ *   logits = head(rmsNorm(x))                            // head tied to the embedding or separate
+ *
+ * Positions enter only through the rotation of q and k (no position embedding is added to x), so the KV
+ * cache stores rotated keys and a new token costs one position.
+ */
+import { tensor, type Tensor } from '@transformer-kit/tensor';
+import { TokenEmbedding } from '@transformer-kit/embedding';
+import { RotaryEmbedding } from '@transformer-kit/positional';
+import { KVCache, MultiHeadAttention, type RotateFn } from '@transformer-kit/attention';
+import { FeedForward } from '../layers/feed-forward';
+import { Linear } from '../layers/linear';
+import { RMSNorm } from '../layers/rms-norm';
+import { TransformerBlock } from '../layers/transformer-block';
+import { expectShape, type WeightSource } from '../loaders/weight-source';
+import type { CausalLM, ForwardOptions, ModelOutput } from './causal-lm';
+import type { LlamaConfig } from './llama-config';
+import { runDecoderStack } from './run-decoder-stack';
+
+/**
+ * A Llama model built from a config and a checkpoint's weights (Hugging Face names; see the loaders).
+ *
+ * @example
+ * ```ts
+ * import { readLlama2c, LlamaModel } from '@transformer-kit/transformer';
+ * const { config, weights } = readLlama2c(bytes);
+ * const model = new LlamaModel(config, weights);
+ * const { logits } = model.forward(tensor([[1]], [1, 1], 'int32')); // [1, 1, 512]
+ * ```
+ */
+export class LlamaModel implements CausalLM {
+  readonly family = 'llama';
+  readonly vocabSize: number;
+  readonly maxSeqLen: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly headDim: number;
+  readonly #embedding: TokenEmbedding; // [vocab, dim]
+  readonly #blocks: TransformerBlock[];
+  readonly #norm: RMSNorm;
+  readonly #head: Linear | null; // null: tied to the embedding
+  readonly #rotary: RotaryEmbedding;
+  readonly #rotate: RotateFn;
+
+  constructor(
+    readonly config: LlamaConfig,
+    weights: WeightSource,
+  ) {
+    const { dim, hiddenDim, heads, kvHeads, vocabSize } = config;
+    if (dim % heads !== 0 || heads % kvHeads !== 0) throw new Error(`llama: dim ${dim}, heads ${heads}, kvHeads ${kvHeads} do not divide`);
+    this.vocabSize = vocabSize;
+    this.maxSeqLen = config.maxSeqLen;
+    this.layers = config.layers;
+    this.heads = heads;
+    this.headDim = dim / heads;
+    const kvDim = kvHeads * this.headDim;
+    const load = (name: string, shape: number[]): Tensor => {
+      const t = expectShape(name, weights.get(name), shape);
+      return tensor(t.data, shape);
+    };
+    this.#embedding = new TokenEmbedding(load('model.embed_tokens.weight', [vocabSize, dim]));
+    this.#blocks = [];
+    for (let l = 0; l < config.layers; l++) {
+      const p = `model.layers.${l}.`;
+      const linear = (name: string, shape: number[]) => new Linear(load(`${p}${name}.weight`, shape));
+      const selfAttention = new MultiHeadAttention(
+        { dim, heads, kvHeads, headDim: this.headDim },
+        {
+          q: { weight: load(`${p}self_attn.q_proj.weight`, [dim, dim]) },
+          k: { weight: load(`${p}self_attn.k_proj.weight`, [kvDim, dim]) },
+          v: { weight: load(`${p}self_attn.v_proj.weight`, [kvDim, dim]) },
+          o: { weight: load(`${p}self_attn.o_proj.weight`, [dim, dim]) },
+        },
+      );
+      const feedForward = new FeedForward(
+        { gate: linear('mlp.gate_proj', [hiddenDim, dim]), up: linear('mlp.up_proj', [hiddenDim, dim]), down: linear('mlp.down_proj', [dim, hiddenDim]) },
+        'silu',
+      );
+      this.#blocks.push(
+        new TransformerBlock({
+          placement: 'pre',
+          selfAttention,
+          selfAttentionNorm: new RMSNorm(load(`${p}input_layernorm.weight`, [dim]), config.normEps),
+          feedForward,
+          feedForwardNorm: new RMSNorm(load(`${p}post_attention_layernorm.weight`, [dim]), config.normEps),
+        }),
+      );
+    }
+    this.#norm = new RMSNorm(load('model.norm.weight', [dim]), config.normEps);
+    this.#head = config.tiedEmbeddings ? null : new Linear(load('lm_head.weight', [vocabSize, dim]));
+    // The attention layer calls this on q [batch, heads, seq, headDim] and k [batch, kvHeads, seq, headDim]
+    // with the cache length as the offset, before the keys are cached.
+    this.#rotary = new RotaryEmbedding({ headDim: this.headDim, theta: config.ropeTheta, layout: config.ropeLayout, maxLength: config.maxSeqLen });
+    this.#rotate = this.#rotary.rotateFn();
+  }
+
+  createCache(maxLength = this.maxSeqLen): KVCache {
+    return new KVCache({ layers: this.layers, kvHeads: this.config.kvHeads, headDim: this.headDim, maxLength: Math.min(maxLength, this.maxSeqLen) });
+  }
+
+  forward(ids: Tensor, options: ForwardOptions = {}): ModelOutput {
+    return runDecoderStack(this.#blocks, ids, options, this.maxSeqLen, {
+      embed: (ids) => this.#embedding.forward(ids), // [batch, seq, dim]
+      rotate: this.#rotate,
+      finalNorm: this.#norm,
+      // [batch, seq, dim] → [batch, seq, vocab]; a tied head is the embedding table used backwards.
+      head: (x) => (this.#head ? this.#head.forward(x) : this.#embedding.project(x)),
+    });
+  }
+
+  dispose(): void {
+    this.#embedding.dispose();
+    for (const b of this.#blocks) b.dispose();
+    this.#norm.dispose();
+    this.#head?.dispose();
+    this.#rotary.dispose();
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The forward pass shared by the decoder-only models (GPT-2, Llama): embed, run the blocks with a causal
+ * mask (and the cache, when generating), final norm, head. Each model supplies its own embedding, rotation
+ * and head; the model files stay readable and this loop is written once.
+ */
+import { castTo, logicalNot, slice, tidy, type Tensor } from '@transformer-kit/tensor';
+import type { RotateFn } from '@transformer-kit/attention';
+import type { Norm } from '../layers/norm';
+import type { TransformerBlock } from '../layers/transformer-block';
+import type { ForwardOptions, ModelOutput } from './causal-lm';
+
+/** The model-specific pieces around the blocks. */
+export interface DecoderStackParts {
+  /** ids [batch, seq] at absolute positions offset.. → [batch, seq, dim]. */
+  embed(ids: Tensor, offset: number): Tensor;
+  rotate?: RotateFn;
+  finalNorm: Norm;
+  /** [batch, seq, dim] → [batch, seq, vocab]. */
+  head(x: Tensor): Tensor;
+}
+
+/**
+ * Runs a decoder-only stack. Validates the ids and the context length first, so a prompt past the context is
+ * a clear error rather than a cache overflow deep inside attention.
+ *
+ * @example
+ * ```ts
+ * // inside a model's forward():
+ * return runDecoderStack(this.blocks, ids, options, this.maxSeqLen, { embed, finalNorm, head });
+ * ```
+ */
+export function runDecoderStack(
+  blocks: readonly TransformerBlock[],
+  ids: Tensor,
+  options: ForwardOptions,
+  maxSeqLen: number,
+  parts: DecoderStackParts,
+): ModelOutput {
+  if (ids.rank !== 2 || ids.dtype !== 'int32') throw new RangeError(`forward: ids must be int32 [batch, seq], got ${ids.dtype} [${ids.shape.join(', ')}]`);
+  const [batch, seq] = ids.shape;
+  if (seq === 0) throw new RangeError('forward: ids has no positions');
+  const offset = options.cache?.length ?? 0;
+  if (offset + seq > maxSeqLen) {
+    throw new RangeError(`forward: ${offset > 0 ? `${offset} cached + ` : ''}${seq} positions exceed the model's context of ${maxSeqLen}`);
+  }
+  return tidy(() => {
+    let mask: Tensor | undefined;
+    if (options.attentionMask) {
+      // [batch, seq] 1 = token → bool [batch, 1, 1, seqK], true = hidden (the attention package's convention).
+      mask = logicalNot(castTo(options.attentionMask, 'bool')).reshape([batch, 1, 1, options.attentionMask.shape[1]]);
+    }
+    let x = parts.embed(ids, offset); // [batch, seq, dim]
+    const hiddenStates: Tensor[] | undefined = options.outputHiddenStates ? [x] : undefined;
+    const attentions: Tensor[] | undefined = options.outputAttentions ? [] : undefined;
+    for (let l = 0; l < blocks.length; l++) {
+      const out = blocks[l].forward(x, {
+        causal: true,
+        mask,
+        rotate: parts.rotate,
+        cache: options.cache?.layer(l),
+        returnWeights: attentions !== undefined,
+      });
+      if (!hiddenStates) x.dispose();
+      x = out.output;
+      hiddenStates?.push(x);
+      if (attentions) attentions.push(out.selfWeights!);
+    }
+    let normed = parts.finalNorm.forward(x);
+    if (options.lastPositionOnly && seq > 1) normed = slice(normed, [0, seq - 1, 0], [batch, 1, normed.shape[2]]); // [batch, 1, dim]
+    const logits = parts.head(normed); // [batch, seq | 1, vocab]
+    return { logits, attentions, hiddenStates };
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Loads a model from the local file system: a Hugging Face folder (config.json), a `.gguf` file, or a
+ * llama2.c `.bin` (with its tokenizer: given, or `tok<vocab>.bin` / `tokenizer.bin` beside it — llama2.c's
+ * naming for custom and default vocabularies).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loaders/load-model';
+import type { ProgressCallback } from '../loaders/load-progress';
+
+/** Options of {@link loadModelFromPath}. */
+export interface LoadFromPathOptions {
+  /** A tokenizer file: llama2.c tokenizer.bin for a `.bin`, tokenizer.json otherwise. */
+  readonly tokenizer?: string;
+  readonly onProgress?: ProgressCallback;
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/**
+ * A model from a path: a folder with config.json, a .gguf, or a llama2.c .bin.
+ *
+ * @example
+ * ```ts
+ * import { loadModelFromPath } from '@transformer-kit/transformer/node';
+ * const { model, tokenizer } = await loadModelFromPath('stories260K.bin', { tokenizer: 'tok512.bin' });
+ * ```
+ */
+export async function loadModelFromPath(path: string, options: LoadFromPathOptions = {}): Promise<LoadedModel> {
+  if (!existsSync(path)) throw new Error(`${path} does not exist`);
+  const progress = options.onProgress ?? (() => {});
+  if (statSync(path).isDirectory()) {
+    if (!existsSync(join(path, 'config.json'))) {
+      const guess = [`${basename(path)}.gguf`, `${basename(path)}.bin`].map((f) => join(path, f)).find((f) => existsSync(f));
+      if (guess) return loadModelFromPath(guess, options);
+      throw new Error(`${path} has no config.json (nor a ${basename(path)}.bin / .gguf): not a model folder`);
+    }
+    const loaded = await loadHuggingFace(async (name) => {
+      const file = join(path, name);
+      if (!existsSync(file)) return undefined;
+      const bytes = await readBytes(file);
+      progress({ phase: 'read', file: name, loaded: bytes.byteLength, total: bytes.byteLength });
+      return bytes;
+    }, options);
+    if (options.tokenizer) {
+      const { loadTokenizerJson } = await import('@transformer-kit/tokenizer');
+      return { ...loaded, tokenizer: loadTokenizerJson(new TextDecoder().decode(await readBytes(options.tokenizer))) };
+    }
+    return loaded;
+  }
+  const bytes = await readBytes(path);
+  progress({ phase: 'read', file: basename(path), loaded: bytes.byteLength, total: bytes.byteLength });
+  if (path.endsWith('.gguf') || (bytes.byteLength >= 4 && new TextDecoder().decode(bytes.subarray(0, 4)) === 'GGUF')) {
+    return loadGguf(bytes, basename(path));
+  }
+  if (path.endsWith('.safetensors')) {
+    return loadModelFromPath(dirname(path), options);
+  }
+  const loaded = loadLlama2c(bytes, undefined, basename(path));
+  const tokenizerPath = options.tokenizer ?? [`tok${loaded.config.vocabSize}.bin`, 'tokenizer.bin'].map((f) => join(dirname(path), f)).find((f) => existsSync(f));
+  if (!tokenizerPath) return loaded;
+  const tokenizer = await readLlama2cTokenizer(tokenizerPath, { vocabSize: loaded.config.vocabSize });
+  return { ...loaded, tokenizer };
+}
