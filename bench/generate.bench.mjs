@@ -9,6 +9,7 @@
 // The peer's greedy tokens are checked against ours (same tokens = same computation).
 // Also: per-token time of tokens 16..32 vs 240..256 (flat = the KV cache works) and tensor counts (flat memory).
 // Imports the BUILT packages: npx turbo run build --filter=@transformer-kit/transformer...
+/* global performance, console, process */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,7 +171,7 @@ async function tfjsPeer(binBytes, backendName) {
   return { backend: backendName, tokensPerSecond: Number(median(rates).toFixed(1)), runs: rates.map((x) => Number(x.toFixed(1))), loadMs: Number(loadMs.toFixed(1)), ids };
 }
 
-async function benchModel(name, loadBytes, tokenizerBytes) {
+async function benchModel(name, loadBytes, tokenizerBytes, peerBackends) {
   const loadTimes = [];
   let loaded;
   for (let r = 0; r < RUNS; r++) {
@@ -183,7 +184,7 @@ async function benchModel(name, loadBytes, tokenizerBytes) {
   const result = await ours(loaded.model, loaded.tokenizer);
   const bin = loadBytes();
   const peers = [];
-  for (const backend of ['cpu', 'wasm']) peers.push(await tfjsPeer(bin, backend));
+  for (const backend of peerBackends) peers.push(await tfjsPeer(bin, backend));
   const ourIds = result.ids;
   delete result.ids;
   const entry = {
@@ -208,14 +209,14 @@ setBackend(createCpuBackend());
 const results = [];
 const stories = join(shared, 'models', 'stories260K');
 if (existsSync(join(stories, 'stories260K.bin'))) {
-  results.push(await benchModel('stories260K', () => new Uint8Array(readFileSync(join(stories, 'stories260K.bin'))), new Uint8Array(readFileSync(join(stories, 'tok512.bin')))));
+  results.push(await benchModel('stories260K', () => new Uint8Array(readFileSync(join(stories, 'stories260K.bin'))), new Uint8Array(readFileSync(join(stories, 'tok512.bin'))), ['cpu', 'wasm']));
 } else {
   console.warn(`skipped stories260K: ${join(stories, 'stories260K.bin')} is missing`);
 }
 const llama2Tokenizer = join(shared, 'tokenizers', 'llama2', 'tokenizer.bin');
 if (existsSync(llama2Tokenizer)) {
   const { bytes } = randomLlama2cBin({ dim: 288, hidden: 768, layers: 6, heads: 6, kvHeads: 6, vocab: 32000, seqLen: 256 }, 1337);
-  results.push(await benchModel('random Llama 15M (stories15M shape, seed 1337)', () => bytes.slice(), new Uint8Array(readFileSync(llama2Tokenizer))));
+  results.push(await benchModel('random Llama 15M (stories15M shape, seed 1337)', () => bytes.slice(), new Uint8Array(readFileSync(llama2Tokenizer)), ['wasm'])); // tfjs's pure-JS cpu backend needs ~5 min here: wasm only
 } else {
   console.warn(`skipped the 15M model: ${llama2Tokenizer} is missing`);
 }

@@ -249,7 +249,7 @@ function runFile(outfile, example, root, timeoutMs) {
  * Bundles and runs examples, `concurrency` at a time.
  * @returns {Promise<Array<{ example: Example, status: 'passed' | 'failed' | 'skipped', output: string, ms: number }>>}
  */
-export async function runExamples(examples, { root = repoRoot, outDir = join(root, 'out', 'docs-examples'), concurrency = Math.max(2, availableParallelism()), timeoutMs = 120_000 } = {}) {
+export async function runExamples(examples, { root = repoRoot, outDir = join(root, 'out', 'docs-examples', String(process.pid)), concurrency = Math.max(2, availableParallelism()), timeoutMs = 120_000 } = {}) {
   const bundles = await bundleExamples(examples, outDir, root);
   const results = new Array(examples.length);
   let next = 0;
@@ -271,6 +271,9 @@ export async function runExamples(examples, { root = repoRoot, outDir = join(roo
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
+  // The bundles live under out/ (inside the repository, so their bare imports resolve from node_modules); one
+  // folder per process, so two runs never overwrite each other's files.
+  rmSync(outDir, { recursive: true, force: true });
   return results;
 }
 

@@ -22,13 +22,12 @@ export async function createConsumer({ dir, specs, env, registry, installArgs = 
 
 /**
  * The installed tree: `npm ls --all --json` flattened to `name@version` (each once) and as parsed, the text
- * tree for the log (all of it, or `textDepth` levels), and every `resolved` URL in package-lock.json.
+ * tree for the log, and every `resolved` URL in package-lock.json.
  *
  * @param {string} dir
  * @param {NodeJS.ProcessEnv} env
- * @param {number} [textDepth]
  */
-export async function installedTree(dir, env, textDepth) {
+export async function installedTree(dir, env) {
   const { stdout } = await run('npm', ['ls', '--all', '--json'], { cwd: dir, env, echo: false });
   const tree = parseJson(stdout, `npm ls --all --json in ${dir}`);
   const names = new Set();
@@ -40,8 +39,7 @@ export async function installedTree(dir, env, textDepth) {
     }
   };
   walk(tree);
-  const depthArgs = textDepth === undefined ? ['--all'] : [`--depth=${textDepth}`];
-  const { stdout: text } = await run('npm', ['ls', ...depthArgs], { cwd: dir, env, echo: false });
+  const { stdout: text } = await run('npm', ['ls', '--all'], { cwd: dir, env, echo: false });
   const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
   const resolved = Object.entries(lock.packages ?? {})
     .filter(([path]) => path !== '')

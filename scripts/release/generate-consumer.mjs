@@ -2,7 +2,7 @@
 // gpu-backend from the rehearsal registry and generates a story with Karpathy's stories260K through the
 // published packages, on the CPU backend and on the gpu.js backend (headless GL under xvfb-run). Both must
 // print what llama2.c's run.c prints for the same model (../shared/models/stories260K/greedy-256.txt).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertFromRegistry, createConsumer, installedTree } from './consumer.mjs';
 import { parseJson, run } from './run.mjs';
@@ -40,23 +40,24 @@ console.log(JSON.stringify({ backend, log, tokens: ids.length, seconds, text, id
 `;
 
 /**
- * gl (gpu.js's optional dependency, pinned to one version by gpu.js) compiles from source on install for
- * ~4 minutes. The consumer installs with --ignore-scripts (none of our packages has an install script), then
- * receives the addon the repository's own `npm ci` already compiled — same gl version, same Node ABI, checked
- * before copying. Every JavaScript file in the consumer still comes from the registry.
+ * gl (headless GL, gpu.js's optional dependency, pinned to one version by gpu.js) compiles from source on
+ * install: ~4 minutes, and ~140 more packages (its node-gyp/prebuild tool chain) to download. The consumer
+ * installs with --omit=optional, then links the gl the repository's own `npm ci` built — after checking it is
+ * the version gpu.js pins, for the Node running now. Everything else in the tree, and every @transformer-kit
+ * package, comes from the registry.
  */
 function provideHeadlessGl(dir) {
   const repoGl = join(REPO_ROOT, 'node_modules', 'gl');
-  const consumerGl = join(dir, 'node_modules', 'gl');
-  if (!existsSync(consumerGl)) throw new Error('gl is not in the consumer tree: gpu.js no longer brings it (check --omit flags)');
-  const want = JSON.parse(readFileSync(join(consumerGl, 'package.json'), 'utf8')).version;
+  const gpuJs = JSON.parse(readFileSync(join(dir, 'node_modules', 'gpu.js', 'package.json'), 'utf8'));
+  const pinned = gpuJs.optionalDependencies?.gl ?? gpuJs.dependencies?.gl;
+  if (!pinned) throw new Error(`gpu.js ${gpuJs.version} no longer depends on gl: revisit provideHeadlessGl`);
+  if (!existsSync(join(repoGl, 'build', 'Release', 'webgl.node'))) throw new Error(`${repoGl} has no built addon: run scripts/setup.sh (npm ci builds gl)`);
   const have = JSON.parse(readFileSync(join(repoGl, 'package.json'), 'utf8')).version;
-  if (want !== have) throw new Error(`the consumer got gl ${want}, the repository built gl ${have}: the addon cannot be reused`);
-  const addon = join('build', 'Release', 'webgl.node');
-  if (!existsSync(join(repoGl, addon))) throw new Error(`${join(repoGl, addon)} is missing: run scripts/setup.sh (npm ci builds gl)`);
-  mkdirSync(join(consumerGl, 'build', 'Release'), { recursive: true });
-  copyFileSync(join(repoGl, addon), join(consumerGl, addon));
-  return `gl ${want}: addon copied from the repository's build (Node ABI ${process.versions.modules})`;
+  if (have !== pinned) throw new Error(`gpu.js ${gpuJs.version} pins gl ${pinned}, the repository built gl ${have}: it cannot stand in`);
+  const target = join(dir, 'node_modules', 'gl');
+  if (existsSync(target)) throw new Error(`${target} exists although optional dependencies were omitted`);
+  symlinkSync(repoGl, target, 'dir');
+  return `gl ${have} (the version gpu.js ${gpuJs.version} pins): linked from the repository's build, not installed (--omit=optional)`;
 }
 
 /**
@@ -66,11 +67,9 @@ export async function rehearseGeneration({ dir, env, registry, version, shared }
   const problems = [];
   const lines = [];
   const specs = ['@transformer-kit/transformer', '@transformer-kit/tokenizer', '@transformer-kit/gpu-backend'];
-  const install = await createConsumer({ dir, specs, env, registry, installArgs: ['--ignore-scripts'] });
-  // gpu.js brings ~150 packages (gl's build tool chain): the log shows three levels, the count says the rest.
-  const tree = await installedTree(dir, env, 2);
+  const install = await createConsumer({ dir, specs, env, registry, installArgs: ['--omit=optional'] });
+  const tree = await installedTree(dir, env);
   assertFromRegistry(tree, registry.url);
-  lines.push(`${tree.packages.length} packages installed (npm ls above is cut at depth 2)`);
   lines.push(provideHeadlessGl(dir));
 
   // Third-party code enters through gpu-backend's gpu.js and nowhere else (ARCHITECTURE.md's dependency map).

@@ -276,6 +276,20 @@ describe.skipIf(Boolean(missing))('the demo in Chromium (WebGL2 through SwiftSha
     await page.waitForFunction(() => document.querySelector('[data-testid="active-backend"]')?.textContent === 'gpu.js:webgl2', null, { timeout: 60_000 });
   });
 
+  it('loads files the user picks: a .bin with its tokenizer (in any order), or one .gguf', async () => {
+    const expected = llama2cEncode(readLlama2cVocab(readFileSync(tokenizerFile), 512), PROMPT);
+    await page.selectOption('#model-source', 'files');
+    for (const files of [[tokenizerFile, modelFile], [join(sharedModels, 'stories260K/stories260K.gguf')]]) {
+      const before = await page.evaluate(() => document.body.dataset.analysed);
+      await page.setInputFiles('#model-files', files);
+      await page.click('#load-model');
+      await page.waitForFunction((b) => document.body.dataset.analysed !== b || (document.querySelector('#load-status') as HTMLElement).dataset.kind === 'error', before, { timeout: 120_000 });
+      expect(await page.getAttribute('#load-status', 'data-kind'), (await page.textContent('#load-status'))!).toBe('info');
+      expect(JSON.parse((await page.getAttribute('#panel-tokens', 'data-ids'))!)).toEqual(expected);
+    }
+    expect(await page.textContent('#load-status')).toContain('stories260K.gguf');
+  });
+
   it('says clearly what is wrong with a wrong file', async () => {
     await page.selectOption('#model-source', 'urls');
     await page.fill('#model-url', `${server.url}/models/stories260K/tok512.bin`);

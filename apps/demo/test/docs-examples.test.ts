@@ -31,7 +31,7 @@ const results = new Map<string, Result>();
 
 describe('documentation examples', () => {
   beforeAll(async () => {
-    const all: Result[] = await runExamples(examples, { root: repoRoot, outDir: resolve(repoRoot, 'out/docs-examples') });
+    const all: Result[] = await runExamples(examples, { root: repoRoot });
     for (const r of all) results.set(r.example.id, r);
   }, 900_000);
 

@@ -9,11 +9,10 @@
  * The cos/sin tables are computed once, for `maxLength` positions, and sliced per call: a decode step costs a
  * slice of one row, not a new table. Asking past the table doubles it (once, amortised): there is no hard limit.
  */
-import { applyRotary, keep, slice, type Tensor } from '@transformer-kit/tensor';
+import { applyRotary, keep, slice, type RotaryLayout, type Tensor } from '@transformer-kit/tensor';
 import { rotaryTables, type RotaryTables } from './rotary-tables';
 
-/** The rotary layouts (tensor's `RotaryLayout`). */
-export type RotaryLayout = 'interleaved' | 'halves';
+export type { RotaryLayout };
 
 /**
  * The hook `MultiHeadAttention` (from `@transformer-kit/attention`) calls to rotate q [batch, heads, seq, headDim]

@@ -1,17 +1,52 @@
+/**
+ * @packageDocumentation
+ * Step 6 and the whole: norms, feed-forward, residual blocks, the GPT-2 / Llama / BERT / Vaswani
+ * encoder-decoder models, checkpoint loaders (Hugging Face safetensors, llama2.c .bin, GGUF) and generation.
+ * Everything here takes bytes; Node file and download helpers are in `@transformer-kit/transformer/node`.
+ */
+// layers
+export { Linear } from './layers/linear';
+export { LayerNorm } from './layers/layer-norm';
+export { RMSNorm } from './layers/rms-norm';
+export { FeedForward, activate, activationFromName } from './layers/feed-forward';
+export { TransformerBlock } from './layers/transformer-block';
+export { packedAttention } from './layers/packed-attention';
+export { torchEncoderLayer, torchDecoderLayer } from './layers/torch-transformer-layers';
+// models
+export { LlamaModel } from './models/llama';
+export { llamaConfigFromHf } from './models/llama-config';
+export { Gpt2Model, gpt2ConfigFromHf } from './models/gpt2';
+export { BertModel, bertConfigFromHf } from './models/bert';
+export { EncoderDecoderModel } from './models/encoder-decoder';
+export { runDecoderStack } from './models/run-decoder-stack';
+// loaders
 export { readGguf } from './loaders/read-gguf';
+export { toFloat32 as ggufToFloat32 } from './loaders/gguf-dequantize';
 export { readGgufLlama } from './loaders/read-gguf-llama';
 export { readLlama2c } from './loaders/read-llama2c';
-export { LlamaModel } from './models/llama';
+export { safetensorsWeights, shardFilesOf } from './loaders/safetensors-weights';
+export { weightSource, withPrefixes, transposeHost, expectShape } from './loaders/weight-source';
+export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
+// generation
 export { generate } from './generation/generate';
 export { Sampler } from './generation/sampler';
 export { XorShiftRandom } from './generation/xorshift-random';
-export { Gpt2Model, gpt2ConfigFromHf } from './models/gpt2';
-export { llamaConfigFromHf } from './models/llama-config';
-export { safetensorsWeights, shardFilesOf } from './loaders/safetensors-weights';
+
+export type { Norm } from './layers/norm';
+export type { Activation, FeedForwardWeights } from './layers/feed-forward';
+export type { NormPlacement, TransformerBlockParts, TransformerBlockOptions, TransformerBlockOutput } from './layers/transformer-block';
+export type { TorchLayerConfig } from './layers/torch-transformer-layers';
 export type { CausalLM, ForwardOptions, ModelOutput } from './models/causal-lm';
-export { BertModel, bertConfigFromHf } from './models/bert';
-export { EncoderDecoderModel } from './models/encoder-decoder';
-export { torchEncoderLayer, torchDecoderLayer } from './layers/torch-transformer-layers';
-export { withPrefixes, weightSource, transposeHost, expectShape } from './loaders/weight-source';
-export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
+export type { LlamaConfig } from './models/llama-config';
+export type { Gpt2Config } from './models/gpt2';
+export type { BertConfig, BertForwardOptions, BertOutput } from './models/bert';
+export type { EncoderDecoderConfig, EncoderDecoderForwardOptions, EncoderDecoderOutput } from './models/encoder-decoder';
+export type { DecoderStackParts } from './models/run-decoder-stack';
+export type { GgufFile, GgufTensorInfo, GgufValue } from './loaders/read-gguf';
+export type { GgufLlamaCheckpoint } from './loaders/read-gguf-llama';
+export type { Llama2cCheckpoint } from './loaders/read-llama2c';
+export type { HostTensor, WeightSource } from './loaders/weight-source';
+export type { LoadedModel, ModelFileReader } from './loaders/load-model';
+export type { LoadProgress, ProgressCallback } from './loaders/load-progress';
 export type { GenerateOptions, GeneratedToken } from './generation/generate';
+export type { SamplingOptions, SampledToken } from './generation/sampler';

@@ -5,13 +5,16 @@
  */
 import { matmul, rmsNorm, slice, tensor, tidy, type Tensor } from '@transformer-kit/tensor';
 import { loadGgufTokenizer, loadLlama2cTokenizer, type Tokenizer } from '@transformer-kit/tokenizer';
-import { LlamaModel, readGgufLlama, readLlama2c } from '@transformer-kit/transformer';
+import { LlamaModel, readGgufLlama, readLlama2c, type LlamaConfig, type WeightSource } from '@transformer-kit/transformer';
 import type { ModelFiles } from '../loader-card';
 import { isGguf } from '../loader-card';
 import type { Analysis, ModelInfo, TokenView } from './types';
 
 /** A checkpoint parsed from bytes (config + host weights): kept so the model can be rebuilt on another backend. */
-type Checkpoint = Pick<ReturnType<typeof readLlama2c>, 'config' | 'weights'>;
+interface Checkpoint {
+  config: LlamaConfig;
+  weights: WeightSource;
+}
 
 /** Reads the tensor's values as a Float32Array (await: a GPU reads asynchronously). */
 async function read(t: Tensor): Promise<Float32Array> {

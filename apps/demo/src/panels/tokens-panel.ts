@@ -12,6 +12,8 @@ export class TokensPanel {
   readonly #text = h('div', { class: 'token-text', 'data-testid': 'token-text' });
   readonly #chips = h('ol', { class: 'token-chips', 'data-testid': 'token-chips' });
   readonly #count = h('p', { class: 'readout', 'data-testid': 'token-count' });
+  readonly #hover = h('p', { class: 'hover-readout', 'data-testid': 'token-hover' }, 'Hover a token for its id.');
+  #tokens: readonly TokenView[] = [];
   #onHover: (index: number | null) => void = () => {};
 
   constructor() {
@@ -21,7 +23,7 @@ export class TokensPanel {
       'Tokenization',
       'Text becomes a list of integers. The tokenizer splits the prompt into pieces of its vocabulary (merging the highest-scoring pairs first) and replaces each piece by its id. Hover a token to see its id.',
     );
-    body.append(this.#text, this.#count, this.#chips);
+    body.append(this.#text, this.#hover, this.#count, this.#chips);
     this.element = section;
   }
 
@@ -31,6 +33,7 @@ export class TokensPanel {
   }
 
   update(prompt: string, tokens: readonly TokenView[]): void {
+    this.#tokens = tokens;
     this.element.dataset.ids = JSON.stringify(tokens.map((t) => t.id));
     const spans: Node[] = [];
     let cursor = 0;
@@ -80,6 +83,10 @@ export class TokensPanel {
 
   /** Outlines token `index` in both the text and the chips (or clears the outline). */
   highlight(index: number | null): void {
+    const token = index === null ? undefined : this.#tokens[index];
+    this.#hover.textContent = token
+      ? `token ${index}: id ${token.id} · piece ${JSON.stringify(token.piece)}${token.special ? ' · added by the tokenizer' : ` · characters ${token.start}–${token.end}`}`
+      : 'Hover a token for its id.';
     for (const el of this.element.querySelectorAll<HTMLElement>('[data-index]')) {
       el.classList.toggle('hovered', index !== null && Number(el.dataset.index) === index);
     }

@@ -2,7 +2,8 @@ import type { Backend, BinaryOp, DataId, FusedAttentionOptions, ReduceOp, Rotary
 import { allocate, type DType, type TensorData } from '../dtype';
 import { sizeOf, type Shape } from '../shape';
 import { binaryKernel, unaryKernel, whereKernel } from './elementwise-kernels';
-import { attentionKernel, geluKernel, layerNormKernel, rmsNormKernel, rotaryKernel, siluKernel, softmaxKernel } from './fused-kernels';
+import { attentionKernel } from './attention-kernel';
+import { geluKernel, layerNormKernel, rmsNormKernel, rotaryKernel, siluKernel, softmaxKernel } from './fused-kernels';
 import { concatKernel, gatherKernel, sliceKernel, transposeKernel, writeSliceKernel } from './layout-kernels';
 import { gemm } from './matmul-kernel';
 import { reduceKernel } from './reduce-kernel';
