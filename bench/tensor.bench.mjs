@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createCpuBackend, layerNorm, matmul, randomUniform, setBackend, softmax } from '@transformer-kit/tensor';
+import { createCpuBackend, layerNorm, matmul, setBackend, softmax, tensor } from '@transformer-kit/tensor';
 
 // NOTE: tfjs is imported only for phase 2. Loading it slows typed-array code in the whole process (measured
 // here: −20% for the plain loop, −35% for our layerNorm, with no prototype or V8 protector changed; likely the
@@ -142,8 +142,8 @@ const cases = [
     unit: 'GFLOP/s',
     work: 2 * s.m * s.k * s.n,
     ours: () => {
-      const a = randomUniform([s.m, s.k], -1, 1, { seed: 1 });
-      const b = randomUniform([s.k, s.n], -1, 1, { seed: 2 });
+      const a = tensor(floats(s.m * s.k, 1), [s.m, s.k]);
+      const b = tensor(floats(s.k * s.n, 2), [s.k, s.n]);
       return { run: () => matmul(a, b).dispose(), dispose: () => (a.dispose(), b.dispose()) };
     },
     tfjs: () => {
@@ -158,7 +158,7 @@ const cases = [
     unit: 'GB/s',
     work: bytesMoved(SOFTMAX.rows * SOFTMAX.n),
     ours: () => {
-      const x = randomUniform([SOFTMAX.rows, SOFTMAX.n], -4, 4, { seed: 3 });
+      const x = tensor(floats(SOFTMAX.rows * SOFTMAX.n, 3), [SOFTMAX.rows, SOFTMAX.n]);
       return { run: () => softmax(x).dispose(), dispose: () => x.dispose() };
     },
     plain: () => {
@@ -176,9 +176,10 @@ const cases = [
     unit: 'GB/s',
     work: bytesMoved(LAYERNORM.rows * LAYERNORM.n),
     ours: () => {
-      const x = randomUniform([LAYERNORM.rows, LAYERNORM.n], -4, 4, { seed: 4 });
-      const g = randomUniform([LAYERNORM.n], 0.5, 1.5, { seed: 5 });
-      const b = randomUniform([LAYERNORM.n], -1, 1, { seed: 6 });
+      // the same values as the plain loop and tfjs get
+      const x = tensor(floats(LAYERNORM.rows * LAYERNORM.n, 4), [LAYERNORM.rows, LAYERNORM.n]);
+      const g = tensor(floats(LAYERNORM.n, 5), [LAYERNORM.n]);
+      const b = tensor(floats(LAYERNORM.n, 6), [LAYERNORM.n]);
       return { run: () => layerNorm(x, g, b, 1e-5).dispose(), dispose: () => [x, g, b].forEach((t) => t.dispose()) };
     },
     plain: () => {

@@ -28,7 +28,7 @@ import { rehearseGeneration } from './release/generate-consumer.mjs';
 import { cleanEnvironment, npmEnvironment } from './release/npm-env.mjs';
 import { publishCopy } from './release/publish.mjs';
 import { startRegistry } from './release/registry.mjs';
-import { run } from './release/run.mjs';
+import { killChildren, run } from './release/run.mjs';
 import { copyRepository } from './release/temp-copy.mjs';
 import { versionCopy } from './release/version.mjs';
 import { REPO_ROOT, listPublishedPackages } from './release/workspace.mjs';
@@ -55,6 +55,20 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'transformer-kit-release-'));
   const copyDir = join(tmp, 'repo');
   let registry = null;
+  // Interrupted (Ctrl-C, a CI timeout): the registry must not outlive us, nor the temporary folder.
+  const abort = (signal) => {
+    console.error(`\n${signal}: stopping the registry and removing ${tmp}`);
+    killChildren();
+    try {
+      if (registry) process.kill(registry.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    if (!flags.keep) rmSync(tmp, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
   try {
     section(`copy the repository to ${copyDir}`);
     const copy = await copyRepository(copyDir);
@@ -108,7 +122,7 @@ async function main() {
           console.log(`  node ${script}: ${out.entry.replace(/^.*node_modules\//, '')} shape [${out.shape}] max |diff| vs PyTorch ${out.maxAbsDiff.toExponential(2)}; first values ${out.values.slice(0, 6).map((v) => v.toFixed(6)).join(' ')} …`);
         }
         console.log(`  tsc: ${Object.entries(a.typecheck).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-        console.log(`  bundle (esbuild, minified, tree-shaken, browser): ${a.bundle.bytes} B (${a.bundle.gzip} B gzip) ${JSON.stringify(a.bundle.byPackage)}`);
+        console.log(`  bundle (esbuild, minified, tree-shaken, browser): ${a.bundle.bytes} B minified, ${a.bundle.gzip} B gzip, ${a.bundle.brotli} B brotli (the 25 kB budget is on the brotli size, as size-limit measures) ${JSON.stringify(a.bundle.byPackage)}`);
         fail('consumer 1', a.problems);
       } catch (error) {
         fail('consumer 1', error.message);

@@ -3,6 +3,12 @@
 import { spawn } from 'node:child_process';
 
 const TAIL = 6000;
+const live = new Set();
+
+/** Sends SIGTERM to every command still running (the rehearsal calls it when it is interrupted). */
+export function killChildren() {
+  for (const child of live) child.kill('SIGTERM');
+}
 
 /**
  * Runs `command args` and resolves with its output. Rejects with a readable error when it exits non-zero
@@ -19,6 +25,7 @@ export function run(command, args, options = {}) {
   if (echo) console.log(`  $ ${shown}${cwd === process.cwd() ? '' : `   (in ${cwd})`}`);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    live.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -31,6 +38,7 @@ export function run(command, args, options = {}) {
     });
     child.on('error', (error) => reject(new Error(`could not start \`${shown}\`: ${error.message}`)));
     child.on('close', (code, signal) => {
+      live.delete(child);
       const result = { code: code ?? 1, stdout, stderr };
       if ((code === 0 && !signal) || allowFailure) return resolvePromise(result);
       const tail = `${stdout}\n${stderr}`.trim().slice(-TAIL);

@@ -7,7 +7,11 @@
  * BertNormalizer's switches (Hugging Face names in comments). `stripAccents` follows `lowercase` when unset.
  *
  * @example
+ * ```ts
+ * import { bertNormalize, type BertNormalizerOptions } from '@transformer-kit/tokenizer';
  * const cased: BertNormalizerOptions = { lowercase: false };
+ * console.log(bertNormalize('Héllo', cased).text); // Héllo
+ * ```
  */
 export interface BertNormalizerOptions {
   /** `clean_text`, default true. */
@@ -24,7 +28,11 @@ export interface BertNormalizerOptions {
  * Normalized text with, for each of its UTF-16 units, the `[start, end)` of the input character it came from.
  *
  * @example
- * const { text, start, end } = bertNormalize('Héllo');
+ * ```ts
+ * import { bertNormalize } from '@transformer-kit/tokenizer';
+ * const { text, start, end } = bertNormalize('A\u0301b'); // 'Áb' written as A + a combining accent
+ * console.log(text, start, end); // ab Int32Array(2) [ 0, 2 ] Int32Array(2) [ 1, 3 ]
+ * ```
  */
 export interface NormalizedText {
   text: string;
@@ -40,7 +48,10 @@ let markRe: RegExp | undefined;
  * Normalizes text the way BERT's tokenizer does, keeping the alignment to the input.
  *
  * @example
- * bertNormalize('Héllo\tWORLD 中文').text; // 'hello world  中  文 '
+ * ```ts
+ * import { bertNormalize } from '@transformer-kit/tokenizer';
+ * console.log(JSON.stringify(bertNormalize('Héllo\tWORLD 中文').text)); // "hello world  中  文 "
+ * ```
  */
 export function bertNormalize(input: string, options: BertNormalizerOptions = {}): NormalizedText {
   const clean = options.cleanText ?? true;
@@ -97,7 +108,10 @@ export function bertNormalize(input: string, options: BertNormalizerOptions = {}
  * The CJK ideograph blocks BERT puts spaces around (the same ranges as Google's BERT and Hugging Face).
  *
  * @example
- * isChineseChar(0x4e2d); // true ('中')
+ * ```ts
+ * import { isChineseChar } from '@transformer-kit/tokenizer';
+ * console.log(isChineseChar('中'.codePointAt(0)!), isChineseChar(0x41)); // true false
+ * ```
  */
 export function isChineseChar(cp: number): boolean {
   return (

@@ -6,8 +6,13 @@ let spaceRe: RegExp | undefined;
  * character (ASCII punctuation or Unicode category P) a word of its own. Calls `emit(start, end)` per word.
  *
  * @example
+ * ```ts
+ * import { bertPretokenize } from '@transformer-kit/tokenizer';
+ * const text = 'hello, world!';
  * const words: string[] = [];
- * bertPretokenize("hello, world!", (s, e) => words.push("hello, world!".slice(s, e))); // ['hello', ',', 'world', '!']
+ * bertPretokenize(text, (s, e) => words.push(text.slice(s, e)));
+ * console.log(words); // [ 'hello', ',', 'world', '!' ]
+ * ```
  */
 export function bertPretokenize(text: string, emit: (start: number, end: number) => void): void {
   punctRe ??= /^\p{P}$/u;

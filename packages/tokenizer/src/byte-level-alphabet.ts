@@ -5,7 +5,11 @@ let alphabet: { byteToChar: string[]; charToByte: Int16Array } | undefined;
  * tokens with them so every byte string is a visible Unicode string. Built on first use.
  *
  * @example
- * byteLevelAlphabet().byteToChar[32]; // 'Ġ'
+ * ```ts
+ * import { byteLevelAlphabet } from '@transformer-kit/tokenizer';
+ * const { byteToChar } = byteLevelAlphabet();
+ * console.log(byteToChar[32], byteToChar[10], byteToChar[65]); // Ġ Ċ A
+ * ```
  */
 export function byteLevelAlphabet(): { byteToChar: string[]; charToByte: Int16Array } {
   if (alphabet) return alphabet;
@@ -24,10 +28,13 @@ export function byteLevelAlphabet(): { byteToChar: string[]; charToByte: Int16Ar
 
 /**
  * The bytes a byte-level token string stands for, or undefined when it has a character outside the alphabet
- * (an added token such as `<|endoftext|>`, which is then plain UTF-8 text).
+ * (an added token such as `<｜begin▁of▁sentence｜>`, which is then decoded as plain UTF-8 text).
  *
  * @example
- * byteLevelToBytes('Ġhi'); // Uint8Array [32, 104, 105]
+ * ```ts
+ * import { byteLevelToBytes } from '@transformer-kit/tokenizer';
+ * console.log(byteLevelToBytes('Ġhi'), byteLevelToBytes('▁hi')); // Uint8Array(3) [ 32, 104, 105 ] undefined
+ * ```
  */
 export function byteLevelToBytes(token: string): Uint8Array | undefined {
   const { charToByte } = byteLevelAlphabet();
@@ -45,7 +52,10 @@ export function byteLevelToBytes(token: string): Uint8Array | undefined {
  * The byte-level spelling of raw bytes (the inverse of {@link byteLevelToBytes}), used for tiktoken rank files.
  *
  * @example
- * bytesToByteLevel(new Uint8Array([32, 104])); // 'Ġh'
+ * ```ts
+ * import { bytesToByteLevel } from '@transformer-kit/tokenizer';
+ * console.log(bytesToByteLevel(new Uint8Array([32, 104]))); // Ġh
+ * ```
  */
 export function bytesToByteLevel(bytes: Uint8Array): string {
   const { byteToChar } = byteLevelAlphabet();

@@ -18,7 +18,15 @@ import { byteSpansToOffsets, encodeUtf8Into } from './utf8';
  * `loadGgufTokenizer`) build it from files.
  *
  * @example
- * const bpe = new ByteLevelBpe({ vocab: { a: 0, b: 1, ab: 2 }, merges: [['a', 'b']] });
+ * ```ts
+ * import { ByteLevelBpe, byteLevelAlphabet } from '@transformer-kit/tokenizer';
+ * // every byte needs a token: the 256 single-byte tokens, then the merged ones
+ * const vocab: Record<string, number> = {};
+ * byteLevelAlphabet().byteToChar.forEach((c, b) => (vocab[c] = b));
+ * vocab['ab'] = 256;
+ * const bpe = new ByteLevelBpe({ vocab, merges: [['a', 'b']] });
+ * console.log(bpe.encode('abc')); // [ 256, 99 ]
+ * ```
  */
 export interface ByteLevelBpeOptions {
   /** Token (in the byte-level spelling: `Ġthe`) → id. */
@@ -48,8 +56,11 @@ const CACHE_LIMIT = 100_000;
  * A byte-level BPE tokenizer (GPT-2 family).
  *
  * @example
- * const gpt2 = loadGpt2Files(encoderJsonText, vocabBpeText);
- * gpt2.encode('Hello world'); // [15496, 995]
+ * ```ts
+ * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+ * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+ * console.log(gpt2.encode('Hello world')); // [ 15496, 995 ]
+ * ```
  */
 export class ByteLevelBpe implements Tokenizer {
   readonly kind = 'byte-level-bpe' as const;
@@ -89,19 +100,46 @@ export class ByteLevelBpe implements Tokenizer {
     this.isGpt2Pattern = pattern === 'gpt2';
   }
 
-  /** @example gpt2.encode('Hello world'); // [15496, 995] */
+  /**
+   * Text → ids (GPT-2 adds no special tokens).
+   *
+   * @example
+   * ```ts
+   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+   * console.log(gpt2.encode('Hello world')); // [ 15496, 995 ]
+   * ```
+   */
   encode(text: string, options: EncodeOptions = {}): number[] {
     return this.run(text, options, undefined);
   }
 
-  /** @example gpt2.encodeWithOffsets('Hi there').offsets; // [[0, 2], [2, 8]] */
+  /**
+   * Text → ids with each token's `[start, end)` in the text.
+   *
+   * @example
+   * ```ts
+   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+   * console.log(gpt2.encodeWithOffsets('Hi there').offsets); // [ [ 0, 2 ], [ 2, 8 ] ]
+   * ```
+   */
   encodeWithOffsets(text: string, options: EncodeOptions = {}): EncodingWithOffsets {
     const offsets: Array<[number, number]> = [];
     const ids = this.run(text, options, offsets);
     return { ids, offsets };
   }
 
-  /** @example gpt2.decode([15496, 995]); // 'Hello world' */
+  /**
+   * Ids → text.
+   *
+   * @example
+   * ```ts
+   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+   * console.log(gpt2.decode([15496, 995])); // Hello world
+   * ```
+   */
   decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
     const parts: Uint8Array[] = [];
     let total = 0;
@@ -119,24 +157,62 @@ export class ByteLevelBpe implements Tokenizer {
     return new TextDecoder().decode(all);
   }
 
-  /** @example const stream = gpt2.createStreamingDecoder(); stream.push(15496); // 'Hello' */
+  /**
+   * A decoder fed one id at a time that emits only complete characters.
+   *
+   * @example
+   * ```ts
+   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+   * const stream = gpt2.createStreamingDecoder();
+   * const ids = gpt2.encode('Hi 🤗'); // [ 17250, 12520, 97, 245 ]: the emoji's 4 bytes span 3 tokens
+   * console.log(ids.map((id) => JSON.stringify(stream.push(id))).join(' ')); // "Hi" " " "" "🤗"
+   * ```
+   */
   createStreamingDecoder(options: DecodeOptions = {}): StreamingDecoder {
     return new StreamingDecoder((id, prev) => this.tokenBytes(id, prev, options));
   }
 
-  /** @example gpt2.idToToken(995); // 'Ġworld' */
+  /**
+   * The token as the vocabulary spells it.
+   *
+   * @example
+   * ```ts
+   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+   * console.log(gpt2.idToToken(995)); // Ġworld
+   * ```
+   */
   idToToken(id: number): string {
     const token = Number.isInteger(id) ? this.tokens[id] : undefined;
     if (token === undefined) throw idOutOfRange(id, this.vocabSize);
     return token;
   }
 
-  /** @example gpt2.tokenToId('Ġworld'); // 995 */
+  /**
+   * The id of a token in the vocabulary's spelling, or undefined.
+   *
+   * @example
+   * ```ts
+   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+   * console.log(gpt2.tokenToId('Ġworld'), gpt2.tokenToId('no such token')); // 995 undefined
+   * ```
+   */
   tokenToId(token: string): number | undefined {
     return this.vocab.get(token) ?? this.special.get(token);
   }
 
-  /** @example gpt2.tokenBytes(995, undefined); // bytes of ' world' */
+  /**
+   * The UTF-8 bytes a token contributes to decoded text.
+   *
+   * @example
+   * ```ts
+   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+   * console.log(gpt2.tokenBytes(995, undefined)); // Uint8Array(6) [ 32, 119, 111, 114, 108, 100 ]  (' world')
+   * ```
+   */
   tokenBytes(id: number, _previousId: number | undefined, options: DecodeOptions = {}): Uint8Array {
     const table = (this.bytesById ??= this.buildBytesTable());
     const bytes = Number.isInteger(id) ? table[id] : undefined;

@@ -54,8 +54,14 @@ function classifyAstral(cp: number): number {
  * pieces as `text.matchAll(new RegExp(PRETOKENIZER_PATTERNS.gpt2, 'gu'))`, lone surrogates included.
  *
  * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { gpt2Pretokenize } from './packages/tokenizer/src/gpt2-pretokenize';
+ * const text = "I'm here";
  * const pieces: string[] = [];
- * gpt2Pretokenize("I'm here", 0, 8, (s, e) => pieces.push("I'm here".slice(s, e))); // ['I', "'m", ' here']
+ * gpt2Pretokenize(text, 0, text.length, (s, e) => pieces.push(text.slice(s, e)));
+ * console.log(pieces); // [ 'I', "'m", ' here' ]
+ * ```
  */
 export function gpt2Pretokenize(text: string, from: number, to: number, emit: (start: number, end: number) => void): void {
   const table = (bmp ??= buildBmpTable());

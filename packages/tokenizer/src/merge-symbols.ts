@@ -9,8 +9,18 @@ const SHORT = 48;
  * When `starts` is given it receives, for each surviving symbol, the index of the first input symbol it covers.
  *
  * @example
+ * ```ts
+ * // internal helpers (not exported by the package), imported here from their source files
+ * import { mergeSymbols } from './packages/tokenizer/src/merge-symbols';
+ * import { PairMergeTable } from './packages/tokenizer/src/pair-merge-table';
+ * // symbols a=0 b=1 c=2; merges: a+b → ab=3 (rank 0), ab+c → abc=4 (rank 1)
+ * const table = new PairMergeTable(2);
+ * table.add(0, 1, 3, 0);
+ * table.add(3, 2, 4, 1);
+ * const ids = Int32Array.from([0, 1, 2, 0, 1]); // a b c a b
  * const n = mergeSymbols(ids, ids.length, table);
- * const tokens = Array.from(ids.subarray(0, n));
+ * console.log(Array.from(ids.subarray(0, n))); // [ 4, 3 ]  (abc ab)
+ * ```
  */
 export function mergeSymbols(ids: Int32Array, n: number, table: PairMergeTable, starts?: Int32Array): number {
   if (n < 2) {

@@ -3,10 +3,14 @@
  * (lower merges first). Keyed on ids, not strings, so the inner BPE loop never builds a string.
  *
  * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { PairMergeTable } from './packages/tokenizer/src/pair-merge-table';
  * const table = new PairMergeTable(1);
- * table.add(10, 11, 42, 0);
- * const slot = table.find(10, 11); // >= 0
- * table.merged[slot]; // 42
+ * table.add(10, 11, 42, 0); // tokens 10 and 11 merge into 42, with rank 0
+ * const slot = table.find(10, 11);
+ * console.log(table.merged[slot], table.find(11, 10)); // 42 -1
+ * ```
  */
 export class PairMergeTable {
   left: Int32Array;

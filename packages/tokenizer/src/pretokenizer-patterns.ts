@@ -7,7 +7,11 @@ const CONTRACTIONS_I = "'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])";
  * (GPT-4o). Use the key as the `pattern` option of a byte-level BPE loader.
  *
  * @example
- * new RegExp(PRETOKENIZER_PATTERNS.cl100k, 'gu');
+ * ```ts
+ * import { PRETOKENIZER_PATTERNS } from '@transformer-kit/tokenizer';
+ * const cl100k = new RegExp(PRETOKENIZER_PATTERNS.cl100k, 'gu');
+ * console.log('Hello world 12345'.match(cl100k)); // [ 'Hello', ' world', ' ', '123', '45' ]
+ * ```
  */
 export const PRETOKENIZER_PATTERNS = {
   gpt2: "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
@@ -28,7 +32,11 @@ export const PRETOKENIZER_PATTERNS = {
  * A pre-tokenizer: a preset name, or any regex (source string or RegExp; the `gu` flags are added).
  *
  * @example
+ * ```ts
+ * import { pretokenizerRegExp, type PretokenizerPattern } from '@transformer-kit/tokenizer';
  * const pattern: PretokenizerPattern = 'o200k';
+ * console.log("I'm here".match(pretokenizerRegExp(pattern))); // [ "I'm", ' here' ]
+ * ```
  */
 export type PretokenizerPattern = keyof typeof PRETOKENIZER_PATTERNS | RegExp | string;
 
@@ -37,7 +45,11 @@ export type PretokenizerPattern = keyof typeof PRETOKENIZER_PATTERNS | RegExp | 
  * preset it is, so a file that says `(?i:'s|'t|…)` still loads in a JavaScript engine without inline flags.
  *
  * @example
- * presetForPattern("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"); // 'gpt2'
+ * ```ts
+ * import { presetForPattern } from '@transformer-kit/tokenizer';
+ * console.log(presetForPattern("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+")); // gpt2
+ * console.log(presetForPattern('\\w+')); // undefined
+ * ```
  */
 export function presetForPattern(source: string): keyof typeof PRETOKENIZER_PATTERNS | undefined {
   const canonical = (s: string) => s.replace(/\(\?i:'s\|'t\|'re\|'ve\|'m\|'ll\|'d\)/g, CONTRACTIONS_I).replace(/\(\?:/g, '(');
@@ -52,7 +64,10 @@ export function presetForPattern(source: string): keyof typeof PRETOKENIZER_PATT
  * The global Unicode RegExp a pattern stands for.
  *
  * @example
- * 'Hello world'.match(pretokenizerRegExp('gpt2')); // ['Hello', ' world']
+ * ```ts
+ * import { pretokenizerRegExp } from '@transformer-kit/tokenizer';
+ * console.log('Hello world'.match(pretokenizerRegExp('gpt2'))); // [ 'Hello', ' world' ]
+ * ```
  */
 export function pretokenizerRegExp(pattern: PretokenizerPattern): RegExp {
   if (pattern instanceof RegExp) return new RegExp(pattern.source, 'gu');

@@ -15,7 +15,15 @@ import { TOKEN_TYPE, inferTokenTypes } from './token-type';
  * `loadTokenizerJson` build it from files.
  *
  * @example
- * const spm = new SentencePieceBpe({ tokens, scores, specialTokenIds: { unk: 0, bos: 1, eos: 2 } });
+ * ```ts
+ * import { SentencePieceBpe } from '@transformer-kit/tokenizer';
+ * const spm = new SentencePieceBpe({
+ *   tokens: ['<unk>', '<s>', '</s>', '▁', 'h', 'i', '▁h', '▁hi'],
+ *   scores: [0, 0, 0, -1, -2, -3, -4, -5],
+ *   specialTokenIds: { unk: 0, bos: 1, eos: 2 },
+ * });
+ * console.log(spm.encode('hi')); // [ 1, 7 ]  (BOS, '▁hi')
+ * ```
  */
 export interface SentencePieceBpeOptions {
   /** Token strings by id. */
@@ -42,8 +50,11 @@ export interface SentencePieceBpeOptions {
  * A SentencePiece-style BPE tokenizer (Llama family).
  *
  * @example
- * const llama = loadLlama2cTokenizer(bytes);
- * llama.encode('I believe the meaning of life is'); // [1, 306, 4658, 278, 6593, 310, 2834, 338]
+ * ```ts
+ * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+ * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
+ * console.log(llama.encode('I believe the meaning of life is')); // [ 1, 306, 4658, 278, 6593, 310, 2834, 338 ]
+ * ```
  */
 export class SentencePieceBpe implements Tokenizer {
   readonly kind = 'sentencepiece-bpe' as const;
@@ -83,12 +94,30 @@ export class SentencePieceBpe implements Tokenizer {
     this.splitter = new SpecialTokenSplitter(special);
   }
 
-  /** @example llama.encode('Hello', { addSpecialTokens: false }); // [15043] */
+  /**
+   * Text → ids, with BOS first unless `addSpecialTokens` is false.
+   *
+   * @example
+   * ```ts
+   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
+   * console.log(llama.encode('Hello'), llama.encode('Hello', { addSpecialTokens: false })); // [ 1, 15043 ] [ 15043 ]
+   * ```
+   */
   encode(text: string, options: EncodeOptions = {}): number[] {
     return this.run(text, options, undefined);
   }
 
-  /** @example llama.encodeWithOffsets('Hello world').offsets; // [[0, 0], [0, 5], [5, 11]] */
+  /**
+   * Text → ids with each token's `[start, end)` in the text (BOS gets `[0, 0]`).
+   *
+   * @example
+   * ```ts
+   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
+   * console.log(llama.encodeWithOffsets('Hello world').offsets); // [ [ 0, 0 ], [ 0, 5 ], [ 5, 11 ] ]
+   * ```
+   */
   encodeWithOffsets(text: string, options: EncodeOptions = {}): EncodingWithOffsets {
     const offsets: Array<[number, number]> = [];
     return { ids: this.run(text, options, offsets), offsets };
@@ -98,7 +127,12 @@ export class SentencePieceBpe implements Tokenizer {
    * Concatenates the tokens' bytes: `▁` becomes a space, `<0xXX>` its raw byte, and the leading space of a token
    * at the start or right after BOS is dropped (the dummy prefix), exactly as llama2.c's `decode` does.
    *
-   * @example llama.decode([1, 15043, 3186], { skipSpecialTokens: true }); // 'Hello world'
+   * @example
+   * ```ts
+   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
+   * console.log(llama.decode([1, 15043, 3186], { skipSpecialTokens: true })); // Hello world
+   * ```
    */
   decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
     const parts: Uint8Array[] = [];
@@ -119,18 +153,47 @@ export class SentencePieceBpe implements Tokenizer {
     return new TextDecoder().decode(all);
   }
 
-  /** @example const stream = llama.createStreamingDecoder({ skipSpecialTokens: true }); */
+  /**
+   * A decoder fed one id at a time that emits only complete characters.
+   *
+   * @example
+   * ```ts
+   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
+   * const stream = llama.createStreamingDecoder({ skipSpecialTokens: true });
+   * const ids = llama.encode('Hello world');
+   * console.log(ids.map((id) => stream.push(id)).join('|') + stream.flush()); // |Hello| world
+   * ```
+   */
   createStreamingDecoder(options: DecodeOptions = {}): StreamingDecoder {
     return new StreamingDecoder((id, prev) => this.tokenBytes(id, prev, options));
   }
 
-  /** @example llama.idToToken(15043); // '▁Hello' */
+  /**
+   * The token as the vocabulary spells it.
+   *
+   * @example
+   * ```ts
+   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
+   * console.log(JSON.stringify(llama.idToToken(15043))); // " Hello" (llama2.c's file spells the space ' ', not '▁')
+   * ```
+   */
   idToToken(id: number): string {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw idOutOfRange(id, this.vocabSize);
     return this.tokens[id];
   }
 
-  /** @example llama.tokenToId('▁Hello'); // 15043 */
+  /**
+   * The id of a token in the vocabulary's spelling, or undefined.
+   *
+   * @example
+   * ```ts
+   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
+   * console.log(llama.tokenToId(' Hello')); // 15043
+   * ```
+   */
   tokenToId(token: string): number | undefined {
     const id = this.pieceIds.get(token);
     if (id !== undefined) return id;
@@ -142,7 +205,13 @@ export class SentencePieceBpe implements Tokenizer {
    * llama2.c's `decode(prev_token, token)` as bytes: a `<0xXX>` token is its byte, a leading space is dropped
    * after BOS (and at the very start), special tokens are their text unless skipped.
    *
-   * @example llama.tokenBytes(15043, 1); // bytes of 'Hello'
+   * @example
+   * ```ts
+   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
+   * const utf8 = new TextDecoder();
+   * console.log(utf8.decode(llama.tokenBytes(15043, 1)), '|', utf8.decode(llama.tokenBytes(15043, 306))); // Hello |  Hello
+   * ```
    */
   tokenBytes(id: number, previousId: number | undefined, options: DecodeOptions = {}): Uint8Array {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw idOutOfRange(id, this.vocabSize);

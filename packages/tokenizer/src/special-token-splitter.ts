@@ -5,8 +5,15 @@ import type { EncodeOptions } from './tokenizer';
  * tokens win over their prefixes. Regexes are compiled per distinct allowed set and kept.
  *
  * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { SpecialTokenSplitter } from './packages/tokenizer/src/special-token-splitter';
  * const splitter = new SpecialTokenSplitter(new Map([['<|endoftext|>', 50256]]));
- * splitter.split('a<|endoftext|>b', 'all', (s, e) => {}, (id) => {}); // text 'a', id 50256, text 'b'
+ * const text = 'a<|endoftext|>b';
+ * const parts: Array<string | number> = [];
+ * splitter.split(text, 'all', (s, e) => parts.push(text.slice(s, e)), (id) => parts.push(id));
+ * console.log(parts); // [ 'a', 50256, 'b' ]
+ * ```
  */
 export class SpecialTokenSplitter {
   private cache = new Map<string, RegExp | null>();

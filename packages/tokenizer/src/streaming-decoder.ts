@@ -3,10 +3,15 @@
  * byte tokens (an emoji in GPT-2, `<0xF0><0x9F>…` in Llama) comes out whole once its last byte arrives.
  *
  * @example
- * const stream = tokenizer.createStreamingDecoder();
+ * ```ts
+ * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+ * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+ * const stream = gpt2.createStreamingDecoder();
  * let text = '';
- * for (const id of ids) text += stream.push(id);
+ * for (const id of gpt2.encode('naïve 🤗')) text += stream.push(id);
  * text += stream.flush();
+ * console.log(text); // naïve 🤗
+ * ```
  */
 export class StreamingDecoder {
   // NOTE: TextDecoder's stream mode already holds back an incomplete sequence and replaces invalid bytes
@@ -16,14 +21,35 @@ export class StreamingDecoder {
 
   constructor(private readonly bytesOf: (id: number, previousId: number | undefined) => Uint8Array) {}
 
-  /** Feed one id; returns the text that became complete (possibly ''). @example stream.push(15043); */
+  /**
+   * Feed one id; returns the text that became complete (possibly '').
+   *
+   * @example
+   * ```ts
+   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+   * const stream = gpt2.createStreamingDecoder();
+   * console.log(stream.push(15496), stream.push(995)); // Hello  world
+   * ```
+   */
   push(id: number): string {
     const bytes = this.bytesOf(id, this.previous);
     this.previous = id;
     return bytes.length === 0 ? '' : this.utf8.decode(bytes, { stream: true });
   }
 
-  /** End of stream: an unfinished character becomes U+FFFD. @example text += stream.flush(); */
+  /**
+   * End of stream: an unfinished character becomes U+FFFD.
+   *
+   * @example
+   * ```ts
+   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+   * const stream = gpt2.createStreamingDecoder();
+   * const ids = gpt2.encode('🤗'); // [ 8582, 97, 245 ]: three tokens for one character
+   * console.log(JSON.stringify(stream.push(ids[0]) + stream.push(ids[1]) + stream.flush())); // "�"
+   * ```
+   */
   flush(): string {
     this.previous = undefined;
     return this.utf8.decode();

@@ -5,7 +5,10 @@ import type { SpecialTokenIds } from './tokenizer';
  * built from text, a byte token stands for one raw byte, control tokens (BOS/EOS) are never produced by text.
  *
  * @example
- * tokenTypes[id] === TOKEN_TYPE.byte; // `<0x0A>`
+ * ```ts
+ * import { TOKEN_TYPE } from '@transformer-kit/tokenizer';
+ * console.log(TOKEN_TYPE.byte, TOKEN_TYPE.control); // 6 3
+ * ```
  */
 export const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, userDefined: 4, unused: 5, byte: 6 } as const;
 
@@ -14,7 +17,11 @@ export const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, userDefined: 4, u
  * the unknown id is unknown, BOS/EOS/PAD are control, everything else is normal.
  *
  * @example
- * inferTokenTypes(['<unk>', '<s>', '</s>', '<0x00>', 'a'], { unk: 0, bos: 1, eos: 2 }); // [2, 3, 3, 6, 1]
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { inferTokenTypes } from './packages/tokenizer/src/token-type';
+ * console.log(inferTokenTypes(['<unk>', '<s>', '</s>', '<0x00>', 'a'], { unk: 0, bos: 1, eos: 2 })); // Uint8Array(5) [ 2, 3, 3, 6, 1 ]
+ * ```
  */
 export function inferTokenTypes(tokens: readonly string[], special: SpecialTokenIds): Uint8Array {
   const types = new Uint8Array(tokens.length).fill(TOKEN_TYPE.normal);

@@ -4,8 +4,13 @@
  * so it never throws.
  *
  * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { encodeUtf8Into } from './packages/tokenizer/src/utf8';
  * const out = new Uint8Array(6);
- * encodeUtf8Into('hé', 0, 2, out); // 3
+ * const n = encodeUtf8Into('hé', 0, 2, out);
+ * console.log(n, out.subarray(0, n)); // 3 Uint8Array(3) [ 104, 195, 169 ]
+ * ```
  */
 export function encodeUtf8Into(text: string, start: number, end: number, out: Uint8Array): number {
   let n = 0;
@@ -44,8 +49,14 @@ export function encodeUtf8Into(text: string, start: number, end: number, out: Ui
  * over byte tokens point at the emoji).
  *
  * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { byteSpansToOffsets } from './packages/tokenizer/src/utf8';
+ * // 'héllo' is 6 UTF-8 bytes; two tokens of 1 and 5 bytes
  * const offsets: Array<[number, number]> = [];
- * byteSpansToOffsets('héllo', 0, 5, [1, 4], offsets); // offsets: [[0, 1], [1, 5]]
+ * byteSpansToOffsets('héllo', 0, 5, [1, 5], offsets);
+ * console.log(offsets); // [ [ 0, 1 ], [ 1, 5 ] ]
+ * ```
  */
 export function byteSpansToOffsets(
   text: string,

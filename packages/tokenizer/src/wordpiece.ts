@@ -12,7 +12,14 @@ import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
  * What a WordPiece tokenizer is made of; `loadBertVocab`, `loadTokenizerJson` and `loadGgufTokenizer` build it.
  *
  * @example
- * const wp = new WordPiece({ vocab: vocabTxt.split('\n'), specialTokenIds: { unk: 100, cls: 101, sep: 102 } });
+ * ```ts
+ * import { WordPiece } from '@transformer-kit/tokenizer';
+ * const wp = new WordPiece({
+ *   vocab: ['[UNK]', '[CLS]', '[SEP]', 'play', '##ing', '##ed'],
+ *   specialTokenIds: { unk: 0, cls: 1, sep: 2 },
+ * });
+ * console.log(wp.encode('Playing played jumped')); // [ 1, 3, 4, 3, 5, 0, 2 ]
+ * ```
  */
 export interface WordPieceOptions {
   /** Tokens by id (`vocab.txt`, one per line). */
@@ -31,7 +38,13 @@ export interface WordPieceOptions {
  * Ids of a pair of sequences with BERT's segment ids: `[CLS] A [SEP] B [SEP]`, type 0 up to the first [SEP].
  *
  * @example
- * const { ids, tokenTypeIds } = bert.encodePair('How old are you?', 'I am six.');
+ * ```ts
+ * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+ * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+ * const { ids, tokenTypeIds } = bert.encodePair('How old are you?', 'Six.');
+ * console.log(ids, tokenTypeIds);
+ * // [ 101, 2129, 2214, 2024, 2017, 1029, 102, 2416, 1012, 102 ] [ 0, 0, 0, 0, 0, 0, 0, 1, 1, 1 ]
+ * ```
  */
 export interface PairEncoding {
   ids: number[];
@@ -42,8 +55,11 @@ export interface PairEncoding {
  * A WordPiece tokenizer (BERT family).
  *
  * @example
- * const bert = loadBertVocab(vocabTxt);
- * bert.encode('Hello world!'); // [101, 7592, 2088, 999, 102]
+ * ```ts
+ * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+ * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+ * console.log(bert.encode('Hello world!')); // [ 101, 7592, 2088, 999, 102 ]
+ * ```
  */
 export class WordPiece implements Tokenizer {
   readonly kind = 'wordpiece' as const;
@@ -79,18 +95,45 @@ export class WordPiece implements Tokenizer {
     this.splitter = new SpecialTokenSplitter(named);
   }
 
-  /** @example bert.encode('Hello world', { addSpecialTokens: false }); // [7592, 2088] */
+  /**
+   * Text → ids, with [CLS] … [SEP] around them unless `addSpecialTokens` is false.
+   *
+   * @example
+   * ```ts
+   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+   * console.log(bert.encode('Hello world', { addSpecialTokens: false })); // [ 7592, 2088 ]
+   * ```
+   */
   encode(text: string, options: EncodeOptions = {}): number[] {
     return this.run(text, options, undefined);
   }
 
-  /** @example bert.encodeWithOffsets('Héllo').offsets; // [[0, 0], [0, 5], [5, 5]] */
+  /**
+   * Text → ids with each token's `[start, end)` in the (unnormalized) text.
+   *
+   * @example
+   * ```ts
+   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+   * console.log(bert.encodeWithOffsets('Héllo').offsets); // [ [ 0, 0 ], [ 0, 5 ], [ 5, 5 ] ]
+   * ```
+   */
   encodeWithOffsets(text: string, options: EncodeOptions = {}): EncodingWithOffsets {
     const offsets: Array<[number, number]> = [];
     return { ids: this.run(text, options, offsets), offsets };
   }
 
-  /** @example bert.encodePair('a', 'b').tokenTypeIds; // [0, 0, 0, 1, 1] */
+  /**
+   * Two sequences as `[CLS] A [SEP] B [SEP]`, with BERT's segment ids.
+   *
+   * @example
+   * ```ts
+   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+   * console.log(bert.encodePair('a', 'b')); // { ids: [ 101, 1037, 102, 1038, 102 ], tokenTypeIds: [ 0, 0, 0, 1, 1 ] }
+   * ```
+   */
   encodePair(first: string, second: string, options: Omit<EncodeOptions, 'addSpecialTokens'> = {}): PairEncoding {
     const { cls, sep } = this.specialTokenIds;
     const a = this.encode(first, { ...options, addSpecialTokens: false });
@@ -105,7 +148,12 @@ export class WordPiece implements Tokenizer {
    * Joins the tokens with spaces, gluing `##` pieces to the piece before and `. , ! ?` to the word before
    * (Hugging Face's WordPiece decoder with cleanup).
    *
-   * @example bert.decode([101, 7592, 2088, 999, 102], { skipSpecialTokens: true }); // 'hello world!'
+   * @example
+   * ```ts
+   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+   * console.log(bert.decode([101, 7592, 2088, 999, 102], { skipSpecialTokens: true })); // hello world!
+   * ```
    */
   decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
     let out = '';
@@ -118,7 +166,17 @@ export class WordPiece implements Tokenizer {
     return out;
   }
 
-  /** @example const stream = bert.createStreamingDecoder({ skipSpecialTokens: true }); */
+  /**
+   * A decoder fed one id at a time.
+   *
+   * @example
+   * ```ts
+   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+   * const stream = bert.createStreamingDecoder({ skipSpecialTokens: true });
+   * console.log(bert.encode('tokenizers are fun').map((id) => stream.push(id)).join('|')); // |token|izer|s| are| fun|
+   * ```
+   */
   createStreamingDecoder(options: DecodeOptions = {}): StreamingDecoder {
     let started = false;
     const utf8 = new TextEncoder();
@@ -130,18 +188,45 @@ export class WordPiece implements Tokenizer {
     });
   }
 
-  /** @example bert.idToToken(2088); // 'world' */
+  /**
+   * The token as the vocabulary spells it.
+   *
+   * @example
+   * ```ts
+   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+   * console.log(bert.idToToken(2088)); // world
+   * ```
+   */
   idToToken(id: number): string {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw idOutOfRange(id, this.vocabSize);
     return this.vocab[id];
   }
 
-  /** @example bert.tokenToId('##ing'); // 2075 */
+  /**
+   * The id of a token in the vocabulary's spelling, or undefined.
+   *
+   * @example
+   * ```ts
+   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+   * console.log(bert.tokenToId('##ing')); // 2075
+   * ```
+   */
   tokenToId(token: string): number | undefined {
     return this.ids.get(token);
   }
 
-  /** @example bert.tokenBytes(2088, 7592); // bytes of ' world' */
+  /**
+   * The UTF-8 bytes a token contributes to decoded text after `previousId`.
+   *
+   * @example
+   * ```ts
+   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+   * console.log(new TextDecoder().decode(bert.tokenBytes(2088, 7592))); // ' world' (with its leading space)
+   * ```
+   */
   tokenBytes(id: number, previousId: number | undefined, options: DecodeOptions = {}): Uint8Array {
     return new TextEncoder().encode(this.piece(id, previousId !== undefined, options));
   }

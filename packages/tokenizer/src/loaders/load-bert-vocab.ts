@@ -9,8 +9,12 @@ import { WordPiece } from '../wordpiece';
  * `{ lowercase: false }` for a cased model.
  *
  * @example
- * const bert = loadBertVocab(vocabTxt);
- * bert.encode('Hello world!'); // [101, 7592, 2088, 999, 102]
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { loadBertVocab } from '@transformer-kit/tokenizer';
+ * const bert = loadBertVocab(readFileSync('../shared/tokenizers/bert-base-uncased/vocab.txt', 'utf8'));
+ * console.log(bert.encode('Hello world!')); // [ 101, 7592, 2088, 999, 102 ]
+ * ```
  */
 export function loadBertVocab(vocabTxt: string, normalizer: BertNormalizerOptions | null = {}): WordPiece {
   const lines = vocabTxt.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
@@ -23,7 +27,11 @@ export function loadBertVocab(vocabTxt: string, normalizer: BertNormalizerOption
  * The ids of [UNK], [CLS], [SEP], [PAD] and [MASK] in a WordPiece vocabulary; [UNK] is required.
  *
  * @example
- * findBertSpecialIds(['[PAD]', '[UNK]'], 'vocab.txt'); // { pad: 0, unk: 1 }
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { findBertSpecialIds } from './packages/tokenizer/src/loaders/load-bert-vocab';
+ * console.log(findBertSpecialIds(['[PAD]', '[UNK]', 'the'], 'vocab.txt')); // { pad: 0, unk: 1 }
+ * ```
  */
 export function findBertSpecialIds(tokens: readonly string[], fileKind: string): SpecialTokenIds {
   const ids: SpecialTokenIds = {};

@@ -25,9 +25,14 @@ const PRE_PATTERNS: Record<string, PretokenizerPattern> = {
  * `tokenizer.ggml.pre` names.
  *
  * @example
- * const meta = readGguf(bytes).metadata; // the transformer package's reader
- * const llama = loadGgufTokenizer(meta);
- * llama.encode('Hello world', { addSpecialTokens: false }); // [15043, 3186]
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { loadGgufTokenizer } from '@transformer-kit/tokenizer';
+ * import { readGguf } from '@transformer-kit/transformer'; // the GGUF reader lives in the transformer package
+ * const { metadata } = readGguf(readFileSync('../shared/tokenizers/llama.cpp/ggml-vocab-llama-spm.gguf'));
+ * const llama = loadGgufTokenizer(metadata);
+ * console.log(llama.kind, llama.encode('Hello world', { addSpecialTokens: false })); // sentencepiece-bpe [ 15043, 3186 ]
+ * ```
  */
 export function loadGgufTokenizer(metadata: Readonly<Record<string, unknown>>, options: { pattern?: PretokenizerPattern } = {}): Tokenizer {
   const model = metadata['tokenizer.ggml.model'];

@@ -7,8 +7,16 @@ import { parseJson, parseMerges } from './parse-merges';
  * `vocab.json` + `merges.txt`), given as text. `<|endoftext|>` becomes the special token (BOS = EOS = it).
  *
  * @example
- * const gpt2 = loadGpt2Files(await (await fetch(encoderUrl)).text(), await (await fetch(bpeUrl)).text());
- * gpt2.encode('Hello world'); // [15496, 995]
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { loadGpt2Files } from '@transformer-kit/tokenizer';
+ * // in a browser: (await fetch(url)).text() for each file
+ * const gpt2 = loadGpt2Files(
+ *   readFileSync('../shared/tokenizers/gpt2/encoder.json', 'utf8'),
+ *   readFileSync('../shared/tokenizers/gpt2/vocab.bpe', 'utf8'),
+ * );
+ * console.log(gpt2.encode('Hello world')); // [ 15496, 995 ]
+ * ```
  */
 export function loadGpt2Files(encoderJson: string, vocabBpe: string, options: Partial<ByteLevelBpeOptions> = {}): ByteLevelBpe {
   const vocab = parseJson(encoderJson, 'encoder.json');

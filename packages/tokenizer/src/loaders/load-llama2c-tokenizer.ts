@@ -10,9 +10,14 @@ const KIND = 'llama2.c tokenizer.bin';
  * every token up to the end of the file is read. Ids 0/1/2 are `<unk>`/BOS/EOS, as in llama2.c.
  *
  * @example
- * const llama = loadLlama2cTokenizer(new Uint8Array(await (await fetch('tokenizer.bin')).arrayBuffer()));
- * llama.encode('I believe the meaning of life is'); // [1, 306, 4658, 278, 6593, 310, 2834, 338]
- * llama.decode([1, 306, 4658], { skipSpecialTokens: true }); // 'I believe'
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
+ * // in a browser: new Uint8Array(await (await fetch(url)).arrayBuffer())
+ * const llama = loadLlama2cTokenizer(readFileSync('../shared/tokenizers/llama2/tokenizer.bin'), { vocabSize: 32000 });
+ * console.log(llama.encode('I believe the meaning of life is')); // [ 1, 306, 4658, 278, 6593, 310, 2834, 338 ]
+ * console.log(llama.decode([1, 306, 4658], { skipSpecialTokens: true })); // I believe
+ * ```
  */
 export function loadLlama2cTokenizer(data: Uint8Array | ArrayBuffer, options: { vocabSize?: number } = {}): SentencePieceBpe {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);

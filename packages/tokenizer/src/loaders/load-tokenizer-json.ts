@@ -33,8 +33,21 @@ const SPECIAL_NAMES: Record<string, keyof SpecialTokenIds> = {
  * BertNormalizer (BERT). Added special tokens and the post-processor's template (BOS, [CLS]/[SEP]) are honoured.
  *
  * @example
- * const tok = loadTokenizerJson(await (await fetch('tokenizer.json')).text());
- * tok.encode('Hello world');
+ * ```ts
+ * import { loadTokenizerJson } from '@transformer-kit/tokenizer';
+ * // a real file comes from (await fetch(url)).text() or readFileSync; this is a minimal WordPiece one
+ * const tok = loadTokenizerJson({
+ *   normalizer: { type: 'BertNormalizer', lowercase: true },
+ *   pre_tokenizer: { type: 'BertPreTokenizer' },
+ *   model: { type: 'WordPiece', unk_token: '[UNK]', vocab: { '[UNK]': 0, '[CLS]': 1, '[SEP]': 2, hello: 3, world: 4 } },
+ *   added_tokens: [
+ *     { id: 1, content: '[CLS]', special: true },
+ *     { id: 2, content: '[SEP]', special: true },
+ *   ],
+ *   post_processor: { type: 'BertProcessing', cls: ['[CLS]', 1], sep: ['[SEP]', 2] },
+ * });
+ * console.log(tok.kind, tok.encode('Hello World')); // wordpiece [ 1, 3, 4, 2 ]
+ * ```
  */
 export function loadTokenizerJson(json: string | object): Tokenizer {
   const root = (typeof json === 'string' ? parseJson(json, KIND) : json) as JsonObject;

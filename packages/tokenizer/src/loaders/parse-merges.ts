@@ -5,7 +5,11 @@ import { TokenizerFormatError } from '../tokenizer-error';
  * line, two tokens separated by one space, best first.
  *
  * @example
- * parseMerges('#version: 0.2\nĠ t\nĠ a\n', 'vocab.bpe'); // [['Ġ', 't'], ['Ġ', 'a']]
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { parseMerges } from './packages/tokenizer/src/loaders/parse-merges';
+ * console.log(parseMerges('#version: 0.2\nĠ t\nĠ a\n', 'vocab.bpe')); // [ [ 'Ġ', 't' ], [ 'Ġ', 'a' ] ]
+ * ```
  */
 export function parseMerges(text: string, fileKind: string): Array<[string, string]> {
   const merges: Array<[string, string]> = [];
@@ -27,7 +31,16 @@ export function parseMerges(text: string, fileKind: string): Array<[string, stri
  * Parses a JSON text, naming the file kind when it is not JSON (a truncated download, an HTML error page).
  *
  * @example
- * parseJson('{"a":1}', 'encoder.json'); // { a: 1 }
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { parseJson } from './packages/tokenizer/src/loaders/parse-merges';
+ * console.log(parseJson('{"a":1}', 'encoder.json')); // { a: 1 }
+ * try {
+ *   parseJson('<html>', 'encoder.json');
+ * } catch (e) {
+ *   console.log((e as Error).message); // encoder.json: not valid JSON (Unexpected token ...); is the file truncated?
+ * }
+ * ```
  */
 export function parseJson(text: string, fileKind: string): unknown {
   try {

@@ -2,7 +2,12 @@
  * A node of a parsed `tokenizer.json`.
  *
  * @example
- * const model = root.model as JsonObject;
+ * ```ts
+ * // an internal type (not exported by the package), imported here from its source file
+ * import type { JsonObject } from './packages/tokenizer/src/loaders/tokenizer-json-parts';
+ * const root = JSON.parse('{"model":{"type":"BPE"}}') as JsonObject;
+ * console.log((root.model as JsonObject).type); // BPE
+ * ```
  */
 export type JsonObject = Record<string, unknown>;
 
@@ -11,8 +16,12 @@ export type JsonObject = Record<string, unknown>;
  * `single` (`<s> $A`, `[CLS] $A [SEP]`), BertProcessing/RobertaProcessing's cls/sep, or nothing.
  *
  * @example
- * postProcessorTemplate({ type: 'BertProcessing', cls: ['[CLS]', 101], sep: ['[SEP]', 102] }, tokens);
- * // { prefix: [101], suffix: [102] }
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { postProcessorTemplate } from './packages/tokenizer/src/loaders/tokenizer-json-parts';
+ * const tokens = ['[UNK]', '[CLS]', '[SEP]'];
+ * console.log(postProcessorTemplate({ type: 'BertProcessing', cls: ['[CLS]', 1], sep: ['[SEP]', 2] }, tokens)); // { prefix: [ 1 ], suffix: [ 2 ] }
+ * ```
  */
 export function postProcessorTemplate(pp: JsonObject | null | undefined, tokens: readonly string[]): { prefix: number[]; suffix: number[] } {
   const none = { prefix: [], suffix: [] };

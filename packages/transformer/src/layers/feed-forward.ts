@@ -64,9 +64,14 @@ export interface FeedForwardWeights {
  *
  * @example
  * ```ts
+ * import { tensor } from '@transformer-kit/tensor';
  * import { FeedForward, Linear } from '@transformer-kit/transformer';
- * const ffn = new FeedForward({ up: new Linear(w1, b1), down: new Linear(w2, b2) }, 'relu');
- * const y = ffn.forward(x); // [batch, seq, dim]
+ * // dim 2 → hidden 3 → dim 2; weights in PyTorch's [out, in] layout
+ * const up = new Linear(tensor([1, 0, 0, 1, 1, -1], [3, 2]), tensor([0, 0, 0], [3]));
+ * const down = new Linear(tensor([1, 1, 0, 0, 0, 1], [2, 3]));
+ * const ffn = new FeedForward({ up, down }, 'relu');
+ * const y = ffn.forward(tensor([2, 3], [1, 1, 2])); // [batch 1, seq 1, dim 2]
+ * console.log(y.shape, y.dataSync()); // [ 1, 1, 2 ] Float32Array(2) [ 5, 0 ]
  * ```
  */
 export class FeedForward {

@@ -6,8 +6,19 @@ import { MultiHeadAttention, type MultiHeadAttentionConfig, type PackedAttention
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { readSafetensors } from '@transformer-kit/tensor';
  * import { packedAttention } from '@transformer-kit/transformer';
- * const mha = packedAttention({ dim: 16, heads: 4 }, { inProjWeight, inProjBias, outProjWeight, outProjBias });
+ * // a torch.nn.MultiheadAttention(16, 4, batch_first=True) state dict from ../shared/fixtures
+ * const file = readSafetensors(readFileSync('../shared/fixtures/attention/mha-self.safetensors'));
+ * const mha = packedAttention({ dim: 16, heads: 4 }, {
+ *   inProjWeight: file.tensor('weight.in_proj_weight'), // [3 * 16, 16]: q, k and v stacked
+ *   inProjBias: file.tensor('weight.in_proj_bias'),
+ *   outProjWeight: file.tensor('weight.out_proj.weight'),
+ *   outProjBias: file.tensor('weight.out_proj.bias'),
+ * });
+ * const x = file.tensor('input.query'); // [batch, seq, 16]
+ * console.log(mha.forward(x).output.shape); // [ 2, 5, 16 ]
  * ```
  */
 export function packedAttention(config: MultiHeadAttentionConfig, packed: PackedAttentionWeights): MultiHeadAttention {

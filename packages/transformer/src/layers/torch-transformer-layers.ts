@@ -62,9 +62,19 @@ function parts(weights: WeightSource, prefix: string, c: TorchLayerConfig) {
  *
  * @example
  * ```ts
- * import { torchEncoderLayer } from '@transformer-kit/transformer';
- * const layer = torchEncoderLayer(weights, 'transformer.encoder.layers.0.', { dim: 16, heads: 4, hiddenDim: 32, activation: 'relu', normFirst: false, eps: 1e-5 });
- * const { output } = layer.forward(x, { mask }); // [batch, seq, 16]
+ * import { readFileSync } from 'node:fs';
+ * import { readSafetensors, logicalOr, sub, abs, max } from '@transformer-kit/tensor';
+ * import { safetensorsWeights, torchEncoderLayer } from '@transformer-kit/transformer';
+ * // a torch.nn.TransformerEncoderLayer(16, 4, 32) state dict (names 'weight.<torch name>'), its input and output
+ * const bytes = readFileSync('../shared/fixtures/layers/encoder-postln-relu.safetensors');
+ * const layer = torchEncoderLayer(safetensorsWeights({ 'layer.safetensors': bytes }), 'weight.', {
+ *   dim: 16, heads: 4, hiddenDim: 32, activation: 'relu', normFirst: false, eps: 1e-5,
+ * });
+ * const file = readSafetensors(bytes);
+ * const padding = file.tensor('input.key_padding_mask').reshape([2, 1, 1, 5]); // [batch, 1, 1, seq], true = padded
+ * const mask = logicalOr(file.tensor('input.src_mask'), padding); // [batch, 1, seq, seq]
+ * const { output } = layer.forward(file.tensor('input.x'), { mask }); // [batch, seq, 16]
+ * console.log(max(abs(sub(output, file.tensor('expected.output')))).dataSync()[0] < 1e-4); // true: PyTorch's output
  * ```
  */
 export function torchEncoderLayer(weights: WeightSource, prefix: string, config: TorchLayerConfig): TransformerBlock {
@@ -83,9 +93,18 @@ export function torchEncoderLayer(weights: WeightSource, prefix: string, config:
  *
  * @example
  * ```ts
- * import { torchDecoderLayer } from '@transformer-kit/transformer';
- * const layer = torchDecoderLayer(weights, 'transformer.decoder.layers.0.', config);
- * const { output } = layer.forward(y, { causal: true, memory }); // [batch, tgtSeq, dim]
+ * import { readFileSync } from 'node:fs';
+ * import { randomNormal } from '@transformer-kit/tensor';
+ * import { safetensorsWeights, torchDecoderLayer } from '@transformer-kit/transformer';
+ * // decoder layer 0 of a torch.nn.Transformer(d_model=16, nhead=4, dim_feedforward=32) state dict
+ * const weights = safetensorsWeights({ 'model.safetensors': readFileSync('../shared/fixtures/layers/vaswani-encoder-decoder.safetensors') });
+ * const layer = torchDecoderLayer(weights, 'weight.transformer.decoder.layers.0.', {
+ *   dim: 16, heads: 4, hiddenDim: 32, activation: 'relu', normFirst: false, eps: 1e-5,
+ * });
+ * const memory = randomNormal([1, 7, 16], 0, 1, { seed: 1 }); // the encoder's output [batch, srcSeq, dim]
+ * const y = randomNormal([1, 5, 16], 0, 1, { seed: 2 }); // [batch, tgtSeq, dim]
+ * const { output } = layer.forward(y, { causal: true, memory });
+ * console.log(output.shape); // [ 1, 5, 16 ]
  * ```
  */
 export function torchDecoderLayer(weights: WeightSource, prefix: string, config: TorchLayerConfig): TransformerBlock {

@@ -58,9 +58,20 @@ export interface TransformerBlockOutput {
  *
  * @example
  * ```ts
- * import { TransformerBlock } from '@transformer-kit/transformer';
- * const block = new TransformerBlock({ placement: 'pre', selfAttention, selfAttentionNorm, feedForward, feedForwardNorm });
- * const { output } = block.forward(x, { causal: true }); // [batch, seq, dim]
+ * import { ones, zeros, randomNormal } from '@transformer-kit/tensor';
+ * import { MultiHeadAttention } from '@transformer-kit/attention';
+ * import { FeedForward, LayerNorm, Linear, TransformerBlock } from '@transformer-kit/transformer';
+ * const dim = 8;
+ * const w = (out: number, inp: number, seed: number) => ({ weight: randomNormal([out, inp], 0, 0.2, { seed }) });
+ * const block = new TransformerBlock({
+ *   placement: 'pre', // GPT-2 style: x + attn(norm(x)), then x + ffn(norm(x))
+ *   selfAttention: new MultiHeadAttention({ dim, heads: 2 }, { q: w(dim, dim, 1), k: w(dim, dim, 2), v: w(dim, dim, 3), o: w(dim, dim, 4) }),
+ *   selfAttentionNorm: new LayerNorm(ones([dim]), zeros([dim])),
+ *   feedForward: new FeedForward({ up: new Linear(w(32, dim, 5).weight), down: new Linear(w(dim, 32, 6).weight) }, 'gelu'),
+ *   feedForwardNorm: new LayerNorm(ones([dim]), zeros([dim])),
+ * });
+ * const { output } = block.forward(randomNormal([1, 4, dim], 0, 1, { seed: 7 }), { causal: true });
+ * console.log(output.shape); // [ 1, 4, 8 ]
  * ```
  */
 export class TransformerBlock {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend, readSafetensors, setBackend, tensor, type Backend } from '@transformer-kit/tensor';
 import { BertModel, bertConfigFromHf, Gpt2Model, gpt2ConfigFromHf, LlamaModel, llamaConfigFromHf, readLlama2c, safetensorsWeights, type CausalLM } from '@transformer-kit/transformer';
-import { createGpuBackend, type GpuBackend } from '../src/index';
+import { createGpuBackend, type GpuBackend } from '@transformer-kit/gpu-backend';
 
 // The project's models, unchanged, on the gpu.js backend: PyTorch fixtures within 2e-3 (abs + rel), and
 // stories260K greedy decoding next to the CPU backend. Skips (naming the file) when ../shared is absent.
