@@ -5,7 +5,12 @@
  * @example
  * ```ts
  * import { CliError } from '@transformer-kit/cli';
- * throw new CliError('--max-tokens must be a positive integer, got "abc"');
+ * try {
+ *   throw new CliError('--max-tokens must be a positive integer, got "abc"');
+ * } catch (e) {
+ *   // the CLI prints `transformer-kit: <message>` and exits with exitCode
+ *   if (e instanceof CliError) console.log(e.message, e.exitCode); // --max-tokens must be a positive integer, got "abc" 1
+ * }
  * ```
  */
 export class CliError extends Error {

@@ -1,6 +1,18 @@
-/** Where a command writes: stdout for results, stderr for progress and statistics (so stdout can be piped). */
+/**
+ * Where a command writes: stdout for results, stderr for progress and statistics (so stdout can be piped).
+ *
+ * @example
+ * ```ts
+ * import { main, type CliIO } from '@transformer-kit/cli';
+ * const lines: string[] = [];
+ * const io: CliIO = { stdout: (text) => lines.push(text), stderr: (text) => lines.push(`[err] ${text}`) };
+ * console.log(await main(['no-such-command'], io), lines[0].split(' (')[0]); // 1 [err] transformer-kit: unknown command 'no-such-command'
+ * ```
+ */
 export interface CliIO {
+  /** Writes results (token ids, generated text, reports). */
   stdout(text: string): void;
+  /** Writes progress, statistics and error lines. */
   stderr(text: string): void;
 }
 

@@ -6,6 +6,15 @@ import { tokenizeCommand, TOKENIZE_HELP } from './commands/tokenize';
 import { CliError } from './cli-error';
 import { processIO, type CliIO } from './io';
 
+/**
+ * The top-level usage text `transformer-kit --help` prints.
+ *
+ * @example
+ * ```ts
+ * import { HELP } from '@transformer-kit/cli';
+ * console.log(HELP.split('\n')[0]); // Usage: transformer-kit <command> [options]
+ * ```
+ */
 export const HELP = `Usage: transformer-kit <command> [options]
 
 Commands:
@@ -33,7 +42,10 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => Promise<num
  * @example
  * ```ts
  * import { main } from '@transformer-kit/cli';
- * const code = await main(['tokenize', '--tokenizer', 'tok512.bin', '--text', 'Once upon a time']);
+ * let out = '';
+ * const io = { stdout: (text: string) => (out += text), stderr: (text: string) => process.stderr.write(text) };
+ * const code = await main(['tokenize', '--tokenizer', '../shared/models/stories260K/tok512.bin', '--text', 'Once upon a time'], io);
+ * console.log(code, out.split('\n').slice(0, 2)); // 0 [ '5 tokens (sentencepiece-bpe, vocabulary 512)', 'ids: 1 403 407 261 378' ]
  * ```
  */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

@@ -6,9 +6,9 @@ import { castTo, div, logicalNot, maximum, mul, slice, sum, tidy, type Tensor } 
 
 /** Which positions count in `meanPool` (give at most one). */
 export interface MeanPoolOptions {
-  /** Hugging Face's `attention_mask` [batch, seq]: 1 = a real token, 0 = padding (int32, float32 or bool). */
+  /** Hugging Face's `attention_mask`, `[batch, seq]`: 1 = a real token, 0 = padding (int32, float32 or bool). */
   readonly attentionMask?: Tensor;
-  /** The project's convention [batch, seq] bool: true = padding, left out. */
+  /** The project's convention, `[batch, seq]` bool: true = padding, left out. */
   readonly paddingMask?: Tensor;
 }
 

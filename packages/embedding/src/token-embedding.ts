@@ -28,9 +28,15 @@ export interface RandomEmbeddingOptions extends TokenEmbeddingOptions {
  * ```ts
  * import { TokenEmbedding } from '@transformer-kit/embedding';
  * const emb = TokenEmbedding.random(512, 64, { seed: 1 });
- * const x = emb.forward([1, 42, 7]);   // [3, 64]
- * const logits = emb.project(x);      // [3, 512] = x · Eᵀ (tied weights)
- * emb.forward([512]);                 // throws: token id 512 (at index 0) is out of range for a vocabulary of 512 tokens
+ * const x = emb.forward([1, 42, 7]); // [3, 64]
+ * const logits = emb.project(x); // [3, 512] = x · Eᵀ (tied weights)
+ * console.log(x.shape, logits.shape); // [ 3, 64 ] [ 3, 512 ]
+ * try {
+ *   emb.forward([512]);
+ * } catch (e) {
+ *   console.log((e as Error).message);
+ *   // TokenEmbedding: token id 512 (at index 0) is out of range for a vocabulary of 512 tokens (valid: 0..511)
+ * }
  * emb.dispose();
  * ```
  */

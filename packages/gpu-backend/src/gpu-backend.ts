@@ -207,6 +207,7 @@ export class GpuBackend implements Backend {
     return this.#wrap(size, total);
   }
 
+  /** Elementwise `op` over `x`: one compiled kernel per op, the result stays a texture. */
   unary(op: UnaryOp, x: TensorHandle): DataId {
     return this.#map(`unary:${op}`, unaryExpression(op), x);
   }

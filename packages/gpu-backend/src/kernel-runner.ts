@@ -1,4 +1,4 @@
-import type { GPU, IKernelRunShortcut, Texture } from 'gpu.js';
+import { CPUKernel, HeadlessGLKernel, WebGL2Kernel, WebGLKernel, type GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
 import type { DeviceValue } from './gpu-data';
 import type { KernelSpec } from './kernel-source';
 
@@ -13,21 +13,41 @@ export interface KernelCounters {
  * The gpu.js mode a backend runs in.
  *
  * @example
+ * ```ts no-run (browser only)
+ * import { createGpuBackend, type GpuMode } from '@transformer-kit/gpu-backend';
+ * const mode: GpuMode = 'webgl2'; // in a browser; webgl2 is not available in Node
+ * const backend = await createGpuBackend({ mode });
+ * ```
+ *
+ * In Node, gpu.js runs on headless GL:
+ *
  * ```ts
  * import { createGpuBackend, type GpuMode } from '@transformer-kit/gpu-backend';
- * const mode: GpuMode = 'webgl2';
+ * const mode: GpuMode = 'headlessgl';
  * const backend = await createGpuBackend({ mode });
+ * console.log(backend.info.mode); // headlessgl (creating it also logs the GL renderer it found)
+ * backend.destroy(); // frees the GL context
  * ```
  */
 export type GpuMode = 'webgl2' | 'webgl' | 'headlessgl' | 'cpu';
 
-/** The gpu.js kernel class each mode must stay on (a switch to another one is a silent downgrade). */
-const kernelClassOf: Record<GpuMode, string> = {
-  webgl2: 'WebGL2Kernel',
-  webgl: 'WebGLKernel',
-  headlessgl: 'HeadlessGLKernel',
-  cpu: 'CPUKernel',
+/**
+ * The gpu.js kernel class each mode must stay on (a switch to another one is a silent downgrade). Compared by
+ * identity, not by `constructor.name`: a minifier renames classes, and WebGL2Kernel/HeadlessGLKernel extend
+ * WebGLKernel, so `instanceof` would accept the wrong one.
+ */
+const kernelClassOf: Record<GpuMode, { readonly name: string; readonly cls: unknown }> = {
+  webgl2: { name: 'WebGL2Kernel', cls: WebGL2Kernel },
+  webgl: { name: 'WebGLKernel', cls: WebGLKernel },
+  headlessgl: { name: 'HeadlessGLKernel', cls: HeadlessGLKernel },
+  cpu: { name: 'CPUKernel', cls: CPUKernel },
 };
+
+/** A kernel class's name for messages, from the table above (stable under minification). */
+function kernelClassName(cls: unknown): string {
+  const known = Object.values(kernelClassOf).find((k) => k.cls === cls);
+  return known ? known.name : `another gpu.js kernel class (${(cls as { name?: string } | undefined)?.name ?? 'unknown'})`;
+}
 
 /**
  * Compiles kernels once per shape class (the key) and runs them in pipeline mode: outputs are textures
@@ -113,10 +133,11 @@ export class KernelRunner {
 
   /** Refuses a kernel that gpu.js moved to another backend or to 'unsigned' packing. */
   #verify(key: string, shortcut: IKernelRunShortcut, result: unknown): void {
-    const inner = (shortcut as unknown as { kernel: { constructor: { name: string }; precision: string; fallbackReason?: string } }).kernel;
+    const inner = (shortcut as unknown as { kernel: { precision: string; fallbackReason?: string } }).kernel;
     const expected = kernelClassOf[this.#mode];
-    if (inner.constructor.name !== expected) {
-      throw new Error(`gpu.js moved kernel '${key}' from ${expected} to ${inner.constructor.name}${inner.fallbackReason ? ` (${inner.fallbackReason})` : ''}: refusing a silent downgrade`);
+    const actual: unknown = Object.getPrototypeOf(inner)?.constructor;
+    if (actual !== expected.cls) {
+      throw new Error(`gpu.js moved kernel '${key}' from ${expected.name} to ${kernelClassName(actual)}${inner.fallbackReason ? ` (${inner.fallbackReason})` : ''}: refusing a silent downgrade`);
     }
     if (inner.precision !== 'single') {
       throw new Error(`gpu.js compiled kernel '${key}' with precision '${inner.precision}': 'unsigned' packing loses float32 precision`);

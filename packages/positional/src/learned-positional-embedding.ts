@@ -60,8 +60,12 @@ export class LearnedPositionalEmbedding {
    * import { LearnedPositionalEmbedding } from '@transformer-kit/positional';
    * import { tensor } from '@transformer-kit/tensor';
    * const wpe = new LearnedPositionalEmbedding(tensor([0, 0, 1, 1, 2, 2], [3, 2]));
-   * wpe.forward(2, 1); // [[1, 1], [2, 2]]
-   * wpe.forward(1, 3); // throws: position 3 is past the 3 learned positions
+   * console.log(wpe.forward(2, 1).dataSync()); // Float32Array(4) [ 1, 1, 2, 2 ]: rows 1 and 2, [2, 2]
+   * try {
+   *   wpe.forward(1, 3);
+   * } catch (e) {
+   *   console.log((e as Error).message); // LearnedPositionalEmbedding: position 3 is past the 3 learned positions (0..2)
+   * }
    * ```
    */
   forward(length: number, offset = 0): Tensor {

@@ -101,7 +101,7 @@ export class ByteLevelBpe implements Tokenizer {
   }
 
   /**
-   * Text → ids (GPT-2 adds no special tokens).
+   * Text → ids, with the post-processor's added ids when `addSpecialTokens` is on (GPT-2 has none).
    *
    * @example
    * ```ts

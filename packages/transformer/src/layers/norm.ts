@@ -11,6 +11,8 @@ import type { Tensor } from '@transformer-kit/tensor';
  * ```
  */
 export interface Norm {
+  /** x [..., dim] → [..., dim], normalised over the last dimension; the caller owns the result. */
   forward(x: Tensor): Tensor;
+  /** Frees the layer's parameters. */
   dispose(): void;
 }

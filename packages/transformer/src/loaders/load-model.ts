@@ -36,8 +36,16 @@ export type ModelFileReader = (name: string) => Promise<Uint8Array | undefined>;
  *
  * @example
  * ```ts
- * import { isCausalLM } from '@transformer-kit/transformer';
- * if (isCausalLM(loaded.model)) for await (const t of generate(loaded.model, loaded.tokenizer!, 'Hi')) {}
+ * import { readFileSync } from 'node:fs';
+ * import { generate, isCausalLM, loadLlama2c } from '@transformer-kit/transformer';
+ * const loaded = loadLlama2c(readFileSync('../shared/models/stories260K/stories260K.bin'), readFileSync('../shared/models/stories260K/tok512.bin'));
+ * if (isCausalLM(loaded.model)) {
+ *   for await (const t of generate(loaded.model, loaded.tokenizer!, 'Once', { maxTokens: 4, temperature: 0 })) console.log(t.id, JSON.stringify(t.text));
+ * }
+ * // 407 " upon"
+ * // 261 " a"
+ * // 378 " time"
+ * // 432 ","
  * ```
  */
 export function isCausalLM(model: CausalLM | BertModel): model is CausalLM {
@@ -50,8 +58,14 @@ export function isCausalLM(model: CausalLM | BertModel): model is CausalLM {
  *
  * @example
  * ```ts
- * import { modelFromConfig, safetensorsWeights } from '@transformer-kit/transformer';
- * const { model } = modelFromConfig(JSON.parse(configText), safetensorsWeights({ 'model.safetensors': bytes }));
+ * import { readFileSync } from 'node:fs';
+ * import { Gpt2Model, modelFromConfig, safetensorsWeights } from '@transformer-kit/transformer';
+ * const dir = '../shared/fixtures/models/gpt2-tiny/'; // a random GPT-2 in Hugging Face's layout
+ * const { model, config } = modelFromConfig(
+ *   JSON.parse(readFileSync(dir + 'config.json', 'utf8')),
+ *   safetensorsWeights({ 'model.safetensors': readFileSync(dir + 'model.safetensors') }),
+ * );
+ * console.log(model instanceof Gpt2Model, config.vocabSize); // true 97: model_type 'gpt2' in config.json
  * ```
  */
 export function modelFromConfig(json: Record<string, unknown>, weights: WeightSource): { model: CausalLM | BertModel; config: LlamaConfig | Gpt2Config | BertConfig } {
@@ -88,12 +102,13 @@ function decodeJson(bytes: Uint8Array, file: string): Record<string, unknown> {
  *
  * @example
  * ```ts
- * import { loadHuggingFace } from '@transformer-kit/transformer';
- * const base = 'https://example.com/gpt2-tiny/';
- * const loaded = await loadHuggingFace(async (name) => {
- *   const res = await fetch(base + name);
- *   return res.ok ? new Uint8Array(await res.arrayBuffer()) : undefined;
- * });
+ * import { readFile } from 'node:fs/promises';
+ * import { Gpt2Model, loadHuggingFace } from '@transformer-kit/transformer';
+ * // the reader returns a file's bytes, or undefined when the model has no such file; in a browser:
+ * // async (name) => { const res = await fetch(base + name); return res.ok ? new Uint8Array(await res.arrayBuffer()) : undefined; }
+ * const dir = '../shared/fixtures/models/gpt2-tiny/'; // a random GPT-2 in Hugging Face's layout
+ * const loaded = await loadHuggingFace(async (name) => readFile(dir + name).catch(() => undefined));
+ * console.log(loaded.format, loaded.model instanceof Gpt2Model, loaded.tokenizer); // huggingface true undefined (no tokenizer.json here)
  * ```
  */
 export async function loadHuggingFace(read: ModelFileReader, options: { onProgress?: ProgressCallback } = {}): Promise<LoadedModel> {
@@ -132,8 +147,13 @@ export async function loadHuggingFace(read: ModelFileReader, options: { onProgre
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * import { loadLlama2c } from '@transformer-kit/transformer';
- * const { model, tokenizer } = loadLlama2c(modelBytes, tokenizerBytes);
+ * const { model, tokenizer } = loadLlama2c(
+ *   readFileSync('../shared/models/stories260K/stories260K.bin'),
+ *   readFileSync('../shared/models/stories260K/tok512.bin'),
+ * );
+ * console.log(model.family, model.layers, model.vocabSize, tokenizer!.encode('Once upon a time')); // llama 5 512 [ 1, 403, 407, 261, 378 ]
  * ```
  */
 export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Uint8Array | ArrayBuffer, origin = 'llama2.c checkpoint'): LoadedModel {
@@ -151,8 +171,11 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * import { loadGguf } from '@transformer-kit/transformer';
- * const { model, tokenizer } = loadGguf(bytes);
+ * // stories260K converted to GGUF by llama.cpp: the tokenizer comes from the file's metadata
+ * const { model, tokenizer } = loadGguf(readFileSync('../shared/models/stories260K/stories260K.gguf'));
+ * console.log(model.family, tokenizer!.encode('Once upon a time')); // llama [ 1, 403, 407, 261, 378 ]
  * ```
  */
 export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file'): LoadedModel {

@@ -34,9 +34,11 @@ const LAYER_NAMES: Record<string, string> = {
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * import { readGgufLlama, LlamaModel } from '@transformer-kit/transformer';
- * const { config, weights } = readGgufLlama(bytes);
+ * const { config, weights } = readGgufLlama(readFileSync('../shared/models/stories260K/stories260K.gguf'));
  * const model = new LlamaModel(config, weights);
+ * console.log(config.dim, config.layers, config.heads, config.kvHeads, config.ropeLayout); // 64 5 8 4 interleaved
  * ```
  */
 export function readGgufLlama(source: ArrayBuffer | ArrayBufferView | GgufFile, origin = 'GGUF file'): GgufLlamaCheckpoint {

@@ -132,10 +132,11 @@ function readValue(c: Cursor, type: number, key: string): GgufValue {
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * import { readGguf } from '@transformer-kit/transformer';
- * const gguf = readGguf(bytes);
- * console.log(gguf.metadata['general.architecture']); // 'llama'
- * const embedding = gguf.read('token_embd.weight'); // Float32Array, row-major [vocab, dim]
+ * const gguf = readGguf(readFileSync('../shared/models/stories260K/stories260K.gguf'));
+ * console.log(gguf.metadata['general.architecture']); // llama
+ * console.log(gguf.info('token_embd.weight')!.shape, gguf.read('token_embd.weight').length); // [ 512, 64 ] 32768: row-major [vocab, dim], as float32
  * ```
  */
 export function readGguf(bytes: ArrayBuffer | ArrayBufferView): GgufFile {

@@ -23,9 +23,11 @@ export interface Llama2cCheckpoint {
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * import { readLlama2c, LlamaModel } from '@transformer-kit/transformer';
- * const { config, weights } = readLlama2c(bytes);
+ * const { config, weights } = readLlama2c(readFileSync('../shared/models/stories260K/stories260K.bin'));
  * const model = new LlamaModel(config, weights);
+ * console.log(config.dim, config.layers, config.heads, config.kvHeads, model.maxSeqLen); // 64 5 8 4 512
  * ```
  */
 export function readLlama2c(bytes: ArrayBuffer | ArrayBufferView, origin = 'llama2.c checkpoint'): Llama2cCheckpoint {

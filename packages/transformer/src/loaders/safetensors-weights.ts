@@ -11,9 +11,11 @@ import type { HostTensor, WeightSource } from './weight-source';
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * import { safetensorsWeights } from '@transformer-kit/transformer';
- * const weights = safetensorsWeights({ 'model.safetensors': bytes });
- * weights.get('wte.weight').shape; // [50257, 768]
+ * // several shards: one entry per file of model.safetensors.index.json
+ * const weights = safetensorsWeights({ 'model.safetensors': readFileSync('../shared/fixtures/models/gpt2-tiny/model.safetensors') });
+ * console.log(weights.names.length, weights.get('wte.weight').shape); // 28 [ 97, 32 ]
  * ```
  */
 export function safetensorsWeights(files: Readonly<Record<string, ArrayBuffer | ArrayBufferView>>): WeightSource {

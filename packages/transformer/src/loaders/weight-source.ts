@@ -10,12 +10,29 @@ export interface HostTensor {
   readonly shape: readonly number[];
 }
 
-/** Tensors by name; `get` throws an error naming the missing tensor (and the checkpoint it came from). */
+/**
+ * Tensors by name; `get` throws an error naming the missing tensor (and the checkpoint it came from).
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { readLlama2c, type WeightSource } from '@transformer-kit/transformer';
+ * const { weights }: { weights: WeightSource } = readLlama2c(readFileSync('../shared/models/stories260K/stories260K.bin'));
+ * console.log(weights.has('model.norm.weight'), weights.get('model.norm.weight').shape); // true [ 64 ]
+ * try {
+ *   weights.get('lm_head.bias');
+ * } catch (e) {
+ *   console.log((e as Error).message); // llama2.c checkpoint: missing tensor 'lm_head.bias'
+ * }
+ * ```
+ */
 export interface WeightSource {
   /** Where the tensors came from, for error messages: 'stories260K.bin', 'model.safetensors', ... */
   readonly origin: string;
   readonly names: readonly string[];
+  /** Whether the checkpoint holds a tensor of this name. */
   has(name: string): boolean;
+  /** The tensor of this name (read or converted on demand); throws naming it and the origin when it is missing. */
   get(name: string): HostTensor;
 }
 
@@ -67,9 +84,10 @@ export function expectShape(name: string, t: HostTensor, shape: readonly number[
  *
  * @example
  * ```ts
- * import { withPrefixes } from '@transformer-kit/transformer';
+ * import { weightSource, withPrefixes } from '@transformer-kit/transformer';
+ * const source = weightSource('inline', { 'transformer.wte.weight': () => ({ data: new Float32Array(6), shape: [3, 2] }) });
  * const w = withPrefixes(source, ['transformer.']);
- * w.get('wte.weight'); // finds 'transformer.wte.weight' too
+ * console.log(w.has('wte.weight'), w.get('wte.weight').shape); // true [ 3, 2 ]
  * ```
  */
 export function withPrefixes(source: WeightSource, prefixes: readonly string[]): WeightSource {

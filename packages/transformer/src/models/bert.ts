@@ -46,8 +46,10 @@ export interface BertConfig {
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * import { bertConfigFromHf } from '@transformer-kit/transformer';
- * const config = bertConfigFromHf(JSON.parse(configJsonText));
+ * const config = bertConfigFromHf(JSON.parse(readFileSync('../shared/fixtures/models/bert-tiny/config.json', 'utf8')));
+ * console.log(config.dim, config.layers, config.heads, config.normEps, config.activation); // 32 2 4 1e-12 gelu
  * ```
  */
 export function bertConfigFromHf(json: Record<string, unknown>): BertConfig {
@@ -100,9 +102,18 @@ export interface BertOutput {
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { tensor } from '@transformer-kit/tensor';
  * import { BertModel, bertConfigFromHf, safetensorsWeights } from '@transformer-kit/transformer';
- * const bert = new BertModel(bertConfigFromHf(configJson), safetensorsWeights({ 'model.safetensors': bytes }));
- * const { lastHiddenState } = bert.forward(ids, { attentionMask }); // [batch, seq, dim]
+ * const dir = '../shared/fixtures/models/bert-tiny/'; // a random BERT in Hugging Face's layout
+ * const bert = new BertModel(
+ *   bertConfigFromHf(JSON.parse(readFileSync(dir + 'config.json', 'utf8'))),
+ *   safetensorsWeights({ 'model.safetensors': readFileSync(dir + 'model.safetensors') }),
+ * );
+ * const ids = tensor([2, 5, 7, 3, 0], [1, 5], 'int32');
+ * const attentionMask = tensor([1, 1, 1, 1, 0], [1, 5], 'int32'); // the last position is padding
+ * const { lastHiddenState } = bert.forward(ids, { attentionMask });
+ * console.log(lastHiddenState.shape); // [ 1, 5, 32 ]: [batch, seq, dim]
  * ```
  */
 export class BertModel {

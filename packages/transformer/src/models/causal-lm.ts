@@ -7,8 +7,17 @@ import type { KVCache } from '@transformer-kit/attention';
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { tensor } from '@transformer-kit/tensor';
+ * import { loadLlama2c } from '@transformer-kit/transformer';
+ * const { model, tokenizer } = loadLlama2c(
+ *   readFileSync('../shared/models/stories260K/stories260K.bin'),
+ *   readFileSync('../shared/models/stories260K/tok512.bin'),
+ * );
+ * const ids = tensor(tokenizer!.encode('Once upon a time'), [1, 5], 'int32');
  * const out = model.forward(ids, { outputAttentions: true, outputHiddenStates: true });
- * out.attentions![0]; // [batch, heads, seq, seq] of layer 0
+ * console.log(out.attentions!.length, out.attentions![0].shape); // 5 [ 1, 8, 5, 5 ]: per layer [batch, heads, seq, seq]
+ * console.log(out.hiddenStates!.length, out.hiddenStates![0].shape); // 6 [ 1, 5, 64 ]: the embeddings, then each block's output
  * ```
  */
 export interface ForwardOptions {
@@ -29,7 +38,16 @@ export interface ForwardOptions {
  *
  * @example
  * ```ts
- * const { logits } = model.forward(ids); // [batch, seq, vocab]
+ * import { readFileSync } from 'node:fs';
+ * import { tensor, argmax } from '@transformer-kit/tensor';
+ * import { loadLlama2c } from '@transformer-kit/transformer';
+ * const { model, tokenizer } = loadLlama2c(
+ *   readFileSync('../shared/models/stories260K/stories260K.bin'),
+ *   readFileSync('../shared/models/stories260K/tok512.bin'),
+ * );
+ * const { logits } = model.forward(tensor(tokenizer!.encode('Once upon a'), [1, 4], 'int32')); // [batch, seq, vocab]
+ * const next = argmax(logits, -1).dataSync(); // the most likely token after each position
+ * console.log(logits.shape, tokenizer!.decode([next[3]])); // [ 1, 4, 512 ]  time
  * logits.dispose();
  * ```
  */
@@ -47,8 +65,16 @@ export interface ModelOutput {
  *
  * @example
  * ```ts
- * import { generate } from '@transformer-kit/transformer';
- * for await (const token of generate(model, tokenizer, 'Once upon a time')) process.stdout.write(token.text);
+ * import { readFileSync } from 'node:fs';
+ * import { generate, loadLlama2c, type CausalLM } from '@transformer-kit/transformer';
+ * const { model: loaded, tokenizer } = loadLlama2c(
+ *   readFileSync('../shared/models/stories260K/stories260K.bin'),
+ *   readFileSync('../shared/models/stories260K/tok512.bin'),
+ * );
+ * const model = loaded as CausalLM;
+ * let text = '';
+ * for await (const token of generate(model, tokenizer!, 'Once upon a time', { maxTokens: 8, seed: 42 })) text += token.text;
+ * console.log(model.family, model.maxSeqLen, JSON.stringify(text)); // llama 512 ", there was a little girl"
  * ```
  */
 export interface CausalLM {

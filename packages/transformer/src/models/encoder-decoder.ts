@@ -59,9 +59,20 @@ export interface EncoderDecoderOutput {
  *
  * @example
  * ```ts
- * import { EncoderDecoderModel } from '@transformer-kit/transformer';
- * const model = new EncoderDecoderModel(config, weights); // weights: 'src_embedding.weight', 'transformer.encoder.layers.0...', 'generator.weight', ...
- * const { logits } = model.forward(srcIds, tgtIds); // [batch, tgtSeq, vocab]
+ * import { readFileSync } from 'node:fs';
+ * import { readSafetensors, tensor } from '@transformer-kit/tensor';
+ * import { EncoderDecoderModel, safetensorsWeights, withPrefixes } from '@transformer-kit/transformer';
+ * // a torch.nn.Transformer with embeddings and a generator, state dict names under 'weight.'
+ * const bytes = readFileSync('../shared/fixtures/layers/vaswani-encoder-decoder.safetensors');
+ * const weights = withPrefixes(safetensorsWeights({ 'model.safetensors': bytes }), ['weight.']);
+ * const model = new EncoderDecoderModel(
+ *   { dim: 16, heads: 4, hiddenDim: 32, activation: 'relu', normFirst: false, eps: 1e-5, encoderLayers: 2, decoderLayers: 2, vocabSize: 23 },
+ *   weights, // 'src_embedding.weight', 'transformer.encoder.layers.0...', 'generator.weight', ...
+ * );
+ * const srcIds = tensor([3, 7, 9, 2], [1, 4], 'int32');
+ * const tgtIds = tensor([1, 5, 6], [1, 3], 'int32');
+ * const { logits } = model.forward(srcIds, tgtIds);
+ * console.log(logits.shape); // [ 1, 3, 23 ]: [batch, tgtSeq, vocab]
  * ```
  */
 export class EncoderDecoderModel {

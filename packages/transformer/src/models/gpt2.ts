@@ -79,9 +79,18 @@ export function gpt2ConfigFromHf(json: Record<string, unknown>): Gpt2Config {
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { readSafetensors, tensor } from '@transformer-kit/tensor';
  * import { Gpt2Model, gpt2ConfigFromHf, safetensorsWeights } from '@transformer-kit/transformer';
- * const model = new Gpt2Model(gpt2ConfigFromHf(configJson), safetensorsWeights(bytes));
- * const { logits } = model.forward(ids); // [batch, seq, vocab]
+ * const dir = '../shared/fixtures/models/gpt2-tiny/'; // a random GPT-2 in Hugging Face's layout
+ * const model = new Gpt2Model(
+ *   gpt2ConfigFromHf(JSON.parse(readFileSync(dir + 'config.json', 'utf8'))),
+ *   safetensorsWeights({ 'model.safetensors': readFileSync(dir + 'model.safetensors') }),
+ * );
+ * const expected = readSafetensors(readFileSync(dir + 'expected.safetensors')); // Hugging Face's own output
+ * const { logits } = model.forward(tensor(expected.read('input_ids'), [1, 8], 'int32')); // [batch, seq, vocab]
+ * const want = expected.read('logits');
+ * console.log(logits.shape, (await logits.data()).every((v, i) => Math.abs(v - want[i]) <= 1e-4 + 1e-4 * Math.abs(want[i]))); // [ 1, 8, 97 ] true
  * ```
  */
 export class Gpt2Model implements CausalLM {

@@ -44,8 +44,10 @@ export interface LlamaConfig {
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
  * import { llamaConfigFromHf } from '@transformer-kit/transformer';
- * const config = llamaConfigFromHf(JSON.parse(configJsonText));
+ * const config = llamaConfigFromHf(JSON.parse(readFileSync('../shared/fixtures/models/llama-tiny/config.json', 'utf8')));
+ * console.log(config.heads, config.kvHeads, config.ropeLayout, config.tiedEmbeddings); // 4 2 halves false
  * ```
  */
 export function llamaConfigFromHf(json: Record<string, unknown>): LlamaConfig {

@@ -28,10 +28,13 @@ import { runDecoderStack } from './run-decoder-stack';
  *
  * @example
  * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { argmax, tensor } from '@transformer-kit/tensor';
  * import { readLlama2c, LlamaModel } from '@transformer-kit/transformer';
- * const { config, weights } = readLlama2c(bytes);
+ * const { config, weights } = readLlama2c(readFileSync('../shared/models/stories260K/stories260K.bin'));
  * const model = new LlamaModel(config, weights);
- * const { logits } = model.forward(tensor([[1]], [1, 1], 'int32')); // [1, 1, 512]
+ * const { logits } = model.forward(tensor([1], [1, 1], 'int32')); // BOS → [1, 1, 512]
+ * console.log(logits.shape, argmax(logits, -1).dataSync()); // [ 1, 1, 512 ] Int32Array(1) [ 403 ]: 'Once'
  * ```
  */
 export class LlamaModel implements CausalLM {

@@ -25,8 +25,20 @@ export interface DecoderStackParts {
  *
  * @example
  * ```ts
- * // inside a model's forward():
- * return runDecoderStack(this.blocks, ids, options, this.maxSeqLen, { embed, finalNorm, head });
+ * import { gather, tensor, type Tensor } from '@transformer-kit/tensor';
+ * import { Linear, runDecoderStack, type Norm } from '@transformer-kit/transformer';
+ * // a toy decoder without blocks: embedding table [vocab 3, dim 2], identity norm, tied head
+ * const table = tensor([1, 0, 0, 1, 1, 1], [3, 2]);
+ * const head = new Linear(table); // logits = x · tableᵀ
+ * const identity: Norm = { forward: (x) => x.reshape(x.shape), dispose: () => {} };
+ * const parts = { embed: (ids: Tensor) => gather(table, ids, 0), finalNorm: identity, head: (x: Tensor) => head.forward(x) };
+ * const { logits } = runDecoderStack([], tensor([0, 2], [1, 2], 'int32'), {}, 4, parts);
+ * console.log(logits.shape, logits.dataSync()); // [ 1, 2, 3 ] Float32Array(6) [ 1, 0, 1, 1, 1, 2 ]
+ * try {
+ *   runDecoderStack([], tensor([0, 1, 2, 0, 1], [1, 5], 'int32'), {}, 4, parts);
+ * } catch (e) {
+ *   console.log((e as Error).message); // forward: 5 positions exceed the model's context of 4
+ * }
  * ```
  */
 export function runDecoderStack(

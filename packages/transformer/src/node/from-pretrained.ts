@@ -24,11 +24,19 @@ export interface FromPretrainedOptions extends HubOptions {
  * Resolves a model from a local path or a Hugging Face repository.
  *
  * @example
- * ```ts
+ * ```ts no-run (needs network: downloads from the Hugging Face hub)
  * import { fromPretrained } from '@transformer-kit/transformer/node';
  * const { model, tokenizer } = await fromPretrained('karpathy/tinyllamas/stories260K', {
  *   onProgress: (p) => console.error(p.phase, p.file, p.loaded, p.total),
  * });
+ * ```
+ *
+ * A local path works the same way, without the network:
+ *
+ * ```ts
+ * import { fromPretrained } from '@transformer-kit/transformer/node';
+ * const { config, tokenizer, format } = await fromPretrained('../shared/models/stories260K/stories260K.bin');
+ * console.log(format, config.vocabSize, tokenizer?.vocabSize); // llama2c 512 512 (tok512.bin is found beside the .bin)
  * ```
  */
 export async function fromPretrained(name: string, options: FromPretrainedOptions = {}): Promise<LoadedModel> {

@@ -43,9 +43,10 @@ function cacheRoot(options: HubOptions): string {
  * Returns a file of a repository from the cache, downloading it first if needed; undefined on HTTP 404.
  *
  * @example
- * ```ts
+ * ```ts no-run (needs network: downloads from the Hugging Face hub)
  * import { hubFile } from '@transformer-kit/transformer/node';
- * const bytes = await hubFile('karpathy/tinyllamas', 'stories260K/tok512.bin');
+ * const bytes = await hubFile('karpathy/tinyllamas', 'stories260K/tok512.bin'); // cached after the first call
+ * console.log(bytes?.byteLength);
  * ```
  */
 export async function hubFile(repo: string, path: string, options: HubOptions = {}): Promise<Uint8Array | undefined> {

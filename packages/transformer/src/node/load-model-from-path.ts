@@ -31,7 +31,10 @@ async function readBytes(path: string): Promise<Uint8Array> {
  * @example
  * ```ts
  * import { loadModelFromPath } from '@transformer-kit/transformer/node';
- * const { model, tokenizer } = await loadModelFromPath('stories260K.bin', { tokenizer: 'tok512.bin' });
+ * const { config, tokenizer } = await loadModelFromPath('../shared/models/stories260K/stories260K.bin', {
+ *   tokenizer: '../shared/models/stories260K/tok512.bin', // found on its own when it sits beside the .bin
+ * });
+ * console.log(config.vocabSize, tokenizer?.decode([403, 407, 261, 378])); // 512 Once upon a time
  * ```
  */
 export async function loadModelFromPath(path: string, options: LoadFromPathOptions = {}): Promise<LoadedModel> {
