@@ -106,6 +106,7 @@ export interface Backend {
   // ---- primitives ----
   /** [..., M, K] · [..., K, N] → [..., M, N], batch dimensions broadcast; transposes swap the last two dimensions first. */
   matmul(a: TensorHandle, b: TensorHandle, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId;
+  /** Elementwise `op(x)`: float32 out (bool for logicalNot); the ops layer casts int32 input to float32 first. */
   unary(op: UnaryOp, x: TensorHandle): DataId;
   /** `a op b` with NumPy broadcasting into `outShape`; `outDType` is bool for comparisons, else the inputs' dtype. */
   binary(op: BinaryOp, a: TensorHandle, b: TensorHandle, outShape: Shape, outDType: DType): DataId;

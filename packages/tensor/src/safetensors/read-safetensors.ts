@@ -46,9 +46,10 @@ function fail(message: string): never {
  * ```ts
  * import { readSafetensors } from '@transformer-kit/tensor';
  * import { readFileSync } from 'node:fs';
- * const file = readSafetensors(readFileSync('model.safetensors'));
- * console.log(file.names, file.metadata);
- * const w = file.tensor('transformer.wte.weight'); // float32 even when stored as F16/BF16
+ * const file = readSafetensors(readFileSync('../shared/fixtures/models/gpt2-tiny/model.safetensors'));
+ * console.log(file.names.includes('wte.weight')); // true
+ * const w = file.tensor('wte.weight'); // float32 even when stored as F16/BF16
+ * console.log(w.dtype, w.rank); // 'float32' 2
  * ```
  */
 export function readSafetensors(bytes: ArrayBuffer | ArrayBufferView): SafetensorsFile {

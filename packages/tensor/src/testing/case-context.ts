@@ -27,7 +27,8 @@ export interface ExpectedTensor {
  * @example
  * ```ts
  * import { ConformanceMismatch } from '@transformer-kit/tensor/testing';
- * throw new ConformanceMismatch('cache length: 3, expected 4', Infinity);
+ * const failure = new ConformanceMismatch('cache length: 3, expected 4', Infinity);
+ * console.log(failure.name, failure.message); // 'ConformanceMismatch' 'cache length: 3, expected 4'
  * ```
  */
 export class ConformanceMismatch extends Error {

@@ -7,16 +7,23 @@ import { matchesFilter, runConformance, type RunConformanceOptions } from './run
  * and `afterAll` fit. Passed in, so this module never imports a test framework and also runs in a browser.
  *
  * @example
- * ```ts
+ * ```ts no-run (imports vitest: it only runs inside a vitest test file)
  * import { describe, it, expect, afterAll } from 'vitest';
  * import type { ConformanceTestApi } from '@transformer-kit/tensor/testing';
  * const api: ConformanceTestApi = { describe, it, expect, afterAll };
  * ```
  */
 export interface ConformanceTestApi {
+  /** Groups the cases (vitest's `describe`). */
   describe(name: string, fn: () => void): void;
+  /** Registers one case as a test (vitest's `it`). */
   it(name: string, fn: () => Promise<void>, timeout?: number): void;
-  expect(value: unknown): { toBe(expected: unknown): void };
+  /** Asserts a case passed (vitest's `expect(...).toBe`). */
+  expect(value: unknown): {
+    /** Fails the test unless the value is `expected`. */
+    toBe(expected: unknown): void;
+  };
+  /** Destroys the backend after the last case (vitest's `afterAll`). */
   afterAll?(fn: () => void | Promise<void>): void;
 }
 
@@ -42,7 +49,7 @@ export interface DescribeConformanceOptions extends RunConformanceOptions {
  * value it got and the golden value.
  *
  * @example
- * ```ts
+ * ```ts no-run (a vitest test file: it registers tests, so it runs under vitest, as packages/tensor/test/conformance-cpu.test.ts does)
  * // test/conformance.test.ts
  * import { describe, it, expect, afterAll } from 'vitest';
  * import { createCpuBackend } from '@transformer-kit/tensor';
