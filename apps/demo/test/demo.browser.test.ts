@@ -6,15 +6,15 @@
  * own greedy output for stories260K (../shared/models/stories260K/greedy-256.txt).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCpuBackend, setBackend, slice, tensor } from '@transformer-kit/tensor';
 import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
 import { generate, LlamaModel, readLlama2c } from '@transformer-kit/transformer';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequential } from '../src/draw/color';
+import { launchChromium, type ChromiumSession } from './launch-chromium';
 import { llama2cEncode, readLlama2cVocab } from './llama2c-encode';
 import { serveStatic } from './static-server';
 
@@ -33,19 +33,6 @@ const PROMPT = 'Once upon a time, there was a little girl named Lily.';
 const BYTES_PROMPT = 'Tom ate a crêpe 🍓 at the park.';
 const GPU_TOLERANCE = 2e-3; // the team's tolerance for GPU backends against the CPU reference
 const close = (a: number, e: number, tol: number) => Math.abs(a - e) <= tol + tol * Math.abs(e);
-
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-gpu-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** CPU references from the packages, in Node. */
 async function cpuReference(prompt: string, layer: number, head: number) {
@@ -70,10 +57,8 @@ async function cpuReference(prompt: string, layer: number, head: number) {
 
 describe.skipIf(Boolean(missing))('the demo in Chromium (WebGL2 through SwiftShader)', () => {
   let server: Awaited<ReturnType<typeof serveStatic>>;
-  let context: BrowserContext;
+  let browser: ChromiumSession;
   let page: Page;
-  let userDataDir: string;
-  const consoleErrors: string[] = [];
 
   const shoot = async (selector: string, name: string) => {
     await page.locator(selector).scrollIntoViewIfNeeded();
@@ -94,19 +79,8 @@ describe.skipIf(Boolean(missing))('the demo in Chromium (WebGL2 through SwiftSha
     }
     mkdirSync(screenshots, { recursive: true });
     server = await serveStatic({ '/models/': sharedModels + '/', '/': join(demoDir, 'dist') + '/' });
-    userDataDir = mkdtempSync(join(tmpdir(), 'transformer-kit-demo-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-      deviceScaleFactor: 1,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    browser = await launchChromium({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    page = browser.page;
     await page.goto(`${server.url}/?source=local&prompt=${encodeURIComponent(PROMPT)}`);
     await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error', null, { timeout: 240_000 });
     const status = await page.textContent('#load-status');
@@ -114,9 +88,8 @@ describe.skipIf(Boolean(missing))('the demo in Chromium (WebGL2 through SwiftSha
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('runs on gpu.js in WebGL2 mode by default', async () => {
@@ -306,6 +279,6 @@ describe.skipIf(Boolean(missing))('the demo in Chromium (WebGL2 through SwiftSha
 
   it('logged no console errors and saved a full-page screenshot', async () => {
     await page.screenshot({ path: join(screenshots, '8-full-page.png'), fullPage: true });
-    expect(consoleErrors).toEqual([]);
+    expect(browser.consoleErrors).toEqual([]);
   });
 });

@@ -13,8 +13,10 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * A plain static server on 127.0.0.1 (a random port), like any static host: `/` → the built demo, and
- * `/models/**` → ../shared/models. No Vite involved, so the test exercises the static build as deployed.
+ * A plain static server on 127.0.0.1 (a random port), like any static host: each URL prefix of `mounts` maps to
+ * a folder (with a trailing slash), the longest prefix first. The demo test mounts `/` → the built demo and
+ * `/models/` → ../shared/models (no Vite involved, so it exercises the static build as deployed); the fixture
+ * models test mounts `/` → its bundled page and `/fixtures/` → ../shared/fixtures/models.
  */
 export async function serveStatic(mounts: Record<string, string>): Promise<{ url: string; close: () => Promise<void> }> {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);

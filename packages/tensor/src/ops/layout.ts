@@ -15,8 +15,12 @@ import { backendOf, check, wrap } from './run-kernel';
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
   check(perm.length === x.rank && [...perm].sort((a, b) => a - b).every((p, i) => p === i), 'permute', () => `[${perm.join(', ')}] is not a permutation of ${x.rank} dimensions`);
   const backend = backendOf('permute', x);
-  if (perm.every((p, i) => p === i)) return x.reshape(x.shape);
-  return wrap(backend, backend.transpose(x, perm), perm.map((p) => x.shape[p]), x.dtype);
+  const outShape = perm.map((p) => x.shape[p]);
+  // NOTE: when the dimensions larger than 1 keep their relative order, the row-major data is already in the new
+  // layout: a free view. The decode step's [batch, 1, heads, headDim] → [batch, heads, 1, headDim] is such a case.
+  const moved = perm.filter((p) => x.shape[p] !== 1);
+  if (moved.every((p, i) => i === 0 || p > moved[i - 1])) return x.reshape(outShape);
+  return wrap(backend, backend.transpose(x, perm), outShape, x.dtype);
 }
 
 /**
