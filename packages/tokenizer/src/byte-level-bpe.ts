@@ -11,7 +11,7 @@ import { SpecialTokenSplitter } from './special-token-splitter';
 import { StreamingDecoder } from './streaming-decoder';
 import type { DecodeOptions, EncodeOptions, EncodingWithOffsets, SpecialTokenIds, Tokenizer } from './tokenizer';
 import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
-import { byteSpansToOffsets, encodeUtf8Into } from './utf8';
+import { byteSpansToOffsets, decodeTokenBytes, encodeUtf8Into } from './utf8';
 
 /**
  * What a byte-level BPE is made of; the loaders (`loadGpt2Files`, `loadTiktokenRanks`, `loadTokenizerJson`,
@@ -141,20 +141,7 @@ export class ByteLevelBpe implements Tokenizer {
    * ```
    */
   decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const bytes = this.tokenBytes(ids[i], undefined, options);
-      parts.push(bytes);
-      total += bytes.length;
-    }
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      all.set(p, at);
-      at += p.length;
-    }
-    return new TextDecoder().decode(all);
+    return decodeTokenBytes(ids, (id, prev) => this.tokenBytes(id, prev, options));
   }
 
   /**

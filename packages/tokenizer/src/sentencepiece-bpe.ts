@@ -9,6 +9,7 @@ import { StreamingDecoder } from './streaming-decoder';
 import type { DecodeOptions, EncodeOptions, EncodingWithOffsets, SpecialTokenIds, Tokenizer } from './tokenizer';
 import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
 import { TOKEN_TYPE, inferTokenTypes } from './token-type';
+import { decodeTokenBytes } from './utf8';
 
 /**
  * What a SentencePiece-style BPE is made of; `loadLlama2cTokenizer`, `loadGgufTokenizer` and
@@ -135,22 +136,7 @@ export class SentencePieceBpe implements Tokenizer {
    * ```
    */
   decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    let prev: number | undefined;
-    for (let i = 0; i < ids.length; i++) {
-      const bytes = this.tokenBytes(ids[i], prev, options);
-      prev = ids[i];
-      parts.push(bytes);
-      total += bytes.length;
-    }
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      all.set(p, at);
-      at += p.length;
-    }
-    return new TextDecoder().decode(all);
+    return decodeTokenBytes(ids, (id, prev) => this.tokenBytes(id, prev, options));
   }
 
   /**

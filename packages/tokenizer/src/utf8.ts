@@ -106,3 +106,35 @@ function charByteLength(text: string, i: number, end: number): number {
   if (c < 0x800) return 2;
   return unitsAt(text, i, end) === 2 ? 4 : 3;
 }
+
+/**
+ * Concatenates the bytes of a run of tokens and decodes them as UTF-8 once (a character may span tokens).
+ * `tokenBytes(id, previousId)` gives one token's bytes; the previous id lets SentencePiece drop the dummy-prefix
+ * space after BOS. The one decode loop every tokenizer's `decode` shares.
+ *
+ * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { decodeTokenBytes } from './packages/tokenizer/src/utf8';
+ * const bytes = [[0xf0, 0x9f], [0xa4, 0x97]].map((b) => Uint8Array.from(b));
+ * console.log(decodeTokenBytes([0, 1], (id) => bytes[id])); // 🤗
+ * ```
+ */
+export function decodeTokenBytes(ids: ArrayLike<number>, tokenBytes: (id: number, previousId: number | undefined) => Uint8Array): string {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let prev: number | undefined;
+  for (let i = 0; i < ids.length; i++) {
+    const bytes = tokenBytes(ids[i], prev);
+    prev = ids[i];
+    parts.push(bytes);
+    total += bytes.length;
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return new TextDecoder().decode(all);
+}
