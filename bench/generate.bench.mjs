@@ -7,13 +7,14 @@
 // SwiGLU, greedy argmax) composed from @tensorflow/tfjs ops on its cpu and wasm backends. llama2.c's run.c would
 // be the natural peer, but its source is not on this machine and there is no network beyond npm/Debian.
 // The peer's greedy tokens are checked against ours (same tokens = same computation).
-// Also: per-token time of tokens 16..32 vs 240..256 (flat = the KV cache works) and tensor counts (flat memory).
+// Also: per-token time of tokens 16..32 vs 240..256 (flat = the KV cache works) and tensor counts (flat memory), and
+// in one more run the attention kernel's share of each, next to the growth of the step's multiply-adds.
 // Imports the BUILT packages: npx turbo run build --filter=@transformer-kit/transformer...
 /* global performance, console, process */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCpuBackend, memory, setBackend } from '@transformer-kit/tensor';
+import { createCpuBackend, getBackend, memory, setBackend } from '@transformer-kit/tensor';
 import { generate, loadLlama2c, readLlama2c } from '@transformer-kit/transformer';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -54,8 +55,68 @@ function randomLlama2cBin({ dim, hidden, layers, heads, kvHeads, vocab, seqLen }
   return { bytes, parameters: total - 2 * (seqLen * headDim / 2) };
 }
 
+/**
+ * Multiply-adds of one decode step at position `pos` (0-based): the weights' (the same every step) and
+ * attention's (q·k and p·v over pos + 1 cached positions, growing with the position).
+ */
+function macsPerToken(c, pos) {
+  const headDim = c.dim / c.heads;
+  const kvDim = headDim * c.kvHeads;
+  const weights = c.layers * (2 * c.dim * c.dim + 2 * kvDim * c.dim + 3 * c.hiddenDim * c.dim) + c.vocabSize * c.dim;
+  return { weights, attention: c.layers * c.heads * headDim * (pos + 1) * 2 };
+}
+
+/**
+ * One more greedy run with the backend's fused attention kernel timed on its own: per-token milliseconds in
+ * attention and in everything else at tokens 16-32 and 240-256, next to how much the step's work grows
+ * (attention is the only part of a decode step whose work grows with the position).
+ */
+async function perTokenSplit(model, tokenizer, config) {
+  const backend = getBackend();
+  const fused = backend.attention.bind(backend);
+  let inAttention = 0;
+  backend.attention = (...args) => {
+    const t0 = performance.now();
+    try {
+      return fused(...args);
+    } finally {
+      inAttention += performance.now() - t0;
+    }
+  };
+  const stamps = [];
+  const attention = [];
+  try {
+    for await (const t of generate(model, tokenizer, '', { maxTokens: TOKENS, temperature: 0, stopTokens: [] })) {
+      void t;
+      stamps.push(performance.now());
+      attention.push(inAttention);
+    }
+  } finally {
+    delete backend.attention; // the prototype's method again
+  }
+  const perToken = (series, a, b) => (series[b] - series[a]) / (b - a);
+  const split = (a, b) => {
+    const total = perToken(stamps, a, b);
+    const att = perToken(attention, a, b);
+    return { attentionMs: Number(att.toFixed(4)), otherMs: Number((total - att).toFixed(4)) };
+  };
+  const work = (a, b) => {
+    let sum = 0;
+    for (let pos = a; pos < b; pos++) {
+      const m = macsPerToken(config, pos);
+      sum += m.weights + m.attention;
+    }
+    return sum / (b - a);
+  };
+  return {
+    at16to32: split(15, 31),
+    at240to256: split(TOKENS - 17, TOKENS - 1),
+    workGrowth240vs16: Number((work(TOKENS - 16, TOKENS) / work(16, 32)).toFixed(3)),
+  };
+}
+
 /** Our generation: tokens/s over RUNS runs, per-token times, tensor counts, and the greedy ids. */
-async function ours(model, tokenizer) {
+async function ours(model, tokenizer, config) {
   const rates = [];
   let perToken = [];
   let ids = [];
@@ -87,6 +148,7 @@ async function ours(model, tokenizer) {
     msPerTokenAt240to256: Number(window(TOKENS - 17, TOKENS - 1).toFixed(4)),
     numTensorsAtToken16: tensors.token16,
     numTensorsAtToken200: tensors.token200,
+    perTokenSplit: await perTokenSplit(model, tokenizer, config),
     ids,
   };
 }
@@ -187,7 +249,7 @@ async function benchModel(name, loadBytes, tokenizerBytes, peerBackends) {
     loaded = loadLlama2c(bytes, tokenizerBytes);
     loadTimes.push(performance.now() - t0);
   }
-  const result = await ours(loaded.model, loaded.tokenizer);
+  const result = await ours(loaded.model, loaded.tokenizer, loaded.config);
   const bin = loadBytes();
   const peers = [];
   for (const backend of peerBackends) peers.push(await tfjsPeer(bin, backend));

@@ -5,7 +5,9 @@
  */
 export { Tensor, isTensor } from './tensor';
 export { setBackend, getBackend, memory } from './engine';
-export { CpuBackend, createCpuBackend } from './cpu/cpu-backend';
+export { CpuBackend, createCpuBackend, type CpuBackendOptions } from './cpu/cpu-backend';
+export type { BufferPoolOptions, BufferPoolStats } from './cpu/buffer-pool';
+export type { WasmKernelsOptions } from './cpu/wasm/wasm-kernels';
 export { allocate, toTypedArray, dtypeOfData } from './dtype';
 export { sizeOf, stridesOf, broadcastShapes, normalizeAxis, shapesEqual, formatShape, assertValidShape } from './shape';
 

@@ -23,11 +23,15 @@ const unaryFns: Record<UnaryOp, (x: number) => number> = {
   logicalNot: (x) => (x === 0 ? 1 : 0),
 };
 
-/** out[i] = op(x[i]). Float output except logicalNot (bool). */
-export function unaryKernel(op: UnaryOp, x: TensorData): TensorData {
+/** The dtype of a unary op's output: bool for logicalNot, float32 for the rest. */
+export function unaryOutDType(op: UnaryOp): DType {
+  return op === 'logicalNot' ? 'bool' : 'float32';
+}
+
+/** out[i] = op(x[i]), writing every element of `out` (which may hold stale values). */
+export function unaryKernel(op: UnaryOp, x: TensorData, out: TensorData = allocate(unaryOutDType(op), x.length)): TensorData {
   const f = unaryFns[op];
   if (!f) throw new Error(`Unknown unary op '${op}'`);
-  const out = allocate(op === 'logicalNot' ? 'bool' : 'float32', x.length);
   for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
   return out;
 }
@@ -86,9 +90,11 @@ export function forEachBroadcast(outShape: Shape, aStrides: number[], bStrides: 
 }
 
 /** out = a op b, broadcast to outShape. Fast paths for equal shapes and a trailing-dims operand (bias, scalar). */
-export function binaryKernel(op: BinaryOp, a: TensorData, aShape: Shape, b: TensorData, bShape: Shape, outShape: Shape, outDType: DType): TensorData {
+export function binaryKernel(
+  op: BinaryOp, a: TensorData, aShape: Shape, b: TensorData, bShape: Shape, outShape: Shape, outDType: DType,
+  out: TensorData = allocate(outDType, sizeOf(outShape)),
+): TensorData {
   const size = sizeOf(outShape);
-  const out = allocate(outDType, size);
   const f = binaryFns[op];
   if (!f) throw new Error(`Unknown binary op '${op}'`);
   if (a.length === size && b.length === size) {
@@ -129,8 +135,10 @@ function isTrailing(shape: Shape, outShape: Shape): boolean {
 }
 
 /** cond ? a : b with broadcasting to outShape. */
-export function whereKernel(cond: TensorData, condShape: Shape, a: TensorData, aShape: Shape, b: TensorData, bShape: Shape, outShape: Shape, dtype: DType): TensorData {
-  const out = allocate(dtype, sizeOf(outShape));
+export function whereKernel(
+  cond: TensorData, condShape: Shape, a: TensorData, aShape: Shape, b: TensorData, bShape: Shape, outShape: Shape, dtype: DType,
+  out: TensorData = allocate(dtype, sizeOf(outShape)),
+): TensorData {
   const cs = broadcastStrides(condShape, outShape);
   const as = broadcastStrides(aShape, outShape);
   const bs = broadcastStrides(bShape, outShape);

@@ -1,13 +1,14 @@
 import { allocate, type DType, type TensorData } from '../dtype';
 import { sizeOf, stridesOf, type Shape } from '../shape';
 
+// Every kernel here writes every element of `out`: the backend may pass a reused buffer holding stale values.
+
 /** Copies x into the row-major layout of its dimensions permuted by `perm`. */
-export function transposeKernel(x: TensorData, shape: Shape, perm: readonly number[], dtype: DType): TensorData {
+export function transposeKernel(x: TensorData, shape: Shape, perm: readonly number[], dtype: DType, out: TensorData = allocate(dtype, x.length)): TensorData {
   const rank = shape.length;
   const outShape = perm.map((p) => shape[p]);
   const inStrides = stridesOf(shape);
   const strides = perm.map((p) => inStrides[p]);
-  const out = allocate(dtype, x.length);
   if (rank === 0 || out.length === 0) { out.set(x); return out; }
   // Walk the output in order; the innermost dimension is a strided read.
   const last = rank - 1;
@@ -29,8 +30,9 @@ export function transposeKernel(x: TensorData, shape: Shape, perm: readonly numb
 }
 
 /** Copies the block [begin, begin + size) of x. */
-export function sliceKernel(x: TensorData, shape: Shape, begin: readonly number[], size: readonly number[], dtype: DType): TensorData {
-  const out = allocate(dtype, sizeOf(size));
+export function sliceKernel(
+  x: TensorData, shape: Shape, begin: readonly number[], size: readonly number[], dtype: DType, out: TensorData = allocate(dtype, sizeOf(size)),
+): TensorData {
   if (out.length === 0) return out;
   const rank = shape.length;
   if (rank === 0) { out[0] = x[0]; return out; }
@@ -63,8 +65,9 @@ export function writeSliceKernel(target: TensorData, targetShape: Shape, value: 
 }
 
 /** Joins xs along `axis`: seen as [outer, n_i * inner] blocks copied in turn. */
-export function concatKernel(xs: readonly { data: TensorData; shape: Shape }[], axis: number, outShape: Shape, dtype: DType): TensorData {
-  const out = allocate(dtype, sizeOf(outShape));
+export function concatKernel(
+  xs: readonly { data: TensorData; shape: Shape }[], axis: number, outShape: Shape, dtype: DType, out: TensorData = allocate(dtype, sizeOf(outShape)),
+): TensorData {
   let outer = 1;
   for (let i = 0; i < axis; i++) outer *= outShape[i];
   const rowOut = out.length / Math.max(outer, 1);
@@ -79,13 +82,15 @@ export function concatKernel(xs: readonly { data: TensorData; shape: Shape }[], 
 }
 
 /** Gathers slices of `table` along `axis` at int32 `indices`, with a clear error for an index out of range. */
-export function gatherKernel(table: TensorData, shape: Shape, indices: TensorData, axis: number, dtype: DType): TensorData {
+export function gatherKernel(
+  table: TensorData, shape: Shape, indices: TensorData, axis: number, dtype: DType,
+  out: TensorData = allocate(dtype, gatherSize(shape, indices.length, axis)),
+): TensorData {
   let outer = 1;
   for (let i = 0; i < axis; i++) outer *= shape[i];
   const n = shape[axis];
   let inner = 1;
   for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
-  const out = allocate(dtype, outer * indices.length * inner);
   for (let k = 0; k < indices.length; k++) {
     const id = indices[k];
     if (!Number.isInteger(id) || id < 0 || id >= n) {
@@ -99,4 +104,9 @@ export function gatherKernel(table: TensorData, shape: Shape, indices: TensorDat
     }
   }
   return out;
+}
+
+/** Elements in the output of gathering `count` indices along `axis` of a tensor of `shape`. */
+export function gatherSize(shape: Shape, count: number, axis: number): number {
+  return shape[axis] === 0 ? 0 : (sizeOf(shape) / shape[axis]) * count;
 }

@@ -103,6 +103,8 @@ export const attentionCases: ConformanceCase[] = [
   ...defineCase('attend: grouped-query (8 heads on 2) and multi-query (4 on 1)', async (c) => {
     await checkAttend(c, 'gqa causal', { q: [2, 8, 5, 4], kv: [2, 2, 5, 4], options: { causal: true } }, 84);
     await checkAttend(c, 'mqa', { q: [1, 4, 3, 8], kv: [1, 1, 7, 8], options: {} }, 85);
+    await checkAttend(c, 'gqa odd headDim', { q: [1, 4, 3, 5], kv: [1, 2, 6, 5], options: { causal: true } }, 92);
+    await checkAttend(c, 'gqa 6 on 2 (odd group)', { q: [1, 6, 2, 4], kv: [1, 2, 4, 4], options: {} }, 93);
   }, fused),
   ...defineCase('attend: a KV cache (kvLength < capacity, queryOffset), unread positions are NaN', async (c) => {
     // one decode step at position 5 over a cache of capacity 9 holding 6 positions
@@ -110,6 +112,9 @@ export const attentionCases: ConformanceCase[] = [
     // a block of 3 queries at positions 2..4 over 5 valid positions
     await checkAttend(c, 'prefill block', { q: [2, 2, 3, 8], kv: [2, 2, 8, 8], options: { causal: true, queryOffset: 2, kvLength: 5 } }, 87);
     await checkAttend(c, 'non-causal kvLength', { q: [1, 2, 2, 4], kv: [1, 1, 6, 4], options: { kvLength: 3 } }, 88);
+  }, fused),
+  ...defineCase('attend: an empty cache (kvLength 0): every query attends nowhere, zeros', async (c) => {
+    await checkAttend(c, 'kvLength 0', { q: [1, 2, 3, 4], kv: [1, 1, 5, 4], options: { kvLength: 0 } }, 91);
   }, fused),
   ...defineCase('attend: seqQ = 1, seqK = 1 and headDim 1', async (c) => {
     await checkAttend(c, 'one key', { q: [1, 1, 1, 1], kv: [1, 1, 1, 1], options: { causal: true } }, 89);
