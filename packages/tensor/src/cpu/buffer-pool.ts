@@ -38,10 +38,14 @@ export interface BufferPoolStats {
  *
  * @example
  * ```ts
- * const pool = new BufferPool();
- * const a = pool.take('float32', 1 << 16); // new
- * pool.give(a);
- * const b = pool.take('float32', 1 << 16); // a again, values not cleared
+ * // the pool is the CPU backend's (internal); it is configured and observed through the backend
+ * import { CpuBackend, matmul, setBackend, zeros } from '@transformer-kit/tensor';
+ * const cpu = new CpuBackend({ bufferPool: { maxBytes: 1 << 20 } });
+ * setBackend(cpu);
+ * const x = zeros([64, 64]);
+ * matmul(x, x).dispose(); // its 16 KiB go to the pool
+ * matmul(x, x).dispose(); // and are taken back here
+ * console.log(cpu.bufferPoolStats().reused); // 1
  * ```
  */
 export class BufferPool {

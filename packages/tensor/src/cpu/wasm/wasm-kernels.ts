@@ -39,11 +39,15 @@ interface Exports {
  *
  * @example
  * ```ts
- * const kernels = WasmKernels.create(); // null where WebAssembly SIMD is unavailable
- * const w = new Float32Array(64 * 64).fill(0.5); // [n 64, k 64]
- * const y = new Float32Array(64);
- * kernels?.multiply(new Float32Array(64).fill(1), w, y, 64, 64); // false: first use, run another kernel
- * kernels?.multiply(new Float32Array(64).fill(1), w, y, 64, 64); // true: y is all 32
+ * // the kernels are the CPU backend's (internal); they are configured and observed through the backend
+ * import { CpuBackend, matmul, setBackend, tensor } from '@transformer-kit/tensor';
+ * const cpu = new CpuBackend({ wasm: { maxMirrorBytes: 1 << 24 } });
+ * setBackend(cpu);
+ * const w = tensor(new Float32Array(64 * 64).fill(0.5), [64, 64]); // a weight [n, k]
+ * const x = tensor(new Float32Array(64).fill(1), [1, 64]);
+ * matmul(x, w, { transposeB: true }).dispose(); // first use: the JavaScript kernel
+ * const y = matmul(x, w, { transposeB: true }); // second: w is copied to WebAssembly memory and used there
+ * console.log(y.dataSync()[0], cpu.wasmMirrorBytes()); // 32 16384
  * ```
  */
 export class WasmKernels {
