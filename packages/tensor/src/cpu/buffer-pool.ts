@@ -1,6 +1,6 @@
 import { allocate, type DType, type TensorData } from '../dtype';
 
-/** Limits of a {@link BufferPool}. */
+/** Limits of the CPU backend's buffer pool (`createCpuBackend({ bufferPool })`). */
 export interface BufferPoolOptions {
   /** Buffers smaller than this many bytes are neither kept nor handed out (default 0: every size is kept). */
   minBytes?: number;
@@ -16,7 +16,7 @@ export interface BufferPoolOptions {
   poison?: boolean;
 }
 
-/** What a {@link BufferPool} holds and has done. */
+/** What the CPU backend's buffer pool holds and has done (`CpuBackend#bufferPoolStats()`). */
 export interface BufferPoolStats {
   /** Bytes held by idle buffers. */
   idleBytes: number;
@@ -34,7 +34,7 @@ export interface BufferPoolStats {
  * on first touch. A decode loop disposes and re-creates the same sizes every step; handing back a buffer it
  * already touched skips all of that (~4% of a stories260K decode step on top of the 64 KiB-and-up buffers).
  *
- * A buffer from {@link take} holds stale values: the caller must write every element.
+ * A buffer from `take` holds stale values: the caller must write every element.
  *
  * @example
  * ```ts
@@ -80,7 +80,7 @@ export class BufferPool {
     return reused;
   }
 
-  /** {@link take} for float32. */
+  /** `take` for float32. */
   takeFloat32(size: number): Float32Array {
     return this.take('float32', size) as Float32Array;
   }
