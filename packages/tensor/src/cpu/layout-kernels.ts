@@ -48,16 +48,21 @@ export function sliceKernel(
   return out;
 }
 
-/** Writes `value` (shape `valueShape`) into `target` (shape `targetShape`) at `begin`, in place. */
-export function writeSliceKernel(target: TensorData, targetShape: Shape, value: TensorData, valueShape: Shape, begin: readonly number[]): void {
+/**
+ * Writes `value` (shape `valueShape`) into `target` (shape `targetShape`) at `begin`, in place. The target
+ * tensor starts at element `targetOffset` of `target` (a copy inside a larger memory, e.g. WebAssembly's).
+ */
+export function writeSliceKernel(
+  target: TensorData, targetShape: Shape, value: TensorData, valueShape: Shape, begin: readonly number[], targetOffset = 0,
+): void {
   const rank = targetShape.length;
   if (value.length === 0) return;
-  if (rank === 0) { target[0] = value[0]; return; }
+  if (rank === 0) { target[targetOffset] = value[0]; return; }
   const strides = stridesOf(targetShape);
   const innerN = valueShape[rank - 1];
   const idx = new Array<number>(rank).fill(0);
   for (let o = 0; o < value.length; o += innerN) {
-    let dst = 0;
+    let dst = targetOffset;
     for (let d = 0; d < rank; d++) dst += (begin[d] + idx[d]) * strides[d];
     target.set(value.subarray(o, o + innerN), dst);
     for (let d = rank - 2; d >= 0; d--) { if (++idx[d] < valueShape[d]) break; idx[d] = 0; }

@@ -60,11 +60,16 @@ export class WasmKernels {
   #top = 0; // end of the allocated part of memory
   #io: Block = { offset: 0, bytes: 0 }; // scratch for the per-call operands and results
   #mirrorBytes = 0;
+  // views over the whole memory, made again when it grows (growing detaches the old buffer): no view per call
+  #f32: Float32Array;
+  #f64: Float64Array;
 
   private constructor(instance: WebAssembly.Instance, options: WasmKernelsOptions) {
     this.#exports = instance.exports as unknown as Exports;
     this.#maxMirrorBytes = options.maxMirrorBytes ?? 512 * 1024 * 1024;
     this.#mirrorOnUse = options.mirrorOnUse ?? 2;
+    this.#f32 = new Float32Array(this.#exports.memory.buffer);
+    this.#f64 = new Float64Array(this.#exports.memory.buffer);
   }
 
   /** The kernels, or null where WebAssembly or its SIMD extension is missing (the caller keeps its own kernels). */
@@ -89,11 +94,13 @@ export class WasmKernels {
     if (mirror === null) return false;
     const xAt = this.#scratch(8 * k + 4 * n);
     const yAt = xAt + 8 * k;
-    const buffer = this.#exports.memory.buffer;
-    const xs = new Float64Array(buffer, xAt, k);
-    for (let p = 0; p < k; p++) xs[p] = x[xOff + p];
+    const f64 = this.#f64;
+    const x0 = xAt / 8;
+    for (let p = 0; p < k; p++) f64[x0 + p] = x[xOff + p];
     this.#exports.gemv(xAt, mirror.offset, yAt, n, k);
-    y.set(new Float32Array(buffer, yAt, n), yOff);
+    const f32 = this.#f32;
+    const y0 = yAt / 4;
+    for (let j = 0; j < n; j++) y[yOff + j] = f32[y0 + j];
     return true;
   }
 
@@ -114,10 +121,11 @@ export class WasmKernels {
     const outAt = qAt + 8 * q.length;
     const scoresAt = outAt + 4 * q.length;
     const accAt = scoresAt + 8 * kvLength;
-    const buffer = this.#exports.memory.buffer;
-    const qs = new Float64Array(buffer, qAt, q.length);
-    for (let i = 0; i < q.length; i++) qs[i] = q[i] * scale;
-    const outs = new Float32Array(buffer, outAt, q.length);
+    const f64 = this.#f64;
+    const f32 = this.#f32;
+    const q0 = qAt / 8;
+    const out0 = outAt / 4;
+    for (let i = 0; i < q.length; i++) f64[q0 + i] = q[i] * scale;
     const rowBytes = 4 * headDim;
     for (let b = 0; b < batch; b++) {
       for (let h = 0; h < heads; h++) {
@@ -128,11 +136,11 @@ export class WasmKernels {
           const attended =
             visible > 0 &&
             this.#exports.attend(qAt + 8 * row, kMirror.offset + kvRow, vMirror.offset + kvRow, visible, headDim, scoresAt, accAt, outAt + 4 * row) === 1;
-          if (!attended) outs.fill(0, row, row + headDim); // attends nowhere: zeros, as the JavaScript kernel
+          if (!attended) f32.fill(0, out0 + row, out0 + row + headDim); // attends nowhere: zeros, as the JavaScript kernel
         }
       }
     }
-    out.set(outs);
+    for (let i = 0; i < q.length; i++) out[i] = f32[out0 + i];
     return true;
   }
 
@@ -140,7 +148,7 @@ export class WasmKernels {
   write(target: Float32Array, targetShape: Shape, value: Float32Array, valueShape: Shape, begin: readonly number[]): void {
     const mirror = this.#mirrors.get(target);
     if (mirror === undefined) return;
-    writeSliceKernel(new Float32Array(this.#exports.memory.buffer, mirror.offset, target.length), targetShape, value, valueShape, begin);
+    writeSliceKernel(this.#f32, targetShape, value, valueShape, begin, mirror.offset / 4);
   }
 
   /** Drops the mirror of `array` (it is being freed). */
@@ -169,7 +177,7 @@ export class WasmKernels {
     }
     if (this.#mirrorBytes + array.byteLength > this.#maxMirrorBytes) return null;
     const mirror = this.#allocate(array.byteLength);
-    new Float32Array(this.#exports.memory.buffer, mirror.offset, array.length).set(array);
+    this.#f32.set(array, mirror.offset / 4);
     this.#mirrors.set(array, mirror);
     this.#mirrorBytes += mirror.bytes;
     return mirror;
@@ -192,7 +200,11 @@ export class WasmKernels {
     const block = { offset: this.#top, bytes: size };
     this.#top += size;
     const missing = this.#top - this.#exports.memory.buffer.byteLength;
-    if (missing > 0) this.#exports.memory.grow(Math.ceil(missing / PAGE));
+    if (missing > 0) {
+      this.#exports.memory.grow(Math.ceil(missing / PAGE));
+      this.#f32 = new Float32Array(this.#exports.memory.buffer);
+      this.#f64 = new Float64Array(this.#exports.memory.buffer);
+    }
     return block;
   }
 }
