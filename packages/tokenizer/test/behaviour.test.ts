@@ -160,6 +160,9 @@ describe.skipIf(!have)('shared behaviour', () => {
     expect(() => loadGgufTokenizer({ 'tokenizer.ggml.model': 'llama' })).toThrow(/GGUF tokenizer metadata: tokenizer\.ggml\.tokens is missing/);
     expect(() => loadGgufTokenizer({ 'tokenizer.ggml.model': 't5', 'tokenizer.ggml.tokens': ['a'] })).toThrow(/unsupported tokenizer\.ggml\.model "t5"/);
     await expect(readGpt2Files('/nonexistent/gpt2')).rejects.toThrow(/cannot read encoder\.json at \/nonexistent\/gpt2\/encoder\.json/);
+    // both files missing: always the encoder first, whichever read fails first; only the merges missing: named
+    for (let i = 0; i < 5; i++) await expect(readGpt2Files('/nonexistent/gpt2')).rejects.toThrow(/cannot read encoder\.json/);
+    await expect(readGpt2Files(gpt2Dir, { merges: '/nonexistent/merges.txt' })).rejects.toThrow(/cannot read vocab\.bpe at \/nonexistent\/merges\.txt/);
     await expect(readLlama2cTokenizer(`${gpt2Dir}/vocab.bpe`)).rejects.toThrow(/llama2\.c tokenizer\.bin: .*\(file: .*vocab\.bpe\)/);
   });
 });

@@ -43,8 +43,11 @@ async function withPath<T>(path: string, load: () => T): Promise<T> {
 export async function readGpt2Files(dir: string, files: { encoder?: string; merges?: string } = {}): Promise<ByteLevelBpe> {
   const encoderPath = files.encoder ?? join(dir, 'encoder.json');
   const mergesPath = files.merges ?? join(dir, 'vocab.bpe');
-  const [encoder, merges] = await Promise.all([read(encoderPath, 'encoder.json'), read(mergesPath, 'vocab.bpe')]);
-  return withPath(dir, () => loadGpt2Files(encoder.toString('utf8'), merges.toString('utf8')));
+  // Both reads run at once; a failure is reported in a fixed order (encoder first), never whichever lost the race.
+  const [encoder, merges] = await Promise.allSettled([read(encoderPath, 'encoder.json'), read(mergesPath, 'vocab.bpe')]);
+  if (encoder.status === 'rejected') throw encoder.reason;
+  if (merges.status === 'rejected') throw merges.reason;
+  return withPath(dir, () => loadGpt2Files(encoder.value.toString('utf8'), merges.value.toString('utf8')));
 }
 
 /**
