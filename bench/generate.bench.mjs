@@ -67,11 +67,10 @@ function macsPerToken(c, pos) {
 }
 
 /**
- * One more greedy run with the backend's fused attention kernel timed on its own: per-token milliseconds in
- * attention and in everything else at tokens 16-32 and 240-256, next to how much the step's work grows
- * (attention is the only part of a decode step whose work grows with the position).
+ * One greedy run with the backend's fused attention kernel timed on its own: for each [a, b) token window,
+ * the per-token milliseconds in attention and in everything else.
  */
-async function perTokenSplit(model, tokenizer, config) {
+async function splitRun(model, tokenizer, windows) {
   const backend = getBackend();
   const fused = backend.attention.bind(backend);
   let inAttention = 0;
@@ -95,11 +94,21 @@ async function perTokenSplit(model, tokenizer, config) {
     delete backend.attention; // the prototype's method again
   }
   const perToken = (series, a, b) => (series[b] - series[a]) / (b - a);
-  const split = (a, b) => {
-    const total = perToken(stamps, a, b);
+  return windows.map(([a, b]) => {
     const att = perToken(attention, a, b);
-    return { attentionMs: Number(att.toFixed(4)), otherMs: Number((total - att).toFixed(4)) };
-  };
+    return { attentionMs: att, otherMs: perToken(stamps, a, b) - att };
+  });
+}
+
+/**
+ * Per-token milliseconds in the backend's fused attention kernel and in everything else, at tokens 16-32 and
+ * 240-256 (each the median of RUNS greedy runs with the kernel timed on its own), next to how much the step's
+ * work grows (attention is the only part of a decode step whose work grows with the position).
+ */
+async function perTokenSplit(model, tokenizer, config) {
+  const windows = { at16to32: [15, 31], at240to256: [TOKENS - 17, TOKENS - 1] };
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) runs.push(await splitRun(model, tokenizer, Object.values(windows)));
   const work = (a, b) => {
     let sum = 0;
     for (let pos = a; pos < b; pos++) {
@@ -108,17 +117,21 @@ async function perTokenSplit(model, tokenizer, config) {
     }
     return sum / (b - a);
   };
-  return {
-    at16to32: split(15, 31),
-    at240to256: split(TOKENS - 17, TOKENS - 1),
-    workGrowth240vs16: Number((work(TOKENS - 16, TOKENS) / work(16, 32)).toFixed(3)),
-  };
+  const split = {};
+  Object.keys(windows).forEach((name, w) => {
+    split[name] = {
+      attentionMs: Number(median(runs.map((run) => run[w].attentionMs)).toFixed(4)),
+      otherMs: Number(median(runs.map((run) => run[w].otherMs)).toFixed(4)),
+    };
+  });
+  return { ...split, workGrowth240vs16: Number((work(TOKENS - 16, TOKENS) / work(16, 32)).toFixed(3)) };
 }
 
 /** Our generation: tokens/s over RUNS runs, per-token times, tensor counts, and the greedy ids. */
 async function ours(model, tokenizer, config) {
   const rates = [];
-  let perToken = [];
+  const early = []; // per run: ms per token over tokens 16-32
+  const late = []; // and over 240-256
   let ids = [];
   let tensors = {};
   // NOTE: unmeasured runs first, so V8 has optimised the kernels before the clock starts (the tfjs peer runs
@@ -137,15 +150,17 @@ async function ours(model, tokenizer, config) {
     }
     // llama2.c's convention: the clock starts at the first token (the prompt's forward pass is not counted).
     rates.push(((stamps.length - 1) / (stamps[stamps.length - 1] - stamps[0])) * 1000);
-    perToken = stamps.slice(1).map((t, i) => t - stamps[i]);
+    const window = (a, b) => (stamps[b] - stamps[a]) / (b - a);
+    early.push(window(15, 31));
+    late.push(window(TOKENS - 17, TOKENS - 1));
     ids = run;
   }
-  const window = (a, b) => perToken.slice(a, b).reduce((x, y) => x + y, 0) / (b - a);
   return {
     tokensPerSecond: Number(median(rates).toFixed(1)),
     runs: rates.map((r) => Number(r.toFixed(1))),
-    msPerTokenAt16to32: Number(window(15, 31).toFixed(4)),
-    msPerTokenAt240to256: Number(window(TOKENS - 17, TOKENS - 1).toFixed(4)),
+    // each the median over the runs of the mean time per token in the window
+    msPerTokenAt16to32: Number(median(early).toFixed(4)),
+    msPerTokenAt240to256: Number(median(late).toFixed(4)),
     numTensorsAtToken16: tensors.token16,
     numTensorsAtToken200: tensors.token200,
     perTokenSplit: await perTokenSplit(model, tokenizer, config),

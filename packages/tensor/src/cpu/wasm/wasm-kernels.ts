@@ -24,6 +24,8 @@ interface Exports {
   memory: WebAssembly.Memory;
   gemv(x: number, w: number, y: number, n: number, k: number): void;
   attend(q: number, k: number, v: number, visible: number, headDim: number, scores: number, acc: number, out: number): number;
+  /** Where the blocks may start: the kernels keep their constants below it. */
+  heapBase: WebAssembly.Global;
 }
 
 /**
@@ -57,7 +59,7 @@ export class WasmKernels {
   readonly #mirrors = new Map<Float32Array, Block>();
   readonly #uses = new WeakMap<Float32Array, number>();
   #free: Block[] = []; // freed blocks, reused first-fit
-  #top = 0; // end of the allocated part of memory
+  #top: number; // end of the allocated part of memory
   #io: Block = { offset: 0, bytes: 0 }; // scratch for the per-call operands and results
   #mirrorBytes = 0;
   // views over the whole memory, made again when it grows (growing detaches the old buffer): no view per call
@@ -68,6 +70,7 @@ export class WasmKernels {
     this.#exports = instance.exports as unknown as Exports;
     this.#maxMirrorBytes = options.maxMirrorBytes ?? 512 * 1024 * 1024;
     this.#mirrorOnUse = options.mirrorOnUse ?? 2;
+    this.#top = this.#exports.heapBase.value as number; // the kernels' constants sit below it
     this.#f32 = new Float32Array(this.#exports.memory.buffer);
     this.#f64 = new Float64Array(this.#exports.memory.buffer);
   }
@@ -116,11 +119,11 @@ export class WasmKernels {
     const [, kvHeads, kvCap] = kvShape;
     const { causal, queryOffset, kvLength, scale } = options;
     const group = heads / kvHeads;
-    // scratch: q (float64, scaled) | out (float32) | scores (float64 [kvLength]) | acc (float64 [headDim])
-    const qAt = this.#scratch(8 * q.length + 4 * q.length + 8 * kvLength + 8 * headDim);
+    // scratch: q (float64, scaled) | out (float32) | scores (float64 [kvLength + 1]) | acc (float64 [headDim])
+    const qAt = this.#scratch(8 * q.length + 4 * q.length + 8 * (kvLength + 1) + 8 * headDim);
     const outAt = qAt + 8 * q.length;
     const scoresAt = outAt + 4 * q.length;
-    const accAt = scoresAt + 8 * kvLength;
+    const accAt = scoresAt + 8 * (kvLength + 1);
     const f64 = this.#f64;
     const f32 = this.#f32;
     const q0 = qAt / 8;
