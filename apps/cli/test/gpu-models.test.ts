@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend, readSafetensors, setBackend, tensor, type Backend } from '@transformer-kit/tensor';
+import { createCpuBackend, readSafetensors, setBackend, tensor } from '@transformer-kit/tensor';
 import { BertModel, bertConfigFromHf, Gpt2Model, gpt2ConfigFromHf, LlamaModel, llamaConfigFromHf, readLlama2c, safetensorsWeights, type CausalLM } from '@transformer-kit/transformer';
 import { createGpuBackend, type GpuBackend } from '@transformer-kit/gpu-backend';
+import { greedyDecode } from '../../../test-support/greedy-decode';
 
 // The project's models, unchanged, on the gpu.js backend: PyTorch fixtures within 2e-3 (abs + rel), and
 // stories260K greedy decoding next to the CPU backend. Skips (naming the file) when ../shared is absent.
@@ -31,28 +32,6 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
   }
 }
 
-function argmaxOf(row: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
-  return best;
-}
-
-/** Greedy decoding with the model's KV cache: prompt, then one token per step. */
-async function greedy(model: CausalLM, prompt: number[], total: number, backend: Backend): Promise<number[]> {
-  const cache = model.createCache();
-  const out = prompt.slice();
-  let input = prompt;
-  while (out.length < total) {
-    const { logits } = model.forward(tensor(Int32Array.from(input), [1, input.length], 'int32', backend), { cache, lastPositionOnly: true });
-    const next = argmaxOf(await logits.data());
-    logits.dispose();
-    out.push(next);
-    input = [next];
-  }
-  cache.dispose();
-  return out;
-}
-
 let gpu: GpuBackend;
 beforeAll(async () => {
   gpu = await createGpuBackend({ mode: 'headlessgl', log: () => {} });
@@ -67,7 +46,7 @@ async function checkCausalLM(model: CausalLM, expected: ReturnType<typeof files>
   const inputIds = Array.from(expected.read('input_ids'));
   const { logits } = model.forward(tensor(Int32Array.from(inputIds), [1, inputIds.length], 'int32', gpu));
   expectClose(await logits.data(), expected.read('logits'), 'logits');
-  expect(await greedy(model, inputIds, expected.read('greedy_ids').length, gpu)).toEqual(Array.from(expected.read('greedy_ids')));
+  expect(await greedyDecode(model, inputIds, expected.read('greedy_ids').length, gpu)).toEqual(Array.from(expected.read('greedy_ids')));
 }
 
 describe.runIf(have('fixtures/models/gpt2-tiny/model.safetensors'))('gpt2-tiny on gpu.js', () => {
@@ -105,12 +84,12 @@ describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K on gpu.j
     const cpu = createCpuBackend();
     setBackend(cpu);
     const onCpu = readLlama2c(bytes);
-    const cpuTokens = await greedy(new LlamaModel(onCpu.config, onCpu.weights), [1], 65, cpu);
+    const cpuTokens = await greedyDecode(new LlamaModel(onCpu.config, onCpu.weights), [1], 65, cpu);
     setBackend(gpu);
     const onGpu = readLlama2c(bytes);
     const model = new LlamaModel(onGpu.config, onGpu.weights);
     const before = gpu.stats();
-    const gpuTokens = await greedy(model, [1], 65, gpu);
+    const gpuTokens = await greedyDecode(model, [1], 65, gpu);
     const after = gpu.stats();
     const perToken = { launches: (after.launches - before.launches) / 64, readbacks: (after.readbacks - before.readbacks) / 64 };
     console.log(`stories260K on ${gpu.name}: ${perToken.launches.toFixed(1)} launches and ${perToken.readbacks.toFixed(2)} readbacks per token`);

@@ -2,9 +2,10 @@
 // models/<name>/: config.json, model.safetensors, expected.safetensors) built with the transformer package's public
 // API, run on the gpu.js backend in WebGL2, and compared with PyTorch's outputs here in the page. The port of
 // apps/cli/test/gpu-models.test.ts (which does the same in Node on headless GL); the test gets a JSON report.
-import { readSafetensors, setBackend, tensor, type Backend, type SafetensorsFile } from '@transformer-kit/tensor';
+import { readSafetensors, setBackend, tensor, type SafetensorsFile } from '@transformer-kit/tensor';
 import { BertModel, bertConfigFromHf, Gpt2Model, gpt2ConfigFromHf, LlamaModel, llamaConfigFromHf, safetensorsWeights, type CausalLM } from '@transformer-kit/transformer';
 import { createGpuBackend, type GpuBackend } from '@transformer-kit/gpu-backend';
+import { greedyDecode } from '../../../../test-support/greedy-decode';
 
 /** The team's tolerance for GPU backends: |actual - expected| <= 2e-3 + 2e-3 * |expected|. */
 const TOLERANCE = 2e-3;
@@ -57,28 +58,6 @@ function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, name: s
   return { tensor: name, elements: actual.length, maxAbsError, passed: message === '', message };
 }
 
-function argmaxOf(row: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
-  return best;
-}
-
-/** Greedy decoding with the model's KV cache: the prompt, then one token per step, until `total` ids. */
-async function greedy(model: CausalLM, prompt: number[], total: number, backend: Backend): Promise<number[]> {
-  const cache = model.createCache();
-  const out = prompt.slice();
-  let input = prompt;
-  while (out.length < total) {
-    const { logits } = model.forward(tensor(Int32Array.from(input), [1, input.length], 'int32', backend), { cache, lastPositionOnly: true });
-    const next = argmaxOf(await logits.data());
-    logits.dispose();
-    out.push(next);
-    input = [next];
-  }
-  cache.dispose();
-  return out;
-}
-
 async function fetchBytes(url: string): Promise<ArrayBuffer> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${response.statusText}`);
@@ -103,7 +82,7 @@ async function checkCausalLM(model: CausalLM, expected: SafetensorsFile, gpu: Gp
   const comparison = compare(await logits.data(), expected.read('logits'), 'logits');
   logits.dispose();
   const reference = Array.from(expected.read('greedy_ids'));
-  const greedyIds = await greedy(model, inputIds, reference.length, gpu);
+  const greedyIds = await greedyDecode(model, inputIds, reference.length, gpu);
   const greedyMatches = greedyIds.length === reference.length && greedyIds.every((id, i) => id === reference[i]);
   return { comparison, greedyIds, greedyMatches, passed: comparison.passed && greedyMatches };
 }
