@@ -24,7 +24,8 @@ export { readGguf } from './loaders/read-gguf';
 export { toFloat32 as ggufToFloat32 } from './loaders/gguf-dequantize';
 export { readGgufLlama } from './loaders/read-gguf-llama';
 export { readLlama2c } from './loaders/read-llama2c';
-export { safetensorsWeights, shardFilesOf } from './loaders/safetensors-weights';
+export { safetensorsWeights, shardFilesOf, shardSizeLimit } from './loaders/safetensors-weights';
+export { relativePathProblem, assertRelativePath } from './loaders/relative-path-problem';
 export { weightSource, withPrefixes, transposeHost, expectShape } from './loaders/weight-source';
 export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
 // generation

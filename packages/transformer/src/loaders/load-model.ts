@@ -14,7 +14,7 @@ import type { ProgressCallback } from './load-progress';
 import { readGguf } from './read-gguf';
 import { readGgufLlama } from './read-gguf-llama';
 import { readLlama2c } from './read-llama2c';
-import { safetensorsWeights, shardFilesOf } from './safetensors-weights';
+import { safetensorsWeights, shardFilesOf, shardSizeLimit } from './safetensors-weights';
 import type { WeightSource } from './weight-source';
 
 /** The `model_type`s of config.json this package can build. */
@@ -28,8 +28,11 @@ export interface LoadedModel {
   readonly config: LlamaConfig | Gpt2Config | BertConfig;
 }
 
-/** Reads one file of a model folder by its relative name ('config.json'); undefined when it does not exist. */
-export type ModelFileReader = (name: string) => Promise<Uint8Array | undefined>;
+/**
+ * Reads one file of a model folder by its relative name ('config.json'); undefined when it does not exist.
+ * `limits.maxBytes`, when given, is the most bytes the file may have (from the shard index's `total_size`).
+ */
+export type ModelFileReader = (name: string, limits?: { readonly maxBytes?: number }) => Promise<Uint8Array | undefined>;
 
 /**
  * True for a decoder-only model that `generate` can drive.
@@ -126,9 +129,11 @@ export async function loadHuggingFace(read: ModelFileReader, options: { onProgre
   } else {
     const index = await read('model.safetensors.index.json');
     if (!index) throw new Error('neither model.safetensors nor model.safetensors.index.json is present');
-    const shards = shardFilesOf(decodeJson(index, 'model.safetensors.index.json'));
+    const indexJson = decodeJson(index, 'model.safetensors.index.json');
+    const shards = shardFilesOf(indexJson);
+    const maxBytes = shardSizeLimit(indexJson);
     for (const [i, shard] of shards.entries()) {
-      const bytes = await read(shard);
+      const bytes = await read(shard, { maxBytes });
       if (!bytes) throw new Error(`model.safetensors.index.json lists ${shard}, which is missing`);
       files[shard] = bytes;
       progress({ phase: 'read', file: shard, loaded: i + 1, total: shards.length });

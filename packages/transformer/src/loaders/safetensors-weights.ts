@@ -4,6 +4,7 @@
  * are widened to float32 (the tensor package's reader does the decoding).
  */
 import { readSafetensors, type SafetensorsFile } from '@transformer-kit/tensor';
+import { assertRelativePath } from './relative-path-problem';
 import type { HostTensor, WeightSource } from './weight-source';
 
 /**
@@ -49,7 +50,8 @@ export function safetensorsWeights(files: Readonly<Record<string, ArrayBuffer | 
 
 /**
  * The shard file names of a `model.safetensors.index.json`, checking that every entry of its weight_map
- * names a file.
+ * names a file by a plain relative name inside the repository (no `..`, absolute path, drive letter or
+ * backslash: see {@link assertRelativePath}) before anything is read or downloaded.
  *
  * @example
  * ```ts
@@ -59,11 +61,30 @@ export function safetensorsWeights(files: Readonly<Record<string, ArrayBuffer | 
  */
 export function shardFilesOf(index: unknown): string[] {
   const map = (index as { weight_map?: unknown } | null)?.weight_map;
-  if (!map || typeof map !== 'object') throw new Error('model.safetensors.index.json: no "weight_map" object');
+  if (!map || typeof map !== 'object' || Array.isArray(map)) throw new Error('model.safetensors.index.json: no "weight_map" object');
   const files = new Set<string>();
   for (const [name, file] of Object.entries(map as Record<string, unknown>)) {
     if (typeof file !== 'string' || !file) throw new Error(`model.safetensors.index.json: weight_map['${name}'] is not a file name`);
+    assertRelativePath('model.safetensors.index.json', `weight_map['${name}']`, file);
     files.add(file);
   }
   return [...files];
+}
+
+/** The largest header the safetensors format allows (its Rust implementation's `MAX_HEADER_SIZE`). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+/**
+ * The most bytes one shard of a `model.safetensors.index.json` can have: its `metadata.total_size` (the bytes
+ * of all tensors) plus the largest header the format allows; undefined when the index does not say.
+ *
+ * @example
+ * ```ts
+ * import { shardSizeLimit } from '@transformer-kit/transformer';
+ * console.log(shardSizeLimit({ metadata: { total_size: 1000 }, weight_map: {} })); // 100001008
+ * ```
+ */
+export function shardSizeLimit(index: unknown): number | undefined {
+  const total = (index as { metadata?: { total_size?: unknown } } | null)?.metadata?.total_size;
+  return typeof total === 'number' && Number.isSafeInteger(total) && total >= 0 ? total + 8 + MAX_HEADER_BYTES : undefined;
 }

@@ -13,6 +13,7 @@ import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loa
 import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
 import { hubFile, type HubOptions } from './hub-download';
 import { loadModelFromPath } from './load-model-from-path';
+import { readRegularFile } from './read-regular-file';
 
 /** Options of {@link fromPretrained}. */
 export interface FromPretrainedOptions extends HubOptions {
@@ -47,11 +48,10 @@ export async function fromPretrained(name: string, options: FromPretrainedOption
   if (parts.length < 2) throw new Error(`${name} is neither an existing path nor a Hugging Face repository id (owner/name[/path])`);
   const repo = `${parts[0]}/${parts[1]}`;
   const inner = parts.slice(2).join('/');
-  const get = (file: string) => hubFile(repo, inner && !file.startsWith(inner + '/') ? `${inner}/${file}` : file, options);
+  const get = (file: string, limits?: { maxBytes?: number }) => hubFile(repo, inner && !file.startsWith(inner + '/') ? `${inner}/${file}` : file, { ...options, maxBytes: Math.min(options.maxBytes ?? Infinity, limits?.maxBytes ?? Infinity) });
   const localTokenizer = async () => {
     if (!options.tokenizer) return undefined;
-    const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(options.tokenizer));
+    return readRegularFile(options.tokenizer);
   };
   if (/\.(bin|gguf)$/.test(inner)) {
     const folder = inner.split('/').slice(0, -1).join('/');
@@ -61,7 +61,7 @@ export async function fromPretrained(name: string, options: FromPretrainedOption
   }
   const config = await get('config.json');
   if (config) {
-    const loaded = await loadHuggingFace((file) => (file === 'config.json' ? Promise.resolve(config) : get(file)), options);
+    const loaded = await loadHuggingFace((file, limits) => (file === 'config.json' ? Promise.resolve(config) : get(file, limits)), options);
     const tok = await localTokenizer();
     if (!tok) return loaded;
     const { loadTokenizerJson } = await import('@transformer-kit/tokenizer');

@@ -6,6 +6,7 @@
 export { loadModelFromPath } from './load-model-from-path';
 export { fromPretrained } from './from-pretrained';
 export { hubFile, hubEndpoint } from './hub-download';
+export { readRegularFile, DEFAULT_MAX_FILE_BYTES } from './read-regular-file';
 
 export type { LoadFromPathOptions } from './load-model-from-path';
 export type { FromPretrainedOptions } from './from-pretrained';

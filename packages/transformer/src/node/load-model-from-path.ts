@@ -4,11 +4,11 @@
  * naming for custom and default vocabularies).
  */
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
 import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loaders/load-model';
 import type { ProgressCallback } from '../loaders/load-progress';
+import { readRegularFile } from './read-regular-file';
 
 /** Options of {@link loadModelFromPath}. */
 export interface LoadFromPathOptions {
@@ -17,13 +17,7 @@ export interface LoadFromPathOptions {
   readonly onProgress?: ProgressCallback;
 }
 
-async function readBytes(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (error) {
-    throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
+const readBytes = (path: string, maxBytes?: number) => readRegularFile(path, maxBytes);
 
 /**
  * A model from a path: a folder with config.json, a .gguf, or a llama2.c .bin.
@@ -46,10 +40,13 @@ export async function loadModelFromPath(path: string, options: LoadFromPathOptio
       if (guess) return loadModelFromPath(guess, options);
       throw new Error(`${path} has no config.json (nor a ${basename(path)}.bin / .gguf): not a model folder`);
     }
-    const loaded = await loadHuggingFace(async (name) => {
-      const file = join(path, name);
+    const folder = resolve(path);
+    const loaded = await loadHuggingFace(async (name, limits) => {
+      const file = resolve(folder, name);
+      // NOTE: the names come from inside the folder (the shard index); loadHuggingFace checks them, and so does this.
+      if (!file.startsWith(folder + sep)) throw new Error(`${path}: refusing ${JSON.stringify(name)}, which is outside the model folder`);
       if (!existsSync(file)) return undefined;
-      const bytes = await readBytes(file);
+      const bytes = await readBytes(file, limits?.maxBytes);
       progress({ phase: 'read', file: name, loaded: bytes.byteLength, total: bytes.byteLength });
       return bytes;
     }, options);
