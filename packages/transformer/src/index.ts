@@ -26,6 +26,7 @@ export { readGgufLlama } from './loaders/read-gguf-llama';
 export { readLlama2c } from './loaders/read-llama2c';
 export { safetensorsWeights, shardFilesOf, shardSizeLimit } from './loaders/safetensors-weights';
 export { relativePathProblem, assertRelativePath } from './loaders/relative-path-problem';
+export { finiteWeights, countNonFinite } from './loaders/finite-weights';
 export { weightSource, withPrefixes, transposeHost, expectShape } from './loaders/weight-source';
 export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
 // generation
@@ -49,5 +50,6 @@ export type { Llama2cCheckpoint } from './loaders/read-llama2c';
 export type { HostTensor, WeightSource } from './loaders/weight-source';
 export type { LoadedModel, ModelFileReader } from './loaders/load-model';
 export type { LoadProgress, ProgressCallback } from './loaders/load-progress';
+export type { NonFiniteOptions, NonFiniteReport } from './loaders/finite-weights';
 export type { GenerateOptions, GeneratedToken } from './generation/generate';
 export type { SamplingOptions, SampledToken } from './generation/sampler';

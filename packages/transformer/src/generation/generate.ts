@@ -7,6 +7,7 @@
 import { tensor } from '@transformer-kit/tensor';
 import type { Tokenizer } from '@transformer-kit/tokenizer';
 import type { CausalLM } from '../models/causal-lm';
+import { countNonFinite } from '../loaders/finite-weights';
 import { Sampler, type SamplingOptions } from './sampler';
 
 /** Options of {@link generate}. */
@@ -97,6 +98,11 @@ export async function* generate(
       idsTensor.dispose();
       const row = await logits.data(); // the one readback per token
       logits.dispose();
+      const { nan, infinite } = countNonFinite(row as Float32Array);
+      if (nan > 0 || infinite > 0) {
+        // NOTE: greedy decoding would pick token 0 with probability NaN, top-p an undefined id: stop instead.
+        throw new Error(`generate: the model's logits for position ${history.length} hold ${nan} NaN and ${infinite} infinite values of ${row.length}: the weights or the computation are broken, refusing to sample`);
+      }
       const { id, probability } = sampler.sample(row as Float32Array, history);
       if (stops.has(id)) return;
       history.push(id);

@@ -11,6 +11,7 @@
  *   index where the cumulative sum exceeds topP, and walk that cdf with coin · cumulative.
  * top-k (not in llama2.c) keeps the k most probable candidates before the top-p cut.
  */
+import { countNonFinite } from '../loaders/finite-weights';
 import { XorShiftRandom } from './xorshift-random';
 
 /** How to pick the next token. */
@@ -69,9 +70,14 @@ export class Sampler {
     this.#rng = new XorShiftRandom(seed);
   }
 
-  /** Picks a token from `logits` [vocab]; `previousIds` feed the repetition penalty. `logits` is not modified. */
+  /**
+   * Picks a token from `logits` [vocab]; `previousIds` feed the repetition penalty. `logits` is not modified.
+   * Logits holding NaN or ±Infinity are an error: there is no distribution to sample from.
+   */
   sample(logits: ArrayLike<number>, previousIds: readonly number[] = []): SampledToken {
     const n = logits.length;
+    const { nan, infinite } = countNonFinite(logits);
+    if (nan > 0 || infinite > 0) throw new Error(`sample: the logits hold ${nan} NaN and ${infinite} infinite values of ${n}: refusing to sample from them`);
     if (this.#scratch.length !== n) this.#scratch = new Float32Array(n);
     const x = this.#scratch;
     for (let i = 0; i < n; i++) x[i] = logits[i];

@@ -10,6 +10,7 @@ import type { CausalLM } from '../models/causal-lm';
 import { Gpt2Model, gpt2ConfigFromHf, type Gpt2Config } from '../models/gpt2';
 import { LlamaModel } from '../models/llama';
 import { llamaConfigFromHf, type LlamaConfig } from '../models/llama-config';
+import { finiteWeights, type NonFiniteOptions } from './finite-weights';
 import type { ProgressCallback } from './load-progress';
 import { readGguf } from './read-gguf';
 import { readGgufLlama } from './read-gguf-llama';
@@ -71,7 +72,8 @@ export function isCausalLM(model: CausalLM | BertModel): model is CausalLM {
  * console.log(model instanceof Gpt2Model, config.vocabSize); // true 97: model_type 'gpt2' in config.json
  * ```
  */
-export function modelFromConfig(json: Record<string, unknown>, weights: WeightSource): { model: CausalLM | BertModel; config: LlamaConfig | Gpt2Config | BertConfig } {
+export function modelFromConfig(json: Record<string, unknown>, source: WeightSource, options: NonFiniteOptions = {}): { model: CausalLM | BertModel; config: LlamaConfig | Gpt2Config | BertConfig } {
+  const weights = finiteWeights(source, options);
   const type = json.model_type;
   switch (type) {
     case 'llama': {
@@ -114,7 +116,7 @@ function decodeJson(bytes: Uint8Array, file: string): Record<string, unknown> {
  * console.log(loaded.format, loaded.model instanceof Gpt2Model, loaded.tokenizer); // huggingface true undefined (no tokenizer.json here)
  * ```
  */
-export async function loadHuggingFace(read: ModelFileReader, options: { onProgress?: ProgressCallback } = {}): Promise<LoadedModel> {
+export async function loadHuggingFace(read: ModelFileReader, options: { onProgress?: ProgressCallback } & NonFiniteOptions = {}): Promise<LoadedModel> {
   const progress = options.onProgress ?? (() => {});
   const configBytes = await read('config.json');
   if (!configBytes) throw new Error('config.json is missing: not a Hugging Face model folder');
@@ -142,7 +144,7 @@ export async function loadHuggingFace(read: ModelFileReader, options: { onProgre
   const tokenizerBytes = await read('tokenizer.json');
   const tokenizer = tokenizerBytes ? loadTokenizerJson(new TextDecoder().decode(tokenizerBytes)) : undefined;
   progress({ phase: 'build', loaded: 0, total: 1 });
-  const { model, config } = modelFromConfig(json, safetensorsWeights(files));
+  const { model, config } = modelFromConfig(json, safetensorsWeights(files), options);
   progress({ phase: 'build', loaded: 1, total: 1 });
   return { model, tokenizer, format: 'huggingface', config };
 }
@@ -161,9 +163,9 @@ export async function loadHuggingFace(read: ModelFileReader, options: { onProgre
  * console.log(model.family, model.layers, model.vocabSize, tokenizer!.encode('Once upon a time')); // llama 5 512 [ 1, 403, 407, 261, 378 ]
  * ```
  */
-export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Uint8Array | ArrayBuffer, origin = 'llama2.c checkpoint'): LoadedModel {
+export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Uint8Array | ArrayBuffer, origin = 'llama2.c checkpoint', options: NonFiniteOptions = {}): LoadedModel {
   const { config, weights } = readLlama2c(bytes, origin);
-  const model = new LlamaModel(config, weights);
+  const model = new LlamaModel(config, finiteWeights(weights, options));
   const tokenizer = tokenizerBytes ? loadLlama2cTokenizer(tokenizerBytes, { vocabSize: config.vocabSize }) : undefined;
   if (tokenizer && tokenizer.vocabSize !== config.vocabSize) {
     throw new Error(`${origin}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${config.vocabSize}`);
@@ -183,10 +185,10 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
  * console.log(model.family, tokenizer!.encode('Once upon a time')); // llama [ 1, 403, 407, 261, 378 ]
  * ```
  */
-export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file'): LoadedModel {
+export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file', options: NonFiniteOptions = {}): LoadedModel {
   const gguf = readGguf(bytes);
   const { config, weights } = readGgufLlama(gguf, origin);
-  const model = new LlamaModel(config, weights);
+  const model = new LlamaModel(config, finiteWeights(weights, options));
   const tokenizer = gguf.metadata['tokenizer.ggml.model'] !== undefined ? loadGgufTokenizer(gguf.metadata) : undefined;
   return { model, tokenizer, format: 'gguf', config };
 }

@@ -11,12 +11,13 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loaders/load-model';
 import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
+import type { NonFiniteOptions } from '../loaders/finite-weights';
 import { hubFile, type HubOptions } from './hub-download';
 import { loadModelFromPath } from './load-model-from-path';
 import { readRegularFile } from './read-regular-file';
 
 /** Options of {@link fromPretrained}. */
-export interface FromPretrainedOptions extends HubOptions {
+export interface FromPretrainedOptions extends HubOptions, NonFiniteOptions {
   /** A tokenizer file (local path) to use instead of the checkpoint's. */
   readonly tokenizer?: string;
 }
@@ -57,7 +58,7 @@ export async function fromPretrained(name: string, options: FromPretrainedOption
     const folder = inner.split('/').slice(0, -1).join('/');
     const bytes = await hubFile(repo, inner, options);
     if (!bytes) throw new Error(`${name}: ${inner} is not in ${repo}`);
-    return inner.endsWith('.gguf') ? loadGguf(bytes, inner) : llama2cWithTokenizer(bytes, inner, repo, folder, options, await localTokenizer());
+    return inner.endsWith('.gguf') ? loadGguf(bytes, inner, options) : llama2cWithTokenizer(bytes, inner, repo, folder, options, await localTokenizer());
   }
   const config = await get('config.json');
   if (config) {
@@ -72,13 +73,13 @@ export async function fromPretrained(name: string, options: FromPretrainedOption
     const bin = await get(`${base}.bin`);
     if (bin) return llama2cWithTokenizer(bin, `${inner}/${base}.bin`, repo, inner, options, await localTokenizer());
     const gguf = await get(`${base}.gguf`);
-    if (gguf) return loadGguf(gguf, `${inner}/${base}.gguf`);
+    if (gguf) return loadGguf(gguf, `${inner}/${base}.gguf`, options);
   }
   throw new Error(`${name}: no config.json${inner ? `, ${base}.bin or ${base}.gguf` : ''} found in ${repo}${inner ? `/${inner}` : ''}`);
 }
 
 async function llama2cWithTokenizer(bytes: Uint8Array, file: string, repo: string, folder: string, options: FromPretrainedOptions, given?: Uint8Array): Promise<LoadedModel> {
-  const loaded = loadLlama2c(bytes, undefined, file);
+  const loaded = loadLlama2c(bytes, undefined, file, options);
   let tok = given;
   for (const candidate of [`tok${loaded.config.vocabSize}.bin`, 'tokenizer.bin']) {
     if (tok) break;

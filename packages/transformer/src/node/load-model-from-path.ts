@@ -7,11 +7,12 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
 import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loaders/load-model';
+import type { NonFiniteOptions } from '../loaders/finite-weights';
 import type { ProgressCallback } from '../loaders/load-progress';
 import { readRegularFile } from './read-regular-file';
 
 /** Options of {@link loadModelFromPath}. */
-export interface LoadFromPathOptions {
+export interface LoadFromPathOptions extends NonFiniteOptions {
   /** A tokenizer file: llama2.c tokenizer.bin for a `.bin`, tokenizer.json otherwise. */
   readonly tokenizer?: string;
   readonly onProgress?: ProgressCallback;
@@ -59,12 +60,12 @@ export async function loadModelFromPath(path: string, options: LoadFromPathOptio
   const bytes = await readBytes(path);
   progress({ phase: 'read', file: basename(path), loaded: bytes.byteLength, total: bytes.byteLength });
   if (path.endsWith('.gguf') || (bytes.byteLength >= 4 && new TextDecoder().decode(bytes.subarray(0, 4)) === 'GGUF')) {
-    return loadGguf(bytes, basename(path));
+    return loadGguf(bytes, basename(path), options);
   }
   if (path.endsWith('.safetensors')) {
     return loadModelFromPath(dirname(path), options);
   }
-  const loaded = loadLlama2c(bytes, undefined, basename(path));
+  const loaded = loadLlama2c(bytes, undefined, basename(path), options);
   const tokenizerPath = options.tokenizer ?? [`tok${loaded.config.vocabSize}.bin`, 'tokenizer.bin'].map((f) => join(dirname(path), f)).find((f) => existsSync(f));
   if (!tokenizerPath) return loaded;
   const tokenizer = await readLlama2cTokenizer(tokenizerPath, { vocabSize: loaded.config.vocabSize });
