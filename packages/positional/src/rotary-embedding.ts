@@ -6,13 +6,18 @@
  * Partial rotary (GPT-NeoX's rotary_pct): only the first `rotaryDim` dimensions of each head turn, with
  * frequencies over rotaryDim; the rest pass through.
  *
- * The cos/sin tables are computed once, for `maxLength` positions, and sliced per call: a decode step costs a
- * slice of one row, not a new table. Asking past the table doubles it (once, amortised): there is no hard limit.
+ * The cos/sin tables are computed for the positions actually used and sliced per call: a decode step costs a
+ * slice of one row, not a new table. The first table covers min(maxLength, 256) positions and asking past it
+ * doubles it (amortised), so a model that declares a huge context (2^24 positions) pays only for the
+ * positions it runs, never for the declared maximum.
  */
 import { applyRotary, keep, slice, type RotaryLayout, type Tensor } from '@transformer-kit/tensor';
 import { rotaryTables, type RotaryTables } from './rotary-tables';
 
 export type { RotaryLayout };
+
+/** Rows of the first cos/sin table (at most): 256 positions × rotaryDim/2 floats, a few kilobytes per head size. */
+const FIRST_TABLE_ROWS = 256;
 
 /**
  * The hook `MultiHeadAttention` (from `@transformer-kit/attention`) calls to rotate q [batch, heads, seq, headDim]
@@ -31,7 +36,10 @@ export interface RotaryEmbeddingOptions {
   readonly theta?: number;
   /** Pair layout. Default 'halves' (Hugging Face); llama2.c checkpoints use 'interleaved'. */
   readonly layout?: RotaryLayout;
-  /** Positions the tables are first computed for. Default 2048. */
+  /**
+   * The context the caller expects. The first table covers min(maxLength, 256) positions (never the whole
+   * declared context); it grows by doubling as positions are used. Default 2048.
+   */
   readonly maxLength?: number;
 }
 
@@ -70,11 +78,13 @@ export class RotaryEmbedding {
     this.rotaryDim = rotaryDim;
     this.theta = options.theta ?? 10000;
     this.layout = layout;
-    this.#capacity = options.maxLength ?? 2048;
-    if (!Number.isInteger(this.#capacity) || this.#capacity < 1) throw new RangeError(`RotaryEmbedding: maxLength must be an integer ≥ 1, got ${this.#capacity}`);
+    const maxLength = options.maxLength ?? 2048;
+    if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError(`RotaryEmbedding: maxLength must be an integer ≥ 1, got ${maxLength}`);
+    // NOTE: a declared context is a promise from the checkpoint, not a use: tables grow with the positions used.
+    this.#capacity = Math.min(maxLength, FIRST_TABLE_ROWS);
   }
 
-  /** Positions the cached tables cover now (0 before first use; grows by doubling past maxLength). */
+  /** Positions the cached tables cover now (0 before first use; then min(maxLength, 256), doubling as positions are used). */
   get cachedLength(): number {
     return this.#tables ? this.#tables.cos.shape[0] : 0;
   }

@@ -67,6 +67,20 @@ describe('rotary embeddings', () => {
     rope.dispose();
   });
 
+  it('grows with the positions used, never with a huge declared maxLength (issue #12, finding 4)', () => {
+    const rope = new RotaryEmbedding({ headDim: 8, maxLength: 2 ** 28 });
+    const x = randomNormal([1, 1, 5, 8], 0, 1, { seed: 1 });
+    rope.apply(x, 0).dispose(); // positions 0..4
+    expect(rope.cachedLength).toBe(256); // was 2^28 rows (6 GB) before the fix
+    rope.apply(randomNormal([1, 1, 1, 8], 0, 1, { seed: 2 }), 1000).dispose();
+    expect(rope.cachedLength).toBe(1024); // doubled until position 1000 fits
+    const fresh = rotaryTables(1, 8, { offset: 1000 });
+    const cached = rope.tables(1, 1000);
+    expectClose(values(cached.cos), values(fresh.cos), 0, 'cos');
+    expectClose(values(cached.sin), values(fresh.sin), 0, 'sin');
+    rope.dispose();
+  });
+
   it('names bad sizes', () => {
     expect(() => new RotaryEmbedding({ headDim: 8, rotaryDim: 10 })).toThrow(/rotaryDim must be an even integer in 2\.\.headDim \(8\), got 10/);
     const rope = new RotaryEmbedding({ headDim: 8 });

@@ -27,6 +27,8 @@ export { readLlama2c } from './loaders/read-llama2c';
 export { safetensorsWeights, shardFilesOf, shardSizeLimit } from './loaders/safetensors-weights';
 export { relativePathProblem, assertRelativePath } from './loaders/relative-path-problem';
 export { finiteWeights, countNonFinite } from './loaders/finite-weights';
+export { parseJsonBounded, parseJsonObject } from './loaders/parse-json-bounded';
+export { validateLlamaConfig, MAX_CONTEXT_LENGTH } from './models/config-rules';
 export { weightSource, withPrefixes, transposeHost, expectShape } from './loaders/weight-source';
 export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
 // generation
@@ -51,5 +53,7 @@ export type { HostTensor, WeightSource } from './loaders/weight-source';
 export type { LoadedModel, ModelFileReader } from './loaders/load-model';
 export type { LoadProgress, ProgressCallback } from './loaders/load-progress';
 export type { NonFiniteOptions, NonFiniteReport } from './loaders/finite-weights';
+export type { JsonBounds } from './loaders/parse-json-bounded';
+export type { LlamaFieldNames } from './models/config-rules';
 export type { GenerateOptions, GeneratedToken } from './generation/generate';
 export type { SamplingOptions, SampledToken } from './generation/sampler';

@@ -8,10 +8,12 @@ import { loadGgufTokenizer, loadLlama2cTokenizer, loadTokenizerJson, type Tokeni
 import { BertModel, bertConfigFromHf, type BertConfig } from '../models/bert';
 import type { CausalLM } from '../models/causal-lm';
 import { Gpt2Model, gpt2ConfigFromHf, type Gpt2Config } from '../models/gpt2';
+import { ggufLlamaFields, validateLlamaConfig } from '../models/config-rules';
 import { LlamaModel } from '../models/llama';
 import { llamaConfigFromHf, type LlamaConfig } from '../models/llama-config';
 import { finiteWeights, type NonFiniteOptions } from './finite-weights';
 import type { ProgressCallback } from './load-progress';
+import { jsonKind, parseJsonObject } from './parse-json-bounded';
 import { readGguf } from './read-gguf';
 import { readGgufLlama } from './read-gguf-llama';
 import { readLlama2c } from './read-llama2c';
@@ -74,6 +76,7 @@ export function isCausalLM(model: CausalLM | BertModel): model is CausalLM {
  */
 export function modelFromConfig(json: Record<string, unknown>, source: WeightSource, options: NonFiniteOptions = {}): { model: CausalLM | BertModel; config: LlamaConfig | Gpt2Config | BertConfig } {
   const weights = finiteWeights(source, options);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`config.json: the top level is ${jsonKind(json)}, not an object`);
   const type = json.model_type;
   switch (type) {
     case 'llama': {
@@ -94,11 +97,7 @@ export function modelFromConfig(json: Record<string, unknown>, source: WeightSou
 }
 
 function decodeJson(bytes: Uint8Array, file: string): Record<string, unknown> {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`${file} is not valid JSON (${(error as Error).message})`);
-  }
+  return parseJsonObject(new TextDecoder().decode(bytes), file);
 }
 
 /**
@@ -188,6 +187,7 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
 export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file', options: NonFiniteOptions = {}): LoadedModel {
   const gguf = readGguf(bytes);
   const { config, weights } = readGgufLlama(gguf, origin);
+  validateLlamaConfig(config, origin, ggufLlamaFields(String(gguf.metadata['general.architecture'])));
   const model = new LlamaModel(config, finiteWeights(weights, options));
   const tokenizer = gguf.metadata['tokenizer.ggml.model'] !== undefined ? loadGgufTokenizer(gguf.metadata) : undefined;
   return { model, tokenizer, format: 'gguf', config };

@@ -19,6 +19,7 @@ import { LayerNorm } from '../layers/layer-norm';
 import { Linear } from '../layers/linear';
 import { TransformerBlock } from '../layers/transformer-block';
 import { expectShape, withPrefixes, type WeightSource } from '../loaders/weight-source';
+import { contextLength, divides, positiveFinite, positiveInteger } from './config-rules';
 
 /**
  * BERT's hyperparameters.
@@ -62,15 +63,19 @@ export function bertConfigFromHf(json: Record<string, unknown>): BertConfig {
   if (json.position_embedding_type !== undefined && json.position_embedding_type !== 'absolute') {
     throw new Error(`config.json: position_embedding_type '${String(json.position_embedding_type)}' is not supported (only 'absolute')`);
   }
+  const o = 'config.json';
+  const dim = positiveInteger(o, 'hidden_size', num('hidden_size'));
+  const heads = positiveInteger(o, 'num_attention_heads', num('num_attention_heads'));
+  divides(o, 'num_attention_heads', heads, 'hidden_size', dim);
   return {
-    dim: num('hidden_size'),
-    layers: num('num_hidden_layers'),
-    heads: num('num_attention_heads'),
-    hiddenDim: num('intermediate_size'),
-    vocabSize: num('vocab_size'),
-    maxSeqLen: num('max_position_embeddings', 512),
-    typeVocabSize: num('type_vocab_size', 2),
-    normEps: num('layer_norm_eps', 1e-12),
+    dim,
+    layers: positiveInteger(o, 'num_hidden_layers', num('num_hidden_layers')),
+    heads,
+    hiddenDim: positiveInteger(o, 'intermediate_size', num('intermediate_size')),
+    vocabSize: positiveInteger(o, 'vocab_size', num('vocab_size')),
+    maxSeqLen: contextLength(o, 'max_position_embeddings', num('max_position_embeddings', 512)),
+    typeVocabSize: positiveInteger(o, 'type_vocab_size', num('type_vocab_size', 2)),
+    normEps: positiveFinite(o, 'layer_norm_eps', num('layer_norm_eps', 1e-12)),
     activation: activationFromName(typeof json.hidden_act === 'string' ? json.hidden_act : 'gelu'),
   };
 }

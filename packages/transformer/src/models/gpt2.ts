@@ -21,6 +21,7 @@ import { Linear } from '../layers/linear';
 import { TransformerBlock } from '../layers/transformer-block';
 import { expectShape, transposeHost, withPrefixes, type HostTensor, type WeightSource } from '../loaders/weight-source';
 import type { CausalLM, ForwardOptions, ModelOutput } from './causal-lm';
+import { contextLength, divides, positiveFinite, positiveInteger } from './config-rules';
 import { runDecoderStack } from './run-decoder-stack';
 
 /**
@@ -61,15 +62,18 @@ export function gpt2ConfigFromHf(json: Record<string, unknown>): Gpt2Config {
     if (fallback !== undefined) return fallback;
     throw new Error(`config.json: gpt2 needs a number '${key}'`);
   };
-  const dim = num('n_embd');
+  const o = 'config.json';
+  const dim = positiveInteger(o, 'n_embd', num('n_embd'));
+  const heads = positiveInteger(o, 'n_head', num('n_head'));
+  divides(o, 'n_head', heads, 'n_embd', dim);
   return {
     dim,
-    layers: num('n_layer'),
-    heads: num('n_head'),
-    vocabSize: num('vocab_size'),
-    maxSeqLen: num('n_positions', num('n_ctx', 1024)),
-    hiddenDim: typeof json.n_inner === 'number' ? json.n_inner : 4 * dim,
-    normEps: num('layer_norm_epsilon', 1e-5),
+    layers: positiveInteger(o, 'n_layer', num('n_layer')),
+    heads,
+    vocabSize: positiveInteger(o, 'vocab_size', num('vocab_size')),
+    maxSeqLen: contextLength(o, json.n_positions !== undefined ? 'n_positions' : 'n_ctx', num('n_positions', num('n_ctx', 1024))),
+    hiddenDim: json.n_inner === undefined || json.n_inner === null ? 4 * dim : positiveInteger(o, 'n_inner', json.n_inner),
+    normEps: positiveFinite(o, 'layer_norm_epsilon', num('layer_norm_epsilon', 1e-5)),
     activation: activationFromName(typeof json.activation_function === 'string' ? json.activation_function : 'gelu_new'),
   };
 }

@@ -1,4 +1,5 @@
 import type { RotaryLayout } from '@transformer-kit/tensor';
+import { HF_LLAMA_FIELDS, validateLlamaConfig } from './config-rules';
 
 /**
  * The hyperparameters of a Llama-family decoder, whatever file they came from (config.json, a llama2.c
@@ -62,7 +63,7 @@ export function llamaConfigFromHf(json: Record<string, unknown>): LlamaConfig {
   if (scaling && (scaling.rope_type ?? scaling.type) && (scaling.rope_type ?? scaling.type) !== 'default') {
     throw new Error(`config.json: rope_scaling '${scaling.rope_type ?? scaling.type}' is not supported (only unscaled RoPE)`);
   }
-  return {
+  return validateLlamaConfig({
     dim: num('hidden_size'),
     hiddenDim: num('intermediate_size'),
     layers: num('num_hidden_layers'),
@@ -74,5 +75,5 @@ export function llamaConfigFromHf(json: Record<string, unknown>): LlamaConfig {
     ropeTheta: num('rope_theta', 10000),
     ropeLayout: 'halves',
     tiedEmbeddings: json.tie_word_embeddings === true,
-  };
+  }, 'config.json', HF_LLAMA_FIELDS);
 }

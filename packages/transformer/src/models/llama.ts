@@ -20,6 +20,7 @@ import { RMSNorm } from '../layers/rms-norm';
 import { TransformerBlock } from '../layers/transformer-block';
 import { expectShape, type WeightSource } from '../loaders/weight-source';
 import type { CausalLM, ForwardOptions, ModelOutput } from './causal-lm';
+import { validateLlamaConfig } from './config-rules';
 import type { LlamaConfig } from './llama-config';
 import { runDecoderStack } from './run-decoder-stack';
 
@@ -56,7 +57,8 @@ export class LlamaModel implements CausalLM {
     weights: WeightSource,
   ) {
     const { dim, hiddenDim, heads, kvHeads, vocabSize } = config;
-    if (dim % heads !== 0 || heads % kvHeads !== 0) throw new Error(`llama: dim ${dim}, heads ${heads}, kvHeads ${kvHeads} do not divide`);
+    // Every loader's config passes here (config.json, llama2.c, GGUF): the same rules, named by origin.
+    validateLlamaConfig(config, weights.origin);
     this.vocabSize = vocabSize;
     this.maxSeqLen = config.maxSeqLen;
     this.layers = config.layers;
