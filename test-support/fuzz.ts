@@ -10,7 +10,7 @@
 // API (stable: other packages' fuzz tests import it by relative path):
 //   FUZZ_SEED, fuzzRuns(defaultRuns), fuzzParameters(defaultRuns)
 //   byteMutation(length, fields?), applyByteMutation(bytes, m), mutatedBytes(bytes, fields?)
-//   jsonMutation(value), hostileJsonValue, duplicateKey(json)
+//   jsonMutation(value), hostileJsonValue, duplicateKey(json), RawJson, stringifyJson
 //   isEngineError(e), expectAcceptedOrNamedError(run, { named, accept?, maxMs?, maxMemoryBytes? })
 import fc from 'fast-check';
 
@@ -136,14 +136,25 @@ export const hostileJsonValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer(),
   fc.double(),
   fc.string({ maxLength: 8 }),
-  fc.integer({ min: 1, max: 5000 }).map((depth) => nest(depth)),
+  fc.integer({ min: 1, max: 20000 }).map((depth) => new RawJson(`${'['.repeat(depth)}0${']'.repeat(depth)}`)),
 );
 
-/** `[[[...]]]` nested `depth` deep (what overflows a recursive reader). */
-function nest(depth: number): unknown {
-  let v: unknown = 0;
-  for (let i = 0; i < depth; i++) v = [v];
-  return v;
+/**
+ * JSON text spliced in as it is: `[[[...]]]` 20,000 deep (what overflows a recursive reader) cannot be built
+ * as a value and stringified — JSON.stringify itself would overflow.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return `\u0000raw:${rawTexts.push(this.text) - 1}\u0000`;
+  }
+}
+const rawTexts: string[] = [];
+
+/** JSON.stringify that writes RawJson values as their text. */
+export function stringifyJson(value: unknown): string {
+  const out = JSON.stringify(value) ?? 'null';
+  return out.replace(/"\\u0000raw:(\d+)\\u0000"/g, (_, i: string) => rawTexts[Number(i)]);
 }
 
 /** Every path (list of keys) to a value inside `value`, the root included. */
@@ -183,9 +194,9 @@ export function jsonMutation(value: unknown): fc.Arbitrary<JsonMutation> {
   const paths = pathsOf(value);
   const path = fc.constantFrom(...paths);
   return fc.oneof(
-    fc.record({ path, v: hostileJsonValue }).map(({ path: p, v }) => ({ text: JSON.stringify(setAt(value, p, () => v)), what: `${JSON.stringify(p)} = ${JSON.stringify(v)?.slice(0, 40)}` })),
-    path.filter((p) => p.length > 0).map((p) => ({ text: JSON.stringify(setAt(value, p, () => REMOVE)), what: `remove ${JSON.stringify(p)}` })),
-    hostileJsonValue.map((v) => ({ text: duplicateKey(text, v), what: `duplicate first key = ${JSON.stringify(v)?.slice(0, 40)}` })),
+    fc.record({ path, v: hostileJsonValue }).map(({ path: p, v }) => ({ text: stringifyJson(setAt(value, p, () => v)), what: `${JSON.stringify(p)} = ${stringifyJson(v).slice(0, 40)}` })),
+    path.filter((p) => p.length > 0).map((p) => ({ text: stringifyJson(setAt(value, p, () => REMOVE)), what: `remove ${JSON.stringify(p)}` })),
+    hostileJsonValue.map((v) => ({ text: duplicateKey(text, v), what: `duplicate first key = ${stringifyJson(v).slice(0, 40)}` })),
     fc.integer({ min: 0, max: Math.max(0, text.length - 1) }).map((n) => ({ text: text.slice(0, n), what: `truncate at ${n}` })),
   );
 }
@@ -195,7 +206,7 @@ export function duplicateKey(text: string, value: unknown): string {
   const m = /\{\s*("(?:[^"\\]|\\.)*")\s*:/.exec(text);
   if (!m) return text;
   const at = m.index + 1;
-  return `${text.slice(0, at)}${m[1]}:${JSON.stringify(value) ?? 'null'},${text.slice(at)}`;
+  return `${text.slice(0, at)}${m[1]}:${stringifyJson(value)},${text.slice(at)}`;
 }
 
 /** Messages that come from the JavaScript engine rather than from a loader's own checks. */

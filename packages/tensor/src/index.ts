@@ -31,6 +31,8 @@ export { attend } from './ops/attend';
 export { tidy, keep, dispose } from './ops/scope';
 export { readSafetensors } from './safetensors/read-safetensors';
 export { float16ToFloat32, bfloat16ToFloat32 } from './safetensors/float16';
+export { parseSafetensorsHeader, SAFETENSORS_MAX_HEADER_BYTES } from './safetensors/parse-safetensors-header';
+export { parseJsonBounded, parseJsonObject, jsonKind } from './parse-json-bounded';
 
 export type { DType, TensorData, TypedArrayFor } from './dtype';
 export type { Shape } from './shape';
@@ -44,3 +46,5 @@ export type { MatmulOptions } from './ops/matmul';
 export type { ReduceOptions } from './ops/reduce';
 export type { AttendOptions } from './ops/attend';
 export type { SafetensorsFile, SafetensorsEntry } from './safetensors/read-safetensors';
+export type { SafetensorsHeader } from './safetensors/parse-safetensors-header';
+export type { JsonBounds } from './parse-json-bounded';

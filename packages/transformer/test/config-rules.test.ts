@@ -3,8 +3,8 @@
 // accepted; epsilon ≤ 0): every config passes the same rules, refused with the field, the value and the rule.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { tensor } from '@transformer-kit/tensor';
-import { bertConfigFromHf, gpt2ConfigFromHf, loadGguf, loadHuggingFace, parseJsonBounded, type CausalLM } from '../src/index';
+import { parseJsonBounded, tensor } from '@transformer-kit/tensor';
+import { bertConfigFromHf, gpt2ConfigFromHf, loadGguf, loadHuggingFace, type CausalLM } from '../src/index';
 import { haveShared, readShared, shared } from './shared-data';
 
 const LLAMA_TINY = haveShared('fixtures/models/llama-tiny/model.safetensors', 'fixtures/models/llama-tiny/config.json');

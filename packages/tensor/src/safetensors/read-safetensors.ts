@@ -1,12 +1,11 @@
 import type { DType, TensorData } from '../dtype';
 import { getBackend } from '../engine';
 import { tensor } from '../ops/creation';
-import { formatShape, sizeOf } from '../shape';
+import { sizeOf } from '../shape';
 import type { Tensor } from '../tensor';
 import { bfloat16ToFloat32, float16ToFloat32 } from './float16';
+import { parseSafetensorsHeader } from './parse-safetensors-header';
 
-/** The safetensors dtypes this reader understands, with their byte widths. */
-const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 /** One tensor's entry in a safetensors header. */
 export interface SafetensorsEntry {
@@ -39,8 +38,9 @@ function fail(message: string): never {
 }
 
 /**
- * Parses a safetensors file from its bytes (browser-friendly: an ArrayBuffer or a view of one).
- * Errors name what was wrong: a truncated file, invalid JSON, a header whose offsets lie, an unknown dtype.
+ * Parses a safetensors file from its bytes (browser-friendly: an ArrayBuffer or a view of one), after checking
+ * every rule of the format (`parseSafetensorsHeader`). Errors name what was wrong: a truncated file, invalid
+ * JSON, a header whose offsets lie, overlap or leave gaps, trailing bytes, an unknown dtype.
  *
  * @example
  * ```ts
@@ -54,25 +54,8 @@ function fail(message: string): never {
  */
 export function readSafetensors(bytes: ArrayBuffer | ArrayBufferView): SafetensorsFile {
   const u8 = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (u8.byteLength < 8) fail(`file is truncated: ${u8.byteLength} bytes, the 8-byte header length is missing`);
-  const view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > u8.byteLength) fail(`file is truncated: the header says it is ${headerLength} bytes but only ${u8.byteLength - 8} follow`);
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(u8.subarray(8, 8 + headerLength)));
-  } catch (error) {
-    fail(`header is not valid JSON (${(error as Error).message})`);
-  }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('header is not a JSON object');
-  const dataStart = 8 + headerLength;
-  const dataLength = u8.byteLength - dataStart;
-  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
-  const entries = new Map<string, SafetensorsEntry>();
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    entries.set(name, parseEntry(name, raw, dataStart, dataLength));
-  }
+  // Every rule of the format is checked here, before any tensor is read (see parse-safetensors-header.ts).
+  const { metadata, entries } = parseSafetensorsHeader(u8);
   const entry = (name: string) => entries.get(name);
   const read = (name: string): TensorData => {
     const e = entries.get(name);
@@ -90,29 +73,6 @@ export function readSafetensors(bytes: ArrayBuffer | ArrayBufferView): Safetenso
       return tensor(data, e.shape, e.dtype, getBackend());
     },
   };
-}
-
-function parseEntry(name: string, raw: unknown, dataStart: number, dataLength: number): SafetensorsEntry {
-  const r = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-  if (!r || typeof r !== 'object') fail(`entry '${name}' is not an object`);
-  if (typeof r.dtype !== 'string' || !(r.dtype in DTYPE_BYTES)) {
-    fail(`tensor '${name}' has unknown dtype ${JSON.stringify(r.dtype)} (supported: ${Object.keys(DTYPE_BYTES).join(', ')})`);
-  }
-  if (!Array.isArray(r.shape) || !r.shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(r.shape)}`);
-  const offsets = r.data_offsets;
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isInteger(o) && o >= 0)) {
-    fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
-  }
-  const [begin, end] = offsets as number[];
-  const shape = r.shape as number[];
-  const expected = sizeOf(shape) * DTYPE_BYTES[r.dtype];
-  if (end < begin) fail(`tensor '${name}': data_offsets [${begin}, ${end}] end before they begin`);
-  if (end - begin !== expected) {
-    fail(`tensor '${name}': header says ${end - begin} bytes but ${r.dtype} ${formatShape(shape)} needs ${expected}`);
-  }
-  if (end > dataLength) fail(`file is truncated: tensor '${name}' ends at byte ${end} of the data section, which has only ${dataLength} bytes`);
-  const dtype: DType = r.dtype === 'BOOL' ? 'bool' : r.dtype.startsWith('F') || r.dtype === 'BF16' ? 'float32' : 'int32';
-  return { fileDType: r.dtype, dtype, shape, begin: dataStart + begin, end: dataStart + end };
 }
 
 /** Copies (and widens) an entry's bytes into a fresh, aligned typed array. */

@@ -4,6 +4,7 @@
  * tokenizer is in its metadata). Everything here takes bytes, so it runs in a browser; the Node file and
  * download helpers are in `@transformer-kit/transformer/node`.
  */
+import { jsonKind, parseJsonObject } from '@transformer-kit/tensor';
 import { loadGgufTokenizer, loadLlama2cTokenizer, loadTokenizerJson, type Tokenizer } from '@transformer-kit/tokenizer';
 import { BertModel, bertConfigFromHf, type BertConfig } from '../models/bert';
 import type { CausalLM } from '../models/causal-lm';
@@ -13,7 +14,6 @@ import { LlamaModel } from '../models/llama';
 import { llamaConfigFromHf, type LlamaConfig } from '../models/llama-config';
 import { finiteWeights, type NonFiniteOptions } from './finite-weights';
 import type { ProgressCallback } from './load-progress';
-import { jsonKind, parseJsonObject } from './parse-json-bounded';
 import { readGguf } from './read-gguf';
 import { readGgufLlama } from './read-gguf-llama';
 import { readLlama2c } from './read-llama2c';

@@ -3,7 +3,7 @@
  * `model.safetensors.index.json` lists (`weight_map`: tensor name → shard file). F32, F16 and BF16 tensors
  * are widened to float32 (the tensor package's reader does the decoding).
  */
-import { readSafetensors, type SafetensorsFile } from '@transformer-kit/tensor';
+import { readSafetensors, SAFETENSORS_MAX_HEADER_BYTES, type SafetensorsFile } from '@transformer-kit/tensor';
 import { assertRelativePath } from './relative-path-problem';
 import type { HostTensor, WeightSource } from './weight-source';
 
@@ -71,9 +71,6 @@ export function shardFilesOf(index: unknown): string[] {
   return [...files];
 }
 
-/** The largest header the safetensors format allows (its Rust implementation's `MAX_HEADER_SIZE`). */
-const MAX_HEADER_BYTES = 100_000_000;
-
 /**
  * The most bytes one shard of a `model.safetensors.index.json` can have: its `metadata.total_size` (the bytes
  * of all tensors) plus the largest header the format allows; undefined when the index does not say.
@@ -86,5 +83,5 @@ const MAX_HEADER_BYTES = 100_000_000;
  */
 export function shardSizeLimit(index: unknown): number | undefined {
   const total = (index as { metadata?: { total_size?: unknown } } | null)?.metadata?.total_size;
-  return typeof total === 'number' && Number.isSafeInteger(total) && total >= 0 ? total + 8 + MAX_HEADER_BYTES : undefined;
+  return typeof total === 'number' && Number.isSafeInteger(total) && total >= 0 ? total + 8 + SAFETENSORS_MAX_HEADER_BYTES : undefined;
 }

@@ -37,7 +37,7 @@ function checkDepth(text: string, file: string, maxDepth: number): void {
  *
  * @example
  * ```ts
- * import { parseJsonBounded } from '@transformer-kit/transformer';
+ * import { parseJsonBounded } from '@transformer-kit/tensor';
  * console.log(parseJsonBounded('{"a":[1,2]}', 'config.json')); // { a: [ 1, 2 ] }
  * try {
  *   parseJsonBounded('['.repeat(20000) + ']'.repeat(20000), 'tokenizer.json');
@@ -57,7 +57,15 @@ export function parseJsonBounded(text: string, file: string, bounds: JsonBounds 
   }
 }
 
-/** What a JSON value is, for messages: 'null', 'an array', 'a number', ... */
+/**
+ * What a JSON value is, for messages: 'null', 'an array', 'an object', 'a number', ...
+ *
+ * @example
+ * ```ts
+ * import { jsonKind } from '@transformer-kit/tensor';
+ * console.log(jsonKind(null), jsonKind([1]), jsonKind('x')); // null an array a string
+ * ```
+ */
 export function jsonKind(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -70,7 +78,7 @@ export function jsonKind(value: unknown): string {
  *
  * @example
  * ```ts
- * import { parseJsonObject } from '@transformer-kit/transformer';
+ * import { parseJsonObject } from '@transformer-kit/tensor';
  * try {
  *   parseJsonObject('null', 'config.json');
  * } catch (e) {
