@@ -9,8 +9,12 @@
  * The weights are renamed into Hugging Face's Llama names; q/k rows stay in llama2.c's order, which is
  * rotated in interleaved pairs (the config says `ropeLayout: 'interleaved'`).
  */
+import { validateLlamaConfig, type LlamaFieldNames } from '../models/config-rules';
 import type { LlamaConfig } from '../models/llama-config';
 import { weightSource, type HostTensor, type WeightSource } from './weight-source';
+
+/** How llama2.c's header (run.c's Config) names the fields. */
+const LLAMA2C_FIELDS: LlamaFieldNames = { dim: 'dim', hiddenDim: 'hidden_dim', layers: 'n_layers', heads: 'n_heads', kvHeads: 'n_kv_heads', vocabSize: 'vocab_size', maxSeqLen: 'seq_len' };
 
 /** What a llama2.c `.bin` holds. */
 export interface Llama2cCheckpoint {
@@ -19,7 +23,8 @@ export interface Llama2cCheckpoint {
 }
 
 /**
- * Parses a llama2.c `.bin` checkpoint. A file that is too short for its header's shapes is a clear error.
+ * Parses a llama2.c `.bin` checkpoint. The file must have exactly the size its header implies (shorter is
+ * truncated, longer means the header lies), and the header follows the shared config rules.
  *
  * @example
  * ```ts
@@ -38,9 +43,10 @@ export function readLlama2c(bytes: ArrayBuffer | ArrayBufferView, origin = 'llam
   const shared = signedVocab > 0;
   const vocab = Math.abs(signedVocab);
   for (const [name, v] of Object.entries({ dim, hidden_dim: hidden, n_layers: layers, n_heads: heads, n_kv_heads: kvHeads, vocab_size: vocab, seq_len: seqLen })) {
-    if (!(v > 0 && v < 1 << 24)) throw new Error(`${origin}: header field ${name} = ${v} is not a plausible size: is this a llama2.c .bin?`);
+    if (!(v > 0)) throw new Error(`${origin}: header field ${name} = ${v} must be positive: is this a llama2.c .bin?`);
   }
-  if (dim % heads !== 0 || heads % kvHeads !== 0) throw new Error(`${origin}: dim ${dim}, n_heads ${heads}, n_kv_heads ${kvHeads} do not divide`);
+  // The shared rules (heads dividing dim, kv heads dividing heads, an even head size, seq_len ≤ 2^20).
+  validateLlamaConfig({ dim, hiddenDim: hidden, layers, heads, kvHeads, vocabSize: vocab, maxSeqLen: seqLen, normEps: 1e-5, ropeTheta: 10000, ropeLayout: 'interleaved', tiedEmbeddings: shared }, origin, LLAMA2C_FIELDS);
   const headDim = dim / heads;
   const kvDim = kvHeads * headDim;
   let offset = 28;
@@ -63,8 +69,15 @@ export function readLlama2c(bytes: ArrayBuffer | ArrayBufferView, origin = 'llam
   take([seqLen, headDim / 2]); // freq_cis_real: unused (RoPE is recomputed)
   take([seqLen, headDim / 2]); // freq_cis_imag
   const cls = shared ? embed : take([vocab, dim]);
+  const described = `the header (dim ${dim}, hidden_dim ${hidden}, ${layers} layers, ${heads} heads, ${kvHeads} kv heads, vocab ${vocab}, seq_len ${seqLen}${shared ? ', shared classifier' : ', unshared classifier'})`;
   if (offset > u8.byteLength) {
-    throw new Error(`${origin}: file is truncated: the header (dim ${dim}, ${layers} layers, vocab ${vocab}${shared ? '' : ', unshared classifier'}) needs ${offset} bytes but the file has ${u8.byteLength}`);
+    throw new Error(`${origin}: file is truncated: ${described} needs ${offset} bytes but the file has ${u8.byteLength}`);
+  }
+  if (offset < u8.byteLength) {
+    // NOTE: run.c never checks; a header that needs fewer bytes than the file holds (a lying n_layers or dim)
+    // would read every weight from the wrong place. The only legal size is the exact one.
+    const other = shared && u8.byteLength === offset + 4 * vocab * dim ? ': the extra bytes are exactly an unshared classifier, so vocab_size should be negative' : '';
+    throw new Error(`${origin}: ${described} implies exactly ${offset} bytes but the file has ${u8.byteLength} (${u8.byteLength - offset} bytes too many${other})`);
   }
   const read = (block: { offset: number; shape: number[] }, index?: number): HostTensor => {
     const shape = index === undefined ? block.shape : block.shape.slice(1);
