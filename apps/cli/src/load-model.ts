@@ -1,4 +1,4 @@
-import { isCausalLM, type CausalLM, type LoadedModel } from '@transformer-kit/transformer';
+import { checkTokenizerFitsModel, isCausalLM, type CausalLM, type LoadedModel } from '@transformer-kit/transformer';
 import { fromPretrained } from '@transformer-kit/transformer/node';
 import type { Tokenizer } from '@transformer-kit/tokenizer';
 import { CliError } from './cli-error';
@@ -24,7 +24,15 @@ export async function loadModel(spec: string, tokenizerPath: string | undefined,
   } catch (error) {
     throw new CliError(`cannot load ${spec}: ${(error as Error).message}`);
   }
-  const tokenizer = tokenizerPath ? await loadTokenizerFile(tokenizerPath, loaded.model.family === 'llama' ? (loaded.model as CausalLM).vocabSize : undefined) : loaded.tokenizer;
+  // NOTE: no vocabulary hint: a tokenizer.bin is read whole, so another model's (longer) vocabulary shows.
+  const tokenizer = tokenizerPath ? await loadTokenizerFile(tokenizerPath) : loaded.tokenizer;
+  if (tokenizerPath && tokenizer) {
+    try {
+      checkTokenizerFitsModel(tokenizer, loaded.config.vocabSize, { model: spec, tokenizer: tokenizerPath, exact: loaded.format === 'llama2c' });
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+  }
   return { ...loaded, tokenizer, loadMs: performance.now() - start };
 }
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromPretrained, hubFile, loadModelFromPath, readRegularFile } from '../src/node/index';
-import { startLocalHub, type LocalHub } from './hub-server';
+import { startLocalHub, type LocalHub } from '../../../test-support/local-hub';
 
 const CONFIG = { model_type: 'llama', vocab_size: 8, hidden_size: 8, intermediate_size: 16, num_hidden_layers: 1, num_attention_heads: 2, max_position_embeddings: 16, rms_norm_eps: 1e-5 };
 const HOSTILE_SHARDS: [string, RegExp][] = [

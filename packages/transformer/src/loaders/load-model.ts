@@ -12,6 +12,7 @@ import { Gpt2Model, gpt2ConfigFromHf, type Gpt2Config } from '../models/gpt2';
 import { ggufLlamaFields, validateLlamaConfig } from '../models/config-rules';
 import { LlamaModel } from '../models/llama';
 import { llamaConfigFromHf, type LlamaConfig } from '../models/llama-config';
+import { checkTokenizerFitsModel } from './check-tokenizer-fits';
 import { finiteWeights, type NonFiniteOptions } from './finite-weights';
 import type { ProgressCallback } from './load-progress';
 import { readGguf } from './read-gguf';
@@ -144,6 +145,7 @@ export async function loadHuggingFace(read: ModelFileReader, options: { onProgre
   const tokenizer = tokenizerBytes ? loadTokenizerJson(new TextDecoder().decode(tokenizerBytes)) : undefined;
   progress({ phase: 'build', loaded: 0, total: 1 });
   const { model, config } = modelFromConfig(json, safetensorsWeights(files), options);
+  if (tokenizer) checkTokenizerFitsModel(tokenizer, config.vocabSize, { model: 'config.json', tokenizer: 'tokenizer.json' });
   progress({ phase: 'build', loaded: 1, total: 1 });
   return { model, tokenizer, format: 'huggingface', config };
 }
@@ -165,10 +167,9 @@ export async function loadHuggingFace(read: ModelFileReader, options: { onProgre
 export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Uint8Array | ArrayBuffer, origin = 'llama2.c checkpoint', options: NonFiniteOptions = {}): LoadedModel {
   const { config, weights } = readLlama2c(bytes, origin);
   const model = new LlamaModel(config, finiteWeights(weights, options));
-  const tokenizer = tokenizerBytes ? loadLlama2cTokenizer(tokenizerBytes, { vocabSize: config.vocabSize }) : undefined;
-  if (tokenizer && tokenizer.vocabSize !== config.vocabSize) {
-    throw new Error(`${origin}: the tokenizer has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${config.vocabSize}`);
-  }
+  // NOTE: read the whole tokenizer.bin (no vocabSize hint): a longer file is a different vocabulary, not a longer one.
+  const tokenizer = tokenizerBytes ? loadLlama2cTokenizer(tokenizerBytes) : undefined;
+  if (tokenizer) checkTokenizerFitsModel(tokenizer, config.vocabSize, { model: origin, tokenizer: 'the tokenizer', exact: true });
   return { model, tokenizer, format: 'llama2c', config };
 }
 
@@ -190,5 +191,6 @@ export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file', 
   validateLlamaConfig(config, origin, ggufLlamaFields(String(gguf.metadata['general.architecture'])));
   const model = new LlamaModel(config, finiteWeights(weights, options));
   const tokenizer = gguf.metadata['tokenizer.ggml.model'] !== undefined ? loadGgufTokenizer(gguf.metadata) : undefined;
+  if (tokenizer) checkTokenizerFitsModel(tokenizer, config.vocabSize, { model: origin, tokenizer: `${origin}'s tokenizer` });
   return { model, tokenizer, format: 'gguf', config };
 }

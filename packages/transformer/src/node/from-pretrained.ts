@@ -9,6 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import { checkTokenizerFitsModel } from '../loaders/check-tokenizer-fits';
 import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loaders/load-model';
 import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
 import type { NonFiniteOptions } from '../loaders/finite-weights';
@@ -66,7 +67,9 @@ export async function fromPretrained(name: string, options: FromPretrainedOption
     const tok = await localTokenizer();
     if (!tok) return loaded;
     const { loadTokenizerJson } = await import('@transformer-kit/tokenizer');
-    return { ...loaded, tokenizer: loadTokenizerJson(new TextDecoder().decode(tok)) };
+    const tokenizer = loadTokenizerJson(new TextDecoder().decode(tok));
+    checkTokenizerFitsModel(tokenizer, loaded.config.vocabSize, { model: name, tokenizer: options.tokenizer! });
+    return { ...loaded, tokenizer };
   }
   const base = parts[parts.length - 1];
   if (inner) {
@@ -85,5 +88,8 @@ async function llama2cWithTokenizer(bytes: Uint8Array, file: string, repo: strin
     if (tok) break;
     tok = await hubFile(repo, folder ? `${folder}/${candidate}` : candidate, options);
   }
-  return tok ? { ...loaded, tokenizer: loadLlama2cTokenizer(tok, { vocabSize: loaded.config.vocabSize }) } : loaded;
+  if (!tok) return loaded;
+  const tokenizer = loadLlama2cTokenizer(tok);
+  checkTokenizerFitsModel(tokenizer, loaded.config.vocabSize, { model: file, tokenizer: given ? (options.tokenizer ?? 'the tokenizer') : 'the tokenizer beside it', exact: true });
+  return { ...loaded, tokenizer };
 }

@@ -5,7 +5,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
+import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
+import { checkTokenizerFitsModel } from '../loaders/check-tokenizer-fits';
 import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loaders/load-model';
 import type { NonFiniteOptions } from '../loaders/finite-weights';
 import type { ProgressCallback } from '../loaders/load-progress';
@@ -53,7 +54,9 @@ export async function loadModelFromPath(path: string, options: LoadFromPathOptio
     }, options);
     if (options.tokenizer) {
       const { loadTokenizerJson } = await import('@transformer-kit/tokenizer');
-      return { ...loaded, tokenizer: loadTokenizerJson(new TextDecoder().decode(await readBytes(options.tokenizer))) };
+      const tokenizer = loadTokenizerJson(new TextDecoder().decode(await readBytes(options.tokenizer)));
+      checkTokenizerFitsModel(tokenizer, loaded.config.vocabSize, { model: path, tokenizer: options.tokenizer });
+      return { ...loaded, tokenizer };
     }
     return loaded;
   }
@@ -68,6 +71,14 @@ export async function loadModelFromPath(path: string, options: LoadFromPathOptio
   const loaded = loadLlama2c(bytes, undefined, basename(path), options);
   const tokenizerPath = options.tokenizer ?? [`tok${loaded.config.vocabSize}.bin`, 'tokenizer.bin'].map((f) => join(dirname(path), f)).find((f) => existsSync(f));
   if (!tokenizerPath) return loaded;
-  const tokenizer = await readLlama2cTokenizer(tokenizerPath, { vocabSize: loaded.config.vocabSize });
+  // NOTE: the whole file (no vocabSize hint): a tokenizer.bin with more tokens than rows is another model's.
+  const tokenizerBytes = await readBytes(tokenizerPath);
+  let tokenizer;
+  try {
+    tokenizer = loadLlama2cTokenizer(tokenizerBytes);
+  } catch (error) {
+    throw new Error(`${tokenizerPath}: ${(error as Error).message}`);
+  }
+  checkTokenizerFitsModel(tokenizer, loaded.config.vocabSize, { model: path, tokenizer: tokenizerPath, exact: true });
   return { ...loaded, tokenizer };
 }

@@ -1,5 +1,5 @@
-// Test helper: a local HTTP server standing in for the Hugging Face hub (HF_ENDPOINT points at it), serving
-// /<owner>/<name>/resolve/<revision>/<path> from a handler. Used by the hostile-hub tests.
+// Test-only: a local HTTP server standing in for the Hugging Face hub (HF_ENDPOINT points at it), serving
+// /<owner>/<name>/resolve/<revision>/<path> from a handler. Used by the hostile-hub tests of transformer and the CLI. Never published.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
