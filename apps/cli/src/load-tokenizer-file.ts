@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadBertVocab, loadGgufTokenizer, loadGpt2Files, loadLlama2cTokenizer, loadTokenizerJson, type Tokenizer } from '@transformer-kit/tokenizer';
 import { readGguf } from '@transformer-kit/transformer';
+import { readRegularFile } from '@transformer-kit/transformer/node';
 import { CliError } from './cli-error';
 
 /**
@@ -17,20 +17,22 @@ export async function loadTokenizerFile(path: string, vocabSize?: number): Promi
     }
     throw new CliError(`${path} holds no tokenizer.json, tokenizer.bin, vocab.txt or encoder.json`);
   }
-  const bytes = new Uint8Array(await readFile(path));
   const name = basename(path);
   try {
+    // Regular files only, with a size limit: a FIFO or /dev/zero given as --tokenizer is refused at once.
+    const bytes = await readRegularFile(path);
     if (name.endsWith('.json') && name !== 'encoder.json') return loadTokenizerJson(new TextDecoder().decode(bytes));
     if (name === 'encoder.json') {
       const merges = join(path, '..', 'vocab.bpe');
       if (!existsSync(merges)) throw new CliError(`${path}: GPT-2's vocab.bpe must sit beside encoder.json`);
-      return loadGpt2Files(new TextDecoder().decode(bytes), await readFile(merges, 'utf8'));
+      return loadGpt2Files(new TextDecoder().decode(bytes), new TextDecoder().decode(await readRegularFile(merges)));
     }
     if (name.endsWith('.txt')) return loadBertVocab(new TextDecoder().decode(bytes));
     if (name.endsWith('.gguf') || new TextDecoder().decode(bytes.subarray(0, 4)) === 'GGUF') return loadGgufTokenizer(readGguf(bytes).metadata);
     return loadLlama2cTokenizer(bytes, vocabSize ? { vocabSize } : {});
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError(`cannot read tokenizer ${path}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    throw new CliError(message.startsWith(`cannot read ${path}:`) ? `tokenizer ${message}` : `cannot read tokenizer ${path}: ${message}`);
   }
 }

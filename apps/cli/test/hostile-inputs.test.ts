@@ -45,6 +45,8 @@ describe.runIf(haveShared(BIN, TOK, 'tokenizers/llama2/tokenizer.bin'))('generat
   it('refuses /dev/zero at once instead of reading until memory runs out ("Also")', async () => {
     const r = await runCli('generate', '--model', '/dev/zero');
     expect(errorLine(r)).toBe('transformer-kit generate: cannot load /dev/zero: cannot read /dev/zero: it is a character device, not a regular file');
+    const t = await runCli('generate', '--model', shared(BIN), '--tokenizer', '/dev/zero');
+    expect(errorLine(t)).toBe('transformer-kit generate: tokenizer cannot read /dev/zero: it is a character device, not a regular file');
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '@transformer-kit/transformer/node';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSafetensors } from '@transformer-kit/tensor';
@@ -82,7 +82,7 @@ export async function parityCommand(args: string[], io: CliIO): Promise<number> 
   for (const file of found.files) {
     const name = relative(root, file) || file;
     try {
-      const bytes = new Uint8Array(await readFile(file));
+      const bytes = await readRegularFile(file);
       const st = readSafetensors(bytes);
       const config = JSON.parse(st.metadata.config ?? '{}') as Record<string, unknown> & { kind?: string };
       const kind = String(config.kind ?? '(none)');

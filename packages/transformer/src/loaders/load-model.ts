@@ -82,18 +82,28 @@ export function modelFromConfig(json: Record<string, unknown>, source: WeightSou
   switch (type) {
     case 'llama': {
       const config = llamaConfigFromHf(json);
-      return { model: new LlamaModel(config, weights), config };
+      return { model: naming(weights.origin, () => new LlamaModel(config, weights)), config };
     }
     case 'gpt2': {
       const config = gpt2ConfigFromHf(json);
-      return { model: new Gpt2Model(config, weights), config };
+      return { model: naming(weights.origin, () => new Gpt2Model(config, weights)), config };
     }
     case 'bert': {
       const config = bertConfigFromHf(json);
-      return { model: new BertModel(config, weights), config };
+      return { model: naming(weights.origin, () => new BertModel(config, weights)), config };
     }
     default:
       throw new Error(`config.json: model_type ${JSON.stringify(type)} is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
+  }
+}
+
+/** Runs a model constructor; a shape error (which names the tensor, not the file) gets the file's name in front. */
+function naming<T>(origin: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('tensor ')) throw new Error(`${origin}: ${error.message}`, { cause: error });
+    throw error;
   }
 }
 
@@ -166,7 +176,7 @@ export async function loadHuggingFace(read: ModelFileReader, options: { onProgre
  */
 export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Uint8Array | ArrayBuffer, origin = 'llama2.c checkpoint', options: NonFiniteOptions = {}): LoadedModel {
   const { config, weights } = readLlama2c(bytes, origin);
-  const model = new LlamaModel(config, finiteWeights(weights, options));
+  const model = naming(origin, () => new LlamaModel(config, finiteWeights(weights, options)));
   // NOTE: read the whole tokenizer.bin (no vocabSize hint): a longer file is a different vocabulary, not a longer one.
   const tokenizer = tokenizerBytes ? loadLlama2cTokenizer(tokenizerBytes) : undefined;
   if (tokenizer) checkTokenizerFitsModel(tokenizer, config.vocabSize, { model: origin, tokenizer: 'the tokenizer', exact: true });
@@ -189,7 +199,7 @@ export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file', 
   const gguf = readGguf(bytes);
   const { config, weights } = readGgufLlama(gguf, origin);
   validateLlamaConfig(config, origin, ggufLlamaFields(String(gguf.metadata['general.architecture'])));
-  const model = new LlamaModel(config, finiteWeights(weights, options));
+  const model = naming(origin, () => new LlamaModel(config, finiteWeights(weights, options)));
   const tokenizer = gguf.metadata['tokenizer.ggml.model'] !== undefined ? loadGgufTokenizer(gguf.metadata) : undefined;
   if (tokenizer) checkTokenizerFitsModel(tokenizer, config.vocabSize, { model: origin, tokenizer: `${origin}'s tokenizer` });
   return { model, tokenizer, format: 'gguf', config };
