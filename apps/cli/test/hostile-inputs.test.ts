@@ -42,6 +42,19 @@ describe.runIf(haveShared(BIN, TOK, 'tokenizers/llama2/tokenizer.bin'))('generat
     expect(errorLine(r)).toBe(`transformer-kit generate: cannot load ${path}: nan.bin: tensor 'model.norm.weight' holds 1 NaN and 0 infinite values of 64: the checkpoint is corrupt (pass allowNonFinite: true to load it anyway)`);
   });
 
+  it('stops generation with one line when finite weights overflow to infinite logits (finding 3)', async () => {
+    const bytes = new Uint8Array(readFileSync(shared(BIN)));
+    const view = new DataView(bytes.buffer);
+    const rmsFinal = bytes.length - 4 * (64 + 2 * 512 * 4);
+    for (let i = 0; i < 64; i++) view.setFloat32(rmsFinal + 4 * i, 3e38, true); // finite, but the logits overflow
+    const path = join(temp, 'overflow.bin');
+    writeFileSync(path, bytes);
+    for (const sampling of [['--temperature', '0'], ['--temperature', '1', '--top-p', '0.9', '--seed', '1']]) {
+      const r = await runCli('generate', '--model', path, '--tokenizer', shared(TOK), '--max-tokens', '4', ...sampling);
+      expect(errorLine(r)).toMatch(/^transformer-kit generate: generate: the model's logits for position 1 hold \d+ NaN and \d+ infinite values of 512: the weights or the computation are broken, refusing to sample$/);
+    }
+  });
+
   it('refuses /dev/zero at once instead of reading until memory runs out ("Also")', async () => {
     const r = await runCli('generate', '--model', '/dev/zero');
     expect(errorLine(r)).toBe('transformer-kit generate: cannot load /dev/zero: cannot read /dev/zero: it is a character device, not a regular file');

@@ -84,4 +84,20 @@ describe.runIf(haveShared('models/stories260K/stories260K.gguf'))('GGUF context 
     view.setUint32(at + key.length + 4, 2 ** 24, true);
     expect(() => loadGguf(bytes, 'stories260K.gguf')).toThrow('stories260K.gguf: llama.context_length = 16777216 is over the context limit of 1048576 positions (2^20)');
   });
+
+  it('refuses block_count 0 and an RMS epsilon of NaN or -1 through the same rules (part of finding 7)', () => {
+    const original = readShared('models/stories260K/stories260K.gguf');
+    const withValue = (key: string, type: number, set: (view: DataView, at: number) => void) => {
+      const bytes = original.slice();
+      const k = new TextEncoder().encode(key);
+      const at = Buffer.from(bytes).indexOf(Buffer.from(k));
+      const view = new DataView(bytes.buffer);
+      expect(view.getUint32(at + k.length, true)).toBe(type);
+      set(view, at + k.length + 4);
+      return bytes;
+    };
+    expect(() => loadGguf(withValue('llama.block_count', 4, (v, at) => v.setUint32(at, 0, true)), 'm.gguf')).toThrow(/^m\.gguf: llama\.block_count = 0 must be a positive integer/);
+    expect(() => loadGguf(withValue('llama.attention.layer_norm_rms_epsilon', 6, (v, at) => v.setFloat32(at, NaN, true)), 'm.gguf')).toThrow('m.gguf: llama.attention.layer_norm_rms_epsilon = NaN must be a finite number > 0');
+    expect(() => loadGguf(withValue('llama.attention.layer_norm_rms_epsilon', 6, (v, at) => v.setFloat32(at, -1, true)), 'm.gguf')).toThrow('m.gguf: llama.attention.layer_norm_rms_epsilon = -1 must be a finite number > 0');
+  });
 });

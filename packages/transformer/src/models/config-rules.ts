@@ -19,17 +19,22 @@ import type { LlamaConfig } from './llama-config';
  */
 export const MAX_CONTEXT_LENGTH = 2 ** 20;
 
+/** A value as a message shows it: numbers as JavaScript prints them (NaN, Infinity), the rest as JSON. */
+function show(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+}
+
 /** A positive integer below 2^31, or an error naming the origin, the field and the value. */
 export function positiveInteger(origin: string, field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2 ** 31 - 1) {
-    throw new Error(`${origin}: ${field} = ${JSON.stringify(value)} must be a positive integer`);
+    throw new Error(`${origin}: ${field} = ${show(value)} must be a positive integer`);
   }
   return value;
 }
 
 /** A finite number > 0 (an epsilon, a RoPE base), or an error naming it. */
 export function positiveFinite(origin: string, field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`${origin}: ${field} = ${JSON.stringify(value) ?? String(value)} must be a finite number > 0`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`${origin}: ${field} = ${show(value)} must be a finite number > 0`);
   return value;
 }
 
