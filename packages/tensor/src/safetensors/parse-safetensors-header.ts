@@ -17,6 +17,7 @@
 import type { DType } from '../dtype';
 import { formatShape } from '../shape';
 import { jsonKind, parseJsonBounded } from '../parse-json-bounded';
+import type { SafetensorsEntry } from './read-safetensors';
 
 /** The largest header the format allows (huggingface/safetensors' MAX_HEADER_SIZE). */
 export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
@@ -24,20 +25,11 @@ export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
 /** The safetensors dtypes this reader understands, with their byte widths. */
 const DTYPE_BYTES: Readonly<Record<string, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
-/** One tensor's validated header entry, with absolute byte offsets in the file. */
-export interface SafetensorsHeaderEntry {
-  readonly fileDType: string;
-  readonly dtype: DType;
-  readonly shape: readonly number[];
-  readonly begin: number;
-  readonly end: number;
-}
-
 /** A validated safetensors header. */
 export interface SafetensorsHeader {
   readonly metadata: Readonly<Record<string, string>>;
-  /** Tensors in header order. */
-  readonly entries: ReadonlyMap<string, SafetensorsHeaderEntry>;
+  /** Tensors in header order, with absolute byte offsets in the file. */
+  readonly entries: ReadonlyMap<string, SafetensorsEntry>;
   /** Absolute offset of the data section (8 + N). */
   readonly dataStart: number;
 }
@@ -86,7 +78,7 @@ export function parseSafetensorsHeader(bytes: ArrayBuffer | ArrayBufferView): Sa
   const record = header as Record<string, unknown>;
   const metadata = parseMetadata(record.__metadata__);
   const dataLength = u8.byteLength - dataStart;
-  const entries = new Map<string, SafetensorsHeaderEntry>();
+  const entries = new Map<string, SafetensorsEntry>();
   for (const [name, raw] of Object.entries(record)) {
     if (name === '__metadata__') continue;
     entries.set(name, parseEntry(name, raw, dataStart, dataLength));
@@ -102,7 +94,7 @@ function parseMetadata(raw: unknown): Record<string, string> {
   return raw as Record<string, string>;
 }
 
-function parseEntry(name: string, raw: unknown, dataStart: number, dataLength: number): SafetensorsHeaderEntry {
+function parseEntry(name: string, raw: unknown, dataStart: number, dataLength: number): SafetensorsEntry {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(`entry '${name}' is not an object (it is ${jsonKind(raw)})`);
   const r = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
   if (typeof r.dtype !== 'string' || !hasOwn(DTYPE_BYTES, r.dtype)) {
@@ -125,7 +117,7 @@ function parseEntry(name: string, raw: unknown, dataStart: number, dataLength: n
 }
 
 /** Sorted by offset, the tensors must tile the data section exactly: from 0, no gap, no overlap, no trailing bytes. */
-function checkLayout(entries: ReadonlyMap<string, SafetensorsHeaderEntry>, dataStart: number, dataLength: number): void {
+function checkLayout(entries: ReadonlyMap<string, SafetensorsEntry>, dataStart: number, dataLength: number): void {
   const sorted = [...entries].sort(([, a], [, b]) => a.begin - b.begin || a.end - b.end);
   let at = 0;
   let previous: string | undefined;
