@@ -34,6 +34,7 @@ export class Session {
     this.#checkpoint = checkpoint;
     this.tokenizer = tokenizer;
     const { config, weights } = checkpoint;
+    // NOTE: the tokenizer.bin is read whole (no vocabSize hint), so another model's longer vocabulary shows here.
     if (tokenizer.vocabSize !== config.vocabSize) {
       throw new Error(`The tokenizer has ${tokenizer.vocabSize} tokens but ${name} expects ${config.vocabSize}: is it the model's own tokenizer?`);
     }
@@ -59,7 +60,7 @@ export class Session {
   static open(files: ModelFiles): Session {
     if (isGguf(files.model)) {
       const { config, weights, gguf } = readGgufLlama(files.model, files.name);
-      const tokenizer = files.tokenizer ? loadLlama2cTokenizer(files.tokenizer, { vocabSize: config.vocabSize }) : loadGgufTokenizer(gguf.metadata);
+      const tokenizer = files.tokenizer ? loadLlama2cTokenizer(files.tokenizer) : loadGgufTokenizer(gguf.metadata);
       return new Session(files.name, { config, weights }, tokenizer);
     }
     if (isGguf(files.tokenizer ?? new ArrayBuffer(0))) {
@@ -67,7 +68,7 @@ export class Session {
     }
     const { config, weights } = readLlama2c(files.model, files.name);
     if (!files.tokenizer) throw new Error(`${files.name} is a llama2.c checkpoint: it needs its tokenizer file too (tok512.bin for stories260K).`);
-    const tokenizer = loadLlama2cTokenizer(files.tokenizer, { vocabSize: config.vocabSize });
+    const tokenizer = loadLlama2cTokenizer(files.tokenizer);
     return new Session(files.name, { config, weights }, tokenizer);
   }
 
