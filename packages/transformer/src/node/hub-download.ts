@@ -159,7 +159,12 @@ async function receive(
     await rename(partial, d.local);
   } catch (error) {
     await reader.cancel().catch(() => {});
-    out.destroy();
+    // NOTE: wait for the stream to close: a destroy before its file is open would let the open land after rm.
+    await new Promise<void>((resolve) => {
+      if (out.closed) return resolve();
+      out.once('close', () => resolve());
+      out.destroy();
+    });
     await rm(partial, { force: true });
     throw error;
   }
