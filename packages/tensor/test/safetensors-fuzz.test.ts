@@ -59,7 +59,7 @@ describe('safetensors fuzz', () => {
       fc.asyncProperty(mutatedBytes(ORIGINAL, [HEADER_LENGTH]), async ({ bytes }) => {
         outcomes[await expectAcceptedOrNamedError(() => readAll(bytes), { named: /^safetensors: /, accept: (r) => sameAsStated(bytes, r) })]++;
       }),
-      fuzzParameters(400),
+      fuzzParameters(1000),
     );
     expect(outcomes.refused).toBeGreaterThan(0);
     expect(outcomes.accepted).toBeGreaterThan(0); // data-section flips stay valid files
@@ -74,7 +74,7 @@ describe('safetensors fuzz', () => {
         const bytes = assemble(new TextEncoder().encode(text), [data]);
         await expectAcceptedOrNamedError(() => readAll(bytes), { named: /^safetensors: /, accept: (r) => sameAsStated(bytes, r) });
       }),
-      fuzzParameters(400),
+      fuzzParameters(1000),
     );
   });
 });

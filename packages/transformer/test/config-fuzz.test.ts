@@ -35,7 +35,7 @@ describe.runIf(haveShared('fixtures/models/llama-tiny/model.safetensors', 'fixtu
         const files: Record<string, Uint8Array> = { 'config.json': encode(text), 'model.safetensors': weights };
         outcomes[await expectAcceptedOrNamedError(() => loadHuggingFace(async (name) => files[name]), { named: NAMED, accept: sameModel })]++;
       }),
-      fuzzParameters(150),
+      fuzzParameters(300),
     );
     expect(outcomes.refused).toBeGreaterThan(0);
     expect(outcomes.accepted).toBeGreaterThan(0);
@@ -62,7 +62,7 @@ describe.runIf(haveShared('fixtures/models/llama-tiny/model.safetensors', 'fixtu
           { named: NAMED, accept: sameModel },
         );
       }),
-      fuzzParameters(150),
+      fuzzParameters(300),
     );
     // Whatever the index said, only plain names inside the folder were ever asked for.
     expect(asked.filter((n) => n.includes('..') || n.startsWith('/') || n.includes('\\'))).toEqual([]);

@@ -77,7 +77,7 @@ describe.runIf(haveShared('models/stories260K/stories260K.bin', 'fixtures/models
         });
         outcomes[outcome]++;
       }),
-      fuzzParameters(300),
+      fuzzParameters(500),
     );
     expect(outcomes.refused).toBeGreaterThan(0);
   });
