@@ -27,8 +27,10 @@ export { readLlama2c } from './loaders/read-llama2c';
 export { safetensorsWeights, shardFilesOf } from './loaders/safetensors-weights';
 export { weightSource, withPrefixes, transposeHost, expectShape } from './loaders/weight-source';
 export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
+export { requireCausalLM } from './loaders/require-causal-lm';
 // generation
 export { generate } from './generation/generate';
+export { promptIds } from './generation/prompt-ids';
 export { Sampler } from './generation/sampler';
 export { XorShiftRandom } from './generation/xorshift-random';
 
@@ -46,7 +48,7 @@ export type { GgufFile, GgufTensorInfo, GgufValue } from './loaders/read-gguf';
 export type { GgufLlamaCheckpoint } from './loaders/read-gguf-llama';
 export type { Llama2cCheckpoint } from './loaders/read-llama2c';
 export type { HostTensor, WeightSource } from './loaders/weight-source';
-export type { LoadedModel, ModelFileReader } from './loaders/load-model';
+export type { LoadedModel, LoadedCausalLM, ModelFileReader } from './loaders/load-model';
 export type { LoadProgress, ProgressCallback } from './loaders/load-progress';
 export type { GenerateOptions, GeneratedToken } from './generation/generate';
 export type { SamplingOptions, SampledToken } from './generation/sampler';

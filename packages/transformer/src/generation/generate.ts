@@ -5,8 +5,10 @@
  * position's logits.
  */
 import { tensor } from '@transformer-kit/tensor';
+import type { KVCache } from '@transformer-kit/attention';
 import type { Tokenizer } from '@transformer-kit/tokenizer';
 import type { CausalLM } from '../models/causal-lm';
+import { promptIds } from './prompt-ids';
 import { Sampler, type SamplingOptions } from './sampler';
 
 /** Options of {@link generate}. */
@@ -24,6 +26,13 @@ export interface GenerateOptions extends SamplingOptions {
   readonly signal?: AbortSignal;
   /** Add the tokenizer's default special tokens (BOS for Llama) to the prompt. Default true. */
   readonly addSpecialTokens?: boolean;
+  /**
+   * A cache from `model.createCache()` that already holds earlier positions (a chat's past turns): the prompt
+   * is fed after them, and the cache keeps every position fed, for the next call. The caller owns and disposes
+   * it. The last token yielded is not in it (it was never fed): pass it at the start of the next prompt.
+   * Default: a fresh cache for this call, disposed at the end.
+   */
+  readonly cache?: KVCache;
 }
 
 /** One generated token. */
@@ -64,16 +73,17 @@ export async function* generate(
 ): AsyncGenerator<GeneratedToken, void, undefined> {
   const maxTokens = options.maxTokens ?? 256;
   if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new RangeError(`maxTokens must be a non-negative integer, got ${options.maxTokens}`);
-  const sampler = new Sampler(options);
-  let ids = typeof prompt === 'string' ? tokenizer.encode(prompt, { addSpecialTokens: options.addSpecialTokens ?? true }) : [...prompt];
-  if (ids.length === 0) {
-    // A model needs at least one position to predict from: GPT-2 starts documents with <|endoftext|>.
-    const start = tokenizer.specialTokenIds.bos ?? tokenizer.specialTokenIds.eos;
-    if (start === undefined) throw new Error('generate: the prompt is empty and the tokenizer has no BOS/EOS token to start from');
-    ids = [start];
+  // NOTE: JavaScript callers (and TypeScript ones past a `!`) reach here with a loader's missing tokenizer.
+  if (!tokenizer || typeof tokenizer.encode !== 'function') {
+    throw new TypeError(
+      'generate: no tokenizer was given (the model was loaded without one: its folder has no tokenizer.json, or no tokenizer file was found): pass a Tokenizer as the second argument, e.g. loadTokenizerJson(text) or loadLlama2cTokenizer(bytes) from @transformer-kit/tokenizer, or the `tokenizer` option of fromPretrained',
+    );
   }
-  if (ids.length > model.maxSeqLen) {
-    throw new RangeError(`generate: the prompt is ${ids.length} tokens, longer than the model's context of ${model.maxSeqLen}`);
+  const sampler = new Sampler(options);
+  const ids = promptIds(tokenizer, prompt, options);
+  const past = options.cache?.length ?? 0;
+  if (past + ids.length > model.maxSeqLen) {
+    throw new RangeError(`generate: the prompt is ${ids.length} tokens${past ? ` after ${past} cached ones` : ''}, longer than the model's context of ${model.maxSeqLen}`);
   }
   for (const id of ids) {
     if (!Number.isInteger(id) || id < 0 || id >= model.vocabSize) throw new RangeError(`generate: token id ${id} is outside the model's vocabulary of ${model.vocabSize}`);
@@ -81,12 +91,12 @@ export async function* generate(
   const special = tokenizer.specialTokenIds;
   const stops = new Set(options.stopTokens ?? [special.eos, tokenizer.kind === 'sentencepiece-bpe' ? special.bos : undefined].filter((x): x is number => x !== undefined));
   const stopStrings = options.stopStrings ?? [];
-  const budget = Math.min(maxTokens, model.maxSeqLen - ids.length + 1);
+  const budget = Math.min(maxTokens, (options.cache?.maxLength ?? model.maxSeqLen) - past - ids.length + 1);
   const history = ids.slice();
   const decoder = tokenizer.createStreamingDecoder();
   // Prime the decoder with the prompt's last token: SentencePiece drops the leading space after BOS only.
   decoder.push(ids[ids.length - 1]);
-  const cache = model.createCache(Math.min(model.maxSeqLen, ids.length + budget));
+  const cache = options.cache ?? model.createCache(Math.min(model.maxSeqLen, ids.length + budget));
   let text = '';
   try {
     let input = ids;
@@ -117,7 +127,7 @@ export async function* generate(
       input = [id];
     }
   } finally {
-    cache.dispose();
+    if (!options.cache) cache.dispose();
   }
 }
 
