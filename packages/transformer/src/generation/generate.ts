@@ -59,7 +59,7 @@ export interface GeneratedToken {
  *   readFileSync('../shared/models/stories260K/tok512.bin'),
  * );
  * let text = '';
- * for await (const token of generate(model, tokenizer!, 'Once upon a time', { maxTokens: 16, temperature: 0 })) {
+ * for await (const token of generate(model, tokenizer, 'Once upon a time', { maxTokens: 16, temperature: 0 })) {
  *   text += token.text; // or process.stdout.write(token.text) as the tokens arrive
  * }
  * console.log(text); // , there was a little girl named Lily. She loved to play
