@@ -28,6 +28,8 @@ export { safetensorsWeights, shardFilesOf } from './loaders/safetensors-weights'
 export { weightSource, withPrefixes, transposeHost, expectShape } from './loaders/weight-source';
 export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
 export { requireCausalLM } from './loaders/require-causal-lm';
+export { hubFileUrl } from './hub/hub-file-url';
+export { loadFromHub, parseHubName } from './hub/load-from-hub';
 // generation
 export { generate } from './generation/generate';
 export { promptIds } from './generation/prompt-ids';
@@ -50,5 +52,6 @@ export type { Llama2cCheckpoint } from './loaders/read-llama2c';
 export type { HostTensor, WeightSource } from './loaders/weight-source';
 export type { LoadedModel, LoadedCausalLM, ModelFileReader } from './loaders/load-model';
 export type { LoadProgress, ProgressCallback } from './loaders/load-progress';
+export type { HubFileReader } from './hub/load-from-hub';
 export type { GenerateOptions, GeneratedToken } from './generation/generate';
 export type { SamplingOptions, SampledToken } from './generation/sampler';
