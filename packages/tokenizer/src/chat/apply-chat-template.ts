@@ -7,8 +7,11 @@
 
 /** One message of a conversation. Templates read `role` and `content`; other fields pass through. */
 export interface ChatMessage {
+  /** Who speaks: 'system', 'user', 'assistant' (some templates know 'tool' too). */
   readonly role: 'system' | 'user' | 'assistant' | (string & {});
+  /** What they say. */
   readonly content: string;
+  /** Anything else a template reads (tool calls, names). */
   readonly [field: string]: unknown;
 }
 

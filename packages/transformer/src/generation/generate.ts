@@ -47,7 +47,28 @@ export interface GeneratedToken {
 }
 
 /**
- * Generates text token by token.
+ * Generates text token by token: encodes the prompt (with BOS for Llama), feeds it once, then samples one
+ * token per step, feeding only the newest; yields each token with its text (as a streaming decoder completes
+ * it), probability and position. It ends at `maxTokens`, a stop token, a stop string, or the model's context.
+ *
+ * `options` ({@link GenerateOptions}), each optional:
+ *
+ * | option | what it does | default |
+ * | --- | --- | --- |
+ * | `maxTokens` | new tokens at most (the context also ends generation) | 256 |
+ * | `temperature` | divides the logits before softmax; 0 = greedy (argmax) | 1 |
+ * | `topK` | sample among the k most probable tokens only; 0 = all | all |
+ * | `topP` | nucleus: the smallest set of most probable tokens whose probability exceeds p; 1 = off | 1 |
+ * | `repetitionPenalty` | > 1 discourages tokens already in the prompt or the output (positive logits ÷ p, negative × p) | 1 |
+ * | `seed` | seed of llama2.c's xorshift generator: the same seed, the same tokens | from the clock |
+ * | `stopTokens` | ids that end generation (not yielded) | EOS, and BOS for SentencePiece vocabularies (llama2.c) |
+ * | `stopStrings` | texts that end generation; the text before the stop string is yielded, the stop string is not | none |
+ * | `signal` | an AbortSignal checked between tokens: the iterator throws its reason | none |
+ * | `addSpecialTokens` | add the tokenizer's special tokens (BOS) to a string prompt | true |
+ * | `cache` | a KV cache holding earlier positions (a chat's past turns): the prompt is fed after them, and the cache keeps them for the next call | a fresh cache per call |
+ *
+ * Bad input is an error before any token: a prompt longer than the context, an id outside the vocabulary, a
+ * missing tokenizer (it says what to pass), `maxTokens` that is not a non-negative integer.
  *
  * @example
  * ```ts
