@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // What a published package ships, checked the way a consumer meets it: the tarball `npm pack` would upload
-// holds only dist, README, LICENSE, CHANGELOG and package.json; publint --strict finds nothing; and
+// holds only dist (and the CLI's bin launcher), README, LICENSE, CHANGELOG and package.json; publint --strict finds nothing; and
 // @arethetypeswrong/cli resolves the types for every entry point under node10, node16 (CJS and ESM) and bundler.
 //
 //   npm run check:packages                        # builds first (turbo), then checks every published package

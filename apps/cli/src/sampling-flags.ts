@@ -26,10 +26,11 @@ export const BACKEND_HELP = `  --backend <name>      cpu (default), or gpu (gpu.
                         for debugging the GPU kernels only (slow)
 `;
 
-/** The sampling flags' values, checked, as `generate` options (max-tokens apart: its default differs by command). */
-export function samplingOptions(values: Record<string, unknown>): Pick<GenerateOptions, 'temperature' | 'topK' | 'topP' | 'repetitionPenalty' | 'seed' | 'stopStrings'> {
+/** The sampling flags' values, checked, as `generate` options. */
+export function samplingOptions(values: Record<string, unknown>): Pick<GenerateOptions, 'maxTokens' | 'temperature' | 'topK' | 'topP' | 'repetitionPenalty' | 'seed' | 'stopStrings'> {
   const stop = values.stop as string[] | undefined;
   return {
+    maxTokens: numberFlag(values, 'max-tokens', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? 256,
     temperature: numberFlag(values, 'temperature', (n) => n >= 0, '≥ 0') ?? 1,
     topK: numberFlag(values, 'top-k', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
     topP: numberFlag(values, 'top-p', (n) => n > 0 && n <= 1, 'in (0, 1]') ?? 0.9,

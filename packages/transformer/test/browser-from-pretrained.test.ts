@@ -1,40 +1,15 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ChromiumSession } from '../../../apps/demo/test/launch-chromium';
+import { bundleForBrowser } from '../../../test-support/bundle-for-browser';
 import { haveShared, sharedDir } from './shared-data';
 
 // The browser fromPretrained in headless Chromium, against a stand-in for the hub on 127.0.0.1 (the same
 // layout as the Node test's: /hub/<owner>/<name>/resolve/<revision>/<path> served from ../shared).
 const REPOS: Record<string, string> = { 'karpathy/tinyllamas': 'models', 'fixtures/models': 'fixtures/models' };
-const packages = resolve(import.meta.dirname, '../..');
 const available = haveShared('models/stories260K/stories260K.bin', 'models/stories260K/tok512.bin', 'models/stories260K/greedy-256.txt', 'fixtures/models/gpt2-tiny/config.json');
-
-async function bundle(): Promise<string> {
-  const out = await build({
-    entryPoints: [join(import.meta.dirname, 'browser/from-pretrained-entry.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'workspace-sources',
-        setup(b) {
-          b.onResolve({ filter: /^@transformer-kit\/[^/]+(\/.+)?$/ }, (args) => {
-            const [, name, sub] = /^@transformer-kit\/([^/]+)(?:\/(.+))?$/.exec(args.path)!;
-            return { path: join(packages, name, 'src', sub ? `${sub}/index.ts` : 'index.ts') };
-          });
-        },
-      },
-    ],
-  });
-  return out.outputFiles[0].text;
-}
 
 describe.runIf(available)('fromPretrained in Chromium (fetch + Cache Storage, a local hub)', () => {
   let server: Server;
@@ -43,7 +18,7 @@ describe.runIf(available)('fromPretrained in Chromium (fetch + Cache Storage, a 
   const hubRequests: string[] = [];
 
   beforeAll(async () => {
-    const script = await bundle();
+    const script = await bundleForBrowser(join(import.meta.dirname, 'browser/from-pretrained-entry.ts'));
     server = createServer((req, res) => {
       const url = decodeURI(req.url ?? '');
       if (url === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><script type="module" src="/bundle.js"></script>');

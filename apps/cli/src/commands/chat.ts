@@ -2,11 +2,9 @@ import { createInterface } from 'node:readline';
 import type { CliIO } from '../io';
 import { ChatSession } from '../chat-session';
 import { chatTemplateFor } from '../chat-template-for';
-import { loadModel, requireGenerative } from '../load-model';
-import { numberFlag, requiredFlag } from '../options';
 import { parseFlags } from '../parse-flags';
-import { BACKEND_HELP, SAMPLING_FLAGS, SAMPLING_HELP, samplingOptions } from '../sampling-flags';
-import { selectBackend } from '../select-backend';
+import { BACKEND_HELP, SAMPLING_HELP } from '../sampling-flags';
+import { GENERATION_FLAGS, setUpGeneration } from '../set-up-generation';
 import { TokenRate } from '../token-rate';
 
 export const CHAT_HELP = `Usage: transformer-kit chat --model <path|owner/repo[/folder]> [options]
@@ -34,34 +32,18 @@ ${SAMPLING_HELP}${BACKEND_HELP}  --json                one-shot: answer one mess
 export async function chatCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseFlags({
     args,
-    options: {
-      model: { type: 'string' },
-      tokenizer: { type: 'string' },
-      'chat-template': { type: 'string' },
-      system: { type: 'string' },
-      prompt: { type: 'string' },
-      ...SAMPLING_FLAGS,
-      backend: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...GENERATION_FLAGS, 'chat-template': { type: 'string' }, system: { type: 'string' }, prompt: { type: 'string' } },
     strict: true,
   });
   if (values.help) {
     io.stdout(CHAT_HELP);
     return 0;
   }
-  const spec = requiredFlag(values, 'model', 'chat');
-  const sampling = samplingOptions(values);
-  const maxTokens = numberFlag(values, 'max-tokens', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? 256;
-  const backend = await selectBackend(values.backend);
-  const loaded = await loadModel(spec, values.tokenizer, io);
-  const { model, tokenizer } = requireGenerative(loaded, spec);
+  const { spec, options, backend, loaded, model, tokenizer } = await setUpGeneration(values, 'chat', io);
   const template = await chatTemplateFor(spec, values['chat-template']);
   io.stderr(`loaded ${spec} (${model.family}, ${loaded.format}) on ${backend.name}; chat template: ${template.origin}\n`);
   const session = new ChatSession(model, tokenizer, template);
   if (values.system) session.messages.push({ role: 'system', content: values.system });
-  const options = { ...sampling, maxTokens };
   try {
     if (values.json) {
       const message = values.prompt ?? (await readAll(io.stdin ?? process.stdin)).replace(/\n$/, '');

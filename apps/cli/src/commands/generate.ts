@@ -1,10 +1,8 @@
 import { generate, promptIds } from '@transformer-kit/transformer';
 import type { CliIO } from '../io';
-import { loadModel, requireGenerative } from '../load-model';
-import { numberFlag, requiredFlag } from '../options';
 import { parseFlags } from '../parse-flags';
-import { selectBackend } from '../select-backend';
-import { BACKEND_HELP, SAMPLING_FLAGS, SAMPLING_HELP, samplingOptions } from '../sampling-flags';
+import { BACKEND_HELP, SAMPLING_HELP } from '../sampling-flags';
+import { GENERATION_FLAGS, setUpGeneration } from '../set-up-generation';
 import { TokenRate } from '../token-rate';
 
 export const GENERATE_HELP = `Usage: transformer-kit generate --model <path|owner/repo[/folder]> [options]
@@ -25,27 +23,14 @@ ${SAMPLING_HELP}${BACKEND_HELP}  --json                print one JSON object ins
 export async function generateCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseFlags({
     args,
-    options: {
-      model: { type: 'string' },
-      tokenizer: { type: 'string' },
-      prompt: { type: 'string', default: '' },
-      ...SAMPLING_FLAGS,
-      backend: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...GENERATION_FLAGS, prompt: { type: 'string', default: '' } },
     strict: true,
   });
   if (values.help) {
     io.stdout(GENERATE_HELP);
     return 0;
   }
-  const spec = requiredFlag(values, 'model', 'generate');
-  const sampling = samplingOptions(values);
-  const maxTokens = numberFlag(values, 'max-tokens', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? 256;
-  const backend = await selectBackend(values.backend);
-  const loaded = await loadModel(spec, values.tokenizer, io);
-  const { model, tokenizer } = requireGenerative(loaded, spec);
+  const { spec, options, backend, loaded, model, tokenizer } = await setUpGeneration(values, 'generate', io);
   io.stderr(`loaded ${spec} (${model.family}, ${loaded.format}) in ${loaded.loadMs.toFixed(0)} ms on ${backend.name}\n`);
   const prompt = values.prompt ?? '';
   const ids = promptIds(tokenizer, prompt);
@@ -56,7 +41,7 @@ export async function generateCommand(args: string[], io: CliIO): Promise<number
   let text = '';
   try {
     // The prompt is echoed once the model has accepted it (a prompt past the context fails before any output).
-    for await (const token of generate(model, tokenizer, ids, { ...sampling, maxTokens, signal: controller.signal })) {
+    for await (const token of generate(model, tokenizer, ids, { ...options, signal: controller.signal })) {
       if (rate.count === 0) text = prompt;
       if (rate.count === 0 && !values.json) io.stdout(prompt);
       if (!values.json) io.stdout(token.text);

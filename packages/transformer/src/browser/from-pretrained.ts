@@ -64,22 +64,18 @@ export async function fromPretrained(name: string, options: BrowserPretrainedOpt
 
 async function readWithProgress(response: Response, file: string, url: string, onProgress?: ProgressCallback): Promise<Uint8Array<ArrayBuffer>> {
   const total = Number(response.headers.get('content-length')) || undefined;
-  const reader = response.body!.getReader();
-  const chunks: Uint8Array[] = [];
   let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    onProgress?.({ phase: 'download', file, loaded, total });
-  }
-  if (total !== undefined && loaded !== total) throw new Error(`cannot download ${url}: got ${loaded} of ${total} bytes`);
-  const bytes = new Uint8Array(loaded);
-  let offset = 0;
-  for (const c of chunks) {
-    bytes.set(c, offset);
-    offset += c.byteLength;
-  }
+  // The body passes through a counter on its way into one buffer: a progress event per chunk.
+  const counted = response.body!.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        loaded += chunk.byteLength;
+        onProgress?.({ phase: 'download', file, loaded, total });
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  const bytes = new Uint8Array(await new Response(counted).arrayBuffer());
+  if (total !== undefined && bytes.byteLength !== total) throw new Error(`cannot download ${url}: got ${bytes.byteLength} of ${total} bytes`);
   return bytes;
 }
