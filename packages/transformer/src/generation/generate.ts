@@ -96,7 +96,7 @@ export async function* generate(
   if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new RangeError(`maxTokens must be a non-negative integer, got ${options.maxTokens}`);
   // NOTE: JavaScript callers (and TypeScript ones past a `!`) reach here with a loader's missing tokenizer.
   if (!tokenizer || typeof tokenizer.encode !== 'function') {
-    throw new TypeError(
+    throw new Error(
       'generate: no tokenizer was given (the model was loaded without one: its folder has no tokenizer.json, or no tokenizer file was found): pass a Tokenizer as the second argument, e.g. loadTokenizerJson(text) or loadLlama2cTokenizer(bytes) from @transformer-kit/tokenizer, or the `tokenizer` option of fromPretrained',
     );
   }
