@@ -14,8 +14,11 @@ describe('the committed bin launcher', () => {
   const root = mkdtempSync(join(tmpdir(), 'tk-npx-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('is linked by npm install before anything is built, and says how to build when dist is missing', () => {
+  it('is linked by npm ci before anything is built, and says how to build when dist is missing', () => {
     const pkg = JSON.parse(readFileSync(join(cli, 'package.json'), 'utf8'));
+    // The repository's lockfile names the launcher too (npm ci installs from it).
+    const repoLock = JSON.parse(readFileSync(join(cli, '..', '..', 'package-lock.json'), 'utf8'));
+    expect(repoLock.packages['apps/cli'].bin).toEqual({ 'transformer-kit': 'bin/transformer-kit.mjs' });
     const launcher = pkg.bin['transformer-kit'];
     expect(launcher).toBe('./bin/transformer-kit.mjs');
     expect(pkg.files).toContain('bin');
@@ -25,7 +28,11 @@ describe('the committed bin launcher', () => {
     writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fresh-clone', private: true, workspaces: ['apps/*'] }));
     writeFileSync(join(root, 'apps', 'cli', 'package.json'), JSON.stringify({ ...pkg, dependencies: {}, devDependencies: {} }));
     copyFileSync(join(cli, launcher), join(root, 'apps', 'cli', launcher));
-    const install = spawnSync('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8' });
+    // As in CI: a lockfile, then `npm ci` (what scripts/setup.sh runs).
+    const lock = spawnSync('npm', ['install', '--package-lock-only', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8' });
+    expect(lock.status, lock.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages['apps/cli'].bin).toEqual({ 'transformer-kit': 'bin/transformer-kit.mjs' });
+    const install = spawnSync('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8' });
     expect(install.status, install.stderr).toBe(0);
     expect(existsSync(join(root, 'node_modules', '.bin', 'transformer-kit'))).toBe(true);
     const run = spawnSync('npx', ['--no-install', 'transformer-kit', '--version'], { cwd: root, encoding: 'utf8' });
