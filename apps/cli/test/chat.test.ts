@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PLAIN_CHAT_TEMPLATE } from '@transformer-kit/tokenizer';
@@ -36,6 +38,23 @@ describe.runIf(haveShared(BIN, TOK, GREEDY))('transformer-kit chat on stories260
     expect(replies[1].length).toBeGreaterThan(0);
     expect(r.stderr).toMatch(/chat template: plain \(/);
     expect(r.stderr).toMatch(/fed 5 new tokens/); // turn 1: BOS + "Once upon a time"
+  });
+
+  it('--chat-template takes a tokenizer_config.json: its template renders each turn, and stderr names it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-chat-'));
+    const config = join(dir, 'tokenizer_config.json');
+    const template = "{% for m in messages %}{{ m.role + ': ' + m.content + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ 'assistant:' }}{% endif %}";
+    writeFileSync(config, JSON.stringify({ chat_template: template }));
+    try {
+      const r = await chatWithStdin('Once upon a time\n', '--model', shared(BIN), '--chat-template', config, '-n', '4', '--temperature', '0');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`chat template: ${config}`);
+      const { tokenizer } = loadLlama2c(readFileSync(shared(BIN)), readFileSync(shared(TOK)));
+      // Turn 1 feeds BOS + the rendering, "user: Once upon a time\nassistant:".
+      expect(r.stderr).toContain(`fed ${tokenizer.encode('user: Once upon a time\nassistant:').length} new tokens`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--json answers one message', async () => {

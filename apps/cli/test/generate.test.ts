@@ -92,8 +92,14 @@ describe.runIf(haveShared(BIN, TOK, GREEDY))('transformer-kit generate: --json, 
     expect(one.stdout).toBe(story().slice(0, story().indexOf('Lily')) + '\n');
     const two = await runCli('generate', '--model', shared(BIN), '--temperature', '0', '--stop', 'Lily', '--stop', 'little');
     expect(two.stdout).toBe(story().slice(0, story().indexOf('little')) + '\n');
-    const dash = await runCli('generate', '--model', shared(BIN), '--temperature', '0', '--stop', ',');
-    expect(dash.stdout).toBe('Once upon a time\n');
+    const comma = await runCli('generate', '--model', shared(BIN), '--temperature', '0', '--stop', ',');
+    expect(comma.stdout).toBe('Once upon a time\n');
+  });
+
+  it('a value-taking flag takes the next argument even when it starts with a dash', async () => {
+    const r = await runCli('generate', '--model', shared(BIN), '--prompt', '-Once', '-n', '1', '--temperature', '0', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).prompt).toBe('-Once');
   });
 
   it('takes negative numbers to the flag\'s own check', async () => {
