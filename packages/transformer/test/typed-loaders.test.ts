@@ -62,3 +62,15 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   }
   return -1;
 }
+
+describe.runIf(haveShared(BIN, TOK))('Node loaders typed by what they are given', () => {
+  it('a tokenizer given by path makes the tokenizer a Tokenizer', async () => {
+    const { loadModelFromPath, fromPretrained } = await import('../src/node/index');
+    const given = await loadModelFromPath(`${sharedDir}/${BIN}`, { tokenizer: `${sharedDir}/${TOK}` });
+    expectTypeOf(given.tokenizer).toEqualTypeOf<Tokenizer>();
+    expect(given.tokenizer.encode('Once upon a time')).toEqual([1, 403, 407, 261, 378]);
+    const found = await fromPretrained(`${sharedDir}/${BIN}`);
+    expectTypeOf(found.tokenizer).toEqualTypeOf<Tokenizer | undefined>();
+    expect(found.tokenizer?.vocabSize).toBe(512); // tok512.bin beside the .bin, found at run time
+  });
+});

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loaders/load-model';
-import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
+import { loadLlama2cTokenizer, type Tokenizer } from '@transformer-kit/tokenizer';
 import { hubFile, type HubOptions } from './hub-download';
 import { loadModelFromPath } from './load-model-from-path';
 
@@ -39,6 +39,8 @@ export interface FromPretrainedOptions extends HubOptions {
  * console.log(format, config.vocabSize, tokenizer?.vocabSize); // llama2c 512 512 (tok512.bin is found beside the .bin)
  * ```
  */
+export function fromPretrained(name: string, options: FromPretrainedOptions & { readonly tokenizer: string }): Promise<LoadedModel & { readonly tokenizer: Tokenizer }>;
+export function fromPretrained(name: string, options?: FromPretrainedOptions): Promise<LoadedModel>;
 export async function fromPretrained(name: string, options: FromPretrainedOptions = {}): Promise<LoadedModel> {
   if (existsSync(name)) return loadModelFromPath(name, options);
   // NOTE: something written as a path (absolute, ./, ../, ~) is never a repository id: say it is missing.

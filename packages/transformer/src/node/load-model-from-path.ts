@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { Tokenizer } from '@transformer-kit/tokenizer';
 import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
 import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loaders/load-model';
 import type { ProgressCallback } from '../loaders/load-progress';
@@ -34,9 +35,11 @@ async function readBytes(path: string): Promise<Uint8Array> {
  * const { config, tokenizer } = await loadModelFromPath('../shared/models/stories260K/stories260K.bin', {
  *   tokenizer: '../shared/models/stories260K/tok512.bin', // found on its own when it sits beside the .bin
  * });
- * console.log(config.vocabSize, tokenizer?.decode([403, 407, 261, 378])); // 512 Once upon a time
+ * console.log(config.vocabSize, tokenizer.decode([403, 407, 261, 378])); // 512 Once upon a time
  * ```
  */
+export function loadModelFromPath(path: string, options: LoadFromPathOptions & { readonly tokenizer: string }): Promise<LoadedModel & { readonly tokenizer: Tokenizer }>;
+export function loadModelFromPath(path: string, options?: LoadFromPathOptions): Promise<LoadedModel>;
 export async function loadModelFromPath(path: string, options: LoadFromPathOptions = {}): Promise<LoadedModel> {
   if (!existsSync(path)) throw new Error(`${path} does not exist`);
   const progress = options.onProgress ?? (() => {});
