@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // What a published package ships, checked the way a consumer meets it: the tarball `npm pack` would upload
-// holds only dist, README, LICENSE, CHANGELOG and package.json; publint --strict finds nothing; and
+// holds only dist (and the CLI's bin launcher), README, LICENSE, CHANGELOG and package.json; publint --strict finds nothing; and
 // @arethetypeswrong/cli resolves the types for every entry point under node10, node16 (CJS and ESM) and bundler.
 //
 //   npm run check:packages                        # builds first (turbo), then checks every published package
@@ -31,7 +31,8 @@ const bin = (name) => join(REPO_ROOT, 'node_modules', '.bin', name);
 
 // The whole list of what may ship. Source maps sit in dist and point at sources that are not shipped; their
 // `sourcesContent` carries the code, so a debugger still shows TypeScript.
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^dist\//];
+// bin/: the CLI's committed launcher (npm links a bin only if its file exists at install time).
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^dist\//, /^bin\//];
 
 /**
  * attw rules ignored here, each with the reason it cannot apply. Empty on purpose: every library package
@@ -47,7 +48,7 @@ async function checkTarball(pkg, requireChangelog) {
   const files = report.files.map((f) => f.path).sort();
   const problems = [];
   for (const file of files) {
-    if (!ALLOWED.some((re) => re.test(file))) problems.push(`tarball holds ${file} (only dist, README.md, LICENSE, CHANGELOG.md, package.json may ship)`);
+    if (!ALLOWED.some((re) => re.test(file))) problems.push(`tarball holds ${file} (only dist, bin, README.md, LICENSE, CHANGELOG.md, package.json may ship)`);
   }
   const required = ['package.json', 'README.md', 'LICENSE', ...(requireChangelog ? ['CHANGELOG.md'] : [])];
   for (const file of required) if (!files.includes(file)) problems.push(`tarball lacks ${file}`);

@@ -35,6 +35,7 @@ const RUNNABLE = new Set(['ts', 'typescript', 'js', 'javascript', 'mjs', 'mts'])
  * @property {number} line      1-based line of the block's first code line
  * @property {string} code
  * @property {string | null} skip  the reason given with `no-run`, or null when the block runs
+ * @property {string} lang      the fence's language (ts, js, ...); `ts` for an unfenced TSDoc example
  */
 
 /** Parses a fence's info string: language, and a `no-run (reason)` marker. */
@@ -72,7 +73,7 @@ export function markdownExamples(file, text) {
   for (const block of fencedBlocks(text)) {
     const { lang, noRun } = parseInfo(block.info);
     if (!RUNNABLE.has(lang)) continue;
-    out.push({ id: `${file}:${block.line}`, file, line: block.line, code: block.code, skip: noRun });
+    out.push({ id: `${file}:${block.line}`, file, line: block.line, code: block.code, skip: noRun, lang });
   }
   return out;
 }
@@ -118,10 +119,10 @@ export function tsdocExamples(file, source) {
           const { lang, noRun } = parseInfo(block.info);
           if (!RUNNABLE.has(lang)) continue;
           const line = firstLine + block.line - 1;
-          out.push({ id: `${file}:${line} ${name}`, file, line, code: block.code, skip: noRun });
+          out.push({ id: `${file}:${line} ${name}`, file, line, code: block.code, skip: noRun, lang });
         }
       } else if (text.trim()) {
-        out.push({ id: `${file}:${firstLine} ${name}`, file, line: firstLine, code: text, skip: null });
+        out.push({ id: `${file}:${firstLine} ${name}`, file, line: firstLine, code: text, skip: null, lang: 'ts' });
       }
       i = j - 1;
     }

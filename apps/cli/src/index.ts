@@ -5,5 +5,6 @@
 export { main, HELP } from './main';
 export { processIO } from './io';
 export { CliError } from './cli-error';
+export { VERSION } from './version';
 
 export type { CliIO } from './io';

@@ -14,6 +14,8 @@ export interface CliIO {
   stdout(text: string): void;
   /** Writes progress, statistics and error lines. */
   stderr(text: string): void;
+  /** Where interactive commands (chat) read lines from. Default: the process's stdin. */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /**

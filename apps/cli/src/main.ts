@@ -3,8 +3,10 @@ import { generateCommand, GENERATE_HELP } from './commands/generate';
 import { inspectCommand, INSPECT_HELP } from './commands/inspect';
 import { parityCommand, PARITY_HELP } from './commands/parity';
 import { tokenizeCommand, TOKENIZE_HELP } from './commands/tokenize';
+import { chatCommand, CHAT_HELP } from './commands/chat';
 import { CliError } from './cli-error';
 import { processIO, type CliIO } from './io';
+import { VERSION } from './version';
 
 /**
  * The top-level usage text `transformer-kit --help` prints.
@@ -19,16 +21,18 @@ export const HELP = `Usage: transformer-kit <command> [options]
 
 Commands:
   generate   stream text from a model (llama2.c .bin, GGUF, Hugging Face folder or hub repository)
+  chat       talk with a model turn by turn, through its chat template (the KV cache is kept between turns)
   tokenize   print the ids and tokens of a text
   inspect    walk one forward pass through the six steps of the transformer
   parity     check this implementation against reference fixtures
   bench      measure generation speed
 
-Run 'transformer-kit <command> --help' for a command's options.
+Run 'transformer-kit <command> --help' for a command's options; 'transformer-kit --version' prints the version.
 `;
 
 const COMMANDS: Record<string, { run: (args: string[], io: CliIO) => Promise<number>; help: string }> = {
   generate: { run: generateCommand, help: GENERATE_HELP },
+  chat: { run: chatCommand, help: CHAT_HELP },
   tokenize: { run: tokenizeCommand, help: TOKENIZE_HELP },
   inspect: { run: inspectCommand, help: INSPECT_HELP },
   parity: { run: parityCommand, help: PARITY_HELP },
@@ -53,6 +57,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(HELP);
     return name ? 0 : 1;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout(`transformer-kit ${VERSION}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

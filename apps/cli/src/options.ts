@@ -5,7 +5,8 @@ export function numberFlag(values: Record<string, unknown>, name: string, check:
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw === '' || !Number.isFinite(n) || !check(n)) throw new CliError(`--${name} must be ${what}, got ${JSON.stringify(raw)}`);
+  if (raw === '' || !Number.isFinite(n)) throw new CliError(`--${name} must be a number, got ${JSON.stringify(raw)}`);
+  if (!check(n)) throw new CliError(`--${name} must be ${what}, got ${JSON.stringify(raw)}`);
   return n;
 }
 

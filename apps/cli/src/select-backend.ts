@@ -2,8 +2,10 @@ import { createCpuBackend, setBackend, type Backend } from '@transformer-kit/ten
 import { CliError } from './cli-error';
 
 /**
- * Makes `name` ('cpu' | 'gpu') the active backend. The GPU backend (gpu.js) is imported only when asked
- * for, so `--backend cpu` never loads it and the CLI works where it is not installed.
+ * Makes `name` ('cpu' | 'gpu' | 'gpu-js-cpu') the active backend. The GPU backend (gpu.js) is imported only
+ * when asked for, so `--backend cpu` never loads it and the CLI works where it is not installed. 'gpu' needs a
+ * real GL context: gpu.js' JavaScript fallback runs at a fraction of the CPU backend's speed, so it is used
+ * only when asked for by name ('gpu-js-cpu', for debugging the kernels).
  */
 export async function selectBackend(name: string | undefined): Promise<Backend> {
   const choice = name ?? 'cpu';
@@ -12,8 +14,8 @@ export async function selectBackend(name: string | undefined): Promise<Backend> 
     setBackend(backend);
     return backend;
   }
-  if (choice !== 'gpu') throw new CliError(`--backend must be cpu or gpu, got ${JSON.stringify(choice)}`);
-  let gpu: { createGpuBackend: () => Promise<Backend> | Backend };
+  if (choice !== 'gpu' && choice !== 'gpu-js-cpu') throw new CliError(`--backend must be cpu or gpu (or gpu-js-cpu, gpu.js' JavaScript mode for debugging), got ${JSON.stringify(choice)}`);
+  let gpu: { createGpuBackend: (options: { mode?: 'auto' | 'cpu'; allowCpuFallback?: boolean }) => Promise<Backend> | Backend };
   try {
     gpu = (await import('@transformer-kit/gpu-backend')) as unknown as typeof gpu;
   } catch (error) {
@@ -21,9 +23,13 @@ export async function selectBackend(name: string | undefined): Promise<Backend> 
   }
   let backend: Backend;
   try {
-    backend = await gpu.createGpuBackend();
+    backend = await gpu.createGpuBackend(choice === 'gpu' ? { mode: 'auto', allowCpuFallback: false } : { mode: 'cpu' });
   } catch (error) {
-    throw new CliError(`cannot create the GPU backend: ${(error as Error).message.split('\n')[0]}`);
+    const message = (error as Error).message.split('\n')[0];
+    if (/is not available here/.test(message)) {
+      throw new CliError(`--backend gpu: no GL context can be made here (${message}): run under xvfb-run -a, or use --backend cpu`);
+    }
+    throw new CliError(`cannot create the GPU backend: ${message}`);
   }
   setBackend(backend);
   return backend;

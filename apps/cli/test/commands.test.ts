@@ -9,14 +9,16 @@ import { haveShared, shared } from './shared-data';
 describe('transformer-kit', () => {
   it('prints help for the program and every command, and rejects an unknown command', async () => {
     expect((await runCli('--help')).stdout).toMatch(/Commands:\n {2}generate/);
-    for (const command of ['generate', 'tokenize', 'inspect', 'parity', 'bench']) {
+    for (const command of ['generate', 'chat', 'tokenize', 'inspect', 'parity', 'bench']) {
       const r = await runCli(command, '--help');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: transformer-kit ${command}`));
     }
     const r = await runCli('train');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("transformer-kit: unknown command 'train' (commands: generate, tokenize, inspect, parity, bench; see transformer-kit --help)\n");
+    const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+    expect(await runCli('--version')).toEqual({ code: 0, stdout: `transformer-kit ${version}\n`, stderr: '' });
+    expect(r.stderr).toBe("transformer-kit: unknown command 'train' (commands: generate, chat, tokenize, inspect, parity, bench; see transformer-kit --help)\n");
   });
 });
 

@@ -36,11 +36,11 @@ describe.runIf(haveShared(BIN, GGUF, TOK, GREEDY))('transformer-kit generate', (
   it('reports bad input in one line with a non-zero exit', async () => {
     const cases: [string[], RegExp][] = [
       [['generate'], /generate needs --model/],
-      [['generate', '--model', shared(BIN), '--temperature', 'hot'], /--temperature must be a number ≥ 0, got "hot"/],
+      [['generate', '--model', shared(BIN), '--temperature', 'hot'], /--temperature must be a number, got "hot"/],
       [['generate', '--model', shared(BIN), '--top-p', '2'], /--top-p must be in \(0, 1\]/],
       [['generate', '--model', '/nowhere/model.bin'], /cannot load \/nowhere\/model\.bin: \/nowhere\/model\.bin does not exist/],
       [['generate', '--model', shared(BIN), '--bogus'], /Unknown option '--bogus'/],
-      [['generate', '--model', shared(BIN), '--backend', 'tpu'], /--backend must be cpu or gpu/],
+      [['generate', '--model', shared(BIN), '--backend', 'tpu'], /--backend must be cpu or gpu \(or gpu-js-cpu/],
       [['generate', '--model', shared(BIN), '--prompt', 'Once upon a time. '.repeat(200)], /longer than the model's context of 512/],
     ];
     for (const [argv, message] of cases) {
@@ -51,6 +51,69 @@ describe.runIf(haveShared(BIN, GGUF, TOK, GREEDY))('transformer-kit generate', (
       expect(last, argv.join(' ')).toMatch(/^transformer-kit generate: /);
       expect(last, argv.join(' ')).toMatch(message);
       expect(r.stdout, argv.join(' ')).toBe('');
+    }
+  });
+});
+
+describe.runIf(haveShared(BIN, TOK, GREEDY))('transformer-kit generate: --json, -n, --stop, negative numbers', () => {
+  const story = () => readFileSync(shared(GREEDY), 'utf8');
+
+  it('--json prints one object: every id (BOS included), the text as llama2.c prints it, tokens/s', async () => {
+    const r = await runCli('generate', '--model', shared(BIN), '--max-tokens', '256', '--temperature', '0', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['model', 'prompt', 'ids', 'text', 'tokensPerSecond']);
+    expect(out.model).toBe(shared(BIN));
+    expect(out.prompt).toBe('');
+    expect(out.text + '\n').toBe(story()); // llama2.c's run output, without its final newline
+    expect(out.ids[0]).toBe(1); // BOS
+    expect(out.tokensPerSecond).toBeGreaterThan(0);
+  });
+
+  it('--json with a prompt: ids start with llama2.c\'s encoding of it, text with the prompt', async () => {
+    const r = await runCli('generate', '--model', shared(BIN), '--prompt', 'Once upon a time', '-n', '8', '--temperature', '0', '--json');
+    const out = JSON.parse(r.stdout);
+    expect(out.ids.slice(0, 5)).toEqual([1, 403, 407, 261, 378]);
+    expect(out.ids).toHaveLength(5 + 8);
+    expect(story().startsWith(out.text)).toBe(true); // greedy from BOS passes through "Once upon a time" too
+    expect(out.text.length).toBeGreaterThan('Once upon a time'.length + 8);
+  });
+
+  it('-n is --max-tokens', async () => {
+    const a = await runCli('generate', '--model', shared(BIN), '-n', '12', '--temperature', '0', '--json');
+    const b = await runCli('generate', '--model', shared(BIN), '--max-tokens', '12', '--temperature', '0', '--json');
+    expect(JSON.parse(a.stdout).ids).toHaveLength(13);
+    expect(JSON.parse(a.stdout).ids).toEqual(JSON.parse(b.stdout).ids);
+  });
+
+  it('--stop ends at the earliest of the stop strings, which is not printed (repeatable)', async () => {
+    const one = await runCli('generate', '--model', shared(BIN), '--temperature', '0', '--stop', 'Lily');
+    expect(one.stdout).toBe(story().slice(0, story().indexOf('Lily')) + '\n');
+    const two = await runCli('generate', '--model', shared(BIN), '--temperature', '0', '--stop', 'Lily', '--stop', 'little');
+    expect(two.stdout).toBe(story().slice(0, story().indexOf('little')) + '\n');
+    const comma = await runCli('generate', '--model', shared(BIN), '--temperature', '0', '--stop', ',');
+    expect(comma.stdout).toBe('Once upon a time\n');
+  });
+
+  it('a value-taking flag takes the next argument even when it starts with a dash', async () => {
+    const r = await runCli('generate', '--model', shared(BIN), '--prompt', '-Once', '-n', '1', '--temperature', '0', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).prompt).toBe('-Once');
+  });
+
+  it('takes negative numbers to the flag\'s own check', async () => {
+    const cases: [string[], string][] = [
+      [['--temperature', '-1'], '--temperature must be ≥ 0, got "-1"'],
+      [['--top-k', '-3'], '--top-k must be a non-negative integer, got "-3"'],
+      [['-n', '-5'], '--max-tokens must be a non-negative integer, got "-5"'],
+      [['--seed', '-7'], '--seed must be a positive integer, got "-7"'],
+      [['--temperature', 'hot'], '--temperature must be a number, got "hot"'],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await runCli('generate', '--model', shared(BIN), ...flags);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`transformer-kit generate: ${message}\n`);
     }
   });
 });

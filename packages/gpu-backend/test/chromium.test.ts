@@ -1,14 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundleForBrowser } from '../../../test-support/bundle-for-browser';
 
 // The conformance suite in headless Chromium: WebGL2 through SwiftShader, the backend and the suite bundled
 // with esbuild and served from 127.0.0.1. It fails (never skips) when Chromium or WebGL2 is missing.
-const packages = resolve(__dirname, '../..');
 const chromiumArgs = [
   '--headless=new', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-gpu-sandbox',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
@@ -22,29 +21,8 @@ interface PageResult {
   results?: { name: string; passed: boolean; message: string; maxError: number }[];
 }
 
-async function bundle(): Promise<string> {
-  const out = await build({
-    entryPoints: [join(__dirname, 'browser/conformance-entry.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'workspace-sources',
-        setup(b) {
-          // Like vitest.shared.ts: workspace packages resolve to their sources.
-          b.onResolve({ filter: /^@transformer-kit\/[^/]+(\/.+)?$/ }, (args) => {
-            const [, name, sub] = /^@transformer-kit\/([^/]+)(?:\/(.+))?$/.exec(args.path)!;
-            return { path: join(packages, name, 'src', sub ? `${sub}/index.ts` : 'index.ts') };
-          });
-        },
-      },
-    ],
-  });
-  return out.outputFiles[0].text;
+function bundle(): Promise<string> {
+  return bundleForBrowser(join(__dirname, 'browser/conformance-entry.ts'));
 }
 
 function serve(script: string): Promise<{ server: Server; url: string }> {

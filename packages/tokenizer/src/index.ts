@@ -15,6 +15,8 @@ export { loadLlama2cTokenizer } from './loaders/load-llama2c-tokenizer';
 export { loadGgufTokenizer } from './loaders/load-gguf-tokenizer';
 export { loadBertVocab } from './loaders/load-bert-vocab';
 export { loadTokenizerJson } from './loaders/load-tokenizer-json';
+export { applyChatTemplate, PLAIN_CHAT_TEMPLATE } from './chat/apply-chat-template';
+export { chatTemplateFromTokenizerConfig, chatTemplateFromGguf } from './chat/chat-template-source';
 
 export type {
   Tokenizer,
@@ -30,3 +32,5 @@ export type { WordPieceOptions, PairEncoding } from './wordpiece';
 export type { PretokenizerPattern } from './pretokenizer-patterns';
 export type { BertNormalizerOptions, NormalizedText } from './bert-normalizer';
 export type { TiktokenOptions } from './loaders/load-tiktoken-ranks';
+export type { ChatMessage, ChatTemplateOptions } from './chat/apply-chat-template';
+export type { ChatTemplateSource } from './chat/chat-template-source';

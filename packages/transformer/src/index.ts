@@ -31,8 +31,12 @@ export { checkTokenizerFitsModel } from './loaders/check-tokenizer-fits';
 export { validateLlamaConfig, MAX_CONTEXT_LENGTH } from './models/config-rules';
 export { weightSource, withPrefixes, transposeHost, expectShape } from './loaders/weight-source';
 export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
+export { requireCausalLM } from './loaders/require-causal-lm';
+export { hubFileUrl } from './hub/hub-file-url';
+export { loadFromHub, parseHubName } from './hub/load-from-hub';
 // generation
 export { generate } from './generation/generate';
+export { promptIds } from './generation/prompt-ids';
 export { Sampler } from './generation/sampler';
 export { XorShiftRandom } from './generation/xorshift-random';
 
@@ -50,10 +54,11 @@ export type { GgufFile, GgufTensorInfo, GgufValue } from './loaders/read-gguf';
 export type { GgufLlamaCheckpoint } from './loaders/read-gguf-llama';
 export type { Llama2cCheckpoint } from './loaders/read-llama2c';
 export type { HostTensor, WeightSource } from './loaders/weight-source';
-export type { LoadedModel, ModelFileReader } from './loaders/load-model';
+export type { LoadedModel, LoadedCausalLM, ModelFileReader } from './loaders/load-model';
 export type { LoadProgress, ProgressCallback } from './loaders/load-progress';
 export type { NonFiniteOptions, NonFiniteReport } from './loaders/finite-weights';
 export type { TokenizerFitOptions } from './loaders/check-tokenizer-fits';
 export type { LlamaFieldNames } from './models/config-rules';
+export type { HubFileReader } from './hub/load-from-hub';
 export type { GenerateOptions, GeneratedToken } from './generation/generate';
 export type { SamplingOptions, SampledToken } from './generation/sampler';

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags';
 import { generate } from '@transformer-kit/transformer';
 import type { CliIO } from '../io';
 import { loadModel, requireGenerative } from '../load-model';
@@ -22,7 +22,7 @@ Options:
 
 /** `transformer-kit bench`. */
 export async function benchCommand(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     options: {
       model: { type: 'string' },

@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
-import { generate } from '@transformer-kit/transformer';
+import { generate, promptIds } from '@transformer-kit/transformer';
 import type { CliIO } from '../io';
-import { loadModel, requireGenerative } from '../load-model';
-import { numberFlag, requiredFlag } from '../options';
-import { selectBackend } from '../select-backend';
+import { parseFlags } from '../parse-flags';
+import { BACKEND_HELP, SAMPLING_HELP } from '../sampling-flags';
+import { GENERATION_FLAGS, setUpGeneration } from '../set-up-generation';
+import { TokenRate } from '../token-rate';
 
 export const GENERATE_HELP = `Usage: transformer-kit generate --model <path|owner/repo[/folder]> [options]
 
@@ -14,68 +14,50 @@ Options:
                         (karpathy/tinyllamas/stories260K); downloads are cached
   --tokenizer <file>    tokenizer.bin / tokenizer.json / .gguf / vocab.txt (default: the model's own)
   --prompt <text>       the text to continue (default: empty, i.e. from BOS)
-  --max-tokens <n>      new tokens at most (default 256)
-  --temperature <t>     0 = greedy (default 1.0)
-  --top-k <k>           sample among the k most probable tokens (default: all)
-  --top-p <p>           nucleus sampling (default 0.9, as llama2.c; 1 = off)
-  --repetition-penalty <r>  > 1 discourages repeats (default 1)
-  --seed <n>            random seed, a positive integer (default: from the clock)
-  --backend <cpu|gpu>   where to compute (default cpu)
+${SAMPLING_HELP}${BACKEND_HELP}  --json                print one JSON object instead of streaming: {"model", "prompt", "ids" (every id,
+                        BOS and prompt included), "text" (prompt + continuation), "tokensPerSecond"}
   -h, --help            this help
 `;
 
 /** `transformer-kit generate`: like llama2.c's `run`, the story then a newline on stdout. */
 export async function generateCommand(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
-    options: {
-      model: { type: 'string' },
-      tokenizer: { type: 'string' },
-      prompt: { type: 'string', default: '' },
-      'max-tokens': { type: 'string' },
-      temperature: { type: 'string' },
-      'top-k': { type: 'string' },
-      'top-p': { type: 'string' },
-      'repetition-penalty': { type: 'string' },
-      seed: { type: 'string' },
-      backend: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...GENERATION_FLAGS, prompt: { type: 'string', default: '' } },
     strict: true,
   });
   if (values.help) {
     io.stdout(GENERATE_HELP);
     return 0;
   }
-  const spec = requiredFlag(values, 'model', 'generate');
-  const maxTokens = numberFlag(values, 'max-tokens', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer') ?? 256;
-  const temperature = numberFlag(values, 'temperature', (n) => n >= 0, 'a number ≥ 0') ?? 1;
-  const topK = numberFlag(values, 'top-k', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
-  const topP = numberFlag(values, 'top-p', (n) => n > 0 && n <= 1, 'in (0, 1]') ?? 0.9;
-  const repetitionPenalty = numberFlag(values, 'repetition-penalty', (n) => n > 0, 'a number > 0');
-  const seed = numberFlag(values, 'seed', (n) => Number.isInteger(n) && n > 0, 'a positive integer');
-  const backend = await selectBackend(values.backend);
-  const loaded = await loadModel(spec, values.tokenizer, io);
-  const { model, tokenizer } = requireGenerative(loaded, spec);
+  const { spec, options, backend, loaded, model, tokenizer } = await setUpGeneration(values, 'generate', io);
   io.stderr(`loaded ${spec} (${model.family}, ${loaded.format}) in ${loaded.loadMs.toFixed(0)} ms on ${backend.name}\n`);
+  const prompt = values.prompt ?? '';
+  const ids = promptIds(tokenizer, prompt);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
-  let count = 0;
-  let start = 0;
+  const rate = new TokenRate();
+  let text = '';
   try {
     // The prompt is echoed once the model has accepted it (a prompt past the context fails before any output).
-    for await (const token of generate(model, tokenizer, values.prompt ?? '', { maxTokens, temperature, topK, topP, repetitionPenalty, seed, signal: controller.signal })) {
-      if (count === 0) io.stdout(values.prompt ?? '');
-      io.stdout(token.text);
-      count++;
-      // llama2.c's timer starts after the first token, so its tok/s leaves out the prompt.
-      if (start === 0) start = performance.now();
+    for await (const token of generate(model, tokenizer, ids, { ...options, signal: controller.signal })) {
+      if (rate.count === 0) text = prompt;
+      if (rate.count === 0 && !values.json) io.stdout(prompt);
+      if (!values.json) io.stdout(token.text);
+      text += token.text;
+      ids.push(token.id);
+      rate.tick();
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
+  const tokensPerSecond = rate.perSecond();
+  if (values.json) {
+    io.stdout(`${JSON.stringify({ model: spec, prompt, ids, text: rate.count === 0 ? prompt : text, tokensPerSecond })}\n`);
+    return 0;
+  }
   io.stdout('\n');
-  if (count > 1) io.stderr(`achieved tok/s: ${((count - 1) / ((performance.now() - start) / 1000)).toFixed(1)}\n`);
+  if (tokensPerSecond !== null) io.stderr(`achieved tok/s: ${tokensPerSecond.toFixed(1)}\n`);
   return 0;
 }

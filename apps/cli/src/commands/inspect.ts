@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags';
 import { softmax, tensor, type Tensor } from '@transformer-kit/tensor';
 import { isCausalLM, type CausalLM, type LoadedModel } from '@transformer-kit/transformer';
 import type { Tokenizer } from '@transformer-kit/tokenizer';
@@ -53,7 +53,7 @@ function positionsText(loaded: LoadedModel): string {
 
 /** `transformer-kit inspect`. */
 export async function inspectCommand(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     options: {
       model: { type: 'string' },

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readRegularFile } from '@transformer-kit/transformer/node';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags';
 import { readSafetensors } from '@transformer-kit/tensor';
 import { CliError } from '../cli-error';
 import type { CliIO } from '../io';
@@ -52,7 +52,7 @@ function summarise(name: string, kind: string, checks: Comparison[], tolerance: 
 
 /** `transformer-kit parity`. */
 export async function parityCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args,
     options: { backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     allowPositionals: true,

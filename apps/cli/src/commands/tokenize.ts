@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../parse-flags';
 import type { CliIO } from '../io';
 import { loadTokenizerFile } from '../load-tokenizer-file';
 import { requiredFlag } from '../options';
@@ -24,7 +24,7 @@ async function readStdin(): Promise<string> {
 
 /** `transformer-kit tokenize`. */
 export async function tokenizeCommand(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     options: {
       tokenizer: { type: 'string' },

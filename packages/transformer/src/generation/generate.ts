@@ -5,9 +5,11 @@
  * position's logits.
  */
 import { tensor } from '@transformer-kit/tensor';
+import type { KVCache } from '@transformer-kit/attention';
 import type { Tokenizer } from '@transformer-kit/tokenizer';
 import type { CausalLM } from '../models/causal-lm';
 import { countNonFinite } from '../loaders/finite-weights';
+import { promptIds } from './prompt-ids';
 import { Sampler, type SamplingOptions } from './sampler';
 
 /** Options of {@link generate}. */
@@ -25,6 +27,13 @@ export interface GenerateOptions extends SamplingOptions {
   readonly signal?: AbortSignal;
   /** Add the tokenizer's default special tokens (BOS for Llama) to the prompt. Default true. */
   readonly addSpecialTokens?: boolean;
+  /**
+   * A cache from `model.createCache()` that already holds earlier positions (a chat's past turns): the prompt
+   * is fed after them, and the cache keeps every position fed, for the next call. The caller owns and disposes
+   * it. The last token yielded is not in it (it was never fed): pass it at the start of the next prompt.
+   * Default: a fresh cache for this call, disposed at the end.
+   */
+  readonly cache?: KVCache;
 }
 
 /** One generated token. */
@@ -39,7 +48,28 @@ export interface GeneratedToken {
 }
 
 /**
- * Generates text token by token.
+ * Generates text token by token: encodes the prompt (with BOS for Llama), feeds it once, then samples one
+ * token per step, feeding only the newest; yields each token with its text (as a streaming decoder completes
+ * it), probability and position. It ends at `maxTokens`, a stop token, a stop string, or the model's context.
+ *
+ * `options` ({@link GenerateOptions}), each optional:
+ *
+ * | option | what it does | default |
+ * | --- | --- | --- |
+ * | `maxTokens` | new tokens at most (the context also ends generation) | 256 |
+ * | `temperature` | divides the logits before softmax; 0 = greedy (argmax) | 1 |
+ * | `topK` | sample among the k most probable tokens only; 0 = all | all |
+ * | `topP` | nucleus: the smallest set of most probable tokens whose probability exceeds p; 1 = off | 1 |
+ * | `repetitionPenalty` | > 1 discourages tokens already in the prompt or the output (positive logits ÷ p, negative × p) | 1 |
+ * | `seed` | seed of llama2.c's xorshift generator: the same seed, the same tokens | from the clock |
+ * | `stopTokens` | ids that end generation (not yielded) | EOS, and BOS for SentencePiece vocabularies (llama2.c) |
+ * | `stopStrings` | texts that end generation; the text before the stop string is yielded, the stop string is not | none |
+ * | `signal` | an AbortSignal checked between tokens: the iterator throws its reason | none |
+ * | `addSpecialTokens` | add the tokenizer's special tokens (BOS) to a string prompt | true |
+ * | `cache` | a KV cache holding earlier positions (a chat's past turns): the prompt is fed after them, and the cache keeps them for the next call | a fresh cache per call |
+ *
+ * Bad input is an error before any token: a prompt longer than the context, an id outside the vocabulary, a
+ * missing tokenizer (it says what to pass), `maxTokens` that is not a non-negative integer.
  *
  * @example
  * ```ts
@@ -51,7 +81,7 @@ export interface GeneratedToken {
  *   readFileSync('../shared/models/stories260K/tok512.bin'),
  * );
  * let text = '';
- * for await (const token of generate(model, tokenizer!, 'Once upon a time', { maxTokens: 16, temperature: 0 })) {
+ * for await (const token of generate(model, tokenizer, 'Once upon a time', { maxTokens: 16, temperature: 0 })) {
  *   text += token.text; // or process.stdout.write(token.text) as the tokens arrive
  * }
  * console.log(text); // , there was a little girl named Lily. She loved to play
@@ -65,16 +95,17 @@ export async function* generate(
 ): AsyncGenerator<GeneratedToken, void, undefined> {
   const maxTokens = options.maxTokens ?? 256;
   if (!Number.isInteger(maxTokens) || maxTokens < 0) throw new RangeError(`maxTokens must be a non-negative integer, got ${options.maxTokens}`);
-  const sampler = new Sampler(options);
-  let ids = typeof prompt === 'string' ? tokenizer.encode(prompt, { addSpecialTokens: options.addSpecialTokens ?? true }) : [...prompt];
-  if (ids.length === 0) {
-    // A model needs at least one position to predict from: GPT-2 starts documents with <|endoftext|>.
-    const start = tokenizer.specialTokenIds.bos ?? tokenizer.specialTokenIds.eos;
-    if (start === undefined) throw new Error('generate: the prompt is empty and the tokenizer has no BOS/EOS token to start from');
-    ids = [start];
+  // NOTE: JavaScript callers (and TypeScript ones past a `!`) reach here with a loader's missing tokenizer.
+  if (!tokenizer || typeof tokenizer.encode !== 'function') {
+    throw new Error(
+      'generate: no tokenizer was given (the model was loaded without one: its folder has no tokenizer.json, or no tokenizer file was found): pass a Tokenizer as the second argument, e.g. loadTokenizerJson(text) or loadLlama2cTokenizer(bytes) from @transformer-kit/tokenizer, or the `tokenizer` option of fromPretrained',
+    );
   }
-  if (ids.length > model.maxSeqLen) {
-    throw new RangeError(`generate: the prompt is ${ids.length} tokens, longer than the model's context of ${model.maxSeqLen}`);
+  const sampler = new Sampler(options);
+  const ids = promptIds(tokenizer, prompt, options);
+  const past = options.cache?.length ?? 0;
+  if (past + ids.length > model.maxSeqLen) {
+    throw new RangeError(`generate: the prompt is ${ids.length} tokens${past ? ` after ${past} cached ones` : ''}, longer than the model's context of ${model.maxSeqLen}`);
   }
   for (const id of ids) {
     if (!Number.isInteger(id) || id < 0 || id >= model.vocabSize) throw new RangeError(`generate: token id ${id} is outside the model's vocabulary of ${model.vocabSize}`);
@@ -82,12 +113,12 @@ export async function* generate(
   const special = tokenizer.specialTokenIds;
   const stops = new Set(options.stopTokens ?? [special.eos, tokenizer.kind === 'sentencepiece-bpe' ? special.bos : undefined].filter((x): x is number => x !== undefined));
   const stopStrings = options.stopStrings ?? [];
-  const budget = Math.min(maxTokens, model.maxSeqLen - ids.length + 1);
+  const budget = Math.min(maxTokens, (options.cache?.maxLength ?? model.maxSeqLen) - past - ids.length + 1);
   const history = ids.slice();
   const decoder = tokenizer.createStreamingDecoder();
   // Prime the decoder with the prompt's last token: SentencePiece drops the leading space after BOS only.
   decoder.push(ids[ids.length - 1]);
-  const cache = model.createCache(Math.min(model.maxSeqLen, ids.length + budget));
+  const cache = options.cache ?? model.createCache(Math.min(model.maxSeqLen, ids.length + budget));
   let text = '';
   try {
     let input = ids;
@@ -123,7 +154,7 @@ export async function* generate(
       input = [id];
     }
   } finally {
-    cache.dispose();
+    if (!options.cache) cache.dispose();
   }
 }
 

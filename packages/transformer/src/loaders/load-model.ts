@@ -33,6 +33,16 @@ export interface LoadedModel {
 }
 
 /**
+/**
+ * A loaded decoder-only model: `model` is a `CausalLM`, and `tokenizer` is a `Tokenizer` when the loader was
+ * given one or always finds one (`LoadedCausalLM<Tokenizer>`), else possibly undefined.
+ */
+export interface LoadedCausalLM<T extends Tokenizer | undefined = Tokenizer | undefined> extends Omit<LoadedModel, 'model' | 'tokenizer'> {
+  readonly model: CausalLM;
+  readonly tokenizer: T;
+}
+
+/**
  * Reads one file of a model folder by its relative name ('config.json'); undefined when it does not exist.
  * `limits.maxBytes`, when given, is the most bytes the file may have (from the shard index's `total_size`).
  */
@@ -43,16 +53,13 @@ export type ModelFileReader = (name: string, limits?: { readonly maxBytes?: numb
  *
  * @example
  * ```ts
- * import { readFileSync } from 'node:fs';
- * import { generate, isCausalLM, loadLlama2c } from '@transformer-kit/transformer';
- * const loaded = loadLlama2c(readFileSync('../shared/models/stories260K/stories260K.bin'), readFileSync('../shared/models/stories260K/tok512.bin'));
- * if (isCausalLM(loaded.model)) {
- *   for await (const t of generate(loaded.model, loaded.tokenizer!, 'Once', { maxTokens: 4, temperature: 0 })) console.log(t.id, JSON.stringify(t.text));
+ * import { readFile } from 'node:fs/promises';
+ * import { isCausalLM, loadHuggingFace } from '@transformer-kit/transformer';
+ * for (const name of ['gpt2-tiny', 'bert-tiny']) {
+ *   const dir = `../shared/fixtures/models/${name}/`; // random models in Hugging Face's layout
+ *   const { model } = await loadHuggingFace(async (file) => readFile(dir + file).catch(() => undefined));
+ *   console.log(name, isCausalLM(model)); // gpt2-tiny true, then bert-tiny false
  * }
- * // 407 " upon"
- * // 261 " a"
- * // 378 " time"
- * // 432 ","
  * ```
  */
 export function isCausalLM(model: CausalLM | BertModel): model is CausalLM {
@@ -171,10 +178,13 @@ export async function loadHuggingFace(read: ModelFileReader, options: { onProgre
  *   readFileSync('../shared/models/stories260K/stories260K.bin'),
  *   readFileSync('../shared/models/stories260K/tok512.bin'),
  * );
- * console.log(model.family, model.layers, model.vocabSize, tokenizer!.encode('Once upon a time')); // llama 5 512 [ 1, 403, 407, 261, 378 ]
+ * console.log(model.family, model.layers, model.vocabSize, tokenizer.encode('Once upon a time')); // llama 5 512 [ 1, 403, 407, 261, 378 ]
  * ```
  */
-export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Uint8Array | ArrayBuffer, origin = 'llama2.c checkpoint', options: NonFiniteOptions = {}): LoadedModel {
+export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes: Uint8Array | ArrayBuffer, origin?: string, options?: NonFiniteOptions): LoadedCausalLM<Tokenizer>;
+export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: undefined, origin?: string, options?: NonFiniteOptions): LoadedCausalLM<undefined>;
+export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Uint8Array | ArrayBuffer, origin?: string, options?: NonFiniteOptions): LoadedCausalLM;
+export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Uint8Array | ArrayBuffer, origin = 'llama2.c checkpoint', options: NonFiniteOptions = {}): LoadedCausalLM {
   const { config, weights } = readLlama2c(bytes, origin);
   const model = naming(origin, () => new LlamaModel(config, finiteWeights(weights, options)));
   // NOTE: read the whole tokenizer.bin (no vocabSize hint): a longer file is a different vocabulary, not a longer one.
@@ -184,7 +194,8 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
 }
 
 /**
- * Loads a GGUF Llama with the tokenizer stored in its metadata.
+ * Loads a GGUF Llama with the tokenizer stored in its metadata (or the one given: a file without one is an
+ * error naming what to pass).
  *
  * @example
  * ```ts
@@ -192,15 +203,18 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
  * import { loadGguf } from '@transformer-kit/transformer';
  * // stories260K converted to GGUF by llama.cpp: the tokenizer comes from the file's metadata
  * const { model, tokenizer } = loadGguf(readFileSync('../shared/models/stories260K/stories260K.gguf'));
- * console.log(model.family, tokenizer!.encode('Once upon a time')); // llama [ 1, 403, 407, 261, 378 ]
+ * console.log(model.family, tokenizer.encode('Once upon a time')); // llama [ 1, 403, 407, 261, 378 ]
  * ```
  */
-export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file', options: NonFiniteOptions = {}): LoadedModel {
+export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file', tokenizer?: Tokenizer, options: NonFiniteOptions = {}): LoadedCausalLM<Tokenizer> {
   const gguf = readGguf(bytes);
+  if (!tokenizer && gguf.metadata['tokenizer.ggml.model'] === undefined) {
+    throw new Error(`${origin} has no tokenizer in its metadata (tokenizer.ggml.model is absent): pass one, loadGguf(bytes, origin, tokenizer)`);
+  }
   const { config, weights } = readGgufLlama(gguf, origin);
   validateLlamaConfig(config, origin, ggufLlamaFields(String(gguf.metadata['general.architecture'])));
   const model = naming(origin, () => new LlamaModel(config, finiteWeights(weights, options)));
-  const tokenizer = gguf.metadata['tokenizer.ggml.model'] !== undefined ? loadGgufTokenizer(gguf.metadata) : undefined;
-  if (tokenizer) checkTokenizerFitsModel(tokenizer, config.vocabSize, { model: origin, tokenizer: `${origin}'s tokenizer` });
+  tokenizer ??= loadGgufTokenizer(gguf.metadata);
+  checkTokenizerFitsModel(tokenizer, config.vocabSize, { model: origin, tokenizer: `${origin}'s tokenizer` });
   return { model, tokenizer, format: 'gguf', config };
 }

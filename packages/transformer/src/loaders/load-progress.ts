@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import type { LoadProgress } from '@transformer-kit/transformer';
  * const onProgress = (p: LoadProgress) => console.error(`${p.phase} ${p.file ?? ''} ${p.loaded}/${p.total ?? '?'}`);
  * ```
  */

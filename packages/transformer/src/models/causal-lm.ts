@@ -14,7 +14,7 @@ import type { KVCache } from '@transformer-kit/attention';
  *   readFileSync('../shared/models/stories260K/stories260K.bin'),
  *   readFileSync('../shared/models/stories260K/tok512.bin'),
  * );
- * const ids = tensor(tokenizer!.encode('Once upon a time'), [1, 5], 'int32');
+ * const ids = tensor(tokenizer.encode('Once upon a time'), [1, 5], 'int32');
  * const out = model.forward(ids, { outputAttentions: true, outputHiddenStates: true });
  * console.log(out.attentions!.length, out.attentions![0].shape); // 5 [ 1, 8, 5, 5 ]: per layer [batch, heads, seq, seq]
  * console.log(out.hiddenStates!.length, out.hiddenStates![0].shape); // 6 [ 1, 5, 64 ]: the embeddings, then each block's output
@@ -45,9 +45,9 @@ export interface ForwardOptions {
  *   readFileSync('../shared/models/stories260K/stories260K.bin'),
  *   readFileSync('../shared/models/stories260K/tok512.bin'),
  * );
- * const { logits } = model.forward(tensor(tokenizer!.encode('Once upon a'), [1, 4], 'int32')); // [batch, seq, vocab]
+ * const { logits } = model.forward(tensor(tokenizer.encode('Once upon a'), [1, 4], 'int32')); // [batch, seq, vocab]
  * const next = argmax(logits, -1).dataSync(); // the most likely token after each position
- * console.log(logits.shape, tokenizer!.decode([next[3]])); // [ 1, 4, 512 ]  time
+ * console.log(logits.shape, tokenizer.decode([next[3]])); // [ 1, 4, 512 ]  time
  * logits.dispose();
  * ```
  */
@@ -67,14 +67,14 @@ export interface ModelOutput {
  * ```ts
  * import { readFileSync } from 'node:fs';
  * import { generate, loadLlama2c, type CausalLM } from '@transformer-kit/transformer';
- * const { model: loaded, tokenizer } = loadLlama2c(
+ * const { model, tokenizer } = loadLlama2c(
  *   readFileSync('../shared/models/stories260K/stories260K.bin'),
  *   readFileSync('../shared/models/stories260K/tok512.bin'),
  * );
- * const model = loaded as CausalLM;
+ * const lm: CausalLM = model; // a llama2.c checkpoint is a decoder, and the loader's type says so: no cast
  * let text = '';
- * for await (const token of generate(model, tokenizer!, 'Once upon a time', { maxTokens: 8, seed: 42 })) text += token.text;
- * console.log(model.family, model.maxSeqLen, JSON.stringify(text)); // llama 512 ", there was a little girl"
+ * for await (const token of generate(lm, tokenizer, 'Once upon a time', { maxTokens: 8, seed: 42 })) text += token.text;
+ * console.log(lm.family, lm.maxSeqLen, JSON.stringify(text)); // llama 512 ", there was a little girl"
  * ```
  */
 export interface CausalLM {

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { checkTokenizerFitsModel } from '../loaders/check-tokenizer-fits';
 import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loaders/load-model';
-import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
+import { loadLlama2cTokenizer, type Tokenizer } from '@transformer-kit/tokenizer';
 import type { NonFiniteOptions } from '../loaders/finite-weights';
 import { hubFile, type HubOptions } from './hub-download';
 import { loadModelFromPath } from './load-model-from-path';
@@ -42,6 +42,8 @@ export interface FromPretrainedOptions extends HubOptions, NonFiniteOptions {
  * console.log(format, config.vocabSize, tokenizer?.vocabSize); // llama2c 512 512 (tok512.bin is found beside the .bin)
  * ```
  */
+export function fromPretrained(name: string, options: FromPretrainedOptions & { readonly tokenizer: string }): Promise<LoadedModel & { readonly tokenizer: Tokenizer }>;
+export function fromPretrained(name: string, options?: FromPretrainedOptions): Promise<LoadedModel>;
 export async function fromPretrained(name: string, options: FromPretrainedOptions = {}): Promise<LoadedModel> {
   if (existsSync(name)) return loadModelFromPath(name, options);
   // NOTE: something written as a path (absolute, ./, ../, ~) is never a repository id: say it is missing.
@@ -59,7 +61,7 @@ export async function fromPretrained(name: string, options: FromPretrainedOption
     const folder = inner.split('/').slice(0, -1).join('/');
     const bytes = await hubFile(repo, inner, options);
     if (!bytes) throw new Error(`${name}: ${inner} is not in ${repo}`);
-    return inner.endsWith('.gguf') ? loadGguf(bytes, inner, options) : llama2cWithTokenizer(bytes, inner, repo, folder, options, await localTokenizer());
+    return inner.endsWith('.gguf') ? loadGguf(bytes, inner, undefined, options) : llama2cWithTokenizer(bytes, inner, repo, folder, options, await localTokenizer());
   }
   const config = await get('config.json');
   if (config) {
@@ -76,7 +78,7 @@ export async function fromPretrained(name: string, options: FromPretrainedOption
     const bin = await get(`${base}.bin`);
     if (bin) return llama2cWithTokenizer(bin, `${inner}/${base}.bin`, repo, inner, options, await localTokenizer());
     const gguf = await get(`${base}.gguf`);
-    if (gguf) return loadGguf(gguf, `${inner}/${base}.gguf`, options);
+    if (gguf) return loadGguf(gguf, `${inner}/${base}.gguf`, undefined, options);
   }
   throw new Error(`${name}: no config.json${inner ? `, ${base}.bin or ${base}.gguf` : ''} found in ${repo}${inner ? `/${inner}` : ''}`);
 }

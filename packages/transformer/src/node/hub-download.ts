@@ -10,6 +10,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { ProgressCallback } from '../loaders/load-progress';
+import { hubFileUrl } from '../hub/hub-file-url';
 import { relativePathProblem } from '../loaders/relative-path-problem';
 
 /** Where and how to download from. */
@@ -78,7 +79,7 @@ export async function hubFile(repo: string, path: string, options: HubOptions = 
   const missingMarker = `${local}.missing`;
   if (existsSync(local)) return new Uint8Array(await readFile(local));
   if (existsSync(missingMarker)) return undefined;
-  const url = `${hubEndpoint(options)}/${repo}/resolve/${encodeURIComponent(revision)}/${path.split('/').map(encodeURIComponent).join('/')}`;
+  const url = hubFileUrl(hubEndpoint(options), repo, path, revision);
   const connectMs = timeout(options.connectTimeoutMs, 'TRANSFORMER_KIT_CONNECT_TIMEOUT_MS', 30_000);
   const idleMs = timeout(options.idleTimeoutMs, 'TRANSFORMER_KIT_IDLE_TIMEOUT_MS', 60_000);
   // One controller aborts the request: the caller's signal, or a timer that is re-armed on every chunk.

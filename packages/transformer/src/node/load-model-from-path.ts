@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
+import { loadLlama2cTokenizer, type Tokenizer } from '@transformer-kit/tokenizer';
 import { checkTokenizerFitsModel } from '../loaders/check-tokenizer-fits';
 import { loadGguf, loadHuggingFace, loadLlama2c, type LoadedModel } from '../loaders/load-model';
 import type { NonFiniteOptions } from '../loaders/finite-weights';
@@ -30,9 +30,11 @@ const readBytes = (path: string, maxBytes?: number) => readRegularFile(path, max
  * const { config, tokenizer } = await loadModelFromPath('../shared/models/stories260K/stories260K.bin', {
  *   tokenizer: '../shared/models/stories260K/tok512.bin', // found on its own when it sits beside the .bin
  * });
- * console.log(config.vocabSize, tokenizer?.decode([403, 407, 261, 378])); // 512 Once upon a time
+ * console.log(config.vocabSize, tokenizer.decode([403, 407, 261, 378])); // 512 Once upon a time
  * ```
  */
+export function loadModelFromPath(path: string, options: LoadFromPathOptions & { readonly tokenizer: string }): Promise<LoadedModel & { readonly tokenizer: Tokenizer }>;
+export function loadModelFromPath(path: string, options?: LoadFromPathOptions): Promise<LoadedModel>;
 export async function loadModelFromPath(path: string, options: LoadFromPathOptions = {}): Promise<LoadedModel> {
   if (!existsSync(path)) throw new Error(`${path} does not exist`);
   const progress = options.onProgress ?? (() => {});
@@ -63,7 +65,7 @@ export async function loadModelFromPath(path: string, options: LoadFromPathOptio
   const bytes = await readBytes(path);
   progress({ phase: 'read', file: basename(path), loaded: bytes.byteLength, total: bytes.byteLength });
   if (path.endsWith('.gguf') || (bytes.byteLength >= 4 && new TextDecoder().decode(bytes.subarray(0, 4)) === 'GGUF')) {
-    return loadGguf(bytes, basename(path), options);
+    return loadGguf(bytes, basename(path), undefined, options);
   }
   if (path.endsWith('.safetensors')) {
     return loadModelFromPath(dirname(path), options);
