@@ -7,18 +7,40 @@ import type { Texture } from 'gpu.js';
  */
 export type DeviceValue = Texture | Float32Array;
 
+/** A device value shared by the storages that view it (a reshape, a transpose that moves no element). */
+export class DeviceBuffer {
+  refs = 1;
+  constructor(readonly value: DeviceValue) {}
+}
+
+/**
+ * A tensor stored as fixed-size blocks of positions along `axis`: seen as [outer, n, inner], block b holds
+ * positions b·block .. b·block + block - 1 as [outer, block, inner] (the last one padded). A KV cache append
+ * renders only the blocks it touches, so its cost does not grow with the cache.
+ */
+export interface BlockedLayout {
+  readonly axis: number;
+  readonly outer: number;
+  readonly n: number;
+  readonly inner: number;
+  readonly block: number;
+  readonly buffers: DeviceBuffer[];
+}
+
 /**
  * One tensor's storage (the Backend's DataId). Every dtype lives as float32 values (int32 and bool are
  * exact up to 2^24); the dtype is only applied when reading back.
  *
  * `host` is a copy of uploaded values, kept while it is small or not yet needed on the device: an upload
- * becomes a texture only when a kernel first reads it (`materialize`), and a small one (token ids, scalars)
- * is read back from the host copy without touching the GPU. `writeSlice` drops the host copy.
+ * becomes a texture only when a kernel first reads it, and a small one (token ids, scalars) is read back from
+ * the host copy without touching the GPU. `blocks`, when set, is the authoritative data and `device` only a
+ * contiguous copy made on demand (dropped by the next write).
  */
 export class GpuData {
-  device: DeviceValue | null = null;
+  device: DeviceBuffer | null = null;
   /** Exact host values in the tensor's own typed array (int32 beyond 2^24 stays exact here). */
   host: TensorData | null;
+  blocks: BlockedLayout | null = null;
   disposed = false;
 
   constructor(

@@ -1,12 +1,14 @@
 import { CPUKernel, HeadlessGLKernel, WebGL2Kernel, WebGLKernel, type GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
 import type { DeviceValue } from './gpu-data';
+import { builtKernel } from './gpujs-internals';
 import type { KernelSpec } from './kernel-source';
 
-/** Counters the backend keeps (launches and readbacks per token are what a generation benchmark reports). */
+/** Counters the runner keeps (launches and texels written per token are what a generation benchmark reports). */
 export interface KernelCounters {
   launches: number;
-  readbacks: number;
   compiles: number;
+  /** Output elements rendered (one float per texel). */
+  texels: number;
 }
 
 /**
@@ -89,6 +91,7 @@ export class KernelRunner {
     }
     kernel.setOutput([outSize]);
     this.counters.launches++;
+    this.counters.texels += outSize;
     let result: unknown;
     try {
       result = kernel(...(args as never[]));
@@ -133,9 +136,9 @@ export class KernelRunner {
 
   /** Refuses a kernel that gpu.js moved to another backend or to 'unsigned' packing. */
   #verify(key: string, shortcut: IKernelRunShortcut, result: unknown): void {
-    const inner = (shortcut as unknown as { kernel: { precision: string; fallbackReason?: string } }).kernel;
+    const inner = builtKernel(shortcut);
     const expected = kernelClassOf[this.#mode];
-    const actual: unknown = Object.getPrototypeOf(inner)?.constructor;
+    const actual = inner.kernelClass;
     if (actual !== expected.cls) {
       throw new Error(`gpu.js moved kernel '${key}' from ${expected.name} to ${kernelClassName(actual)}${inner.fallbackReason ? ` (${inner.fallbackReason})` : ''}: refusing a silent downgrade`);
     }
