@@ -27,9 +27,8 @@ export function writeBlocked(storage: GpuStorage, run: (plan: KernelPlan) => Dev
   const layout = data.blocks ?? toBlocks(storage, run, data, target, axis);
   const seq = value.shape[axis];
   const start = begin[axis];
-  const source = storage.device(value);
   for (let b = Math.floor(start / layout.block); b * layout.block < start + seq; b++) {
-    const next = run([blockWriteCall(layout, b, source, seq, start)]);
+    const next = run([blockWriteCall(layout, b, value, seq, start)]);
     storage.release(layout.buffers[b]);
     layout.buffers[b] = storage.buffer(next);
   }
@@ -39,16 +38,16 @@ export function writeBlocked(storage: GpuStorage, run: (plan: KernelPlan) => Dev
 }
 
 function toBlocks(storage: GpuStorage, run: (plan: KernelPlan) => DeviceValue, data: GpuData, target: TensorHandle, axis: number): BlockedLayout {
+  storage.device(data);
   const outer = product(target.shape.slice(0, axis));
   const n = target.shape[axis];
   const inner = product(target.shape.slice(axis + 1));
   const block = BLOCK_POSITIONS;
-  const source = storage.device(data);
   const count = Math.ceil(n / block);
   // NOTE: cut last to first. gpu.js keeps a kernel's latest output as its own texture, so the block cut last is
   // freed only by the kernel; cutting block 0 last puts that one-time GL texture at the first append, not mid-generation.
   const buffers = new Array<DeviceBuffer>(count);
-  for (let b = count - 1; b >= 0; b--) buffers[b] = storage.buffer(run([blockSliceCall(source, outer, n, inner, block, b)]));
+  for (let b = count - 1; b >= 0; b--) buffers[b] = storage.buffer(run([blockSliceCall(target, outer, n, inner, block, b)]));
   data.blocks = { axis, outer, n, inner, block, buffers };
   return data.blocks;
 }

@@ -2,6 +2,7 @@ import type { GPU } from 'gpu.js';
 import type { Backend, BinaryOp, DataId, DType, FusedAttentionOptions, ReduceOp, RotaryLayout, Shape, TensorData, TensorHandle, UnaryOp } from '@transformer-kit/tensor';
 import { appendAxis, writeBlocked } from './blocked-write';
 import { product } from './collapse-dims';
+import { Fusion } from './fusion';
 import type { GlTextureCounter } from './gl-texture-counter';
 import type { GpuBackendInfo, GpuBackendStats } from './gpu-backend-info';
 import type { DeviceValue, GpuData } from './gpu-data';
@@ -12,7 +13,7 @@ import { KernelRunner, type KernelCounters } from './kernel-runner';
 import type { KernelArg, KernelPlan } from './kernel-source';
 import { attentionPlan, type AttentionSource } from './kernels/attention-kernels';
 import { activationExpr, binaryPlan, castPlan, mapPlan, unaryPlan, wherePlan } from './kernels/elementwise-kernels';
-import { concatPlan, gatherPlan, isLayoutPreserving, slicePlan, transposePlan, writeSliceCall } from './kernels/layout-kernels';
+import { concatPlan, contiguousSliceStart, gatherPlan, isLayoutPreserving, slicePlan, transposePlan, writeSliceCall } from './kernels/layout-kernels';
 import { matmulPlan } from './kernels/matmul-kernels';
 import { normPlan, softmaxPlan } from './kernels/norm-kernels';
 import { reducePlan } from './kernels/reduce-kernels';
@@ -23,8 +24,8 @@ import { rotaryPlan } from './kernels/rotary-kernel';
  * only `read` copies data back. Create it with `createGpuBackend()`.
  *
  * This class is the dispatch table: each op names its kernel plan (kernels/*.ts pack the arguments) and,
- * for ops int32 bookkeeping goes through, the exact host fallback; `#op` decides host-or-GPU once and
- * GpuStorage owns every texture.
+ * for ops int32 bookkeeping goes through, the exact host fallback; `#op` decides host-or-GPU once,
+ * GpuStorage owns every texture, and Fusion merges a decode step's norm → matmul → residual/SwiGLU chains.
  *
  * @example
  * ```ts
@@ -46,6 +47,7 @@ export class GpuBackend implements Backend {
   readonly #storage: GpuStorage;
   readonly #hostPath = new HostPath();
   readonly #glTextures: GlTextureCounter | null;
+  readonly #fusion: Fusion;
 
   /** @internal Use `createGpuBackend()`. */
   constructor(gpu: GPU, info: GpuBackendInfo, loopMaxIterations: number, glTextures: GlTextureCounter | null = null) {
@@ -56,6 +58,7 @@ export class GpuBackend implements Backend {
     // NOTE: gpu.js creates its shared context with the first kernel; an opted-in counter attaches from then on.
     this.#runner = new KernelRunner(gpu, info.mode, this.#counters, loopMaxIterations, () => glTextures?.attach(sharedContext(gpu)));
     this.#storage = new GpuStorage(this.#runner, this.name, (plan) => this.#execute(plan));
+    this.#fusion = new Fusion(this.#storage, (plan) => this.#execute(plan));
   }
 
   /** Counters and live-resource counts. */
@@ -96,7 +99,7 @@ export class GpuBackend implements Backend {
     if (product(value.shape) === 0) return;
     const data = this.#storage.data(target.dataId);
     const host = this.#storage.hostValues([target, value]);
-    if (host) return void (data.host = this.#hostPath.writeSlice(target, host[0], value, host[1], begin));
+    if (host) return this.#storage.replaceHost(data, this.#hostPath.writeSlice(target, host[0], value, host[1], begin));
     const axis = appendAxis(target, value);
     if (axis >= 0) return writeBlocked(this.#storage, (plan) => this.#execute(plan), data, target, value, begin, axis);
     this.#storage.replace(data, this.#execute([writeSliceCall(target, target.shape, value, value.shape, begin)]));
@@ -104,12 +107,14 @@ export class GpuBackend implements Backend {
 
   // ---- primitives ----
   matmul(a: TensorHandle, b: TensorHandle, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId {
-    return this.#op([a, b], null, () => matmulPlan(a, b, transposeA, transposeB, outShape));
+    return this.#fusion.matmul(a, b, transposeA, transposeB, outShape) ?? this.#op([a, b], null, () => matmulPlan(a, b, transposeA, transposeB, outShape));
   }
   unary(op: UnaryOp, x: TensorHandle): DataId {
     return this.#op([x], null, () => unaryPlan(op, x));
   }
   binary(op: BinaryOp, a: TensorHandle, b: TensorHandle, outShape: Shape, outDType: DType): DataId {
+    const fused = (op === 'add' || op === 'mul') && outDType === 'float32' ? this.#fusion.binary(op, a, b, outShape) : null;
+    if (fused) return fused;
     return this.#op([a, b], (cpu, [x, y]) => cpu.binary(op, x, y, outShape, outDType), () => binaryPlan(op, a, b, outShape, outDType));
   }
   reduce(op: ReduceOp, x: TensorHandle, axis: number): DataId {
@@ -120,10 +125,12 @@ export class GpuBackend implements Backend {
     return this.#op([table, indices], onHost, () => gatherPlan(table, indices, axis, this.#checkIndices(indices, table.shape[axis], axis)));
   }
   transpose(x: TensorHandle, perm: readonly number[]): DataId {
-    if (isLayoutPreserving(x.shape, perm)) return this.#storage.view(this.#storage.data(x.dataId));
+    if (isLayoutPreserving(x.shape, perm) && !this.#storage.hostValues([x])) return this.#storage.view(this.#storage.data(x.dataId));
     return this.#op([x], (cpu, [h]) => cpu.transpose(h, perm), () => transposePlan(x, perm));
   }
   slice(x: TensorHandle, begin: readonly number[], size: readonly number[]): DataId {
+    const base = contiguousSliceStart(x.shape, begin, size);
+    if (base >= 0 && !this.#storage.hostValues([x])) return this.#storage.view(this.#storage.data(x.dataId), base, product(size));
     return this.#op([x], (cpu, [h]) => cpu.slice(h, begin, size), () => slicePlan(x, begin, size));
   }
   concat(xs: readonly TensorHandle[], axis: number, outShape: Shape): DataId {
@@ -144,13 +151,13 @@ export class GpuBackend implements Backend {
     return this.#op([x], null, () => normPlan('layerNorm', x, gamma, beta, eps));
   }
   rmsNorm(x: TensorHandle, gamma: TensorHandle | null, eps: number): DataId {
-    return this.#op([x], null, () => normPlan('rmsNorm', x, gamma, null, eps));
+    return this.#fusion.rmsNorm(x, gamma, eps) ?? this.#op([x], null, () => normPlan('rmsNorm', x, gamma, null, eps));
   }
   gelu(x: TensorHandle, approximate: 'none' | 'tanh'): DataId {
     return this.#op([x], null, () => (approximate === 'tanh' ? mapPlan('gelu:tanh', activationExpr.geluTanh, x) : mapPlan('gelu:none', activationExpr.geluNone, x)));
   }
   silu(x: TensorHandle): DataId {
-    return this.#op([x], null, () => mapPlan('silu', activationExpr.silu, x));
+    return this.#fusion.silu(x) ?? this.#op([x], null, () => mapPlan('silu', activationExpr.silu, x));
   }
   rotary(x: TensorHandle, cos: TensorHandle, sin: TensorHandle, layout: RotaryLayout): DataId {
     return this.#op([x], null, () => rotaryPlan(x, cos, sin, layout));
@@ -190,7 +197,7 @@ export class GpuBackend implements Backend {
   #resolve(arg: KernelArg, outputs: readonly DeviceValue[]): unknown {
     if (typeof arg === 'number' || arg instanceof Float32Array) return arg;
     if ('temp' in arg) return outputs[arg.temp];
-    if ('dataId' in arg) return this.#storage.device(arg);
+    if ('dataId' in arg) return this.#storage.bind(arg);
     return arg;
   }
 

@@ -1,5 +1,6 @@
 import type { TensorData } from '@transformer-kit/tensor';
 import type { Texture } from 'gpu.js';
+import type { KernelPlan } from './kernel-source';
 
 /**
  * What a kernel produced: a gpu.js Texture in the GL modes (pipeline mode keeps results on the GPU),
@@ -7,7 +8,7 @@ import type { Texture } from 'gpu.js';
  */
 export type DeviceValue = Texture | Float32Array;
 
-/** A device value shared by the storages that view it (a reshape, a transpose that moves no element). */
+/** A device value shared by the storages that view it (a transpose that moves no element, a contiguous slice). */
 export class DeviceBuffer {
   refs = 1;
   constructor(readonly value: DeviceValue) {}
@@ -41,6 +42,9 @@ export class GpuData {
   /** Exact host values in the tensor's own typed array (int32 beyond 2^24 stays exact here). */
   host: TensorData | null;
   blocks: BlockedLayout | null = null;
+  deferred: Deferred | null = null;
+  /** Where this tensor's elements start in `device` (a contiguous slice is a view into its source's buffer). */
+  offset = 0;
   disposed = false;
 
   constructor(
@@ -49,4 +53,25 @@ export class GpuData {
   ) {
     this.host = host;
   }
+}
+
+/** A tensor argument resolved for a launch: its texture and where its elements start in it. */
+export class BoundTensor {
+  constructor(
+    readonly value: DeviceValue,
+    readonly offset: number,
+    /** The buffer behind `value`, when the bound holds a reference to it (a deferred launch's input). */
+    readonly buffer: DeviceBuffer | null = null,
+  ) {}
+}
+
+/**
+ * A launch not run yet: its plan reads only retained inputs (`holds`), so the tensors it was made from may be
+ * freed first. A following op may fuse it into its own launch (see Fusion, which reads `info`); anything
+ * else that needs the value runs it.
+ */
+export interface Deferred {
+  readonly plan: KernelPlan;
+  readonly holds: readonly DeviceBuffer[];
+  readonly info: unknown;
 }

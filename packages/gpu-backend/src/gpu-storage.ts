@@ -1,5 +1,5 @@
 import { allocate, type DataId, type DType, type TensorData, type TensorHandle } from '@transformer-kit/tensor';
-import { DeviceBuffer, GpuData, type DeviceValue } from './gpu-data';
+import { BoundTensor, DeviceBuffer, GpuData, type DeviceValue } from './gpu-data';
 import type { KernelRunner } from './kernel-runner';
 import { uploadCall } from './kernels/elementwise-kernels';
 import { unblockPlan } from './kernels/block-kernels';
@@ -66,12 +66,40 @@ export class GpuStorage {
     return this.fromHost(new Float32Array(0));
   }
 
-  /** A second storage over the same elements in the same order (a reshape-like view): no launch, no copy. */
-  view(source: GpuData): GpuData {
-    const out = new GpuData(source.size, source.host);
+  /** `size` elements of `source` from `offset` on, in the same order, as a new storage: no launch, no copy. */
+  view(source: GpuData, offset = 0, size = source.size): GpuData {
+    const out = new GpuData(size, source.host ? source.host.subarray(offset, offset + size) : null);
     this.#liveData++;
     out.device = this.#share(source);
+    out.offset = out.device ? source.offset + offset : 0;
     return out;
+  }
+
+  /** A storage whose value is `plan`'s output, run when first needed (its tensor inputs are retained now). */
+  deferred(size: number, plan: KernelPlan, info: unknown): GpuData {
+    const holds: DeviceBuffer[] = [];
+    const bound = plan.map((call) => ({
+      ...call,
+      args: call.args.map((a) => {
+        const b = typeof a === 'object' && 'dataId' in a ? this.bind(a) : a instanceof BoundTensor ? a : null;
+        if (!b?.buffer) return a;
+        const buffer = b.buffer;
+        buffer.refs++;
+        holds.push(buffer);
+        return new BoundTensor(b.value, b.offset, buffer);
+      }),
+    }));
+    this.#liveData++;
+    const data = new GpuData(size, null);
+    data.deferred = { plan: bound, holds, info };
+    return data;
+  }
+
+  /** A tensor's texture and element offset, for a launch. */
+  bind(t: TensorHandle): BoundTensor {
+    const data = this.data(t.dataId);
+    const value = this.device(data);
+    return new BoundTensor(value, data.offset, data.device);
   }
 
   /** A new owned buffer for `value`. */
@@ -99,8 +127,15 @@ export class GpuStorage {
     data.device = this.buffer(value);
   }
 
+  /** Replaces a storage's values with host values (the exact int32 path of `writeSlice`). */
+  replaceHost(data: GpuData, values: TensorData): void {
+    this.dropDevice(data);
+    data.host = values;
+  }
+
   /** Drops the contiguous device copy (a blocked tensor keeps its blocks). */
   dropDevice(data: GpuData): void {
+    data.offset = 0;
     if (!data.device) return;
     this.release(data.device);
     data.device = null;
@@ -111,7 +146,9 @@ export class GpuStorage {
     const data = this.data(dataId);
     this.dropDevice(data);
     if (data.blocks) for (const b of data.blocks.buffers) this.release(b);
+    if (data.deferred) for (const h of data.deferred.holds) this.release(h);
     data.blocks = null;
+    data.deferred = null;
     data.host = null;
     data.disposed = true;
     this.#liveData--;
@@ -133,12 +170,20 @@ export class GpuStorage {
   device(t: TensorHandle | GpuData): DeviceValue {
     const data = t instanceof GpuData ? t : this.data(t.dataId);
     if (data.device) return data.device.value;
+    if (data.deferred) {
+      const { plan, holds } = data.deferred;
+      data.deferred = null;
+      data.device = this.buffer(this.execute(plan));
+      for (const h of holds) this.release(h);
+      return data.device.value;
+    }
     if (data.blocks) {
       data.device = this.buffer(this.execute(unblockPlan(data.blocks)));
       return data.device.value;
     }
     if (data.size === 0 || !data.host) throw new Error(`${this.name}: an empty tensor cannot be a kernel input`);
-    const floats = data.host instanceof Float32Array ? data.host : Float32Array.from(data.host);
+    // NOTE: a copy for int32/bool and for a view's subarray (gpu.js uploads from the start of the buffer).
+    const floats = data.host instanceof Float32Array && data.host.byteOffset === 0 ? data.host : Float32Array.from(data.host);
     data.device = this.buffer(this.execute([uploadCall(floats)]));
     // NOTE: large float uploads (weights) keep no host copy; int32 keeps it (exact beyond 2^24).
     if (data.size > HOST_COPY_MAX && data.host instanceof Float32Array) data.host = null;
@@ -149,7 +194,7 @@ export class GpuStorage {
   read(dataId: DataId, dtype: DType): TensorData {
     const data = this.data(dataId);
     if (data.host) return asDType(data.host, dtype).slice();
-    if (data.size === 0 || (!data.device && !data.blocks)) return allocate(dtype, 0);
+    if (data.size === 0 || (!data.device && !data.blocks && !data.deferred)) return allocate(dtype, 0);
     const floats = this.readFloats(data);
     if (dtype === 'int32') return Int32Array.from(floats, (v) => Math.round(v));
     if (dtype === 'bool') return Uint8Array.from(floats, (v) => (v !== 0 ? 1 : 0));
@@ -161,13 +206,13 @@ export class GpuStorage {
     if (data.host) return data.host;
     const value = this.device(data);
     this.#readbacks++;
-    if (value instanceof Float32Array) return value.slice(0, data.size);
-    const out = value.toArray() as Float32Array;
-    return out.length === data.size ? out : out.slice(0, data.size);
+    const all = value instanceof Float32Array ? value : (value.toArray() as Float32Array);
+    return all.length === data.size && data.offset === 0 ? all : all.slice(data.offset, data.offset + data.size);
   }
 
   #share(source: GpuData): DeviceBuffer | null {
-    if (!source.device && !source.blocks) return null;
+    if (source.size === 0) return null;
+    // NOTE: the source goes to the device first, so every view of it (a rotary table's rows) shares one upload.
     this.device(source);
     const buffer = source.device!;
     buffer.refs++;

@@ -8,7 +8,7 @@
  */
 
 import type { TensorHandle } from '@transformer-kit/tensor';
-import type { DeviceValue } from './gpu-data';
+import type { BoundTensor, DeviceValue } from './gpu-data';
 
 /** A kernel parameter: a tensor (texture), an int uniform or a float uniform. */
 export interface KernelParam {
@@ -68,7 +68,7 @@ export interface Temp {
 }
 
 /** A kernel argument: a tensor (resolved to its texture by the storage), a texture, a temp, a number or host floats. */
-export type KernelArg = TensorHandle | DeviceValue | Temp | number;
+export type KernelArg = TensorHandle | BoundTensor | DeviceValue | Temp | number;
 
 /** One launch: which program (`key`, built by `make` once), how many outputs, and the packed arguments. */
 export interface KernelCall {

@@ -71,6 +71,14 @@ export function isLayoutPreserving(shape: Shape, perm: readonly number[]): boole
   return moved.every((p, i) => i === 0 || p > moved[i - 1]);
 }
 
+/** Where a slice starts when its elements are one contiguous run of x (a view then serves), else -1. */
+export function contiguousSliceStart(shape: Shape, begin: readonly number[], size: readonly number[]): number {
+  const strides = rowMajorStrides(shape);
+  const walk = collapseWalk(size, [strides]);
+  if (product(size) > 1 && (walk.dims.length !== 1 || walk.strides[0][0] !== 1)) return -1;
+  return begin.reduce((acc, b, d) => acc + b * strides[d], 0);
+}
+
 /** Dimensions permuted into a new row-major layout. */
 export function transposePlan(x: TensorHandle, perm: readonly number[]): KernelPlan {
   const strides = rowMajorStrides(x.shape);

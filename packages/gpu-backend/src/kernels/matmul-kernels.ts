@@ -42,7 +42,7 @@ export function matmulSpec(batchRank: number): KernelSpec {
  * output of a few hundred elements (a decode step's row) would run on a handful of shader cores with long
  * loops; splitting K multiplies the threads, and a second launch sums the partials.
  */
-function splitCount(outSize: number, k: number): number {
+export function splitCount(outSize: number, k: number): number {
   if (outSize >= 16384 || k < 512) return 1;
   return Math.max(1, Math.min(Math.floor(k / 128), Math.floor(16384 / outSize)));
 }
