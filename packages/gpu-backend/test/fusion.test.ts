@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { add, sum, createCpuBackend, matmul, mul, randomNormal, rmsNorm, silu, tensor, type Backend, type Tensor } from '@transformer-kit/tensor';
+import { add, sum, createCpuBackend, matmul, mul, rmsNorm, silu, type Backend, type Tensor } from '@transformer-kit/tensor';
 import { createGpuBackend, type GpuBackend } from '../src/index';
+import { expectClose, onBackends } from './against-cpu';
 
 // The backend fuses a decode step's chains (rmsNorm → matmul, matmul + residual, silu(x·Wg) · (x·Wu)) into
 // single launches; each chain here is checked against the CPU reference, and the launches are counted.
@@ -12,16 +13,7 @@ beforeAll(async () => {
 afterAll(() => gpu?.destroy());
 
 function onBoth(shape: number[], seed: number): [Tensor, Tensor] {
-  const host = randomNormal(shape, 0, 1, { seed }).dataSync();
-  return [tensor(host.slice(), shape, 'float32', gpu), tensor(host.slice(), shape, 'float32', cpu)];
-}
-
-async function expectClose(actual: Tensor, expected: Tensor, what: string): Promise<void> {
-  const [a, e] = [await actual.data(), await expected.data()];
-  expect(a.length, what).toBe(e.length);
-  for (let i = 0; i < e.length; i++) {
-    if (!(Math.abs(a[i] - e[i]) <= 2e-3 + 2e-3 * Math.abs(e[i]))) throw new Error(`${what}: element ${i} is ${a[i]}, expected ${e[i]}`);
-  }
+  return onBackends(shape, seed, gpu, cpu) as [Tensor, Tensor];
 }
 
 /** Runs `f` on both backends; returns the GPU result, the CPU result and the GPU launches it took (with the readback's materialisation). */

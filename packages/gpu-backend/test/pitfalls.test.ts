@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend, gather, matmul, randomNormal, tensor, type Backend, type Tensor } from '@transformer-kit/tensor';
+import { createCpuBackend, gather, matmul, tensor, type Backend, type Tensor } from '@transformer-kit/tensor';
 import { createGpuBackend, type GpuBackend } from '../src/index';
+import { expectClose, onBackends } from './against-cpu';
 
 // Known gpu.js pitfalls, each against the CPU reference (tolerance 2e-3 abs + rel).
 let gpu: GpuBackend;
@@ -11,16 +12,7 @@ beforeAll(async () => {
 afterAll(() => gpu?.destroy());
 
 function onBoth(shape: number[], seed: number): [Tensor, Tensor] {
-  const host = randomNormal(shape, 0, 1, { seed }).dataSync();
-  return [tensor(host.slice(), shape, 'float32', cpu), tensor(host.slice(), shape, 'float32', gpu)];
-}
-
-async function expectClose(actual: Tensor, expected: Tensor, what: string): Promise<void> {
-  const [a, e] = [await actual.data(), await expected.data()];
-  expect(a.length, what).toBe(e.length);
-  for (let i = 0; i < e.length; i++) {
-    if (!(Math.abs(a[i] - e[i]) <= 2e-3 + 2e-3 * Math.abs(e[i]))) throw new Error(`${what}: element ${i} is ${a[i]}, expected ${e[i]}`);
-  }
+  return onBackends(shape, seed, cpu, gpu) as [Tensor, Tensor];
 }
 
 describe('gpu.js pitfalls', () => {
