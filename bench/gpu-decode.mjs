@@ -30,6 +30,7 @@ export async function decode(model, backend, tokens, gpu) {
   const cache = model.createCache();
   const ids = [1];
   const live = [];
+  const gl = [];
   const texels = [];
   const before = gpu?.stats();
   const start = performance.now();
@@ -43,6 +44,7 @@ export async function decode(model, backend, tokens, gpu) {
     if (gpu) {
       const s = gpu.stats();
       live.push(s.liveTextures);
+      gl.push(s.glTextures);
       texels.push(s.texelsWritten - (texels.total ?? before.texelsWritten));
       texels.total = s.texelsWritten;
     }
@@ -51,7 +53,7 @@ export async function decode(model, backend, tokens, gpu) {
   cache.dispose();
   const after = gpu?.stats();
   const perToken = (key) => +((after[key] - before[key]) / tokens).toFixed(2);
-  return { ids, seconds, live, texels, ...(gpu ? { launches: perToken('launches'), readbacks: perToken('readbacks'), texelsWritten: perToken('texelsWritten') } : {}) };
+  return { ids, seconds, live, gl, texels, ...(gpu ? { launches: perToken('launches'), readbacks: perToken('readbacks'), texelsWritten: perToken('texelsWritten') } : {}) };
 }
 
 /**
@@ -90,9 +92,12 @@ export async function benchModel(spec, bytes, gpu, cpu, rounds = 3) {
     // fresh cache into blocks, once).
     const long = await decode(onGpu, gpu, 200, gpu);
     const settled = long.live.slice(10);
+    const glSettled = long.gl.slice(10);
     row.generation200 = {
       liveTexturesMinAfterToken10: Math.min(...settled),
       liveTexturesMaxAfterToken10: Math.max(...settled),
+      glTexturesMinAfterToken10: Math.min(...glSettled),
+      glTexturesMaxAfterToken10: Math.max(...glSettled),
       texelsWrittenByToken: { 1: long.texels[0], 2: long.texels[1], 100: long.texels[99], 200: long.texels[199] },
       launchesPerToken: long.launches,
       readbacksPerToken: long.readbacks,

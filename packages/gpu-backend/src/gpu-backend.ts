@@ -202,15 +202,15 @@ export class GpuBackend implements Backend {
   }
 
   /**
-   * K/V as blocks: all of them when one launch may read them all (one program for the whole generation), else
-   * the blocks the first `length` positions live in; one contiguous copy when even those do not fit.
+   * K/V as blocks: as many as one launch may read (all of them, or the first (units − 1) / 2), always the same
+   * count so one program serves the whole generation (blocks past `length` are never read); one joined copy
+   * when `length` reaches past them.
    */
   #attentionSource(k: TensorHandle, v: TensorHandle, length: number): AttentionSource {
     const [kb, vb] = [this.#storage.data(k.dataId).blocks, this.#storage.data(v.dataId).blocks];
-    const fits = (blocks: number) => 1 + 2 * blocks <= this.info.maxTextureUnits;
-    const used = !kb ? 0 : fits(kb.buffers.length) ? kb.buffers.length : Math.ceil(length / kb.block);
-    if (kb && vb && kb.axis === 2 && vb.axis === 2 && kb.block === vb.block && fits(used)) {
-      return { keys: kb.buffers.slice(0, used).map((b) => b.value), values: vb.buffers.slice(0, used).map((b) => b.value), positions: kb.block };
+    const count = kb ? Math.min(kb.buffers.length, Math.floor((this.info.maxTextureUnits - 1) / 2)) : 0;
+    if (kb && vb && kb.axis === 2 && vb.axis === 2 && kb.block === vb.block && count * kb.block >= length) {
+      return { keys: kb.buffers.slice(0, count).map((b) => b.value), values: vb.buffers.slice(0, count).map((b) => b.value), positions: kb.block };
     }
     return { keys: [k], values: [v], positions: k.shape[2] };
   }
