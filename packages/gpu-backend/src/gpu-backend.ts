@@ -101,7 +101,7 @@ export class GpuBackend implements Backend {
     const host = this.#storage.hostValues([target, value]);
     if (host) return this.#storage.replaceHost(data, this.#hostPath.writeSlice(target, host[0], value, host[1], begin));
     const axis = appendAxis(target, value);
-    if (axis >= 0) return writeBlocked(this.#storage, (plan) => this.#execute(plan), data, target, value, begin, axis);
+    if (axis >= 0 && (!data.blocks || data.blocks.axis === axis)) return writeBlocked(this.#storage, (plan) => this.#execute(plan), data, target, value, begin, axis);
     this.#storage.replace(data, this.#execute([writeSliceCall(target, target.shape, value, value.shape, begin)]));
   }
 

@@ -123,6 +123,8 @@ export class GpuStorage {
   /** Replaces a storage's device data with `value` (the in-place write of `writeSlice`). */
   replace(data: GpuData, value: DeviceValue): void {
     this.dropDevice(data);
+    if (data.blocks) for (const b of data.blocks.buffers) this.release(b);
+    data.blocks = null;
     data.host = null;
     data.device = this.buffer(value);
   }

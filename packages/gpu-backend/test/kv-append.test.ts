@@ -42,6 +42,11 @@ describe('KV-cache appends', () => {
     // The whole cache read back (blocks joined) equals the CPU's.
     const [gk, ck] = [await g.keys.data(), await c.keys.data()];
     expect(Array.from(gk)).toEqual(Array.from(ck));
+    // A write that is not an append along the blocked axis (here: one head, every position) replaces the blocks.
+    const slab = randomNormal([1, 1, cap, headDim], 0, 1, { seed: 4242 }).dataSync();
+    writeSlice(g.keys, tensor(slab.slice(), [1, 1, cap, headDim], 'float32', gpu), [0, 1, 0, 0]);
+    writeSlice(c.keys, tensor(slab.slice(), [1, 1, cap, headDim], 'float32', cpu), [0, 1, 0, 0]);
+    expect(Array.from(await g.keys.data())).toEqual(Array.from(await c.keys.data()));
     gpu.destroy();
   }, 300_000);
 });
