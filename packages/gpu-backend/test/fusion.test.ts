@@ -1,28 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { add, sum, createCpuBackend, matmul, mul, rmsNorm, silu, type Backend, type Tensor } from '@transformer-kit/tensor';
-import { createGpuBackend, type GpuBackend } from '../src/index';
-import { expectClose, onBackends } from './against-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { add, sum, matmul, mul, rmsNorm, silu, type Backend, type Tensor } from '@transformer-kit/tensor';
+import { expectClose, onBackends, useBackends } from './against-cpu';
 
 // The backend fuses a decode step's chains (rmsNorm → matmul, matmul + residual, silu(x·Wg) · (x·Wu)) into
 // single launches; each chain here is checked against the CPU reference, and the launches are counted.
-let gpu: GpuBackend;
-const cpu = createCpuBackend();
-beforeAll(async () => {
-  gpu = await createGpuBackend({ mode: 'headlessgl', log: () => {} });
-});
-afterAll(() => gpu?.destroy());
+const backends = useBackends();
 
 function onBoth(shape: number[], seed: number): [Tensor, Tensor] {
-  return onBackends(shape, seed, gpu, cpu) as [Tensor, Tensor];
+  return onBackends(shape, seed, backends.gpu, backends.cpu) as [Tensor, Tensor];
 }
 
 /** Runs `f` on both backends; returns the GPU result, the CPU result and the GPU launches it took (with the readback's materialisation). */
 async function both(f: (b: Backend, t: (pair: [Tensor, Tensor]) => Tensor) => Tensor): Promise<{ g: Tensor; c: Tensor; launches: number }> {
-  const before = gpu.stats().launches;
-  const g = f(gpu, (p) => p[0]);
+  const before = backends.gpu.stats().launches;
+  const g = f(backends.gpu, (p) => p[0]);
   await g.data();
-  const launches = gpu.stats().launches - before;
-  return { g, c: f(cpu, (p) => p[1]), launches };
+  const launches = backends.gpu.stats().launches - before;
+  return { g, c: f(backends.cpu, (p) => p[1]), launches };
 }
 
 describe('launch fusion', () => {
