@@ -1,6 +1,9 @@
 import { GPU } from 'gpu.js';
 import { floatHelpers, jsHelpers, nativeHelpers } from './helpers';
-import { GpuBackend, type GpuBackendInfo } from './gpu-backend';
+import { GlTextureCounter } from './gl-texture-counter';
+import { GpuBackend } from './gpu-backend';
+import type { GpuBackendInfo } from './gpu-backend-info';
+import { kernelClassOf, sharedContext, type KernelClassInternals } from './gpujs-internals';
 import type { GpuMode } from './kernel-runner';
 
 /**
@@ -29,9 +32,13 @@ export interface GpuBackendOptions {
   readonly log?: (line: string) => void;
   /** Upper bound for kernel loops with a uniform bound (gpu.js' LOOP_MAX). Default 2^24. */
   readonly loopMaxIterations?: number;
+  /**
+   * Count the WebGL textures alive in gpu.js' own context (`stats().glTextures`), for leak tests. It wraps
+   * that context's createTexture/deleteTexture, so it is refused together with `context` (never a patch on a
+   * context you own). Default false.
+   */
+  readonly countGlTextures?: boolean;
 }
-
-type KernelClass = { isSupported: boolean; features: { isFloatRead: boolean; isTextureFloat: boolean; maxTextureSize: number } | null };
 
 const modeFlags: Record<Exclude<GpuMode, 'cpu'>, () => boolean> = {
   headlessgl: () => GPU.isHeadlessGLSupported,
@@ -77,13 +84,14 @@ function pickMode(requested: 'auto' | GpuMode, allowCpu: boolean): GpuMode | nul
 export async function createGpuBackend(options: GpuBackendOptions = {}): Promise<GpuBackend> {
   const requested = options.mode ?? 'auto';
   const log = options.log ?? ((line: string) => console.info(line));
+  if (options.countGlTextures && options.context) throw new Error('createGpuBackend: countGlTextures wraps the texture functions of the context gpu.js creates; it is not available with a `context` of your own');
   const mode = options.context ? contextMode(options.context) : pickMode(requested, options.allowCpuFallback ?? true);
   if (mode === null) {
     const why = requested === 'headlessgl' || (requested === 'auto' && typeof process !== 'undefined' && process.versions?.node) ? `: ${await headlessGlProblem()}` : '';
     throw new Error(`gpu.js mode '${requested}' is not available here${why}`);
   }
   const gpu = new GPU({ mode, canvas: options.canvas, context: options.context } as never);
-  const kernelClass = (gpu as unknown as { Kernel: KernelClass }).Kernel;
+  const kernelClass = kernelClassOf(gpu);
   if (mode !== 'cpu') {
     const features = kernelClass.features;
     if (!features || !features.isTextureFloat || !features.isFloatRead) {
@@ -95,7 +103,8 @@ export async function createGpuBackend(options: GpuBackendOptions = {}): Promise
     for (const h of jsHelpers) gpu.addFunction(h as never);
   }
   for (const f of floatHelpers) gpu.addFunction(f as never);
-  const backend = new GpuBackend(gpu, describe(gpu, mode, kernelClass), options.loopMaxIterations ?? 1 << 24);
+  const counter = options.countGlTextures && mode !== 'cpu' ? new GlTextureCounter() : null;
+  const backend = new GpuBackend(gpu, describe(gpu, mode, kernelClass), options.loopMaxIterations ?? 1 << 24, counter);
   if (mode === 'cpu') log(`[@transformer-kit/gpu-backend] no WebGL/headless GL context: using gpu.js cpu mode (plain JavaScript, no GPU)`);
   else log(`[@transformer-kit/gpu-backend] gpu.js mode ${mode} on ${backend.info.renderer}${backend.info.software ? ' (software rasteriser)' : ''}, ${backend.info.version}, float32 textures up to ${backend.info.maxTextureSize}px`);
   return backend;
@@ -109,12 +118,13 @@ function contextMode(context: unknown): GpuMode {
   throw new Error('createGpuBackend: `context` is not a WebGL, WebGL2 or headless-gl context');
 }
 
-function describe(gpu: GPU, mode: GpuMode, kernelClass: KernelClass): GpuBackendInfo {
-  if (mode === 'cpu') return { mode, renderer: 'JavaScript', version: '', software: true, maxTextureSize: Number.MAX_SAFE_INTEGER };
+function describe(gpu: GPU, mode: GpuMode, kernelClass: KernelClassInternals): GpuBackendInfo {
+  if (mode === 'cpu') return { mode, renderer: 'JavaScript', version: '', software: true, maxTextureSize: Number.MAX_SAFE_INTEGER, maxTextureUnits: 64 };
   // NOTE: the feature probe's own context carries the renderer strings; gpu.js makes the shared one lazily.
-  const gl = ((kernelClass as unknown as { testContext: WebGLRenderingContext | null }).testContext ?? (gpu as unknown as { context: WebGLRenderingContext }).context) as WebGLRenderingContext;
+  const gl = (kernelClass.testContext ?? sharedContext(gpu)) as WebGLRenderingContext;
   const debugInfo = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String((debugInfo && gl.getParameter(debugInfo.UNMASKED_RENDERER_WEBGL)) || gl.getParameter(gl.RENDERER));
   const version = String(gl.getParameter(gl.VERSION));
-  return { mode, renderer, version, software: /llvmpipe|swiftshader|softpipe|software/i.test(renderer), maxTextureSize: kernelClass.features!.maxTextureSize };
+  const maxTextureUnits = Number(gl.getParameter(gl.MAX_TEXTURE_IMAGE_UNITS)) || 8;
+  return { mode, renderer, version, software: /llvmpipe|swiftshader|softpipe|software/i.test(renderer), maxTextureSize: kernelClass.features!.maxTextureSize, maxTextureUnits };
 }

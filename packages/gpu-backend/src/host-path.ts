@@ -9,12 +9,15 @@ import { createCpuBackend, type Backend, type DataId, type TensorData, type Tens
  * the CPU reference backend instead, so `2^30 + 5` stays exact and the bookkeeping costs no GPU launch.
  * int32 tensors made on the GPU (argmax, a float → int32 cast) hold values below 2^24 and stay there.
  */
+/** An op written against the CPU reference backend, for the host path. */
+export type HostOp = (cpu: Backend, handles: TensorHandle[]) => DataId;
+
 export class HostPath {
   readonly #cpu: Backend = createCpuBackend();
 
-  /** Runs `op` on the CPU backend over host copies of `inputs`; returns the result's values. */
-  run(inputs: readonly { handle: TensorHandle; values: TensorData }[], op: (cpu: Backend, handles: TensorHandle[]) => DataId): TensorData {
-    const handles = inputs.map(({ handle, values }) => ({ dataId: this.#cpu.upload(values.slice(), handle.shape, handle.dtype), shape: handle.shape, dtype: handle.dtype }));
+  /** Runs `op` on the CPU backend over `values`, the host copies of `inputs`; returns the result's values. */
+  run(inputs: readonly TensorHandle[], values: readonly TensorData[], op: HostOp): TensorData {
+    const handles = inputs.map((handle, i) => ({ dataId: this.#cpu.upload(values[i].slice(), handle.shape, handle.dtype), shape: handle.shape, dtype: handle.dtype }));
     try {
       const out = op(this.#cpu, handles);
       const values = this.#cpu.readSync!(out, [], 'float32');

@@ -7,5 +7,5 @@ export { createGpuBackend } from './create-gpu-backend';
 export { GpuBackend } from './gpu-backend';
 
 export type { GpuBackendOptions } from './create-gpu-backend';
-export type { GpuBackendStats, GpuBackendInfo } from './gpu-backend';
+export type { GpuBackendStats, GpuBackendInfo } from './gpu-backend-info';
 export type { GpuMode } from './kernel-runner';

@@ -1,12 +1,14 @@
 import { CPUKernel, HeadlessGLKernel, WebGL2Kernel, WebGLKernel, type GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
-import type { DeviceValue } from './gpu-data';
+import { BoundTensor, type DeviceValue } from './gpu-data';
+import { builtKernel } from './gpujs-internals';
 import type { KernelSpec } from './kernel-source';
 
-/** Counters the backend keeps (launches and readbacks per token are what a generation benchmark reports). */
+/** Counters the runner keeps (launches and texels written per token are what a generation benchmark reports). */
 export interface KernelCounters {
   launches: number;
-  readbacks: number;
   compiles: number;
+  /** Output elements rendered (one float per texel). */
+  texels: number;
 }
 
 /**
@@ -58,7 +60,7 @@ function kernelClassName(cls: unknown): string {
 export class KernelRunner {
   readonly #gpu: GPU;
   readonly #mode: GpuMode;
-  readonly #kernels = new Map<string, IKernelRunShortcut>();
+  readonly #kernels = new Map<string, { run: IKernelRunShortcut; tensors: number[] }>();
   readonly #checked = new Set<string>();
   readonly #loopMax: number;
 
@@ -81,17 +83,23 @@ export class KernelRunner {
 
   /** Runs the kernel `key` (built by `make` the first time) over `outSize` threads. */
   run(key: string, make: () => KernelSpec, outSize: number, args: readonly unknown[]): DeviceValue {
-    let kernel = this.#kernels.get(key);
-    if (!kernel) {
-      kernel = this.#compile(key, make());
-      this.#kernels.set(key, kernel);
+    let compiled = this.#kernels.get(key);
+    if (!compiled) {
+      const spec = make();
+      compiled = { run: this.#compile(key, spec), tensors: spec.params.flatMap((p, i) => (p.kind === 'tensor' ? [i] : [])) };
+      this.#kernels.set(key, compiled);
       this.onCompiled();
     }
+    const kernel = compiled.run;
+    // Tensor arguments come as textures or as { value, offset }; the offsets go last, one per tensor parameter.
+    const values = args.map((a, i) => (compiled.tensors.includes(i) && isBound(a) ? a.value : a));
+    const offsets = compiled.tensors.map((i) => (isBound(args[i]) ? (args[i] as BoundTensor).offset : 0));
     kernel.setOutput([outSize]);
     this.counters.launches++;
+    this.counters.texels += outSize;
     let result: unknown;
     try {
-      result = kernel(...(args as never[]));
+      result = kernel(...([...values, ...offsets] as never[]));
     } catch (error) {
       throw new Error(`gpu.js kernel '${key}' failed on ${this.#mode}: ${(error as Error).message}`, { cause: error });
     }
@@ -104,7 +112,7 @@ export class KernelRunner {
 
   /** Frees every compiled program. */
   destroy(): void {
-    for (const k of this.#kernels.values()) k.destroy(true);
+    for (const k of this.#kernels.values()) k.run.destroy(true);
     this.#kernels.clear();
   }
 
@@ -114,7 +122,14 @@ export class KernelRunner {
     for (const p of spec.params) {
       argumentTypes[p.name] = p.kind === 'tensor' ? texType : p.kind === 'int' ? 'Integer' : p.kind === 'float' ? 'Float' : 'Array';
     }
-    const source = `function (${spec.params.map((p) => p.name).join(', ')}) {\n${spec.body}\n}`;
+    // NOTE: every tensor read `x[i]` becomes `x[xOffset + i]`: a view (a contiguous slice) is its source's texture
+    // read from an offset, so slicing costs no launch.
+    const tensorNames = spec.params.filter((p) => p.kind === 'tensor').map((p) => p.name);
+    let body = spec.body;
+    for (const name of tensorNames) body = body.replace(new RegExp(`(?<![\\w.])${name}\\[`, 'g'), `${name}[${name}Offset + `);
+    for (const name of tensorNames) argumentTypes[`${name}Offset`] = 'Integer';
+    const params = [...spec.params.map((p) => p.name), ...tensorNames.map((n) => `${n}Offset`)];
+    const source = `function (${params.join(', ')}) {\n${body}\n}`;
     this.counters.compiles++;
     return this.#gpu.createKernel(source, {
       output: [1],
@@ -133,9 +148,9 @@ export class KernelRunner {
 
   /** Refuses a kernel that gpu.js moved to another backend or to 'unsigned' packing. */
   #verify(key: string, shortcut: IKernelRunShortcut, result: unknown): void {
-    const inner = (shortcut as unknown as { kernel: { precision: string; fallbackReason?: string } }).kernel;
+    const inner = builtKernel(shortcut);
     const expected = kernelClassOf[this.#mode];
-    const actual: unknown = Object.getPrototypeOf(inner)?.constructor;
+    const actual = inner.kernelClass;
     if (actual !== expected.cls) {
       throw new Error(`gpu.js moved kernel '${key}' from ${expected.name} to ${kernelClassName(actual)}${inner.fallbackReason ? ` (${inner.fallbackReason})` : ''}: refusing a silent downgrade`);
     }
@@ -147,4 +162,8 @@ export class KernelRunner {
       throw new Error(`gpu.js kernel '${key}' returned ${Object.prototype.toString.call(result)} instead of a ${this.#mode === 'cpu' ? 'Float32Array' : 'texture'}`);
     }
   }
+}
+
+function isBound(arg: unknown): arg is BoundTensor {
+  return arg instanceof BoundTensor;
 }

@@ -7,6 +7,9 @@
  * which is not exact for large flat indices.
  */
 
+import type { TensorHandle } from '@transformer-kit/tensor';
+import type { BoundTensor, DeviceValue } from './gpu-data';
+
 /** A kernel parameter: a tensor (texture), an int uniform or a float uniform. */
 export interface KernelParam {
   readonly name: string;
@@ -57,4 +60,31 @@ export function decompose(rank: number, coord: string, dimPrefix: string, from =
 /** `c0 * s0 + c1 * s1 + ...` */
 export function dot(coord: string, stridePrefix: string, rank: number): string {
   return Array.from({ length: rank }, (_, d) => `${coord}${d} * ${stridePrefix}${d}`).join(' + ');
+}
+
+/** The result of an earlier launch of the same plan (freed once the plan's last launch has run). */
+export interface Temp {
+  readonly temp: number;
+}
+
+/** A kernel argument: a tensor (resolved to its texture by the storage), a texture, a temp, a number or host floats. */
+export type KernelArg = TensorHandle | BoundTensor | DeviceValue | Temp | number;
+
+/** One launch: which program (`key`, built by `make` once), how many outputs, and the packed arguments. */
+export interface KernelCall {
+  readonly key: string;
+  readonly make: () => KernelSpec;
+  readonly size: number;
+  readonly args: readonly KernelArg[];
+}
+
+/**
+ * What a backend op runs: launches in order, the last one's output being the op's result; an earlier one's
+ * output is passed to a later one as `{ temp: i }`. A plan whose result is empty (`size` 0) runs nothing.
+ */
+export type KernelPlan = readonly KernelCall[];
+
+/** A reference to launch `i`'s output in a plan. */
+export function temp(i: number): Temp {
+  return { temp: i };
 }

@@ -9,7 +9,7 @@ describe('KernelRunner kernel-class check', () => {
 
   it('accepts a kernel on the class of its mode', () => {
     const gpu = new GPU({ mode: 'cpu' });
-    const runner = new KernelRunner(gpu, 'cpu', { launches: 0, readbacks: 0, compiles: 0 }, 1000);
+    const runner = new KernelRunner(gpu, 'cpu', { launches: 0, compiles: 0, texels: 0 }, 1000);
     expect(Array.from(runner.run('iota', spec, 3, []) as Float32Array)).toEqual([0, 1, 2]);
     runner.destroy();
     gpu.destroy();
@@ -17,7 +17,7 @@ describe('KernelRunner kernel-class check', () => {
 
   it('refuses a kernel gpu.js built on another class, naming both', () => {
     const gpu = new GPU({ mode: 'cpu' });
-    const runner = new KernelRunner(gpu, 'headlessgl', { launches: 0, readbacks: 0, compiles: 0 }, 1000);
+    const runner = new KernelRunner(gpu, 'headlessgl', { launches: 0, compiles: 0, texels: 0 }, 1000);
     expect(() => runner.run('iota', spec, 3, [])).toThrow("gpu.js moved kernel 'iota' from HeadlessGLKernel to CPUKernel: refusing a silent downgrade");
     runner.destroy();
     gpu.destroy();

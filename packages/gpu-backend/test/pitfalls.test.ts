@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend, gather, matmul, randomNormal, tensor, type Backend, type Tensor } from '@transformer-kit/tensor';
-import { createGpuBackend, type GpuBackend } from '../src/index';
+import { describe, expect, it } from 'vitest';
+import { gather, matmul, tensor, type Backend, type Tensor } from '@transformer-kit/tensor';
+import { expectClose, onBackends, useBackends } from './against-cpu';
 
 // Known gpu.js pitfalls, each against the CPU reference (tolerance 2e-3 abs + rel).
-let gpu: GpuBackend;
-const cpu = createCpuBackend();
-beforeAll(async () => {
-  gpu = await createGpuBackend({ mode: 'headlessgl', log: () => {} });
-});
-afterAll(() => gpu?.destroy());
+const backends = useBackends();
 
 function onBoth(shape: number[], seed: number): [Tensor, Tensor] {
-  const host = randomNormal(shape, 0, 1, { seed }).dataSync();
-  return [tensor(host.slice(), shape, 'float32', cpu), tensor(host.slice(), shape, 'float32', gpu)];
-}
-
-async function expectClose(actual: Tensor, expected: Tensor, what: string): Promise<void> {
-  const [a, e] = [await actual.data(), await expected.data()];
-  expect(a.length, what).toBe(e.length);
-  for (let i = 0; i < e.length; i++) {
-    if (!(Math.abs(a[i] - e[i]) <= 2e-3 + 2e-3 * Math.abs(e[i]))) throw new Error(`${what}: element ${i} is ${a[i]}, expected ${e[i]}`);
-  }
+  return onBackends(shape, seed, backends.cpu, backends.gpu) as [Tensor, Tensor];
 }
 
 describe('gpu.js pitfalls', () => {
@@ -29,7 +15,7 @@ describe('gpu.js pitfalls', () => {
     // The last row and the row at 2^23 / 288: indices land at the far end of the texture.
     const ids = [31999, 0, 29127, 12345, 31998];
     const make = (b: Backend) => tensor(Int32Array.from(ids), [ids.length], 'int32', b);
-    await expectClose(gather(tg, make(gpu)), gather(tc, make(cpu)), 'embedding gather');
+    await expectClose(gather(tg, make(backends.gpu)), gather(tc, make(backends.cpu)), 'embedding gather');
   });
 
   it('runs a loop over K = 3072 (gpu.js LOOP_MAX is 1000 by default)', async () => {
@@ -49,7 +35,7 @@ describe('gpu.js pitfalls', () => {
     await expectClose(add(xg, yg), add(xc, yc), 'broadcast add');
     const idx = Int32Array.from({ length: 3000 }, (_, i) => (i * 7919) % 3000);
     const [tc, tg] = onBoth([3000, 3], 7);
-    await expectClose(gather(tg, tensor(idx, [3000], 'int32', gpu)), gather(tc, tensor(idx.slice(), [3000], 'int32', cpu)), 'gather of 3000 ids');
+    await expectClose(gather(tg, tensor(idx, [3000], 'int32', backends.gpu)), gather(tc, tensor(idx.slice(), [3000], 'int32', backends.cpu)), 'gather of 3000 ids');
   });
 
   it('reads the element exactly at a texture edge', async () => {
@@ -58,14 +44,14 @@ describe('gpu.js pitfalls', () => {
     for (const n of [4096, 4099, 16384 + 1]) {
       const [xc, xg] = onBoth([n, 1], 8 + n);
       const ids = [0, 63, 64, 127, 128, n - 2, n - 1];
-      await expectClose(gather(xg, tensor(Int32Array.from(ids), [ids.length], 'int32', gpu)), gather(xc, tensor(Int32Array.from(ids), [ids.length], 'int32', cpu)), `edge of ${n}`);
+      await expectClose(gather(xg, tensor(Int32Array.from(ids), [ids.length], 'int32', backends.gpu)), gather(xc, tensor(Int32Array.from(ids), [ids.length], 'int32', backends.cpu)), `edge of ${n}`);
       const [wc, wg] = onBoth([1, 1], 9);
       await expectClose(matmul(xg, wg), matmul(xc, wc), `full texture of ${n}`);
     }
   });
 
   it('refuses an out-of-range id with a clear error', () => {
-    const table = tensor(new Float32Array(6), [3, 2], 'float32', gpu);
-    expect(() => gather(table, tensor([3], [1], 'int32', gpu))).toThrow(/index 3 is out of range/);
+    const table = tensor(new Float32Array(6), [3, 2], 'float32', backends.gpu);
+    expect(() => gather(table, tensor([3], [1], 'int32', backends.gpu))).toThrow(/index 3 is out of range/);
   });
 });

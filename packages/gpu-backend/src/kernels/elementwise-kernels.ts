@@ -1,5 +1,6 @@
-import type { BinaryOp, UnaryOp } from '@transformer-kit/tensor';
-import { decompose, dot, floats, ints, names, tensors, type KernelSpec } from '../kernel-source';
+import type { BinaryOp, DType, Shape, TensorHandle, UnaryOp } from '@transformer-kit/tensor';
+import { broadcastStridesOf, collapseWalk, product } from '../collapse-dims';
+import { decompose, dot, floats, ints, names, tensors, type KernelCall, type KernelPlan, type KernelSpec } from '../kernel-source';
 
 /** One output element of a unary op, as an expression of `v`. */
 const unaryExpr: Record<UnaryOp, string> = {
@@ -100,4 +101,57 @@ export function fillSpec(): KernelSpec {
 /** Host values → a texture (the upload). */
 export function uploadSpec(): KernelSpec {
   return { params: [{ name: 'values', kind: 'host' }], body: 'return values[this.thread.x];' };
+}
+
+// ---- argument packing ----
+
+/** out[i] = f(x[i]) under the program key `key`. */
+export function mapPlan(key: string, expr: string, x: TensorHandle): KernelPlan {
+  return [{ key, make: () => mapSpec(expr), size: product(x.shape), args: [x] }];
+}
+
+/** Elementwise `op(x)`. */
+export function unaryPlan(op: UnaryOp, x: TensorHandle): KernelPlan {
+  return mapPlan(`unary:${op}`, unaryExpression(op), x);
+}
+
+/** `a op b` broadcast into `outShape`. */
+export function binaryPlan(op: BinaryOp, a: TensorHandle, b: TensorHandle, outShape: Shape, outDType: DType): KernelPlan {
+  const walk = collapseWalk(outShape, [broadcastStridesOf(a.shape, outShape), broadcastStridesOf(b.shape, outShape)]);
+  const rank = walk.dims.length;
+  const roundInt = outDType === 'int32' && op === 'pow';
+  return [{
+    key: `binary:${op}:${rank}:${roundInt}`,
+    make: () => binarySpec(op, rank, roundInt),
+    size: product(outShape),
+    args: [a, b, ...walk.dims.slice(1), ...walk.strides[0], ...walk.strides[1]],
+  }];
+}
+
+/** `cond ? a : b` broadcast into `outShape`. */
+export function wherePlan(cond: TensorHandle, a: TensorHandle, b: TensorHandle, outShape: Shape): KernelPlan {
+  const walk = collapseWalk(outShape, [cond, a, b].map((t) => broadcastStridesOf(t.shape, outShape)));
+  const rank = walk.dims.length;
+  return [{
+    key: `where:${rank}`,
+    make: () => whereSpec(rank),
+    size: product(outShape),
+    args: [cond, a, b, ...walk.dims.slice(1), ...walk.strides[0], ...walk.strides[1], ...walk.strides[2]],
+  }];
+}
+
+/** A dtype conversion (values stay float32 on the device; int32 truncates, bool is !== 0). */
+export function castPlan(x: TensorHandle, dtype: DType): KernelPlan {
+  const expr = dtype === 'bool' ? activationExpr.toBool : dtype === 'int32' && x.dtype === 'float32' ? activationExpr.toInt32 : activationExpr.copy;
+  return mapPlan(`cast:${expr === activationExpr.copy ? 'copy' : dtype}`, expr, x);
+}
+
+/** `size` copies of `value`. */
+export function fillCall(size: number, value: number): KernelCall {
+  return { key: 'fill', make: fillSpec, size, args: [value] };
+}
+
+/** Host floats → a texture. */
+export function uploadCall(values: Float32Array): KernelCall {
+  return { key: 'upload', make: uploadSpec, size: values.length, args: [values] };
 }

@@ -1,4 +1,8 @@
-import { decompose, dot, ints, names, tensors, type KernelSpec } from '../kernel-source';
+import type { Shape, TensorHandle } from '@transformer-kit/tensor';
+import { broadcastStridesOf, collapseWalk, product } from '../collapse-dims';
+import { decompose, dot, ints, names, temp, tensors, type KernelPlan, type KernelSpec } from '../kernel-source';
+import { fillCall } from './elementwise-kernels';
+import { reduceSpec } from './reduce-kernels';
 
 /**
  * C[batch, m, n] = Σ_k A[batch, m, k] · B[batch, k, n], one output element per thread.
@@ -31,4 +35,41 @@ export function matmulSpec(batchRank: number): KernelSpec {
     ],
     body,
   };
+}
+
+/**
+ * How many tiles of K a matmul is split into. A fragment shader cannot share work between threads, so an
+ * output of a few hundred elements (a decode step's row) would run on a handful of shader cores with long
+ * loops; splitting K multiplies the threads, and a second launch sums the partials.
+ */
+export function splitCount(outSize: number, k: number): number {
+  if (outSize >= 16384 || k < 512) return 1;
+  return Math.max(1, Math.min(Math.floor(k / 128), Math.floor(16384 / outSize)));
+}
+
+/** [..., M, K] · [..., K, N] → outShape, batch dims broadcast; one launch, or two when K is split. */
+export function matmulPlan(a: TensorHandle, b: TensorHandle, transposeA: boolean, transposeB: boolean, outShape: Shape): KernelPlan {
+  const rank = outShape.length;
+  const [m, n] = [outShape[rank - 2], outShape[rank - 1]];
+  const k = transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
+  const size = product(outShape);
+  if (k === 0 && size > 0) return [fillCall(size, 0)];
+  const batchShape = outShape.slice(0, rank - 2);
+  const aBatch = broadcastStridesOf(a.shape.slice(0, -2), batchShape).map((s) => s * m * k);
+  const bBatch = broadcastStridesOf(b.shape.slice(0, -2), batchShape).map((s) => s * k * n);
+  const walk = collapseWalk(batchShape, [aBatch, bBatch]);
+  const batchRank = walk.dims.length;
+  const [am, ak] = transposeA ? [1, m] : [k, 1];
+  const [bk, bn] = transposeB ? [1, k] : [n, 1];
+  const splits = splitCount(size, k);
+  const kTile = Math.ceil(k / splits);
+  const partial = {
+    key: `matmul:${batchRank}`,
+    make: () => matmulSpec(batchRank),
+    size: size * splits,
+    args: [a, b, m, n, k, am, ak, bk, bn, size, kTile, ...walk.dims.slice(1), ...walk.strides[0], ...walk.strides[1]],
+  };
+  if (splits === 1) return [partial];
+  // [splits, size] partial sums over tiles of K → [size]
+  return [partial, { key: 'reduce:sum', make: () => reduceSpec('sum'), size, args: [temp(0), splits, size] }];
 }

@@ -1,4 +1,6 @@
-import { floats, ints, tensors, type KernelParam, type KernelSpec } from '../kernel-source';
+import type { TensorHandle } from '@transformer-kit/tensor';
+import { product } from '../collapse-dims';
+import { floats, ints, temp, tensors, type KernelParam, type KernelPlan, type KernelSpec } from '../kernel-source';
 
 /**
  * Softmax, layer norm and RMS norm over rows of length n.
@@ -61,4 +63,31 @@ export function rmsNormSpec(twoPass: boolean, hasGamma: boolean): KernelSpec {
     ? 'const row = idiv(this.thread.x, n);\nlet y = x[this.thread.x] * stats[row * 2];\n'
     : 'const base = idiv(this.thread.x, n) * n;\n' + rowSquares + 'let y = x[this.thread.x] / Math.sqrt(ss / n + eps);\n';
   return { params: [...tensors('x', ...(twoPass ? ['stats'] : [])), ...affineParams(hasGamma, false), ...ints('n'), ...floats('eps')], body: body + affine(hasGamma, false) };
+}
+
+/** Softmax over the last axis: one launch for short rows, statistics then apply for long ones. */
+export function softmaxPlan(x: TensorHandle): KernelPlan {
+  const n = x.shape[x.shape.length - 1];
+  const size = product(x.shape);
+  if (n <= ONE_PASS_MAX_ROW) return [{ key: 'softmax', make: softmaxSpec, size, args: [x, n] }];
+  return [
+    { key: 'rowStats:softmax', make: () => rowStatsSpec('softmax'), size: (size / n) * 2, args: [x, n] },
+    { key: 'softmax:apply', make: softmaxApplySpec, size, args: [x, temp(0), n] },
+  ];
+}
+
+/** Layer norm (gamma and beta optional) or RMS norm (gamma optional) over the last axis. */
+export function normPlan(kind: 'layerNorm' | 'rmsNorm', x: TensorHandle, gamma: TensorHandle | null, beta: TensorHandle | null, eps: number): KernelPlan {
+  const n = x.shape[x.shape.length - 1];
+  const size = product(x.shape);
+  const twoPass = n > ONE_PASS_MAX_ROW;
+  const hasBeta = beta !== null && kind === 'layerNorm';
+  const affine = [...(gamma ? [gamma] : []), ...(hasBeta && beta ? [beta] : [])];
+  const key = `${kind}:${twoPass}:${gamma !== null}:${hasBeta}`;
+  const make = () => (kind === 'layerNorm' ? layerNormSpec(twoPass, gamma !== null, hasBeta) : rmsNormSpec(twoPass, gamma !== null));
+  if (!twoPass) return [{ key, make, size, args: [x, ...affine, n, eps] }];
+  return [
+    { key: `rowStats:${kind}`, make: () => rowStatsSpec(kind), size: (size / n) * 2, args: [x, n, eps] },
+    { key, make, size, args: [x, temp(0), ...affine, n, eps] },
+  ];
 }

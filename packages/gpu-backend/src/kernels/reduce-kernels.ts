@@ -1,5 +1,7 @@
-import type { ReduceOp } from '@transformer-kit/tensor';
-import { ints, tensors, type KernelSpec } from '../kernel-source';
+import type { ReduceOp, TensorHandle } from '@transformer-kit/tensor';
+import { product } from '../collapse-dims';
+import { ints, tensors, type KernelPlan, type KernelSpec } from '../kernel-source';
+import { fillCall } from './elementwise-kernels';
 
 /** Loop header over the reduced axis of x seen as [outer, n, inner]; `base` is this output's first element. */
 const prologue = 'const inner = imod(this.thread.x, innerSize);\nconst base = idiv(this.thread.x, innerSize) * n * innerSize + inner;\n';
@@ -23,4 +25,20 @@ export function reduceSpec(op: ReduceOp): KernelSpec {
   const body = bodies[op];
   if (!body) throw new Error(`gpu backend: unknown reduce op '${op}'`);
   return { params: [...tensors('x'), ...ints('n', 'innerSize')], body: prologue + body };
+}
+
+/** What a reduction over an empty axis gives (argmax has no answer). */
+const emptyReduction: Record<Exclude<ReduceOp, 'argmax'>, number> = { sum: 0, mean: NaN, max: -Infinity, min: Infinity, logSumExp: -Infinity };
+
+/** Reduces `axis` of x away. */
+export function reducePlan(op: ReduceOp, x: TensorHandle, axis: number): KernelPlan {
+  const outer = product(x.shape.slice(0, axis));
+  const n = x.shape[axis];
+  const inner = product(x.shape.slice(axis + 1));
+  const size = outer * inner;
+  if (n === 0 && size > 0) {
+    if (op === 'argmax') throw new RangeError('argmax of an empty dimension');
+    return [fillCall(size, emptyReduction[op])];
+  }
+  return [{ key: `reduce:${op}`, make: () => reduceSpec(op), size, args: [x, n, inner] }];
 }

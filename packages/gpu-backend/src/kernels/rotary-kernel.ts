@@ -1,5 +1,6 @@
-import type { RotaryLayout } from '@transformer-kit/tensor';
-import { ints, tensors, type KernelSpec } from '../kernel-source';
+import type { RotaryLayout, TensorHandle } from '@transformer-kit/tensor';
+import { product } from '../collapse-dims';
+import { ints, tensors, type KernelPlan, type KernelSpec } from '../kernel-source';
 
 /**
  * Rotary embedding of x [..., seq, dim] by cos/sin [seq, half]: `interleaved` rotates (2i, 2i+1),
@@ -20,4 +21,11 @@ export function rotarySpec(layout: RotaryLayout): KernelSpec {
       'const i = j - half;\nreturn x[this.thread.x - half] * sinT[pos * half + i] + x[this.thread.x] * cosT[pos * half + i];';
   }
   return { params: [...tensors('x', 'cosT', 'sinT'), ...ints('dim', 'seq', 'half')], body };
+}
+
+/** x [..., seq, dim] rotated by cos/sin [seq, half]. */
+export function rotaryPlan(x: TensorHandle, cos: TensorHandle, sin: TensorHandle, layout: RotaryLayout): KernelPlan {
+  const rank = x.shape.length;
+  const half = cos.shape[cos.shape.length - 1];
+  return [{ key: `rotary:${layout}`, make: () => rotarySpec(layout), size: product(x.shape), args: [x, cos, sin, x.shape[rank - 1], x.shape[rank - 2], half] }];
 }
