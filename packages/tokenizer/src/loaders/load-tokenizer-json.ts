@@ -1,12 +1,13 @@
 import { ByteLevelBpe } from '../byte-level-bpe';
-import { presetForPattern, type PretokenizerPattern } from '../pretokenizer-patterns';
 import { SentencePieceBpe } from '../sentencepiece-bpe';
 import type { SpecialTokenIds, Tokenizer } from '../tokenizer';
 import { TokenizerFormatError } from '../tokenizer-error';
 import { TOKEN_TYPE } from '../token-type';
 import { WordPiece } from '../wordpiece';
 import { parseJson } from './parse-merges';
+import { checkDepth, readAddedTokens, tokensById } from './tokenizer-json-checks';
 import { postProcessorTemplate, type JsonObject } from './tokenizer-json-parts';
+import { byteLevelPipeline, splitRule } from './tokenizer-json-splits';
 
 const KIND = 'tokenizer.json';
 
@@ -51,15 +52,14 @@ const SPECIAL_NAMES: Record<string, keyof SpecialTokenIds> = {
  */
 export function loadTokenizerJson(json: string | object): Tokenizer {
   const root = (typeof json === 'string' ? parseJson(json, KIND) : json) as JsonObject;
-  const model = root?.model as JsonObject | undefined;
-  if (!model || typeof model !== 'object') throw new TokenizerFormatError(KIND, 'no "model" object');
+  if (!root || typeof root !== 'object' || Array.isArray(root)) throw new TokenizerFormatError(KIND, 'the file is not a JSON object');
+  const model = root.model as JsonObject | undefined;
+  if (!model || typeof model !== 'object' || Array.isArray(model)) throw new TokenizerFormatError(KIND, 'no "model" object');
   const vocab = model.vocab as Record<string, number> | undefined;
   if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) throw new TokenizerFormatError(KIND, `model.vocab is missing or not an object of token → id (model type ${String(model.type)})`);
-  const added = (Array.isArray(root.added_tokens) ? root.added_tokens : []) as Array<{ id: number; content: string; special?: boolean }>;
-  const tokens: string[] = [];
-  for (const [t, id] of Object.entries(vocab)) tokens[id] = t;
-  for (const a of added) tokens[a.id] = a.content;
-  for (let i = 0; i < tokens.length; i++) if (tokens[i] === undefined) throw new TokenizerFormatError(KIND, `no token has id ${i} (ids must be contiguous)`);
+  for (const field of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder'] as const) checkDepth(root[field], field);
+  const added = readAddedTokens(root.added_tokens);
+  const tokens = tokensById(vocab, added);
   const ids: SpecialTokenIds = {};
   for (const a of added.filter((x) => x.special !== false)) {
     const key = SPECIAL_NAMES[a.content];
@@ -91,29 +91,20 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
   const merges = parseJsonMerges(model.merges);
 
   if (components.includes('ByteLevel')) {
-    const split = findType(root.pre_tokenizer, 'Split');
-    const byteLevel = findType(root.pre_tokenizer, 'ByteLevel');
-    let pattern: PretokenizerPattern = 'gpt2';
-    const regex = (split?.pattern as JsonObject | undefined)?.Regex;
-    if (typeof regex === 'string') pattern = presetForPattern(regex) ?? regex;
-    else if (byteLevel && byteLevel.use_regex === false) throw new TokenizerFormatError(KIND, 'ByteLevel without a regex and no Split pre-tokenizer');
+    const preTokenizers = flatten(root.pre_tokenizer);
+    // a file with a ByteLevel decoder but no pre-tokenizer is GPT-2's default pipeline
+    const pipeline = byteLevelPipeline(preTokenizers.length > 0 ? preTokenizers : [{ type: 'ByteLevel' }], flatten(root.normalizer));
     const special: Record<string, number> = {};
-    for (const a of added) special[a.content] = a.id;
-    if (typeof pattern === 'string' && !presetForPattern(pattern) && pattern !== 'gpt2') {
-      try {
-        new RegExp(pattern, 'gu');
-      } catch (e) {
-        throw new TokenizerFormatError(KIND, `the Split regex is not valid in JavaScript (${(e as Error).message})`);
-      }
-    }
-    const vocabMap = new Map(Object.entries(vocab));
+    const nonSpecial: Record<string, number> = {};
+    for (const a of added) (a.special ? special : nonSpecial)[a.content] = a.id;
     return new ByteLevelBpe({
-      vocab: vocabMap,
+      vocab: new Map(Object.entries(vocab)),
       merges,
-      pattern,
+      ...pipeline,
+      ignoreMerges: model.ignore_merges === true,
       specialTokens: special,
+      addedTokens: nonSpecial,
       specialTokenIds: ids,
-      addPrefixSpace: byteLevel?.add_prefix_space === true,
       prefixIds: template.prefix,
       suffixIds: template.suffix,
       fileKind: KIND,
@@ -129,11 +120,17 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
         ? metaspace.prepend_scheme !== 'never'
         : metaspace.add_prefix_space !== false
       : prepend !== undefined;
-    const specialIds = new Set(added.filter((a) => a.special !== false).map((a) => a.id));
+    const addedType = new Map(added.map((a) => [a.id, a.special ? TOKEN_TYPE.control : TOKEN_TYPE.userDefined]));
     const tokenTypes = tokens.map((t, id) =>
-      id === ids.unk ? TOKEN_TYPE.unknown : specialIds.has(id) ? TOKEN_TYPE.control : /^<0x[0-9A-Fa-f]{2}>$/.test(t) ? TOKEN_TYPE.byte : TOKEN_TYPE.normal,
+      id === ids.unk ? TOKEN_TYPE.unknown : (addedType.get(id) ?? (/^<0x[0-9A-Fa-f]{2}>$/.test(t) ? TOKEN_TYPE.byte : TOKEN_TYPE.normal)),
     );
+    const splits = flatten(root.pre_tokenizer).flatMap((p, i) => {
+      if (p.type === 'Metaspace') return [];
+      if (p.type === 'Split') return [splitRule(p, `pre_tokenizer step ${i} (Split)`)];
+      throw new TokenizerFormatError(KIND, `pre_tokenizer ${JSON.stringify(p.type)} is not supported with a SentencePiece-style BPE (supported: Metaspace, Split)`);
+    });
     return new SentencePieceBpe({
+      splits,
       tokens,
       merges,
       tokenTypes,
