@@ -220,7 +220,7 @@ export class SentencePieceBpe implements Tokenizer {
       bytes =
         b >= 0
           ? Uint8Array.of(b)
-          : new TextEncoder().encode(type === TOKEN_TYPE.normal ? this.tokens[id].split(this.spaceSymbol).join(' ') : this.tokens[id]);
+          : new TextEncoder().encode(type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined ? this.tokens[id].split(this.spaceSymbol).join(' ') : this.tokens[id]);
       this.decoded[id] = bytes;
     }
     const atStart = previousId === undefined || previousId === this.specialTokenIds.bos;
