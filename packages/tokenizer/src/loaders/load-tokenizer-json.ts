@@ -5,7 +5,7 @@ import { TokenizerFormatError } from '../tokenizer-error';
 import { TOKEN_TYPE } from '../token-type';
 import { WordPiece } from '../wordpiece';
 import { parseJson } from './parse-merges';
-import { checkDepth, readAddedTokens, tokensById } from './tokenizer-json-checks';
+import { checkDepth, preview, readAddedTokens, tokensById } from './tokenizer-json-checks';
 import { postProcessorTemplate, type JsonObject } from './tokenizer-json-parts';
 import { byteLevelPipeline, splitRule } from './tokenizer-json-splits';
 
@@ -56,7 +56,7 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
   const model = root.model as JsonObject | undefined;
   if (!model || typeof model !== 'object' || Array.isArray(model)) throw new TokenizerFormatError(KIND, 'no "model" object');
   const vocab = model.vocab as Record<string, number> | undefined;
-  if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) throw new TokenizerFormatError(KIND, `model.vocab is missing or not an object of token → id (model type ${String(model.type)})`);
+  if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) throw new TokenizerFormatError(KIND, `model.vocab is missing or not an object of token → id (model type ${preview(model.type)})`);
   for (const field of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder'] as const) checkDepth(root[field], field);
   const added = readAddedTokens(root.added_tokens);
   const tokens = tokensById(vocab, added);
@@ -65,7 +65,7 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
     const key = SPECIAL_NAMES[a.content];
     if (key && ids[key] === undefined) ids[key] = a.id;
   }
-  if (typeof model.unk_token === 'string' && vocab[model.unk_token] !== undefined) ids.unk = vocab[model.unk_token];
+  if (typeof model.unk_token === 'string' && Object.hasOwn(vocab, model.unk_token)) ids.unk = vocab[model.unk_token];
   const template = postProcessorTemplate(root.post_processor as JsonObject | null | undefined, tokens);
   const components = [...types(root.normalizer), ...types(root.pre_tokenizer), ...types(root.decoder)];
 
@@ -87,7 +87,7 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
       fileKind: KIND,
     });
   }
-  if (model.type !== 'BPE') throw new TokenizerFormatError(KIND, `unsupported model type ${JSON.stringify(model.type)} (expected BPE or WordPiece)`);
+  if (model.type !== 'BPE') throw new TokenizerFormatError(KIND, `unsupported model type ${preview(model.type)} (expected BPE or WordPiece)`);
   const merges = parseJsonMerges(model.merges);
 
   if (components.includes('ByteLevel')) {
@@ -127,7 +127,7 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
     const splits = flatten(root.pre_tokenizer).flatMap((p, i) => {
       if (p.type === 'Metaspace') return [];
       if (p.type === 'Split') return [splitRule(p, `pre_tokenizer step ${i} (Split)`)];
-      throw new TokenizerFormatError(KIND, `pre_tokenizer ${JSON.stringify(p.type)} is not supported with a SentencePiece-style BPE (supported: Metaspace, Split)`);
+      throw new TokenizerFormatError(KIND, `pre_tokenizer ${preview(p.type)} is not supported with a SentencePiece-style BPE (supported: Metaspace, Split)`);
     });
     return new SentencePieceBpe({
       splits,
@@ -148,12 +148,12 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
 function parseJsonMerges(merges: unknown): Array<[string, string]> {
   if (!Array.isArray(merges)) throw new TokenizerFormatError(KIND, 'model.merges is missing');
   return merges.map((m, i) => {
-    if (Array.isArray(m) && m.length === 2) return [String(m[0]), String(m[1])];
+    if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string') return [m[0], m[1]];
     if (typeof m === 'string') {
       const parts = m.split(' ');
       if (parts.length === 2) return [parts[0], parts[1]];
     }
-    throw new TokenizerFormatError(KIND, `model.merges[${i}] is neither "a b" nor ["a", "b"]: ${JSON.stringify(m)}`);
+    throw new TokenizerFormatError(KIND, `model.merges[${i}] is neither "a b" nor ["a", "b"] (got ${preview(m)})`);
   });
 }
 
@@ -165,7 +165,7 @@ function flatten(node: unknown): JsonObject[] {
 }
 
 function types(node: unknown): string[] {
-  return flatten(node).map((o) => String(o.type));
+  return flatten(node).map((o) => (typeof o.type === 'string' ? o.type : preview(o.type)));
 }
 
 function findType(node: unknown, type: string): JsonObject | undefined {

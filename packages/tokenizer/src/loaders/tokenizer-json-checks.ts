@@ -128,7 +128,20 @@ function isId(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
-function preview(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 60) + '…' : s;
+/**
+ * A short description of a JSON value for an error message; it never walks the value (JSON.stringify
+ * overflows the stack on a deeply nested one).
+ *
+ * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { preview } from './packages/tokenizer/src/loaders/tokenizer-json-checks';
+ * console.log(preview([1, 2]), preview(null), preview('x')); // an array of 2 null "x"
+ * ```
+ */
+export function preview(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v !== null && typeof v === 'object') return 'an object';
+  const s = typeof v === 'string' ? JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v) : String(v);
+  return s;
 }

@@ -7,6 +7,7 @@ import { translateRustRegex } from '../rust-regex';
 import { SPLIT_BEHAVIORS, type SplitBehavior, type SplitRule } from '../split-pretokenizer';
 import { TokenizerFormatError } from '../tokenizer-error';
 import type { UnicodeNormalization } from '../normalize-with-offsets';
+import { preview } from './tokenizer-json-checks';
 import type { JsonObject } from './tokenizer-json-parts';
 
 const KIND = 'tokenizer.json';
@@ -45,12 +46,12 @@ export function byteLevelPipeline(preTokenizers: readonly JsonObject[], normaliz
   let normalization: UnicodeNormalization | undefined;
   for (const n of normalizers) {
     if (n.type === 'NFC' || n.type === 'NFD' || n.type === 'NFKC' || n.type === 'NFKD') normalization = n.type;
-    else throw new TokenizerFormatError(KIND, `normalizer ${JSON.stringify(n.type)} is not supported with a ByteLevel BPE (supported: NFC, NFD, NFKC, NFKD)`);
+    else throw new TokenizerFormatError(KIND, `normalizer ${preview(n.type)} is not supported with a ByteLevel BPE (supported: NFC, NFD, NFKC, NFKD)`);
   }
   const splits: SplitRule[] = [];
   let addPrefixSpace = false;
   preTokenizers.forEach((p, i) => {
-    const where = `pre_tokenizer ${preTokenizers.length > 1 ? `step ${i} ` : ''}(${String(p.type)})`;
+    const where = `pre_tokenizer ${preTokenizers.length > 1 ? `step ${i} ` : ''}(${typeof p.type === 'string' ? p.type : preview(p.type)})`;
     if (p.type === 'ByteLevel') {
       addPrefixSpace = p.add_prefix_space === true;
       if (p.use_regex !== false) splits.push({ regex: new RegExp(PRETOKENIZER_PATTERNS.gpt2, 'gu'), behavior: 'Isolated' });
@@ -82,7 +83,7 @@ export function byteLevelPipeline(preTokenizers: readonly JsonObject[], normaliz
 export function splitRule(p: JsonObject, where: string): SplitRule {
   const behavior = p.behavior;
   if (typeof behavior !== 'string' || !SPLIT_BEHAVIORS.includes(behavior as SplitBehavior)) {
-    throw new TokenizerFormatError(KIND, `${where}: behavior ${JSON.stringify(behavior)} is not one of ${SPLIT_BEHAVIORS.join(', ')}`);
+    throw new TokenizerFormatError(KIND, `${where}: behavior ${preview(behavior)} is not one of ${SPLIT_BEHAVIORS.join(', ')}`);
   }
   if (p.invert !== undefined && typeof p.invert !== 'boolean') throw new TokenizerFormatError(KIND, `${where}: invert must be true or false`);
   const pattern = p.pattern as JsonObject | null | undefined;
