@@ -38,6 +38,8 @@ export interface ByteLevelBpeOptions {
    * a pair merges when its concatenation is a token, which is how tiktoken's rank files work.
    */
   merges?: ReadonlyArray<readonly [string, string]>;
+  /** Merges already resolved to `[left, right, merged]` id triples, in priority order; wins over `merges`. */
+  mergeIds?: Int32Array;
   /** Pre-tokenizer: `'gpt2'` (default), `'cl100k'`, `'o200k'` or a regex (an `Isolated` split). */
   pattern?: PretokenizerPattern;
   /** Pre-tokenizer as a sequence of Hugging Face `Split` steps (or llama.cpp's regex lists); wins over `pattern`. */
@@ -342,6 +344,12 @@ export class ByteLevelBpe implements Tokenizer {
       const id = this.vocab.get(byteToChar[b]);
       if (id === undefined) throw new TokenizerFormatError(kind, `the vocabulary has no token for byte ${b} ('${byteToChar[b]}')`);
       this.byteIds[b] = id;
+    }
+    const triples = this.options.mergeIds;
+    if (triples) {
+      const table = new PairMergeTable(triples.length / 3);
+      for (let k = 0; k + 2 < triples.length; k += 3) table.add(triples[k], triples[k + 1], triples[k + 2], k / 3);
+      return table;
     }
     const merges = this.options.merges;
     if (merges) {

@@ -34,6 +34,8 @@ export interface SentencePieceBpeOptions {
   scores?: ArrayLike<number>;
   /** Merge priority by position in this list, earlier first (Hugging Face `tokenizer.json`); wins over scores. */
   merges?: ReadonlyArray<readonly [string, string]>;
+  /** Merges already resolved to `[left, right, merged]` id triples, in priority order; wins over `merges`. */
+  mergeIds?: Int32Array;
   /** GGUF token types (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte); inferred if absent. */
   tokenTypes?: ArrayLike<number>;
   /** The character that stands for a space inside tokens: `▁` (default) or `' '` (llama2.c's files). */
@@ -331,6 +333,12 @@ export class SentencePieceBpe implements Tokenizer {
 
   private buildMergeTable(): PairMergeTable {
     const kind = this.options.fileKind ?? 'SentencePiece vocabulary';
+    const triples = this.options.mergeIds;
+    if (triples) {
+      const table = new PairMergeTable(triples.length / 3);
+      for (let k = 0; k + 2 < triples.length; k += 3) table.add(triples[k], triples[k + 1], triples[k + 2], k / 3);
+      return table;
+    }
     if (this.options.merges) {
       const merges = this.options.merges;
       const table = new PairMergeTable(merges.length);

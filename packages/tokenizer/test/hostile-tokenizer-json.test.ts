@@ -42,6 +42,26 @@ describe('tokenizer.json structural lies get named errors', () => {
     );
   });
 
+  it('a key written twice in model.vocab (JSON.parse would keep the last silently)', () => {
+    const text = JSON.stringify(gpt2Like()).replace('"model":{"type":"BPE","vocab":{', '"model":{"type":"BPE","vocab":{"dup":300,"dup":301,');
+    expect(() => loadTokenizerJson(text)).toThrow('tokenizer.json: model.vocab has the key "dup" twice');
+  });
+
+  it('reads a file the same way as text (fast reader of vocab and merges) and as a parsed object', () => {
+    const json = gpt2Like();
+    Object.assign(json.model.vocab, { he: 256, hel: 257, '""': 258, '\\\\': 259 });
+    json.added_tokens = [{ id: 260, content: '<|endoftext|>', special: true }];
+    json.model.merges = ['h e', 'he l', '" "', '\\ \\'] as string[];
+    const text = JSON.stringify(json);
+    const a = loadTokenizerJson(text);
+    const b = loadTokenizerJson(JSON.parse(text));
+    for (const t of ['hello', 'a""b', '\\\\x']) expect(a.encode(t)).toEqual(b.encode(t));
+    expect(a.encode('\\\\')).toEqual([259]);
+    expect(a.encode('hello')).toEqual([257, 108, 111]);
+    expect(a.encode('""')).toEqual([258]);
+    expect(() => loadTokenizerJson(text.replace('"he l"', '"he zz"'))).toThrow(/model\.merges\[1\] \('he zz'\) uses a token that is not in model\.vocab/);
+  });
+
   it('ids that are not integers, or leave holes', () => {
     const json = gpt2Like();
     (json.model.vocab as Record<string, unknown>)['x'] = 'seven';

@@ -6,6 +6,7 @@ import { TOKEN_TYPE } from '../token-type';
 import { WordPiece } from '../wordpiece';
 import { parseJson } from './parse-merges';
 import { checkDepth, preview, readAddedTokens, tokensById } from './tokenizer-json-checks';
+import { scanTokenizerJson } from './scan-tokenizer-json';
 import { postProcessorTemplate, type JsonObject } from './tokenizer-json-parts';
 import { byteLevelPipeline, splitRule } from './tokenizer-json-splits';
 
@@ -51,12 +52,17 @@ const SPECIAL_NAMES: Record<string, keyof SpecialTokenIds> = {
  * ```
  */
 export function loadTokenizerJson(json: string | object): Tokenizer {
-  const root = (typeof json === 'string' ? parseJson(json, KIND) : json) as JsonObject;
+  // a text goes through the fast reader of model.vocab / model.merges when it has the usual shape
+  const scanned = typeof json === 'string' ? scanTokenizerJson(json) : undefined;
+  const root = (scanned ? scanned.root : typeof json === 'string' ? parseJson(json, KIND) : json) as JsonObject;
   if (!root || typeof root !== 'object' || Array.isArray(root)) throw new TokenizerFormatError(KIND, 'the file is not a JSON object');
   const model = root.model as JsonObject | undefined;
   if (!model || typeof model !== 'object' || Array.isArray(model)) throw new TokenizerFormatError(KIND, 'no "model" object');
-  const vocab = model.vocab as Record<string, number> | undefined;
-  if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) throw new TokenizerFormatError(KIND, `model.vocab is missing or not an object of token → id (model type ${preview(model.type)})`);
+  const vocabObject = model.vocab as Record<string, number> | undefined;
+  if (!vocabObject || typeof vocabObject !== 'object' || Array.isArray(vocabObject)) {
+    throw new TokenizerFormatError(KIND, `model.vocab is missing or not an object of token → id (model type ${preview(model.type)})`);
+  }
+  const vocab = scanned ? scanned.vocab : new Map(Object.entries(vocabObject));
   for (const field of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder'] as const) checkDepth(root[field], field);
   const added = readAddedTokens(root.added_tokens);
   const tokens = tokensById(vocab, added);
@@ -65,7 +71,7 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
     const key = SPECIAL_NAMES[a.content];
     if (key && ids[key] === undefined) ids[key] = a.id;
   }
-  if (typeof model.unk_token === 'string' && Object.hasOwn(vocab, model.unk_token)) ids.unk = vocab[model.unk_token];
+  if (typeof model.unk_token === 'string' && vocab.has(model.unk_token)) ids.unk = vocab.get(model.unk_token);
   const template = postProcessorTemplate(root.post_processor as JsonObject | null | undefined, tokens);
   const components = [...types(root.normalizer), ...types(root.pre_tokenizer), ...types(root.decoder)];
 
@@ -88,7 +94,9 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
     });
   }
   if (model.type !== 'BPE') throw new TokenizerFormatError(KIND, `unsupported model type ${preview(model.type)} (expected BPE or WordPiece)`);
-  const merges = parseJsonMerges(model.merges);
+  // merges: id triples from the fast reader, or token pairs resolved when the tables are built
+  const mergeIds = scanned?.merges;
+  const merges = mergeIds ? undefined : parseJsonMerges(model.merges);
 
   if (components.includes('ByteLevel')) {
     const preTokenizers = flatten(root.pre_tokenizer);
@@ -98,8 +106,9 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
     const nonSpecial: Record<string, number> = {};
     for (const a of added) (a.special ? special : nonSpecial)[a.content] = a.id;
     return new ByteLevelBpe({
-      vocab: new Map(Object.entries(vocab)),
+      vocab: vocab as Map<string, number>,
       merges,
+      mergeIds,
       ...pipeline,
       ignoreMerges: model.ignore_merges === true,
       specialTokens: special,
@@ -133,6 +142,7 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
       splits,
       tokens,
       merges,
+      mergeIds,
       tokenTypes,
       spaceSymbol: space,
       addDummyPrefix: dummy,

@@ -95,9 +95,9 @@ export function readAddedTokens(value: unknown): AddedToken[] {
  * }
  * ```
  */
-export function tokensById(vocab: Record<string, unknown>, added: readonly AddedToken[]): string[] {
-  const entries = Object.entries(vocab);
-  const limit = entries.length + added.length;
+export function tokensById(vocab: ReadonlyMap<string, unknown> | Record<string, unknown>, added: readonly AddedToken[]): string[] {
+  const entries = vocab instanceof Map ? vocab : Object.entries(vocab);
+  const limit = (vocab instanceof Map ? vocab.size : (entries as unknown[]).length) + added.length;
   const tokens: string[] = new Array(limit);
   for (const [token, id] of entries) {
     if (!isId(id)) throw new TokenizerFormatError(KIND, `model.vocab[${JSON.stringify(token)}] must be an integer id ≥ 0 (got ${preview(id)})`);
