@@ -346,11 +346,7 @@ export class ByteLevelBpe implements Tokenizer {
       this.byteIds[b] = id;
     }
     const triples = this.options.mergeIds;
-    if (triples) {
-      const table = new PairMergeTable(triples.length / 3);
-      for (let k = 0; k + 2 < triples.length; k += 3) table.add(triples[k], triples[k + 1], triples[k + 2], k / 3);
-      return table;
-    }
+    if (triples) return PairMergeTable.fromTriples(triples);
     const merges = this.options.merges;
     if (merges) {
       const table = new PairMergeTable(merges.length);

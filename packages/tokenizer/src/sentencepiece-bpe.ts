@@ -334,11 +334,7 @@ export class SentencePieceBpe implements Tokenizer {
   private buildMergeTable(): PairMergeTable {
     const kind = this.options.fileKind ?? 'SentencePiece vocabulary';
     const triples = this.options.mergeIds;
-    if (triples) {
-      const table = new PairMergeTable(triples.length / 3);
-      for (let k = 0; k + 2 < triples.length; k += 3) table.add(triples[k], triples[k + 1], triples[k + 2], k / 3);
-      return table;
-    }
+    if (triples) return PairMergeTable.fromTriples(triples);
     if (this.options.merges) {
       const merges = this.options.merges;
       const table = new PairMergeTable(merges.length);

@@ -31,7 +31,16 @@ export interface SplitRule {
   invert?: boolean;
 }
 
-/** The split behaviours a `tokenizer.json` may name. @example SPLIT_BEHAVIORS.includes('Isolated'); // true */
+/**
+ * The split behaviours a `tokenizer.json` may name.
+ *
+ * @example
+ * ```ts
+ * // an internal constant (not exported by the package), imported here from its source file
+ * import { SPLIT_BEHAVIORS } from './packages/tokenizer/src/split-pretokenizer';
+ * console.log(SPLIT_BEHAVIORS.includes('Isolated')); // true
+ * ```
+ */
 export const SPLIT_BEHAVIORS: readonly SplitBehavior[] = ['Removed', 'Isolated', 'MergedWithPrevious', 'MergedWithNext', 'Contiguous'];
 
 /**

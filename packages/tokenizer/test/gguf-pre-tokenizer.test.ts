@@ -39,6 +39,17 @@ describe('tokenizer.ggml.pre', () => {
     expect(loadGgufTokenizer(byteVocab(undefined)).encode(' 12345')).toEqual(expected);
   });
 
+  it('compiles every regex list and keeps every character (decode(encode(x)) === x)', () => {
+    const names = ['default', 'llama-bpe', 'llama3', 'deepseek-llm', 'deepseek-coder', 'deepseek-v3', 'falcon', 'mpt', 'starcoder', 'gpt-2', 'refact',
+      'command-r', 'qwen2', 'stablelm2', 'olmo', 'dbrx', 'smaug-bpe', 'poro-chat', 'chatglm-bpe', 'viking', 'jais', 'tekken', 'smollm', 'codeshell',
+      'bloom', 'gpt3-finnish', 'exaone', 'chameleon', 'minerva-7b', 'megrez', 'gpt-4o', 'llama4', 'bailingmoe', 'seed-coder', 'hunyuan', 'grok-2'];
+    const text = "Hello, World! It's 1234567 — naïve 中文 café\n\n\tIMGIMGABZ <sentinel:3>  x  ";
+    for (const name of names) {
+      const tok = loadGgufTokenizer(byteVocab(name));
+      expect(tok.decode(tok.encode(text, { addSpecialTokens: false })), name).toBe(text);
+    }
+  });
+
   it.skipIf(missing(gpt2Gguf))("reads 'gpt-2' from llama.cpp's GPT-2 vocabulary", () => {
     const meta = readGgufMetadata(readFileSync(gpt2Gguf));
     expect(meta['tokenizer.ggml.pre']).toBe('gpt-2');
