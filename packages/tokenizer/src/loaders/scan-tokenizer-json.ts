@@ -51,6 +51,8 @@ export function scanTokenizerJson(text: string): ScannedTokenizerJson | undefine
 class Scanner {
   private pos = 0;
   private vocab: Map<string, number> | undefined;
+  // where each vocabulary key without escapes sits in the text, for the merges' span lookups: [start, end, id]*
+  private spans: number[] = [];
   private mergesSpan: [number, number] | undefined;
 
   constructor(private readonly text: string) {}
@@ -121,7 +123,9 @@ class Scanner {
     }
     for (;;) {
       this.ws();
+      const keyStart = this.pos + 1;
       const key = this.string();
+      const keyEnd = this.pos - 1;
       this.ws();
       if (text.charCodeAt(this.pos) !== 0x3a) throw new Fallback();
       this.pos++;
@@ -132,6 +136,7 @@ class Scanner {
       if (this.pos === digits || this.pos - digits > 10) throw new Fallback(); // not a plain integer: let JSON.parse name it
       if (vocab.has(key)) throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(key)} twice`);
       vocab.set(key, id);
+      if (keyEnd - keyStart === key.length) this.spans.push(keyStart, keyEnd, id);
       this.ws();
       const c = text.charCodeAt(this.pos++);
       if (c === 0x7d) return vocab;
@@ -141,7 +146,7 @@ class Scanner {
 
   private merges(vocab: Map<string, number>, start: number): Int32Array {
     const text = this.text;
-    const index = new TokenIndex(vocab);
+    const index = new TokenIndex(text, this.spans);
     let out = new Int32Array(3 * 1024);
     let n = 0;
     this.pos = start + 1; // '['
@@ -185,15 +190,20 @@ class Scanner {
       } else {
         throw new Fallback();
       }
-      let left: number, right: number, merged: number;
+      let left = -1;
+      let right = -1;
+      let merged = -1;
+      if (!slow) {
+        left = index.find(a0, a1, a1, a1);
+        right = index.find(b0, b1, b1, b1);
+        merged = index.find(a0, a1, b0, b1);
+        // NOTE: a key the file wrote with needless escapes is not in the span index: look it up as a string
+        if (left < 0 || right < 0 || merged < 0) slow = [text.slice(a0, a1), text.slice(b0, b1)];
+      }
       if (slow) {
         left = vocab.get(slow[0]) ?? -1;
         right = vocab.get(slow[1]) ?? -1;
         merged = vocab.get(slow[0] + slow[1]) ?? -1;
-      } else {
-        left = index.find(text, a0, a1, a1, a1);
-        right = index.find(text, b0, b1, b1, b1);
-        merged = index.find(text, a0, a1, b0, b1);
       }
       if (left < 0 || right < 0 || merged < 0) {
         const [a, b] = slow ?? [text.slice(a0, a1), text.slice(b0, b1)];
@@ -280,45 +290,49 @@ function hasBackslash(text: string, start: number, end: number): boolean {
   return false;
 }
 
-/** Open-addressing index of the vocabulary's tokens, looked up by a span (or two adjacent spans) of raw file text. */
+/**
+ * Open-addressing index of the vocabulary keys by their spans in the file text, looked up by a span (or two
+ * spans read as one string) of the same text: every comparison is between characters of one string.
+ */
 class TokenIndex {
   private readonly slots: Int32Array;
-  private readonly keys: string[] = [];
-  private readonly ids: number[] = [];
   private readonly mask: number;
 
-  constructor(vocab: Map<string, number>) {
+  constructor(
+    private readonly text: string,
+    private readonly spans: number[],
+  ) {
+    const count = spans.length / 3;
     let capacity = 16;
-    while (capacity < vocab.size * 2) capacity *= 2;
+    while (capacity < count * 2) capacity *= 2;
     this.mask = capacity - 1;
     this.slots = new Int32Array(capacity).fill(-1);
-    for (const [token, id] of vocab) {
+    for (let e = 0; e < count; e++) {
       let h = 0x811c9dc5;
-      for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193);
+      for (let i = spans[3 * e]; i < spans[3 * e + 1]; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
       let slot = (h >>> 0) & this.mask;
       while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.slots[slot] = this.keys.length;
-      this.keys.push(token);
-      this.ids.push(id);
+      this.slots[slot] = e;
     }
   }
 
   /** The id of text[a0, a1) + text[b0, b1), or -1. */
-  find(text: string, a0: number, a1: number, b0: number, b1: number): number {
+  find(a0: number, a1: number, b0: number, b1: number): number {
+    const { text, spans } = this;
     let h = 0x811c9dc5;
     for (let i = a0; i < a1; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     for (let i = b0; i < b1; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     const length = a1 - a0 + (b1 - b0);
     for (let slot = (h >>> 0) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const entry = this.slots[slot];
-      if (entry === -1) return -1;
-      const token = this.keys[entry];
-      if (token.length !== length) continue;
-      let k = 0;
-      for (let i = a0; i < a1 && token.charCodeAt(k) === text.charCodeAt(i); i++) k++;
-      if (k !== a1 - a0) continue;
-      for (let i = b0; i < b1 && token.charCodeAt(k) === text.charCodeAt(i); i++) k++;
-      if (k === length) return this.ids[entry];
+      const e = this.slots[slot];
+      if (e === -1) return -1;
+      let k = spans[3 * e];
+      if (spans[3 * e + 1] - k !== length) continue;
+      let i = a0;
+      for (; i < a1 && text.charCodeAt(k) === text.charCodeAt(i); i++) k++;
+      if (i < a1) continue;
+      for (i = b0; i < b1 && text.charCodeAt(k) === text.charCodeAt(i); i++) k++;
+      if (i === b1) return spans[3 * e + 2];
     }
   }
 }
