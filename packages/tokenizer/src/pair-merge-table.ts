@@ -30,6 +30,23 @@ export class PairMergeTable {
     this.rank = new Int32Array(capacity);
   }
 
+  /**
+   * A table of merges given as `[left, right, merged]` id triples in priority order (rank = position).
+   *
+   * @example
+   * ```ts
+   * // an internal helper (not exported by the package), imported here from its source file
+   * import { PairMergeTable } from './packages/tokenizer/src/pair-merge-table';
+   * const table = PairMergeTable.fromTriples(Int32Array.of(10, 11, 42));
+   * console.log(table.merged[table.find(10, 11)]); // 42
+   * ```
+   */
+  static fromTriples(triples: Int32Array): PairMergeTable {
+    const table = new PairMergeTable(triples.length / 3);
+    for (let k = 0; k + 2 < triples.length; k += 3) table.add(triples[k], triples[k + 1], triples[k + 2], k / 3);
+    return table;
+  }
+
   /** Adds a merge unless the pair is already there (the first, best-ranked one wins). @example table.add(a, b, ab, rank); */
   add(a: number, b: number, merged: number, rank: number): void {
     if (this.size * 2 >= this.mask) this.grow();

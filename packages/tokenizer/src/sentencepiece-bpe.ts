@@ -5,6 +5,7 @@
 import { mergeSymbols } from './merge-symbols';
 import { PairMergeTable } from './pair-merge-table';
 import { SpecialTokenSplitter } from './special-token-splitter';
+import { splitPieces, type SplitRule } from './split-pretokenizer';
 import { StreamingDecoder } from './streaming-decoder';
 import type { DecodeOptions, EncodeOptions, EncodingWithOffsets, SpecialTokenIds, Tokenizer } from './tokenizer';
 import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
@@ -33,6 +34,8 @@ export interface SentencePieceBpeOptions {
   scores?: ArrayLike<number>;
   /** Merge priority by position in this list, earlier first (Hugging Face `tokenizer.json`); wins over scores. */
   merges?: ReadonlyArray<readonly [string, string]>;
+  /** Merges already resolved to `[left, right, merged]` id triples, in priority order; wins over `merges`. */
+  mergeIds?: Int32Array;
   /** GGUF token types (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte); inferred if absent. */
   tokenTypes?: ArrayLike<number>;
   /** The character that stands for a space inside tokens: `▁` (default) or `' '` (llama2.c's files). */
@@ -44,6 +47,11 @@ export interface SentencePieceBpeOptions {
   addBos?: boolean;
   /** Append EOS when `addSpecialTokens` is on. Default false. */
   addEos?: boolean;
+  /**
+   * Hugging Face `Split` steps run on the text as the model sees it (spaces already the space symbol, the dummy
+   * prefix in front); BPE then runs on each piece. Default: the whole text is one piece.
+   */
+  splits?: readonly SplitRule[];
   fileKind?: string;
 }
 
@@ -80,6 +88,7 @@ export class SentencePieceBpe implements Tokenizer {
       throw new TokenizerFormatError(options.fileKind ?? 'SentencePiece vocabulary', `${this.types.length} token types for ${this.vocabSize} tokens`);
     }
     const special = new Map<string, number>();
+    const userDefined = new Map<string, number>();
     for (let id = 0; id < this.vocabSize; id++) {
       const type = this.types[id];
       const token = this.tokens[id];
@@ -90,9 +99,11 @@ export class SentencePieceBpe implements Tokenizer {
         const b = parseByteToken(token);
         if (b >= 0) this.byteIds[b] = id;
       }
-      if (type === TOKEN_TYPE.control || type === TOKEN_TYPE.userDefined) special.set(token.trim(), id);
+      // NOTE: llama.cpp matches user-defined tokens in every text and control tokens only when parsing specials
+      if (type === TOKEN_TYPE.control) special.set(token.trim(), id);
+      else if (type === TOKEN_TYPE.userDefined && token.length > 0 && !userDefined.has(token)) userDefined.set(token, id);
     }
-    this.splitter = new SpecialTokenSplitter(special);
+    this.splitter = new SpecialTokenSplitter(special, userDefined);
   }
 
   /**
@@ -211,7 +222,7 @@ export class SentencePieceBpe implements Tokenizer {
       bytes =
         b >= 0
           ? Uint8Array.of(b)
-          : new TextEncoder().encode(type === TOKEN_TYPE.normal ? this.tokens[id].split(this.spaceSymbol).join(' ') : this.tokens[id]);
+          : new TextEncoder().encode(type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined ? this.tokens[id].split(this.spaceSymbol).join(' ') : this.tokens[id]);
       this.decoded[id] = bytes;
     }
     const atStart = previousId === undefined || previousId === this.specialTokenIds.bos;
@@ -233,7 +244,7 @@ export class SentencePieceBpe implements Tokenizer {
       text,
       options.allowedSpecial,
       (s, e) => {
-        if (e > s) this.encodeText(text, s, e, prevSpecial, ids, offsets);
+        if (e > s) this.encodeSegment(text, s, e, prevSpecial, ids, offsets);
         prevSpecial = false;
       },
       (id, s, e) => {
@@ -247,6 +258,24 @@ export class SentencePieceBpe implements Tokenizer {
       offsets?.push([text.length, text.length]);
     }
     return ids;
+  }
+
+  private encodeSegment(text: string, from: number, to: number, prefix: boolean, out: number[], offsets: Array<[number, number]> | undefined) {
+    const splits = this.options.splits;
+    if (!splits || splits.length === 0) {
+      this.encodeText(text, from, to, prefix, out, offsets);
+      return;
+    }
+    // the text as the splits see it: spaces spelled as the space symbol, the dummy prefix (view index 0) first
+    const dummy = prefix && (this.options.addDummyPrefix ?? true) ? 1 : 0;
+    const view = (dummy ? this.spaceSymbol : '') + text.slice(from, to).split(' ').join(this.spaceSymbol);
+    if (view.length !== to - from + dummy) {
+      throw new Error(`SentencePiece BPE: Split pre-tokenizers need a one-unit space symbol (got ${JSON.stringify(this.spaceSymbol)})`);
+    }
+    splitPieces(view, 0, view.length, splits, (a, b) => {
+      const withDummy = dummy === 1 && a === 0;
+      this.encodeText(text, from + Math.max(0, a - dummy), from + b - dummy, withDummy, out, offsets);
+    });
   }
 
   private encodeText(text: string, from: number, to: number, prefix: boolean, out: number[], offsets: Array<[number, number]> | undefined) {
@@ -304,6 +333,8 @@ export class SentencePieceBpe implements Tokenizer {
 
   private buildMergeTable(): PairMergeTable {
     const kind = this.options.fileKind ?? 'SentencePiece vocabulary';
+    const triples = this.options.mergeIds;
+    if (triples) return PairMergeTable.fromTriples(triples);
     if (this.options.merges) {
       const merges = this.options.merges;
       const table = new PairMergeTable(merges.length);

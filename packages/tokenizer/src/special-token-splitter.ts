@@ -17,8 +17,18 @@ import type { EncodeOptions } from './tokenizer';
  */
 export class SpecialTokenSplitter {
   private cache = new Map<string, RegExp | null>();
+  private readonly all: ReadonlyMap<string, number>;
 
-  constructor(private readonly tokens: ReadonlyMap<string, number>) {}
+  /**
+   * `tokens`: special (control) tokens, matched only when allowed; `always`: added tokens that are not special
+   * (Hugging Face `special: false`, GGUF user-defined), matched in every text as Hugging Face and llama.cpp do.
+   */
+  constructor(
+    private readonly tokens: ReadonlyMap<string, number>,
+    private readonly always: ReadonlyMap<string, number> = new Map(),
+  ) {
+    this.all = always.size === 0 ? tokens : new Map([...always, ...tokens]);
+  }
 
   /** Calls `text(start, end)` for ordinary runs and `special(id, start, end)` for each allowed special token. @example splitter.split(s, 'all', onText, onSpecial); */
   split(
@@ -36,21 +46,28 @@ export class SpecialTokenSplitter {
     re.lastIndex = 0;
     for (let m = re.exec(input); m; m = re.exec(input)) {
       if (m.index > last) text(last, m.index);
-      special(this.tokens.get(m[0])!, m.index, m.index + m[0].length);
+      special(this.all.get(m[0])!, m.index, m.index + m[0].length);
       last = m.index + m[0].length;
     }
     if (last < input.length || input.length === 0) text(last, input.length);
   }
 
   private regexFor(allowed: EncodeOptions['allowedSpecial']): RegExp | null {
-    if (allowed === undefined || allowed === 'none' || this.tokens.size === 0) return null;
-    const key = allowed === 'all' ? '\u0000all' : allowed.join('\u0000');
+    const valid = allowed === undefined || allowed === 'all' || allowed === 'none' || (Array.isArray(allowed) && allowed.every((t) => typeof t === 'string'));
+    if (!valid) {
+      const shown = typeof allowed === 'string' ? JSON.stringify(allowed) : Array.isArray(allowed) ? 'an array with a non-string entry' : String(allowed);
+      throw new TypeError(`encode options.allowedSpecial must be 'all', 'none' or an array of token strings (got ${shown})`);
+    }
+    const none = allowed === undefined || allowed === 'none' || this.tokens.size === 0;
+    if (none && this.always.size === 0) return null;
+    const key = none ? '\u0000none' : allowed === 'all' ? '\u0000all' : allowed.join('\u0000');
     let re = this.cache.get(key);
     if (re === undefined) {
-      const names = allowed === 'all' ? [...this.tokens.keys()] : allowed.filter((t) => this.tokens.has(t));
-      for (const t of allowed === 'all' ? [] : allowed) {
+      const allowedNames = none ? [] : allowed === 'all' ? [...this.tokens.keys()] : allowed.filter((t) => this.tokens.has(t));
+      for (const t of none || allowed === 'all' ? [] : allowed) {
         if (!this.tokens.has(t)) throw new Error(`allowedSpecial: '${t}' is not a special token of this vocabulary`);
       }
+      const names = [...new Set([...this.always.keys(), ...allowedNames])].filter((t) => t.length > 0);
       names.sort((a, b) => b.length - a.length);
       re = names.length === 0 ? null : new RegExp(names.map(escapeRegExp).join('|'), 'g');
       this.cache.set(key, re);

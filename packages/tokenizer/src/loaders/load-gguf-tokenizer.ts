@@ -1,5 +1,6 @@
 import { ByteLevelBpe } from '../byte-level-bpe';
-import type { PretokenizerPattern } from '../pretokenizer-patterns';
+import { llamaCppPreTokenizer } from '../llama-cpp-pre-tokenizers';
+import { presetForPattern, type PretokenizerPattern } from '../pretokenizer-patterns';
 import { SentencePieceBpe } from '../sentencepiece-bpe';
 import type { SpecialTokenIds, Tokenizer } from '../tokenizer';
 import { TokenizerFormatError } from '../tokenizer-error';
@@ -8,21 +9,14 @@ import { WordPiece } from '../wordpiece';
 
 const KIND = 'GGUF tokenizer metadata';
 
-// llama.cpp's `tokenizer.ggml.pre` names for the regexes we have presets for
-const PRE_PATTERNS: Record<string, PretokenizerPattern> = {
-  'gpt-2': 'gpt2',
-  default: 'gpt2',
-  'llama-bpe': 'cl100k',
-  llama3: 'cl100k',
-  'gpt-4o': 'o200k',
-};
 
 /**
  * Builds a tokenizer from the key/value metadata of a GGUF file (parse the file with the transformer package's
  * GGUF reader and hand the object over): `tokenizer.ggml.model` `gpt2` gives a byte-level BPE, `llama` a
  * SentencePiece BPE, `bert` a WordPiece. Reads `tokens`, `scores`, `token_type`, `merges`, the special ids,
- * `add_bos_token`/`add_eos_token`/`add_space_prefix`; `pattern` overrides the pre-tokenizer a `gpt2` model's
- * `tokenizer.ggml.pre` names.
+ * `add_bos_token`/`add_eos_token`/`add_space_prefix`. A `gpt2` model's `tokenizer.ggml.pre` picks the
+ * pre-tokenizer as llama.cpp does (`llama-bpe`, `qwen2`, `gpt-2`, `default` when absent, …; an unknown name is
+ * an error naming it); `pattern` overrides it.
  *
  * @example
  * ```ts
@@ -59,17 +53,41 @@ export function loadGgufTokenizer(metadata: Readonly<Record<string, unknown>>, o
       if (parts.length !== 2) throw new TokenizerFormatError(KIND, `tokenizer.ggml.merges[${i}] is not two tokens separated by a space`);
       return [parts[0], parts[1]];
     });
-    const pre = metadata['tokenizer.ggml.pre'];
-    const pattern = options.pattern ?? (typeof pre === 'string' ? PRE_PATTERNS[pre] : 'gpt2');
-    if (!pattern) throw new TokenizerFormatError(KIND, `no preset for pre-tokenizer '${String(pre)}'; pass options.pattern`);
+    const pre = metadata['tokenizer.ggml.pre'] ?? 'default'; // llama.cpp: missing means 'default'
+    if (typeof pre !== 'string') throw new TokenizerFormatError(KIND, `tokenizer.ggml.pre must be a string (got ${typeof pre})`);
+    let preTokenizer;
+    try {
+      preTokenizer = llamaCppPreTokenizer(pre);
+    } catch (e) {
+      if (!options.pattern) throw new TokenizerFormatError(KIND, `tokenizer.ggml.pre: ${(e as Error).message}; pass options.pattern to choose one`);
+    }
+    // a single regex that is one of our presets runs on its fast path; llama.cpp's lists run as Isolated splits
+    const regexes = preTokenizer?.regexes ?? [];
+    const preset = regexes.length === 1 ? presetForPattern(regexes[0]) : undefined;
+    const pattern: PretokenizerPattern | undefined = options.pattern ?? preset;
+    const splits = pattern === undefined ? regexes.map((r) => ({ regex: new RegExp(r, 'gu'), behavior: 'Isolated' as const })) : undefined;
     const vocab = new Map<string, number>();
     const special: Record<string, number> = {};
+    const userDefined: Record<string, number> = {};
+    // NOTE: llama.cpp matches user-defined tokens in every text, control tokens only when parsing specials
     tokens.forEach((t, id) => {
-      if (types && (types[id] === TOKEN_TYPE.control || types[id] === TOKEN_TYPE.userDefined)) special[t] = id;
+      if (types && types[id] === TOKEN_TYPE.control) special[t] = id;
+      else if (types && types[id] === TOKEN_TYPE.userDefined) userDefined[t] = id;
       else if (!vocab.has(t)) vocab.set(t, id);
     });
-    const prefix = bool(metadata, 'tokenizer.ggml.add_bos_token', false) && ids.bos !== undefined ? [ids.bos] : [];
-    return new ByteLevelBpe({ vocab, merges, pattern, specialTokens: special, specialTokenIds: ids, prefixIds: prefix, fileKind: KIND });
+    const prefix = bool(metadata, 'tokenizer.ggml.add_bos_token', preTokenizer?.addBos ?? false) && ids.bos !== undefined ? [ids.bos] : [];
+    return new ByteLevelBpe({
+      vocab,
+      merges,
+      pattern,
+      splits,
+      ignoreMerges: preTokenizer?.ignoreMerges ?? false,
+      specialTokens: special,
+      addedTokens: userDefined,
+      specialTokenIds: ids,
+      prefixIds: prefix,
+      fileKind: KIND,
+    });
   }
   if (model === 'bert') {
     // NOTE: llama.cpp's converter stores WordPiece as phantom-space tokens ('▁word' for a word start, 'iece' for

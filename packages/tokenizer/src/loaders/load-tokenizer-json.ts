@@ -1,12 +1,14 @@
 import { ByteLevelBpe } from '../byte-level-bpe';
-import { presetForPattern, type PretokenizerPattern } from '../pretokenizer-patterns';
 import { SentencePieceBpe } from '../sentencepiece-bpe';
 import type { SpecialTokenIds, Tokenizer } from '../tokenizer';
 import { TokenizerFormatError } from '../tokenizer-error';
 import { TOKEN_TYPE } from '../token-type';
 import { WordPiece } from '../wordpiece';
 import { parseJson } from './parse-merges';
+import { checkDepth, preview, readAddedTokens, tokensById } from './tokenizer-json-checks';
+import { scanTokenizerJson } from './scan-tokenizer-json';
 import { postProcessorTemplate, type JsonObject } from './tokenizer-json-parts';
+import { byteLevelPipeline, splitRule } from './tokenizer-json-splits';
 
 const KIND = 'tokenizer.json';
 
@@ -50,22 +52,26 @@ const SPECIAL_NAMES: Record<string, keyof SpecialTokenIds> = {
  * ```
  */
 export function loadTokenizerJson(json: string | object): Tokenizer {
-  const root = (typeof json === 'string' ? parseJson(json, KIND) : json) as JsonObject;
-  const model = root?.model as JsonObject | undefined;
-  if (!model || typeof model !== 'object') throw new TokenizerFormatError(KIND, 'no "model" object');
-  const vocab = model.vocab as Record<string, number> | undefined;
-  if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) throw new TokenizerFormatError(KIND, `model.vocab is missing or not an object of token → id (model type ${String(model.type)})`);
-  const added = (Array.isArray(root.added_tokens) ? root.added_tokens : []) as Array<{ id: number; content: string; special?: boolean }>;
-  const tokens: string[] = [];
-  for (const [t, id] of Object.entries(vocab)) tokens[id] = t;
-  for (const a of added) tokens[a.id] = a.content;
-  for (let i = 0; i < tokens.length; i++) if (tokens[i] === undefined) throw new TokenizerFormatError(KIND, `no token has id ${i} (ids must be contiguous)`);
+  // a text goes through the fast reader of model.vocab / model.merges when it has the usual shape
+  const scanned = typeof json === 'string' ? scanTokenizerJson(json) : undefined;
+  const root = (scanned ? scanned.root : typeof json === 'string' ? parseJson(json, KIND) : json) as JsonObject;
+  if (!root || typeof root !== 'object' || Array.isArray(root)) throw new TokenizerFormatError(KIND, 'the file is not a JSON object');
+  const model = root.model as JsonObject | undefined;
+  if (!model || typeof model !== 'object' || Array.isArray(model)) throw new TokenizerFormatError(KIND, 'no "model" object');
+  const vocabObject = model.vocab as Record<string, number> | undefined;
+  if (!vocabObject || typeof vocabObject !== 'object' || Array.isArray(vocabObject)) {
+    throw new TokenizerFormatError(KIND, `model.vocab is missing or not an object of token → id (model type ${preview(model.type)})`);
+  }
+  const vocab = scanned ? scanned.vocab : new Map(Object.entries(vocabObject));
+  for (const field of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder'] as const) checkDepth(root[field], field);
+  const added = readAddedTokens(root.added_tokens);
+  const tokens = tokensById(vocab, added);
   const ids: SpecialTokenIds = {};
   for (const a of added.filter((x) => x.special !== false)) {
     const key = SPECIAL_NAMES[a.content];
     if (key && ids[key] === undefined) ids[key] = a.id;
   }
-  if (typeof model.unk_token === 'string' && vocab[model.unk_token] !== undefined) ids.unk = vocab[model.unk_token];
+  if (typeof model.unk_token === 'string' && vocab.has(model.unk_token)) ids.unk = vocab.get(model.unk_token);
   const template = postProcessorTemplate(root.post_processor as JsonObject | null | undefined, tokens);
   const components = [...types(root.normalizer), ...types(root.pre_tokenizer), ...types(root.decoder)];
 
@@ -87,33 +93,27 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
       fileKind: KIND,
     });
   }
-  if (model.type !== 'BPE') throw new TokenizerFormatError(KIND, `unsupported model type ${JSON.stringify(model.type)} (expected BPE or WordPiece)`);
-  const merges = parseJsonMerges(model.merges);
+  if (model.type !== 'BPE') throw new TokenizerFormatError(KIND, `unsupported model type ${preview(model.type)} (expected BPE or WordPiece)`);
+  // merges: id triples from the fast reader, or token pairs resolved when the tables are built
+  const mergeIds = scanned?.merges;
+  const merges = mergeIds ? undefined : parseJsonMerges(model.merges);
 
   if (components.includes('ByteLevel')) {
-    const split = findType(root.pre_tokenizer, 'Split');
-    const byteLevel = findType(root.pre_tokenizer, 'ByteLevel');
-    let pattern: PretokenizerPattern = 'gpt2';
-    const regex = (split?.pattern as JsonObject | undefined)?.Regex;
-    if (typeof regex === 'string') pattern = presetForPattern(regex) ?? regex;
-    else if (byteLevel && byteLevel.use_regex === false) throw new TokenizerFormatError(KIND, 'ByteLevel without a regex and no Split pre-tokenizer');
+    const preTokenizers = flatten(root.pre_tokenizer);
+    // a file with a ByteLevel decoder but no pre-tokenizer is GPT-2's default pipeline
+    const pipeline = byteLevelPipeline(preTokenizers.length > 0 ? preTokenizers : [{ type: 'ByteLevel' }], flatten(root.normalizer));
     const special: Record<string, number> = {};
-    for (const a of added) special[a.content] = a.id;
-    if (typeof pattern === 'string' && !presetForPattern(pattern) && pattern !== 'gpt2') {
-      try {
-        new RegExp(pattern, 'gu');
-      } catch (e) {
-        throw new TokenizerFormatError(KIND, `the Split regex is not valid in JavaScript (${(e as Error).message})`);
-      }
-    }
-    const vocabMap = new Map(Object.entries(vocab));
+    const nonSpecial: Record<string, number> = {};
+    for (const a of added) (a.special ? special : nonSpecial)[a.content] = a.id;
     return new ByteLevelBpe({
-      vocab: vocabMap,
+      vocab: vocab as Map<string, number>,
       merges,
-      pattern,
+      mergeIds,
+      ...pipeline,
+      ignoreMerges: model.ignore_merges === true,
       specialTokens: special,
+      addedTokens: nonSpecial,
       specialTokenIds: ids,
-      addPrefixSpace: byteLevel?.add_prefix_space === true,
       prefixIds: template.prefix,
       suffixIds: template.suffix,
       fileKind: KIND,
@@ -129,13 +129,20 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
         ? metaspace.prepend_scheme !== 'never'
         : metaspace.add_prefix_space !== false
       : prepend !== undefined;
-    const specialIds = new Set(added.filter((a) => a.special !== false).map((a) => a.id));
+    const addedType = new Map(added.map((a) => [a.id, a.special ? TOKEN_TYPE.control : TOKEN_TYPE.userDefined]));
     const tokenTypes = tokens.map((t, id) =>
-      id === ids.unk ? TOKEN_TYPE.unknown : specialIds.has(id) ? TOKEN_TYPE.control : /^<0x[0-9A-Fa-f]{2}>$/.test(t) ? TOKEN_TYPE.byte : TOKEN_TYPE.normal,
+      id === ids.unk ? TOKEN_TYPE.unknown : (addedType.get(id) ?? (/^<0x[0-9A-Fa-f]{2}>$/.test(t) ? TOKEN_TYPE.byte : TOKEN_TYPE.normal)),
     );
+    const splits = flatten(root.pre_tokenizer).flatMap((p, i) => {
+      if (p.type === 'Metaspace') return [];
+      if (p.type === 'Split') return [splitRule(p, `pre_tokenizer step ${i} (Split)`)];
+      throw new TokenizerFormatError(KIND, `pre_tokenizer ${preview(p.type)} is not supported with a SentencePiece-style BPE (supported: Metaspace, Split)`);
+    });
     return new SentencePieceBpe({
+      splits,
       tokens,
       merges,
+      mergeIds,
       tokenTypes,
       spaceSymbol: space,
       addDummyPrefix: dummy,
@@ -151,12 +158,12 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
 function parseJsonMerges(merges: unknown): Array<[string, string]> {
   if (!Array.isArray(merges)) throw new TokenizerFormatError(KIND, 'model.merges is missing');
   return merges.map((m, i) => {
-    if (Array.isArray(m) && m.length === 2) return [String(m[0]), String(m[1])];
+    if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string') return [m[0], m[1]];
     if (typeof m === 'string') {
       const parts = m.split(' ');
       if (parts.length === 2) return [parts[0], parts[1]];
     }
-    throw new TokenizerFormatError(KIND, `model.merges[${i}] is neither "a b" nor ["a", "b"]: ${JSON.stringify(m)}`);
+    throw new TokenizerFormatError(KIND, `model.merges[${i}] is neither "a b" nor ["a", "b"] (got ${preview(m)})`);
   });
 }
 
@@ -168,7 +175,7 @@ function flatten(node: unknown): JsonObject[] {
 }
 
 function types(node: unknown): string[] {
-  return flatten(node).map((o) => String(o.type));
+  return flatten(node).map((o) => (typeof o.type === 'string' ? o.type : preview(o.type)));
 }
 
 function findType(node: unknown, type: string): JsonObject | undefined {

@@ -1,3 +1,5 @@
+import { TokenizerFormatError } from '../tokenizer-error';
+
 /**
  * A node of a parsed `tokenizer.json`.
  *
@@ -25,7 +27,13 @@ export type JsonObject = Record<string, unknown>;
  */
 export function postProcessorTemplate(pp: JsonObject | null | undefined, tokens: readonly string[]): { prefix: number[]; suffix: number[] } {
   const none = { prefix: [], suffix: [] };
-  if (!pp) return none;
+  if (!pp || typeof pp !== 'object') return none;
+  const id = (v: unknown, where: string): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= tokens.length) {
+      throw new TokenizerFormatError('tokenizer.json', `post_processor ${where} must be a token id in 0..${tokens.length - 1} (got ${typeof v === 'number' ? v : typeof v})`);
+    }
+    return v;
+  };
   if (pp.type === 'Sequence' && Array.isArray(pp.processors)) {
     for (const p of pp.processors as JsonObject[]) {
       const t = postProcessorTemplate(p, tokens);
@@ -34,24 +42,26 @@ export function postProcessorTemplate(pp: JsonObject | null | undefined, tokens:
     return none;
   }
   if (pp.type === 'BertProcessing' || pp.type === 'RobertaProcessing') {
-    const cls = pp.cls as [string, number];
-    const sep = pp.sep as [string, number];
-    return { prefix: [cls[1]], suffix: [sep[1]] };
+    const pair = (v: unknown, name: string) => id(Array.isArray(v) ? v[1] : undefined, `${String(pp.type)}.${name}[1]`);
+    return { prefix: [pair(pp.cls, 'cls')], suffix: [pair(pp.sep, 'sep')] };
   }
   if (pp.type === 'TemplateProcessing' && Array.isArray(pp.single)) {
-    const specials = (pp.special_tokens ?? {}) as Record<string, { ids: number[] }>;
+    const specials = (pp.special_tokens && typeof pp.special_tokens === 'object' ? pp.special_tokens : {}) as Record<string, { ids?: unknown } | null>;
     const prefix: number[] = [];
     const suffix: number[] = [];
     let seenSequence = false;
-    for (const piece of pp.single as JsonObject[]) {
-      if (piece.Sequence) {
+    for (const piece of pp.single as unknown[]) {
+      if (!piece || typeof piece !== 'object') throw new TokenizerFormatError('tokenizer.json', 'post_processor TemplateProcessing.single has an entry that is not an object');
+      const p = piece as JsonObject;
+      if (p.Sequence) {
         seenSequence = true;
         continue;
       }
-      const special = piece.SpecialToken as { id: string } | undefined;
-      if (!special) continue;
-      const ids = specials[special.id]?.ids ?? [tokens.indexOf(special.id)];
-      (seenSequence ? suffix : prefix).push(...ids.filter((x) => x >= 0));
+      const special = p.SpecialToken as { id?: unknown } | undefined;
+      if (!special || typeof special !== 'object' || typeof special.id !== 'string') continue;
+      const entry = Object.hasOwn(specials, special.id) ? specials[special.id] : undefined;
+      const ids = entry && Array.isArray(entry.ids) ? entry.ids.map((v, i) => id(v, `special_tokens[${JSON.stringify(special.id)}].ids[${i}]`)) : [tokens.indexOf(special.id)].filter((x) => x >= 0);
+      (seenSequence ? suffix : prefix).push(...ids);
     }
     return { prefix, suffix };
   }
