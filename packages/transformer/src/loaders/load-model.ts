@@ -10,22 +10,24 @@ import type { CausalLM } from '../models/causal-lm';
 import { Gpt2Model, gpt2ConfigFromHf, type Gpt2Config } from '../models/gpt2';
 import { LlamaModel } from '../models/llama';
 import { llamaConfigFromHf, type LlamaConfig } from '../models/llama-config';
+import type { DecoderConfig } from '../models/decoder-config';
+import { familyOfModelType, FAMILY_MODEL_TYPES } from './families/model-families';
+import { readGgufModel } from './read-gguf-model';
 import type { ProgressCallback } from './load-progress';
 import { readGguf } from './read-gguf';
-import { readGgufLlama } from './read-gguf-llama';
 import { readLlama2c } from './read-llama2c';
 import { safetensorsWeights, shardFilesOf } from './safetensors-weights';
 import type { WeightSource } from './weight-source';
 
 /** The `model_type`s of config.json this package can build. */
-export const SUPPORTED_MODEL_TYPES: readonly string[] = ['llama', 'gpt2', 'bert'];
+export const SUPPORTED_MODEL_TYPES: readonly string[] = ['llama', 'gpt2', 'bert', ...FAMILY_MODEL_TYPES];
 
 /** A loaded model, its tokenizer (when the checkpoint has one) and where it came from. */
 export interface LoadedModel {
   readonly model: CausalLM | BertModel;
   readonly tokenizer?: Tokenizer;
   readonly format: 'huggingface' | 'llama2c' | 'gguf';
-  readonly config: LlamaConfig | Gpt2Config | BertConfig;
+  readonly config: LlamaConfig | DecoderConfig | Gpt2Config | BertConfig;
 }
 
 /** Reads one file of a model folder by its relative name ('config.json'); undefined when it does not exist. */
@@ -68,8 +70,14 @@ export function isCausalLM(model: CausalLM | BertModel): model is CausalLM {
  * console.log(model instanceof Gpt2Model, config.vocabSize); // true 97: model_type 'gpt2' in config.json
  * ```
  */
-export function modelFromConfig(json: Record<string, unknown>, weights: WeightSource): { model: CausalLM | BertModel; config: LlamaConfig | Gpt2Config | BertConfig } {
+export function modelFromConfig(json: Record<string, unknown>, weights: WeightSource): { model: CausalLM | BertModel; config: LlamaConfig | DecoderConfig | Gpt2Config | BertConfig } {
   const type = json.model_type;
+  const family = familyOfModelType(String(type));
+  if (family) {
+    // The family's config, and its Hugging Face → GGUF layout rules (Gemma's +1 on norms), then the one model file.
+    const config = family.configFromHf(json);
+    return { model: family.build(config, family.fromHfLayout ? family.fromHfLayout(weights) : weights), config };
+  }
   switch (type) {
     case 'llama': {
       const config = llamaConfigFromHf(json);
@@ -167,7 +175,7 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
 }
 
 /**
- * Loads a GGUF Llama with the tokenizer stored in its metadata.
+ * Loads a GGUF model (llama, qwen2, qwen3, phi3, gemma, gemma2) with the tokenizer stored in its metadata.
  *
  * @example
  * ```ts
@@ -180,8 +188,8 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
  */
 export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file'): LoadedModel {
   const gguf = readGguf(bytes);
-  const { config, weights } = readGgufLlama(gguf, origin);
-  const model = new LlamaModel(config, weights);
+  const { config, build } = readGgufModel(gguf, origin);
+  const model = build();
   const tokenizer = gguf.metadata['tokenizer.ggml.model'] !== undefined ? loadGgufTokenizer(gguf.metadata) : undefined;
   return { model, tokenizer, format: 'gguf', config };
 }

@@ -1,0 +1,75 @@
+/**
+ * Phi-3 / Phi-3.5 / Phi-4-mini (Microsoft): Llama with fused matrices and a sliding window.
+ *
+ *   x = embed(ids)                                            // [batch, seq, dim]
+ *   for each block:
+ *     q | k | v = Wqkv · rmsNorm(x)                           // one [(heads + 2·kvHeads)·headDim, dim] matrix
+ *     x = x + Wo · attention(rope(q), rope(k), v)             // GQA, RoPE rotating halves, sliding window
+ *     gate | up = Wgate_up · rmsNorm(x)                       // one [2·hidden, dim] matrix, gate rows first
+ *     x = x + down(silu(gate) ⊙ up)                           // SwiGLU
+ *   logits = head(rmsNorm(x))
+ *
+ * The fused matrices are the checkpoint's layout in both GGUF and Hugging Face files; they are split by rows
+ * once, here, into the blocks' separate projections.
+ */
+import { split } from '@transformer-kit/tensor';
+import { TokenEmbedding } from '@transformer-kit/embedding';
+import { MultiHeadAttention } from '@transformer-kit/attention';
+import { FeedForward } from '../layers/feed-forward';
+import { Linear } from '../layers/linear';
+import { RMSNorm } from '../layers/rms-norm';
+import { TransformerBlock } from '../layers/transformer-block';
+import type { WeightSource } from '../loaders/weight-source';
+import type { DecoderConfig } from './decoder-config';
+import { DecoderModel } from './decoder-model';
+import { layerWeights } from './layer-weights';
+
+/**
+ * A Phi-3 model from Hugging Face-named weights (`self_attn.qkv_proj`, `mlp.gate_up_proj`).
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { phi3Model, readGgufModel, type DecoderConfig } from '@transformer-kit/transformer';
+ * const { config, weights } = readGgufModel(readFileSync('../shared/models/families/phi3-tiny.gguf'));
+ * const model = phi3Model(config as DecoderConfig, weights);
+ * console.log(model.family, (config as DecoderConfig).slidingWindow); // phi3 2048
+ * ```
+ */
+export function phi3Model(config: DecoderConfig, weights: WeightSource): DecoderModel {
+  const { dim, hiddenDim, heads, kvHeads, headDim, vocabSize, normEps } = config;
+  const w = layerWeights(weights);
+  const blocks: TransformerBlock[] = [];
+  for (let l = 0; l < config.layers; l++) {
+    const p = `model.layers.${l}.`;
+    const qkv = w.tensor(`${p}self_attn.qkv_proj.weight`, [(heads + 2 * kvHeads) * headDim, dim]);
+    const [q, k, v] = split(qkv, [heads * headDim, kvHeads * headDim, kvHeads * headDim], 0); // rows q | k | v
+    qkv.dispose();
+    const selfAttention = new MultiHeadAttention(
+      { dim, heads, kvHeads, headDim, window: config.slidingWindow },
+      { q: { weight: q }, k: { weight: k }, v: { weight: v }, o: w.linear(`${p}self_attn.o_proj`, dim, heads * headDim) },
+    );
+    const gateUp = w.tensor(`${p}mlp.gate_up_proj.weight`, [2 * hiddenDim, dim]);
+    const [gate, up] = split(gateUp, 2, 0); // rows gate | up, each [hidden, dim]
+    gateUp.dispose();
+    const feedForward = new FeedForward(
+      { gate: new Linear(gate), up: new Linear(up), down: new Linear(w.tensor(`${p}mlp.down_proj.weight`, [dim, hiddenDim])) },
+      'silu',
+    );
+    blocks.push(
+      new TransformerBlock({
+        placement: 'pre',
+        selfAttentionNorm: new RMSNorm(w.tensor(`${p}input_layernorm.weight`, [dim]), normEps),
+        selfAttention,
+        feedForwardNorm: new RMSNorm(w.tensor(`${p}post_attention_layernorm.weight`, [dim]), normEps),
+        feedForward,
+      }),
+    );
+  }
+  return new DecoderModel(config, {
+    embedding: new TokenEmbedding(w.tensor('model.embed_tokens.weight', [vocabSize, dim])),
+    blocks,
+    norm: new RMSNorm(w.tensor('model.norm.weight', [dim]), normEps),
+    head: config.tiedEmbeddings ? null : new Linear(w.tensor('lm_head.weight', [vocabSize, dim])),
+  });
+}
