@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend, readSafetensors, setBackend, tensor } from '@transformer-kit/tensor';
-import { BertModel, bertConfigFromHf, Gpt2Model, gpt2ConfigFromHf, LlamaModel, llamaConfigFromHf, readLlama2c, safetensorsWeights, type CausalLM } from '@transformer-kit/transformer';
+import { BertModel, bertConfigFromHf, Gpt2Model, gpt2ConfigFromHf, LlamaModel, llamaConfigFromHf, loadGguf, readLlama2c, safetensorsWeights, type CausalLM } from '@transformer-kit/transformer';
 import { createGpuBackend, type GpuBackend } from '@transformer-kit/gpu-backend';
 import { greedyDecode } from '../../../test-support/greedy-decode';
 
@@ -98,3 +98,26 @@ describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K on gpu.j
     expect(perToken.readbacks).toBe(1);
   }, 300_000);
 });
+
+// The model families against llama.cpp's own run (../shared/models/families): logits after the prompt within
+// 2e-3 max abs on gpu.js and the 32 greedy ids equal.
+for (const family of ['qwen2', 'phi3', 'gemma', 'gemma2']) {
+  const gguf = `models/families/${family}-tiny.gguf`;
+  const reference = `models/families/${family}-tiny.llama.cpp.json`;
+  describe.runIf(have(gguf, reference))(`${family}-tiny.gguf on gpu.js`, () => {
+    it('matches llama.cpp’s logits within 2e-3 and its 32 greedy ids', async () => {
+      const ref = JSON.parse(readFileSync(resolve(sharedDir, reference), 'utf8')) as { prompt_ids: number[]; greedy_ids: number[]; logits_after_prompt: number[] };
+      const model = loadGguf(readFileSync(resolve(sharedDir, gguf))).model as CausalLM;
+      const { logits } = model.forward(tensor(Int32Array.from(ref.prompt_ids), [1, ref.prompt_ids.length], 'int32', gpu), { lastPositionOnly: true });
+      const actual = await logits.data();
+      let maxAbs = 0;
+      for (let i = 0; i < actual.length; i++) maxAbs = Math.max(maxAbs, Math.abs(actual[i] - ref.logits_after_prompt[i]));
+      console.log(`${family}-tiny.gguf on ${gpu.name}: logits max abs error ${maxAbs.toExponential(2)} against llama.cpp`);
+      expect(actual.length).toBe(ref.logits_after_prompt.length);
+      expect(maxAbs).toBeLessThanOrEqual(2e-3);
+      const ids = await greedyDecode(model, ref.prompt_ids, ref.prompt_ids.length + ref.greedy_ids.length, gpu);
+      expect(ids.slice(ref.prompt_ids.length)).toEqual(ref.greedy_ids);
+      model.dispose();
+    }, 300_000);
+  });
+}
