@@ -48,6 +48,8 @@ export function readGgufLlama(source: ArrayBuffer | ArrayBufferView | GgufFile, 
   const embed = gguf.info('token_embd.weight');
   if (!embed) throw new Error(`${origin}: missing tensor 'token_embd.weight'`);
   const tied = !gguf.info('output.weight');
+  // Llama 3.1+ stores its RoPE scaling as per-frequency divisors; ignoring them would give silently wrong logits.
+  if (gguf.info('rope_freqs.weight')) throw new Error(`${origin}: RoPE frequency scaling (tensor 'rope_freqs.weight', Llama 3.1+) is not supported (only unscaled RoPE)`);
   const config: LlamaConfig = {
     dim,
     hiddenDim: num('feed_forward_length'),

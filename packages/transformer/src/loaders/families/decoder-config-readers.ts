@@ -70,6 +70,9 @@ export function decoderConfigFromGguf(gguf: GgufFile, family: DecoderFamily, ori
   const valueDim = num('attention.value_length', headDim);
   if (valueDim !== headDim) throw new Error(`${origin}: attention.value_length ${valueDim} differs from attention.key_length ${headDim} (not supported)`);
   const rotaryDim = num('rope.dimension_count', headDim);
+  const arch = String(gguf.metadata['general.architecture']);
+  const scaling = gguf.metadata[`${arch}.rope.scaling.type`];
+  if (scaling !== undefined && scaling !== 'none') throw new Error(`${origin}: RoPE scaling '${String(scaling)}' (${arch}.rope.scaling.type) is not supported (only unscaled RoPE)`);
   return {
     family,
     dim,
