@@ -97,7 +97,7 @@ describe.runIf(haveShared('models/families/gemma2-tiny.gguf', 'models/families/g
     const ids = [...ref.prompt_ids, ...ref.greedy_ids]; // 42 positions
     const logitsOf = (c: DecoderConfig) => {
       const model = gemma2Model(c, checkpoint.weights);
-      const out = model.forward(tensor(Int32Array.from(ids), [1, ids.length], 'int32')).logits.dataSync(); // [1, 42, 512]
+      const out = model.forward(tensor(Int32Array.from(ids), [1, ids.length], 'int32')).logits.dataSync() as Float32Array; // [1, 42, 512]
       model.dispose();
       return out;
     };

@@ -13,9 +13,7 @@
  */
 import { TokenEmbedding } from '@transformer-kit/embedding';
 import { MultiHeadAttention } from '@transformer-kit/attention';
-import { FeedForward } from '../layers/feed-forward';
 import { Linear } from '../layers/linear';
-import { RMSNorm } from '../layers/rms-norm';
 import { TransformerBlock } from '../layers/transformer-block';
 import type { WeightSource } from '../loaders/weight-source';
 import type { DecoderConfig } from './decoder-config';
@@ -49,17 +47,13 @@ export function gemmaModel(config: DecoderConfig, weights: WeightSource): Decode
         o: w.linear(`${p}self_attn.o_proj`, dim, heads * headDim), // [dim, heads·headDim]
       },
     );
-    const linear = (name: string, out: number, inFeatures: number) => new Linear(w.tensor(`${p}${name}.weight`, [out, inFeatures]));
-    const feedForward = new FeedForward(
-      { gate: linear('mlp.gate_proj', hiddenDim, dim), up: linear('mlp.up_proj', hiddenDim, dim), down: linear('mlp.down_proj', dim, hiddenDim) },
-      'gelu_tanh',
-    );
+    const feedForward = w.gatedFeedForward(`${p}mlp`, dim, hiddenDim, 'gelu_tanh'); // down(act(gate(x)) ⊙ up(x))
     blocks.push(
       new TransformerBlock({
         placement: 'pre',
-        selfAttentionNorm: new RMSNorm(w.tensor(`${p}input_layernorm.weight`, [dim]), normEps),
+        selfAttentionNorm: w.rmsNorm(`${p}input_layernorm.weight`, dim, normEps),
         selfAttention,
-        feedForwardNorm: new RMSNorm(w.tensor(`${p}post_attention_layernorm.weight`, [dim]), normEps),
+        feedForwardNorm: w.rmsNorm(`${p}post_attention_layernorm.weight`, dim, normEps),
         feedForward,
       }),
     );
@@ -67,7 +61,7 @@ export function gemmaModel(config: DecoderConfig, weights: WeightSource): Decode
   return new DecoderModel(config, {
     embedding: new TokenEmbedding(w.tensor('model.embed_tokens.weight', [vocabSize, dim]), { scale: Math.sqrt(dim) }),
     blocks,
-    norm: new RMSNorm(w.tensor('model.norm.weight', [dim]), normEps),
+    norm: w.rmsNorm('model.norm.weight', dim, normEps),
     head: config.tiedEmbeddings ? null : new Linear(w.tensor('lm_head.weight', [vocabSize, dim])),
   });
 }

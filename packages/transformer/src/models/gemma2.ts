@@ -14,9 +14,7 @@
  */
 import { TokenEmbedding } from '@transformer-kit/embedding';
 import { MultiHeadAttention } from '@transformer-kit/attention';
-import { FeedForward } from '../layers/feed-forward';
 import { Linear } from '../layers/linear';
-import { RMSNorm } from '../layers/rms-norm';
 import { TransformerBlock } from '../layers/transformer-block';
 import type { WeightSource } from '../loaders/weight-source';
 import type { DecoderConfig } from './decoder-config';
@@ -39,7 +37,7 @@ import { layerWeights } from './layer-weights';
 export function gemma2Model(config: DecoderConfig, weights: WeightSource): DecoderModel {
   const { dim, hiddenDim, heads, kvHeads, headDim, vocabSize, normEps } = config;
   const w = layerWeights(weights);
-  const norm = (name: string) => new RMSNorm(w.tensor(name, [dim]), normEps);
+  const norm = (name: string) => w.rmsNorm(name, dim, normEps);
   const blocks: TransformerBlock[] = [];
   for (let l = 0; l < config.layers; l++) {
     const p = `model.layers.${l}.`;
@@ -53,11 +51,7 @@ export function gemma2Model(config: DecoderConfig, weights: WeightSource): Decod
         o: w.linear(`${p}self_attn.o_proj`, dim, heads * headDim), // [dim, heads·headDim]
       },
     );
-    const linear = (name: string, out: number, inFeatures: number) => new Linear(w.tensor(`${p}${name}.weight`, [out, inFeatures]));
-    const feedForward = new FeedForward(
-      { gate: linear('mlp.gate_proj', hiddenDim, dim), up: linear('mlp.up_proj', hiddenDim, dim), down: linear('mlp.down_proj', dim, hiddenDim) },
-      'gelu_tanh',
-    );
+    const feedForward = w.gatedFeedForward(`${p}mlp`, dim, hiddenDim, 'gelu_tanh'); // down(act(gate(x)) ⊙ up(x))
     blocks.push(
       new TransformerBlock({
         placement: 'pre',

@@ -1,5 +1,8 @@
 import { tensor, type Tensor } from '@transformer-kit/tensor';
 import type { LinearWeights } from '@transformer-kit/attention';
+import { FeedForward, type Activation } from '../layers/feed-forward';
+import { Linear } from '../layers/linear';
+import { RMSNorm } from '../layers/rms-norm';
 import { expectShape, type WeightSource } from '../loaders/weight-source';
 
 /** Reads a checkpoint's tensors by Hugging Face name, checking each shape against the config. */
@@ -8,10 +11,14 @@ export interface LayerWeights {
   tensor(name: string, shape: readonly number[]): Tensor;
   /** `name.weight` [out, in] and, when `bias`, `name.bias` [out]. */
   linear(name: string, out: number, inFeatures: number, bias?: boolean): LinearWeights;
+  /** An RMSNorm over `dim` with γ = `name` [dim]. */
+  rmsNorm(name: string, dim: number, eps: number): RMSNorm;
+  /** The gated feed-forward `prefix.down_proj(act(prefix.gate_proj(x)) ⊙ prefix.up_proj(x))` (SwiGLU, GeGLU). */
+  gatedFeedForward(prefix: string, dim: number, hiddenDim: number, activation: Activation): FeedForward;
 }
 
 /**
- * Named, shape-checked tensors out of a WeightSource (the models' one way to read a checkpoint).
+ * Named, shape-checked tensors and layers out of a WeightSource (the models' one way to read a checkpoint).
  *
  * @example
  * ```ts
@@ -23,11 +30,18 @@ export interface LayerWeights {
  */
 export function layerWeights(weights: WeightSource): LayerWeights {
   const load = (name: string, shape: readonly number[]): Tensor => tensor(expectShape(name, weights.get(name), shape).data, [...shape]);
+  const dense = (name: string, out: number, inFeatures: number) => new Linear(load(`${name}.weight`, [out, inFeatures])); // [out, in]
   return {
     tensor: load,
     linear: (name, out, inFeatures, bias = false) => ({
       weight: load(`${name}.weight`, [out, inFeatures]),
       bias: bias ? load(`${name}.bias`, [out]) : undefined,
     }),
+    rmsNorm: (name, dim, eps) => new RMSNorm(load(name, [dim]), eps),
+    gatedFeedForward: (prefix, dim, hiddenDim, activation) =>
+      new FeedForward(
+        { gate: dense(`${prefix}.gate_proj`, hiddenDim, dim), up: dense(`${prefix}.up_proj`, hiddenDim, dim), down: dense(`${prefix}.down_proj`, dim, hiddenDim) },
+        activation,
+      ),
   };
 }

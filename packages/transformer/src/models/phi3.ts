@@ -17,7 +17,6 @@ import { TokenEmbedding } from '@transformer-kit/embedding';
 import { MultiHeadAttention } from '@transformer-kit/attention';
 import { FeedForward } from '../layers/feed-forward';
 import { Linear } from '../layers/linear';
-import { RMSNorm } from '../layers/rms-norm';
 import { TransformerBlock } from '../layers/transformer-block';
 import type { WeightSource } from '../loaders/weight-source';
 import type { DecoderConfig } from './decoder-config';
@@ -59,9 +58,9 @@ export function phi3Model(config: DecoderConfig, weights: WeightSource): Decoder
     blocks.push(
       new TransformerBlock({
         placement: 'pre',
-        selfAttentionNorm: new RMSNorm(w.tensor(`${p}input_layernorm.weight`, [dim]), normEps),
+        selfAttentionNorm: w.rmsNorm(`${p}input_layernorm.weight`, dim, normEps),
         selfAttention,
-        feedForwardNorm: new RMSNorm(w.tensor(`${p}post_attention_layernorm.weight`, [dim]), normEps),
+        feedForwardNorm: w.rmsNorm(`${p}post_attention_layernorm.weight`, dim, normEps),
         feedForward,
       }),
     );
@@ -69,7 +68,7 @@ export function phi3Model(config: DecoderConfig, weights: WeightSource): Decoder
   return new DecoderModel(config, {
     embedding: new TokenEmbedding(w.tensor('model.embed_tokens.weight', [vocabSize, dim])),
     blocks,
-    norm: new RMSNorm(w.tensor('model.norm.weight', [dim]), normEps),
+    norm: w.rmsNorm('model.norm.weight', dim, normEps),
     head: config.tiedEmbeddings ? null : new Linear(w.tensor('lm_head.weight', [vocabSize, dim])),
   });
 }

@@ -11,9 +11,7 @@
  */
 import { TokenEmbedding } from '@transformer-kit/embedding';
 import { MultiHeadAttention } from '@transformer-kit/attention';
-import { FeedForward } from '../layers/feed-forward';
 import { Linear } from '../layers/linear';
-import { RMSNorm } from '../layers/rms-norm';
 import { TransformerBlock } from '../layers/transformer-block';
 import type { WeightSource } from '../loaders/weight-source';
 import type { DecoderConfig } from './decoder-config';
@@ -51,17 +49,13 @@ export function qwen2Model(config: DecoderConfig, weights: WeightSource): Decode
         kNorm: qkNorm ? w.tensor(`${p}self_attn.k_norm.weight`, [headDim]) : undefined,
       },
     );
-    const linear = (name: string, out: number, inFeatures: number) => new Linear(w.tensor(`${p}${name}.weight`, [out, inFeatures]));
-    const feedForward = new FeedForward(
-      { gate: linear('mlp.gate_proj', hiddenDim, dim), up: linear('mlp.up_proj', hiddenDim, dim), down: linear('mlp.down_proj', dim, hiddenDim) },
-      'silu',
-    );
+    const feedForward = w.gatedFeedForward(`${p}mlp`, dim, hiddenDim, 'silu'); // down(act(gate(x)) ⊙ up(x))
     blocks.push(
       new TransformerBlock({
         placement: 'pre',
-        selfAttentionNorm: new RMSNorm(w.tensor(`${p}input_layernorm.weight`, [dim]), normEps),
+        selfAttentionNorm: w.rmsNorm(`${p}input_layernorm.weight`, dim, normEps),
         selfAttention,
-        feedForwardNorm: new RMSNorm(w.tensor(`${p}post_attention_layernorm.weight`, [dim]), normEps),
+        feedForwardNorm: w.rmsNorm(`${p}post_attention_layernorm.weight`, dim, normEps),
         feedForward,
       }),
     );
@@ -69,7 +63,7 @@ export function qwen2Model(config: DecoderConfig, weights: WeightSource): Decode
   return new DecoderModel(config, {
     embedding: new TokenEmbedding(w.tensor('model.embed_tokens.weight', [vocabSize, dim])),
     blocks,
-    norm: new RMSNorm(w.tensor('model.norm.weight', [dim]), normEps),
+    norm: w.rmsNorm('model.norm.weight', dim, normEps),
     head: config.tiedEmbeddings ? null : new Linear(w.tensor('lm_head.weight', [vocabSize, dim])),
   });
 }
