@@ -92,7 +92,7 @@ function writeHfFolder(name: string, family: Family): string {
     if (m) hf = `model.layers.${m[1]}.${(family.layer ?? LAYER)[m[2]]}.${m[3]}`;
     else hf = { 'token_embd.weight': 'model.embed_tokens.weight', 'output_norm.weight': 'model.norm.weight', 'output.weight': 'lm_head.weight' }[t.name];
     expect(hf && !hf.includes('undefined'), `a Hugging Face name for ${t.name}`).toBeTruthy();
-    let data = Float32Array.from(gguf.read(t.name));
+    let data: Float32Array = Float32Array.from(gguf.read(t.name));
     if (family.plusOne && /norm/.test(t.name)) data = data.map((v) => v - 1);
     const p = family.permute;
     if (p && m && (m[2] === 'attn_q' || m[2] === 'attn_k')) data = unpermute(data, m[2] === 'attn_q' ? p.heads : p.kvHeads, p.headDim, t.shape[1]);
