@@ -49,10 +49,13 @@ for (const family of FAMILIES) {
       expect(tokenizer!.encode(ref.prompt)).toEqual(ref.prompt_ids);
     });
 
-    // NOTE: Gemma 2's gap is llama.cpp's, not ours: ggml's CPU GELU reads a float16 table (GGML_GELU_FP16:
-    // the input and the output are rounded to fp16), and Gemma 2's post-feed-forward norms carry that rounding
-    // into the residual stream at full weight, 26 times. Measured: 1.2e-3 here with the exact GELU; our model with
-    // that table emulated is within 4.6e-4 (Gemma: 6.5e-4 → 3.9e-6). See the issue note.
+    // NOTE: Gemma 2 misses this bar (1.2e-3), and the gap is llama.cpp's float16 GELU: ggml's CPU GELU reads a
+    // float16 table (GGML_GELU_FP16: input and output rounded to fp16), ours is the float32 formula. Emulating the
+    // table in a scratch run takes Gemma from 6.5e-4 to 3.9e-6 and Gemma 2 to 4.3e-4; two emulations that differ only
+    // in how the table's tanh is rounded (double vs float32 steps) already differ by 1.1e-4 on Gemma 2, whose
+    // post-feed-forward norms pass each GELU rounding to the residual stream at full weight 26 times. So the last
+    // 4e-4 is which fp16 entries glibc's tanhf rounds which way. `it.fails` keeps the bar visible: it turns red
+    // the day this passes.
     (family === 'gemma2' ? it.fails : it)('logits after the prompt within 1e-3 of llama.cpp', () => {
       const { logits } = causal.forward(tensor(Int32Array.from(ref.prompt_ids), [1, ref.prompt_ids.length], 'int32'), { lastPositionOnly: true });
       const err = maxAbsDiff(logits.dataSync(), ref.logits_after_prompt);
