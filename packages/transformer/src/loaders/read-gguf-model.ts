@@ -23,7 +23,15 @@ export interface GgufModelCheckpoint {
   build(): CausalLM;
 }
 
-/** The GGUF architectures `readGgufModel` reads. */
+/**
+ * The GGUF architectures `readGgufModel` reads.
+ *
+ * @example
+ * ```ts
+ * import { SUPPORTED_GGUF_ARCHITECTURES } from '@transformer-kit/transformer';
+ * console.log(SUPPORTED_GGUF_ARCHITECTURES.join(', ')); // llama, qwen2, qwen3, phi3, gemma, gemma2
+ * ```
+ */
 export const SUPPORTED_GGUF_ARCHITECTURES: readonly string[] = ['llama', ...FAMILY_GGUF_ARCHITECTURES];
 
 /**

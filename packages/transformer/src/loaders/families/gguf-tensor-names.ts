@@ -4,7 +4,15 @@
  * few that differ (Gemma 2's four norms, Phi-3's fused gate+up).
  */
 
-/** The names most architectures share, without the `.weight` / `.bias` suffix. */
+/**
+ * The per-layer names most architectures share, without the `.weight` / `.bias` suffix.
+ *
+ * @example
+ * ```ts
+ * import { GGUF_LAYER_NAMES } from '@transformer-kit/transformer';
+ * console.log(GGUF_LAYER_NAMES.attn_qkv, GGUF_LAYER_NAMES.ffn_norm); // self_attn.qkv_proj post_attention_layernorm
+ * ```
+ */
 export const GGUF_LAYER_NAMES: Readonly<Record<string, string>> = {
   attn_norm: 'input_layernorm',
   attn_q: 'self_attn.q_proj',
