@@ -44,7 +44,7 @@ describe('softCap and window against the float64 definition', () => {
     expect(() => scaledDotProductAttention(q, k, v, { softCap: 0 })).toThrow('scaledDotProductAttention: softCap must be a finite number > 0, got 0');
     expect(() => scaledDotProductAttention(q, k, v, { window: 2.5, causal: true })).toThrow('window must be an integer ≥ 1, got 2.5');
     expect(() => scaledDotProductAttention(q, k, v, { window: 4 })).toThrow('a sliding window needs causal attention');
-    expect(() => scaledDotProductAttention(q, k, v, { softCap: 5, implementation: 'fused' })).toThrow("implementation 'fused' takes no mask, bias, softCap or window");
+    expect(() => scaledDotProductAttention(q, k, v, { softCap: 5, implementation: 'fused' })).toThrow("implementation 'fused' takes no mask, bias, softCap or window that hides keys");
   });
 });
 
@@ -93,5 +93,16 @@ describe('MultiHeadAttention options', () => {
     const [, expectedWeights] = referenceAttention(qn, kn, kn, { causal: true });
     expectClose(got, expectedWeights, 1e-5);
     expect(() => new MultiHeadAttention({ dim, heads: 4, kvHeads: 2 }, { ...weights(), qNorm: ones([3]) })).toThrow('MultiHeadAttention: qNorm must be [4] (one γ per head dimension), got [3]');
+  });
+});
+
+describe('a window that hides nothing', () => {
+  it('keeps the fused path and its answer (Phi-3: a window of 2047 over a short context)', () => {
+    const q = randomNormal([1, 2, 10, 8], 0, 1, { seed: 31 });
+    const k = randomNormal([1, 2, 10, 8], 0, 1, { seed: 32 });
+    const v = randomNormal([1, 2, 10, 8], 0, 1, { seed: 33 });
+    const fused = scaledDotProductAttention(q, k, v, { causal: true, window: 10, implementation: 'fused' }).output;
+    expectClose(values(fused), values(scaledDotProductAttention(q, k, v, { causal: true }).output), 1e-6);
+    expect(() => scaledDotProductAttention(q, k, v, { causal: true, window: 9, implementation: 'fused' })).toThrow('window that hides keys');
   });
 });
