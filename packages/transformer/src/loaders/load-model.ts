@@ -56,7 +56,11 @@ export function isCausalLM(model: CausalLM | BertModel): model is CausalLM {
 
 /**
  * Builds the model class config.json's `model_type` names. An unsupported type is an error listing the
- * supported ones.
+ * supported ones. The families' Hugging Face layouts differ from their GGUF ones in a few rules (see
+ * `loaders/families/`): Gemma/Gemma 2 store norm weights w where GGUF stores 1 + w (`plusOneNorms` adds the 1);
+ * Gemma 2 names its four norms `input_layernorm`, `post_attention_layernorm`, `pre_feedforward_layernorm`,
+ * `post_feedforward_layernorm`; Llama keeps q/k rows in halves where llama.cpp permutes them to interleaved
+ * pairs (`ropeLayout`); Phi-3's `qkv_proj` and `gate_up_proj` are fused in both formats.
  *
  * @example
  * ```ts
