@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tensor } from '@transformer-kit/tensor';
-import { gemmaFamily, gemmaModel, loadGguf, loadHuggingFace, readGguf, safetensorsWeights, type CausalLM } from '../src/index';
+import { gemmaFamily, gemmaModel, loadGguf, loadHuggingFace, readGguf, readGgufModel, safetensorsWeights, type CausalLM, type GgufFile } from '../src/index';
 import { haveShared, readShared, shared } from './shared-data';
 import { writeSafetensors } from './write-safetensors';
 
@@ -148,8 +148,8 @@ describe.runIf(haveShared(FAMILIES.gemma.gguf))('the layout rules are load-beari
 });
 
 // Qwen3 has no reference run here (no Qwen3 GGUF or PyTorch output in ../shared). What is verified: the folder
-// loads through the qwen3 name map (q_norm / k_norm per layer, no biases), and the q/k RMSNorms act per head on
-// both q and k: scaling one query head's or one key head's projection rows leaves the logits unchanged, which
+// loads through the qwen3 name map (q_norm / k_norm per layer, no biases), a file with ggml's qwen3 names gives the
+// same logits, and the q/k RMSNorms act per head on both q and k: scaling one query head's or one key head's projection rows leaves the logits unchanged, which
 // it does not without the norms. Not verified against anyone's numbers: the values of the logits themselves.
 describe.runIf(haveShared(FAMILIES.qwen2.gguf))('qwen3 (q/k RMSNorm per head): properties, no reference values', () => {
   const headDim = 32;
@@ -202,5 +202,38 @@ describe.runIf(haveShared(FAMILIES.qwen2.gguf))('qwen3 (q/k RMSNorm per head): p
       return lastLogits(qwen2Model({ ...qwen2Family.configFromHf({ ...FAMILIES.qwen2.config, model_type: 'qwen2' }), qkvBias: false }, weights));
     };
     expect(maxAbsDiff(await asQwen2('q2-plain', (_, d) => d), await asQwen2('q2-scaled', scaleHeads))).toBeGreaterThan(1e-3);
+  });
+
+  it('reads the same weights from a GGUF-named qwen3 file (attn_q_norm → self_attn.q_norm) to the same logits', async () => {
+    const hfDir = qwen3Folder('qwen3-gguf-names', (_, d) => d);
+    const fromHf = lastLogits(await load(hfDir));
+    // the folder's tensors under ggml's names and qwen3.* metadata, as llama.cpp's converter would write them
+    const st = safetensorsWeights({ 'model.safetensors': readFileSync(join(hfDir, 'model.safetensors')) });
+    const ggufName = (hfName: string) =>
+      hfName
+        .replace('model.embed_tokens.weight', 'token_embd.weight')
+        .replace('model.norm.weight', 'output_norm.weight')
+        .replace('lm_head.weight', 'output.weight')
+        .replace(/^model\.layers\.(\d+)\./, 'blk.$1.')
+        .replace('input_layernorm', 'attn_norm')
+        .replace('post_attention_layernorm', 'ffn_norm')
+        .replace(/self_attn\.(q|k|v)_proj/, 'attn_$1')
+        .replace('self_attn.o_proj', 'attn_output')
+        .replace(/self_attn\.(q|k)_norm/, 'attn_$1_norm')
+        .replace(/mlp\.(gate|up|down)_proj/, 'ffn_$1');
+    const byGguf = new Map(st.names.map((n) => [ggufName(n), n]));
+    const original = readGguf(readShared(FAMILIES.qwen2.gguf));
+    const metadata = Object.fromEntries(Object.entries(original.metadata).map(([k, v]) => [k.replace(/^qwen2\./, 'qwen3.'), v]));
+    const tensors = [...byGguf.entries()].map(([name, hfName]) => ({ ...original.tensors[0], name, shape: st.get(hfName).shape }));
+    const file: GgufFile = {
+      version: 3,
+      metadata: { ...metadata, 'general.architecture': 'qwen3' },
+      tensors,
+      info: (name) => tensors.find((t) => t.name === name),
+      read: (name) => st.get(byGguf.get(name)!).data,
+    };
+    const checkpoint = readGgufModel(file, 'qwen3.gguf');
+    expect(checkpoint.config).toMatchObject({ family: 'qwen3', headDim, qkvBias: false });
+    expect(maxAbsDiff(lastLogits(checkpoint.build()), fromHf)).toBe(0);
   });
 });
