@@ -140,6 +140,9 @@ export class MultiHeadAttention {
       const g = weights[name];
       if (g && (g.rank !== 1 || g.shape[0] !== headDim)) throw new RangeError(`MultiHeadAttention: ${name} must be [${headDim}] (one γ per head dimension), got [${g.shape.join(', ')}]`);
     }
+    if (config.window !== undefined && !(Number.isInteger(config.window) && config.window >= 1)) throw new RangeError(`MultiHeadAttention: window must be an integer ≥ 1, got ${config.window}`);
+    if (config.softCap !== undefined && !(Number.isFinite(config.softCap) && config.softCap > 0)) throw new RangeError(`MultiHeadAttention: softCap must be a finite number > 0, got ${config.softCap}`);
+    if (config.scale !== undefined && !Number.isFinite(config.scale)) throw new RangeError(`MultiHeadAttention: scale must be finite, got ${config.scale}`);
     this.scale = config.scale;
     this.softCap = config.softCap;
     this.window = config.window;

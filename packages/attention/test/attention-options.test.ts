@@ -93,6 +93,8 @@ describe('MultiHeadAttention options', () => {
     const [, expectedWeights] = referenceAttention(qn, kn, kn, { causal: true });
     expectClose(got, expectedWeights, 1e-5);
     expect(() => new MultiHeadAttention({ dim, heads: 4, kvHeads: 2 }, { ...weights(), qNorm: ones([3]) })).toThrow('MultiHeadAttention: qNorm must be [4] (one γ per head dimension), got [3]');
+    expect(() => new MultiHeadAttention({ dim, heads: 4, kvHeads: 2, window: 0 }, weights())).toThrow('MultiHeadAttention: window must be an integer ≥ 1, got 0');
+    expect(() => new MultiHeadAttention({ dim, heads: 4, kvHeads: 2, softCap: -1 }, weights())).toThrow('MultiHeadAttention: softCap must be a finite number > 0, got -1');
   });
 });
 
