@@ -31,6 +31,11 @@ export { attend } from './ops/attend';
 export { tidy, keep, dispose } from './ops/scope';
 export { readSafetensors } from './safetensors/read-safetensors';
 export { float16ToFloat32, bfloat16ToFloat32 } from './safetensors/float16';
+export { readGguf } from './formats/gguf/read-gguf';
+export { writeGguf } from './formats/gguf/write-gguf';
+export { quantizeQ8_0 } from './formats/gguf/quantize-q8-0';
+export { dequantizeGgml, dequantizeGgmlInto } from './formats/gguf/dequantize-ggml';
+export { ggmlType, ggmlTypeName, ggmlTypeId, WEIGHT_TYPES } from './formats/gguf/ggml-type';
 
 export type { DType, TensorData, TypedArrayFor } from './dtype';
 export type { Shape } from './shape';
@@ -44,3 +49,6 @@ export type { MatmulOptions } from './ops/matmul';
 export type { ReduceOptions } from './ops/reduce';
 export type { AttendOptions } from './ops/attend';
 export type { SafetensorsFile, SafetensorsEntry } from './safetensors/read-safetensors';
+export type { GgufFile, GgufTensorInfo, GgufValue, ReadGgufOptions } from './formats/gguf/read-gguf';
+export type { GgmlTypeInfo } from './formats/gguf/ggml-type';
+export type { GgufWriteInput, GgufWriteTensor, GgufTypedValue } from './formats/gguf/write-gguf';

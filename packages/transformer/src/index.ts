@@ -20,8 +20,8 @@ export { BertModel, bertConfigFromHf } from './models/bert';
 export { EncoderDecoderModel } from './models/encoder-decoder';
 export { runDecoderStack } from './models/run-decoder-stack';
 // loaders
-export { readGguf } from './loaders/read-gguf';
-export { toFloat32 as ggufToFloat32 } from './loaders/gguf-dequantize';
+// NOTE: the GGUF reader lives in @transformer-kit/tensor; re-exported so code importing it from here keeps working.
+export { readGguf, ggufToFloat32 } from './loaders/gguf-reexports';
 export { readGgufLlama } from './loaders/read-gguf-llama';
 export { readLlama2c } from './loaders/read-llama2c';
 export { safetensorsWeights, shardFilesOf } from './loaders/safetensors-weights';
@@ -42,7 +42,7 @@ export type { Gpt2Config } from './models/gpt2';
 export type { BertConfig, BertForwardOptions, BertOutput } from './models/bert';
 export type { EncoderDecoderConfig, EncoderDecoderForwardOptions, EncoderDecoderOutput } from './models/encoder-decoder';
 export type { DecoderStackParts } from './models/run-decoder-stack';
-export type { GgufFile, GgufTensorInfo, GgufValue } from './loaders/read-gguf';
+export type { GgufFile, GgufTensorInfo, GgufValue } from '@transformer-kit/tensor';
 export type { GgufLlamaCheckpoint } from './loaders/read-gguf-llama';
 export type { Llama2cCheckpoint } from './loaders/read-llama2c';
 export type { HostTensor, WeightSource } from './loaders/weight-source';

@@ -11,7 +11,7 @@ import { Gpt2Model, gpt2ConfigFromHf, type Gpt2Config } from '../models/gpt2';
 import { LlamaModel } from '../models/llama';
 import { llamaConfigFromHf, type LlamaConfig } from '../models/llama-config';
 import type { ProgressCallback } from './load-progress';
-import { readGguf } from './read-gguf';
+import { readGguf } from '@transformer-kit/tensor';
 import { readGgufLlama } from './read-gguf-llama';
 import { readLlama2c } from './read-llama2c';
 import { safetensorsWeights, shardFilesOf } from './safetensors-weights';
@@ -179,7 +179,7 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
  * ```
  */
 export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file'): LoadedModel {
-  const gguf = readGguf(bytes);
+  const gguf = readGguf(bytes, origin === 'GGUF file' ? {} : { name: origin });
   const { config, weights } = readGgufLlama(gguf, origin);
   const model = new LlamaModel(config, weights);
   const tokenizer = gguf.metadata['tokenizer.ggml.model'] !== undefined ? loadGgufTokenizer(gguf.metadata) : undefined;

@@ -7,7 +7,7 @@
  * 'interleaved', and stories260K.gguf holds exactly the rows of stories260K.bin (a test checks it).
  */
 import type { LlamaConfig } from '../models/llama-config';
-import { readGguf, type GgufFile, type GgufValue } from './read-gguf';
+import { readGguf, type GgufFile, type GgufValue } from '@transformer-kit/tensor';
 import { weightSource, type HostTensor, type WeightSource } from './weight-source';
 
 /** A GGUF Llama: its config, weights, and the raw file (whose metadata holds the tokenizer). */
