@@ -8,7 +8,9 @@ export { setBackend, getBackend, memory } from './engine';
 export { CpuBackend, createCpuBackend, type CpuBackendOptions } from './cpu/cpu-backend';
 export type { BufferPoolOptions, BufferPoolStats } from './cpu/buffer-pool';
 export type { WasmKernelsOptions } from './cpu/wasm/wasm-kernels';
-export { allocate, toTypedArray, dtypeOfData } from './dtype';
+export { allocate, toTypedArray, dtypeOfData, isPackedDType, isWeightDType, weightBlock, weightByteLength, weightDTypeOfGgml } from './dtype';
+export { weightTensor } from './ops/weight-tensor';
+export { installWeightKernels, requireWeightKernels } from './weights/weight-kernels';
 export { sizeOf, stridesOf, broadcastShapes, normalizeAxis, shapesEqual, formatShape, assertValidShape } from './shape';
 
 export { tensor, scalar, full, zeros, ones, arange } from './ops/creation';
@@ -37,7 +39,8 @@ export { quantizeQ8_0 } from './formats/gguf/quantize-q8-0';
 export { dequantizeGgml, dequantizeGgmlInto } from './formats/gguf/dequantize-ggml';
 export { ggmlType, ggmlTypeName, ggmlTypeId, WEIGHT_TYPES } from './formats/gguf/ggml-type';
 
-export type { DType, TensorData, TypedArrayFor } from './dtype';
+export type { DType, ComputeDType, WeightDType, TensorData, TypedArrayFor } from './dtype';
+export type { PackedWeight, WeightKernels } from './weights/weight-kernels';
 export type { Shape } from './shape';
 export type { MemoryInfo } from './engine';
 export type { Backend, DataId, TensorHandle, UnaryOp, BinaryOp, ReduceOp, RotaryLayout, FusedAttentionOptions } from './backend';

@@ -26,6 +26,8 @@ export { readGgufLlama } from './loaders/read-gguf-llama';
 export { readLlama2c } from './loaders/read-llama2c';
 export { safetensorsWeights, shardFilesOf } from './loaders/safetensors-weights';
 export { weightSource, withPrefixes, transposeHost, expectShape } from './loaders/weight-source';
+export { packedHostTensor, toWeight } from './loaders/host-weight';
+export { ggufWeight } from './loaders/gguf-weight';
 export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
 // generation
 export { generate } from './generation/generate';

@@ -8,6 +8,7 @@
  */
 import type { LlamaConfig } from '../models/llama-config';
 import { readGguf, type GgufFile, type GgufValue } from '@transformer-kit/tensor';
+import { ggufWeight } from './gguf-weight';
 import { weightSource, type HostTensor, type WeightSource } from './weight-source';
 
 /** A GGUF Llama: its config, weights, and the raw file (whose metadata holds the tokenizer). */
@@ -71,7 +72,7 @@ export function readGgufLlama(source: ArrayBuffer | ArrayBufferView | GgufFile, 
     ropeLayout: 'interleaved',
     tiedEmbeddings: tied,
   };
-  const read = (name: string) => (): HostTensor => ({ data: gguf.read(name), shape: gguf.info(name)!.shape });
+  const read = (name: string) => (): HostTensor => ggufWeight(gguf, name);
   const entries: Record<string, () => HostTensor> = {};
   for (const t of gguf.tensors) {
     const m = /^blk\.(\d+)\.(\w+)\.weight$/.exec(t.name);
