@@ -1,5 +1,5 @@
 import type { Backend, BinaryOp, DataId, FusedAttentionOptions, ReduceOp, RotaryLayout, TensorHandle, UnaryOp } from '../backend';
-import { allocate, isPackedDType, type ComputeDType, type DType, type TensorData, type WeightDType } from '../dtype';
+import { allocate, isPackedDType, type ComputeDType, type DType, type TensorData } from '../dtype';
 import { requireWeightKernels, type PackedWeight } from '../weights/weight-kernels';
 import { sizeOf, type Shape } from '../shape';
 import { BufferPool, type BufferPoolOptions, type BufferPoolStats } from './buffer-pool';
@@ -21,11 +21,11 @@ class CpuData {
   ) {}
 }
 
-/** The packed weight behind a weight-dtype handle (its bytes are the storage's values). */
-function packedOf(x: { dataId: DataId; shape: Shape; dtype: DType }): PackedWeight {
-  const data = x.dataId as CpuData;
-  data.packed ??= { dtype: x.dtype as WeightDType, bytes: data.values as Uint8Array, rows: x.shape[0], cols: x.shape[1] };
-  return data.packed;
+const EMPTY = new Float32Array(0);
+
+/** The packed weight behind a weight-dtype handle. */
+function packedOf(x: { dataId: DataId }): PackedWeight {
+  return (x.dataId as CpuData).packed!;
 }
 
 /** Options of {@link createCpuBackend}. */
@@ -116,8 +116,14 @@ export class CpuBackend implements Backend {
   }
 
   upload(values: TensorData, shape: Shape, dtype: DType): DataId {
-    // a packed weight keeps the caller's bytes (weightTensor checked their length)
-    if (isPackedDType(dtype)) return this.store(values, false);
+    // a packed weight keeps the caller's bytes (weightTensor checked their length), or the kernels take them
+    if (isPackedDType(dtype)) {
+      const data = new CpuData(EMPTY, false);
+      data.packed = { dtype, bytes: values as Uint8Array, rows: shape[0], cols: shape[1] };
+      requireWeightKernels('upload', dtype).adopt?.(data.packed);
+      this.#live++;
+      return data;
+    }
     if (values.length !== sizeOf(shape)) throw new RangeError(`upload: ${values.length} values for shape [${shape.join(', ')}]`);
     const expected = allocate(dtype, 0).constructor;
     // NOTE: the caller's typed array is kept as is (documented on `tensor()`); it is never recycled.
@@ -127,8 +133,8 @@ export class CpuBackend implements Backend {
   read(dataId: DataId, shape: Shape, dtype: DType): Promise<TensorData> {
     return Promise.resolve(this.readSync(dataId, shape, dtype));
   }
-  readSync(dataId: DataId, shape?: Shape, dtype?: DType): TensorData {
-    if (dtype && shape && isPackedDType(dtype)) return requireWeightKernels('read', dtype).dequantize(packedOf({ dataId, shape, dtype }));
+  readSync(dataId: DataId, _shape?: Shape, dtype?: DType): TensorData {
+    if (dtype && isPackedDType(dtype)) return requireWeightKernels('read', dtype).dequantize(packedOf({ dataId }));
     return (dataId as CpuData).values.slice();
   }
   disposeData(dataId: DataId): void {

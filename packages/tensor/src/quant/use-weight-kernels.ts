@@ -1,5 +1,8 @@
 import { installWeightKernels, type WeightKernels } from '../weights/weight-kernels';
+import { createWasmWeightKernels } from './wasm-weight-kernels';
 import { jsWeightKernels } from './weight-kernels-js';
+
+let kernels: WeightKernels | null = null;
 
 /**
  * The packed-weight kernels this entry provides.
@@ -11,7 +14,9 @@ import { jsWeightKernels } from './weight-kernels-js';
  * ```
  */
 export function weightKernels(): WeightKernels {
-  return jsWeightKernels;
+  // WebAssembly SIMD where the runtime has it (Node 20, current browsers), else the TypeScript kernels
+  kernels ??= createWasmWeightKernels() ?? jsWeightKernels;
+  return kernels;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { WeightDType } from '../dtype';
 /** A weight as stored: its dtype, packed bytes, and [rows, cols] (cols a multiple of the dtype's block). */
 export interface PackedWeight {
   readonly dtype: WeightDType;
+  /** The packed bytes (kernels that `adopt` a weight may move them, e.g. into WebAssembly memory). */
   readonly bytes: Uint8Array;
   readonly rows: number;
   readonly cols: number;
@@ -24,6 +25,8 @@ export interface WeightKernels {
   dequantize(w: PackedWeight): Float32Array;
   /** W will not be used again (frees any copy the kernels keep). */
   release(w: PackedWeight): void;
+  /** Optional: take W's bytes where the kernels compute (called at upload, so the file's copy can be freed). */
+  adopt?(w: PackedWeight): void;
 }
 
 let installed: WeightKernels | null = null;
