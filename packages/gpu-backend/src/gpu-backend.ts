@@ -1,5 +1,5 @@
 import type { GPU, Texture } from 'gpu.js';
-import { allocate, type Backend, type BinaryOp, type DataId, type DType, type FusedAttentionOptions, type ReduceOp, type RotaryLayout, type Shape, type TensorData, type TensorHandle, type UnaryOp } from '@transformer-kit/tensor';
+import { allocate, isPackedDType, requireWeightKernels, type Backend, type BinaryOp, type DataId, type DType, type FusedAttentionOptions, type ReduceOp, type RotaryLayout, type Shape, type TensorData, type TensorHandle, type UnaryOp } from '@transformer-kit/tensor';
 import { broadcastStridesOf, collapseWalk, product, rowMajorStrides } from './collapse-dims';
 import { GlTextureCounter } from './gl-texture-counter';
 import { GpuData, type DeviceValue } from './gpu-data';
@@ -124,9 +124,10 @@ export class GpuBackend implements Backend {
 
   upload(values: TensorData, shape: Shape, dtype: DType): DataId {
     const size = product(shape);
-    if (values.length !== size) throw new RangeError(`upload: ${values.length} values for shape [${shape.join(', ')}]`);
+    if (values.length !== size && !isPackedDType(dtype)) throw new RangeError(`upload: ${values.length} values for shape [${shape.join(', ')}]`);
     this.#liveData++;
-    return new GpuData(size, asDType(values, dtype));
+    // NOTE: a packed weight (q4_k, f16...) is decoded to float32 here (gpu.js reads float textures): 4 bytes a weight, Q4_K ~7× its file size
+    return new GpuData(size, isPackedDType(dtype) ? requireWeightKernels('upload', dtype).dequantize({ dtype, bytes: values as Uint8Array, rows: shape[0], cols: shape[1] }) : asDType(values, dtype));
   }
 
   read(dataId: DataId, shape: Shape, dtype: DType): Promise<TensorData> {
@@ -516,7 +517,7 @@ function splitCount(outSize: number, k: number): number {
 
 /** `values` as the typed array of `dtype` (the same array when it already is). */
 function asDType(values: TensorData, dtype: DType): TensorData {
-  const expected = allocate(dtype, 0).constructor as { new (v: ArrayLike<number>): TensorData };
+  const expected = allocate(isPackedDType(dtype) ? 'float32' : dtype, 0).constructor as { new (v: ArrayLike<number>): TensorData };
   if (values.constructor === expected) return values;
   if (dtype === 'bool') return Uint8Array.from(values, (v) => (v !== 0 ? 1 : 0));
   if (dtype === 'int32') return Int32Array.from(values, (v) => Math.round(v));

@@ -26,11 +26,10 @@ export { gemmaModel } from './models/gemma';
 export { gemma2Model } from './models/gemma2';
 export { layerWeights } from './models/layer-weights';
 // loaders
-export { readGguf } from './loaders/read-gguf';
-export { toFloat32 as ggufToFloat32 } from './loaders/gguf-dequantize';
+// NOTE: the GGUF reader lives in @transformer-kit/tensor; re-exported so code importing it from here keeps working.
+export { readGguf, ggufToFloat32 } from './loaders/gguf-reexports';
 export { readGgufLlama } from './loaders/read-gguf-llama';
 export { readGgufModel, SUPPORTED_GGUF_ARCHITECTURES } from './loaders/read-gguf-model';
-export { ggufWeight } from './loaders/gguf-weight';
 export { hfNameOfGguf, GGUF_LAYER_NAMES } from './loaders/families/gguf-tensor-names';
 export { decoderConfigFromGguf, decoderConfigFromHf, ggufNumbers, hfNumbers } from './loaders/families/decoder-config-readers';
 export { familyOfGgufArchitecture, familyOfModelType } from './loaders/families/model-families';
@@ -42,6 +41,9 @@ export { plusOneNorms } from './loaders/families/plus-one-norms';
 export { readLlama2c } from './loaders/read-llama2c';
 export { safetensorsWeights, shardFilesOf } from './loaders/safetensors-weights';
 export { weightSource, withPrefixes, transposeHost, expectShape } from './loaders/weight-source';
+export { packedHostTensor, toWeight } from './loaders/host-weight';
+export { splitHostRows } from './loaders/split-host-rows';
+export { ggufWeight } from './loaders/gguf-weight';
 export { loadHuggingFace, loadLlama2c, loadGguf, modelFromConfig, isCausalLM, SUPPORTED_MODEL_TYPES } from './loaders/load-model';
 // generation
 export { generate } from './generation/generate';
@@ -64,7 +66,7 @@ export type { LayerWeights } from './models/layer-weights';
 export type { ModelFamily } from './loaders/families/model-family';
 export type { NumberReader } from './loaders/families/decoder-config-readers';
 export type { GgufModelCheckpoint } from './loaders/read-gguf-model';
-export type { GgufFile, GgufTensorInfo, GgufValue } from './loaders/read-gguf';
+export type { GgufFile, GgufTensorInfo, GgufValue } from '@transformer-kit/tensor';
 export type { GgufLlamaCheckpoint } from './loaders/read-gguf-llama';
 export type { Llama2cCheckpoint } from './loaders/read-llama2c';
 export type { HostTensor, WeightSource } from './loaders/weight-source';

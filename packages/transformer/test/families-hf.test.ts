@@ -228,9 +228,11 @@ describe.runIf(haveShared(FAMILIES.qwen2.gguf))('qwen3 (q/k RMSNorm per head): p
     const file: GgufFile = {
       version: 3,
       metadata: { ...metadata, 'general.architecture': 'qwen3' },
+      metadataTypes: original.metadataTypes,
       tensors,
       info: (name) => tensors.find((t) => t.name === name),
       read: (name) => st.get(byGguf.get(name)!).data,
+      bytes: (name) => new Uint8Array(st.get(byGguf.get(name)!).data.buffer), // F32, as the infos say
     };
     const checkpoint = readGgufModel(file, 'qwen3.gguf');
     expect(checkpoint.config).toMatchObject({ family: 'qwen3', headDim, qkvBias: false });

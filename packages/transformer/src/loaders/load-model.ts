@@ -14,7 +14,7 @@ import type { DecoderConfig } from '../models/decoder-config';
 import { familyOfModelType, FAMILY_MODEL_TYPES } from './families/model-families';
 import { readGgufModel } from './read-gguf-model';
 import type { ProgressCallback } from './load-progress';
-import { readGguf } from './read-gguf';
+import { readGguf } from '@transformer-kit/tensor';
 import { readLlama2c } from './read-llama2c';
 import { safetensorsWeights, shardFilesOf } from './safetensors-weights';
 import type { WeightSource } from './weight-source';
@@ -191,7 +191,7 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
  * ```
  */
 export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file'): LoadedModel {
-  const gguf = readGguf(bytes);
+  const gguf = readGguf(bytes, origin === 'GGUF file' ? {} : { name: origin });
   const { config, build } = readGgufModel(gguf, origin);
   const model = build();
   const tokenizer = gguf.metadata['tokenizer.ggml.model'] !== undefined ? loadGgufTokenizer(gguf.metadata) : undefined;

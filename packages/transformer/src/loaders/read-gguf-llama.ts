@@ -7,9 +7,9 @@
  * 'interleaved', and stories260K.gguf holds exactly the rows of stories260K.bin (a test checks it).
  */
 import type { LlamaConfig } from '../models/llama-config';
+import { readGguf, type GgufFile, type GgufValue } from '@transformer-kit/tensor';
 import { GGUF_LAYER_NAMES } from './families/gguf-tensor-names';
 import { ggufWeight } from './gguf-weight';
-import { readGguf, type GgufFile, type GgufValue } from './read-gguf';
 import { weightSource, type HostTensor, type WeightSource } from './weight-source';
 
 /** A GGUF Llama: its config, weights, and the raw file (whose metadata holds the tokenizer). */
@@ -63,7 +63,7 @@ export function readGgufLlama(source: ArrayBuffer | ArrayBufferView | GgufFile, 
     ropeLayout: 'interleaved',
     tiedEmbeddings: tied,
   };
-  const read = (name: string) => ggufWeight(gguf, name);
+  const read = (name: string) => (): HostTensor => ggufWeight(gguf, name);
   const entries: Record<string, () => HostTensor> = {};
   for (const t of gguf.tensors) {
     const m = /^blk\.(\d+)\.(\w+)\.weight$/.exec(t.name);

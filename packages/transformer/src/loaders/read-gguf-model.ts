@@ -10,7 +10,7 @@ import type { LlamaConfig } from '../models/llama-config';
 import { familyOfGgufArchitecture, FAMILY_GGUF_ARCHITECTURES } from './families/model-families';
 import { hfNameOfGguf } from './families/gguf-tensor-names';
 import { ggufWeight } from './gguf-weight';
-import { readGguf, type GgufFile } from './read-gguf';
+import { readGguf, type GgufFile } from '@transformer-kit/tensor';
 import { readGgufLlama } from './read-gguf-llama';
 import { weightSource, type HostTensor, type WeightSource } from './weight-source';
 
@@ -59,7 +59,7 @@ export function readGgufModel(source: ArrayBuffer | ArrayBufferView | GgufFile, 
   const entries: Record<string, () => HostTensor> = {};
   for (const t of gguf.tensors) {
     const name = hfNameOfGguf(t.name, family.ggufNames);
-    if (name) entries[name] = ggufWeight(gguf, t.name);
+    if (name) entries[name] = () => ggufWeight(gguf, t.name);
   }
   const weights = weightSource(origin, entries);
   return { config, weights, gguf, build: () => family.build(config, weights) };

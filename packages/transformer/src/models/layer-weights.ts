@@ -1,14 +1,21 @@
-import { tensor, type Tensor } from '@transformer-kit/tensor';
+import type { Tensor } from '@transformer-kit/tensor';
 import type { LinearWeights } from '@transformer-kit/attention';
 import { FeedForward, type Activation } from '../layers/feed-forward';
 import { Linear } from '../layers/linear';
 import { RMSNorm } from '../layers/rms-norm';
+import { toWeight } from '../loaders/host-weight';
+import { splitHostRows } from '../loaders/split-host-rows';
 import { expectShape, type WeightSource } from '../loaders/weight-source';
 
 /** Reads a checkpoint's tensors by Hugging Face name, checking each shape against the config. */
 export interface LayerWeights {
-  /** The tensor of this name with this shape (an error names it when the shape differs or it is missing). */
+  /**
+   * The tensor of this name with this shape (an error names it when the shape differs or it is missing); a
+   * matrix the checkpoint keeps packed (f16/bf16, ggml's quantized blocks) stays packed.
+   */
   tensor(name: string, shape: readonly number[]): Tensor;
+  /** The matrix `name` [Σ rows, cols] cut into consecutive row ranges (Phi-3's fused matrices), packed parts still packed. */
+  rowSplit(name: string, rows: readonly number[], cols: number): Tensor[];
   /** `name.weight` [out, in] and, when `bias`, `name.bias` [out]. */
   linear(name: string, out: number, inFeatures: number, bias?: boolean): LinearWeights;
   /** An RMSNorm over `dim` with γ = `name` [dim]. */
@@ -29,10 +36,14 @@ export interface LayerWeights {
  * ```
  */
 export function layerWeights(weights: WeightSource): LayerWeights {
-  const load = (name: string, shape: readonly number[]): Tensor => tensor(expectShape(name, weights.get(name), shape).data, [...shape]);
+  const load = (name: string, shape: readonly number[]): Tensor => toWeight(expectShape(name, weights.get(name), shape), [...shape]);
   const dense = (name: string, out: number, inFeatures: number) => new Linear(load(`${name}.weight`, [out, inFeatures])); // [out, in]
   return {
     tensor: load,
+    rowSplit(name, rows, cols) {
+      const whole = expectShape(name, weights.get(name), [rows.reduce((s, r) => s + r, 0), cols]);
+      return splitHostRows(name, whole, rows).map((part) => toWeight(part, [...part.shape]));
+    },
     linear: (name, out, inFeatures, bias = false) => ({
       weight: load(`${name}.weight`, [out, inFeatures]),
       bias: bias ? load(`${name}.bias`, [out]) : undefined,

@@ -64,7 +64,7 @@ export class LlamaModel implements CausalLM {
     this.heads = heads;
     this.headDim = dim / heads;
     const kvDim = kvHeads * this.headDim;
-    const load = layerWeights(weights).tensor; // the one place a checkpoint tensor becomes a Tensor
+    const load = layerWeights(weights).tensor; // the one place a checkpoint tensor becomes a Tensor (packed or float32)
     this.#embedding = new TokenEmbedding(load('model.embed_tokens.weight', [vocabSize, dim]));
     this.#blocks = [];
     for (let l = 0; l < config.layers; l++) {

@@ -10,9 +10,9 @@
  *   logits = head(rmsNorm(x))
  *
  * The fused matrices are the checkpoint's layout in both GGUF and Hugging Face files; they are split by rows
- * once, here, into the blocks' separate projections.
+ * once, here, into the blocks' separate projections. A quantized matrix is split on its packed bytes (a ggml
+ * row is whole blocks), so each projection stays in the file's weight type.
  */
-import { split } from '@transformer-kit/tensor';
 import { TokenEmbedding } from '@transformer-kit/embedding';
 import { MultiHeadAttention } from '@transformer-kit/attention';
 import { FeedForward } from '../layers/feed-forward';
@@ -41,16 +41,13 @@ export function phi3Model(config: DecoderConfig, weights: WeightSource): Decoder
   const blocks: TransformerBlock[] = [];
   for (let l = 0; l < config.layers; l++) {
     const p = `model.layers.${l}.`;
-    const qkv = w.tensor(`${p}self_attn.qkv_proj.weight`, [(heads + 2 * kvHeads) * headDim, dim]);
-    const [q, k, v] = split(qkv, [heads * headDim, kvHeads * headDim, kvHeads * headDim], 0); // rows q | k | v
-    qkv.dispose();
+    // [(heads + 2·kvHeads)·headDim, dim], rows q | k | v
+    const [q, k, v] = w.rowSplit(`${p}self_attn.qkv_proj.weight`, [heads * headDim, kvHeads * headDim, kvHeads * headDim], dim);
     const selfAttention = new MultiHeadAttention(
       { dim, heads, kvHeads, headDim, window: config.slidingWindow },
       { q: { weight: q }, k: { weight: k }, v: { weight: v }, o: w.linear(`${p}self_attn.o_proj`, dim, heads * headDim) },
     );
-    const gateUp = w.tensor(`${p}mlp.gate_up_proj.weight`, [2 * hiddenDim, dim]);
-    const [gate, up] = split(gateUp, 2, 0); // rows gate | up, each [hidden, dim]
-    gateUp.dispose();
+    const [gate, up] = w.rowSplit(`${p}mlp.gate_up_proj.weight`, [hiddenDim, hiddenDim], dim); // [2·hidden, dim], rows gate | up
     const feedForward = new FeedForward(
       { gate: new Linear(gate), up: new Linear(up), down: new Linear(w.tensor(`${p}mlp.down_proj.weight`, [dim, hiddenDim])) },
       'silu',

@@ -3,7 +3,7 @@
  * or from config.json (`hidden_size`, ...). Each family's file adds its own keys on top.
  */
 import type { DecoderConfig, DecoderFamily } from '../../models/decoder-config';
-import type { GgufFile } from '../read-gguf';
+import type { GgufFile } from '@transformer-kit/tensor';
 
 /** A reader of numbers that names the key, the value and the rule when one is missing or malformed. */
 export type NumberReader = (key: string, fallback?: number) => number;

@@ -1,6 +1,6 @@
 import type { DecoderConfig } from '../../models/decoder-config';
 import type { DecoderModel } from '../../models/decoder-model';
-import type { GgufFile } from '../read-gguf';
+import type { GgufFile } from '@transformer-kit/tensor';
 import type { WeightSource } from '../weight-source';
 
 /**
