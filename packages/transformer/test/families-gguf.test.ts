@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { argmax, tensor } from '@transformer-kit/tensor';
+import { tensor } from '@transformer-kit/tensor';
 import { gemma2Model, loadGguf, readGgufModel, type CausalLM, type DecoderConfig } from '../src/index';
+import { greedyIds } from './greedy-ids';
 import { haveShared, readShared, shared } from './shared-data';
 
 // llama.cpp's own run of each tiny random-weight family GGUF (../shared/models/families): the tokenizer's
@@ -19,20 +20,6 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return Number.isNaN(m) ? Infinity : m;
-}
-
-function greedy(model: CausalLM, prompt: number[], steps: number): number[] {
-  const cache = model.createCache();
-  const ids: number[] = [];
-  let input = prompt;
-  for (let i = 0; i < steps; i++) {
-    const { logits } = model.forward(tensor(Int32Array.from(input), [1, input.length], 'int32'), { cache, lastPositionOnly: true });
-    input = [argmax(logits, -1).dataSync()[0]];
-    logits.dispose();
-    ids.push(input[0]);
-  }
-  cache.dispose();
-  return ids;
 }
 
 const FAMILIES = ['qwen2', 'phi3', 'gemma', 'gemma2'] as const;
@@ -64,7 +51,7 @@ for (const family of FAMILIES) {
     });
 
     it('greedy-decodes llama.cpp’s 32 ids with the KV cache', () => {
-      expect(greedy(causal, ref.prompt_ids, ref.greedy_ids.length)).toEqual(ref.greedy_ids);
+      expect(greedyIds(causal, ref.prompt_ids, ref.greedy_ids.length)).toEqual(ref.greedy_ids);
     });
   });
 }

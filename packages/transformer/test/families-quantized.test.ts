@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { argmax, createCpuBackend, dequantizeGgml, getBackend, installWeightKernels, quantizeQ8_0, readGguf, setBackend, tensor, writeGguf, type GgufFile } from '@transformer-kit/tensor';
+import { createCpuBackend, dequantizeGgml, getBackend, installWeightKernels, quantizeQ8_0, readGguf, setBackend, tensor, writeGguf, type GgufFile } from '@transformer-kit/tensor';
 import { jsWeightKernels, useWeightKernels } from '@transformer-kit/tensor/quant';
 import { generate, loadGguf, readGgufModel, splitHostRows, type CausalLM } from '../src/index';
+import { greedyIds } from './greedy-ids';
 import { quantizeQ4_0, quantizeQ4_K } from './quantize-blocks';
 import { haveShared, readShared } from './shared-data';
 
@@ -65,20 +66,6 @@ function compare(a: Float32Array, e: Float32Array): { maxAbs: number; worst: num
   return { maxAbs, worst };
 }
 
-function greedy(model: CausalLM, steps: number): number[] {
-  const cache = model.createCache();
-  const ids: number[] = [];
-  let input = PROMPT;
-  for (let i = 0; i < steps; i++) {
-    const { logits } = model.forward(tensor(Int32Array.from(input), [1, input.length], 'int32'), { cache, lastPositionOnly: true });
-    input = [argmax(logits, -1).dataSync()[0]];
-    logits.dispose();
-    ids.push(input[0]);
-  }
-  cache.dispose();
-  return ids;
-}
-
 describe('splitHostRows', () => {
   it('cuts packed rows on their bytes (whole blocks) and names a bad split', () => {
     const x = Float32Array.from({ length: 3 * 64 }, (_, i) => Math.sin(i));
@@ -139,9 +126,9 @@ for (const family of FAMILIES) {
           const q = loaded.model as CausalLM;
           const f = loadGguf(decoded, `${family}-${scheme}-decoded.gguf`).model as CausalLM;
           const { maxAbs } = compare(promptLogits(q), promptLogits(f));
-          const ids = greedy(q, 32);
+          const ids = greedyIds(q, PROMPT, 32);
           console.log(`${family} ${scheme}, installed kernels: logits max abs ${maxAbs.toExponential(2)} from the float path; ids ${ids.slice(0, 8).join(' ')} ...`);
-          expect(ids).toEqual(greedy(f, 32));
+          expect(ids).toEqual(greedyIds(f, PROMPT, 32));
           // and through the public generate() with the file's own tokenizer
           const text: string[] = [];
           for await (const t of generate(q, loaded.tokenizer!, 'Once upon a time', { maxTokens: 8, temperature: 0 })) text.push(t.text);
