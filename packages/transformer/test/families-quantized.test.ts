@@ -1,49 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend, dequantizeGgml, getBackend, installWeightKernels, quantizeQ8_0, readGguf, setBackend, tensor, writeGguf, type GgufFile } from '@transformer-kit/tensor';
+import { createCpuBackend, dequantizeGgml, getBackend, installWeightKernels, readGguf, setBackend, tensor } from '@transformer-kit/tensor';
 import { jsWeightKernels, useWeightKernels } from '@transformer-kit/tensor/quant';
 import { generate, loadGguf, readGgufModel, splitHostRows, type CausalLM } from '../src/index';
-import { greedyIds } from './greedy-ids';
-import { quantizeQ4_0, quantizeQ4_K } from './quantize-blocks';
+import { greedyDecode } from '../../../test-support/greedy-decode';
+import { quantizeQ4_0 } from '../../../test-support/quantize-blocks';
+import { GGML, quantizeGgufFile } from '../../../test-support/quantize-gguf';
 import { haveShared, readShared } from './shared-data';
 
-// Quantized versions of the family files (../shared/models/families, float32) written here with tensor's GGUF
-// writer: every matrix quantized, norms and biases left F32 as llama.cpp's quantizer leaves them. Each quantized
+// Quantized versions of the family files (../shared/models/families, float32), written with tensor's GGUF writer
+// (test-support/quantize-gguf.ts): every matrix quantized, norms and biases left F32 as llama.cpp's quantizer leaves them. Each quantized
 // file is checked against the float path on the SAME values: a second file holding the quantized bytes decoded
 // to float32 (tensor's decoders, bit-exact to ggml). With the TypeScript packed kernels (float32 activations) the
 // two differ only by float32 rounding, so the CPU bar 1e-4 abs + 1e-4 rel holds. The installed WebAssembly
 // kernels (q8_0, q4_k) round activations to 16 bits per block of 32; they are held to the same greedy ids.
 const FAMILIES = ['qwen2', 'phi3', 'gemma', 'gemma2'] as const;
-const Q8_0 = 8;
-const Q4_0 = 2;
-const Q4_K = 12;
+const { Q8_0, Q4_0, Q4_K } = GGML;
 const SCHEMES = {
   Q8_0: () => Q8_0,
   Q4_0: () => Q4_0,
   // as Q4_K_M mixes types: Q4_K where a row holds whole 256-value super-blocks (ffn_down, [dim, 256]), Q8_0 elsewhere
   'Q4_K+Q8_0': (cols: number) => (cols % 256 === 0 ? Q4_K : Q8_0),
 } as const;
-const ENCODE: Record<number, (x: Float32Array) => Uint8Array> = { [Q8_0]: quantizeQ8_0, [Q4_0]: quantizeQ4_0, [Q4_K]: quantizeQ4_K };
 const DTYPE: Record<number, string> = { [Q8_0]: 'q8_0', [Q4_0]: 'q4_0', [Q4_K]: 'q4_k' };
-// readGguf keeps an array's values, not its element type: the tokenizer arrays' types as llama.cpp writes them
-const ARRAY_TYPES: Record<string, number> = { 'tokenizer.ggml.tokens': 8, 'tokenizer.ggml.scores': 6, 'tokenizer.ggml.token_type': 5 };
-const PROMPT = [1, 403, 407, 261, 378, 29, 399, 471, 261, 1]; // any ids; BOS first
-
-/** `source` rewritten with each matrix in `typeOf(cols)`: `quantized` as stored, `decoded` as float32 of the same bytes. */
-function quantizeFile(source: GgufFile, typeOf: (cols: number) => number): { quantized: Uint8Array; decoded: Uint8Array } {
-  const metadata = Object.fromEntries(
-    Object.entries(source.metadata).map(([key, value]) => [key, { type: source.metadataTypes[key], value, elementType: ARRAY_TYPES[key] }]),
-  );
-  const quantized = [];
-  const decoded = [];
-  for (const info of source.tensors) {
-    const values = source.read(info.name);
-    const type = info.shape.length === 2 ? typeOf(info.shape[1]) : 0;
-    const data = type === 0 ? new Uint8Array(values.buffer.slice(0)) : ENCODE[type](values);
-    quantized.push({ name: info.name, shape: info.shape, type, data });
-    decoded.push({ name: info.name, shape: info.shape, type: 0, data: new Uint8Array(dequantizeGgml(data, type, values.length).buffer) });
-  }
-  return { quantized: writeGguf({ metadata, tensors: quantized }), decoded: writeGguf({ metadata, tensors: decoded }) };
-}
+const PROMPT: number[] = [1, 403, 407, 261, 378, 29, 399, 471, 261, 1]; // any ids; BOS first
 
 /** Logits [seq, vocab] of the whole prompt. */
 function promptLogits(model: CausalLM): Float32Array {
@@ -91,7 +70,7 @@ for (const family of FAMILIES) {
     const source = readGguf(readShared(file));
     for (const [scheme, typeOf] of Object.entries(SCHEMES)) {
       describe(scheme, () => {
-        const { quantized, decoded } = quantizeFile(source, typeOf);
+        const { quantized, decoded } = quantizeGgufFile(source, typeOf);
 
         it('keeps every matrix packed in the file’s type (Phi-3’s fused rows split packed), norms and biases float32', () => {
           const { weights } = readGgufModel(quantized, `${family}-${scheme}.gguf`);
@@ -126,9 +105,9 @@ for (const family of FAMILIES) {
           const q = loaded.model as CausalLM;
           const f = loadGguf(decoded, `${family}-${scheme}-decoded.gguf`).model as CausalLM;
           const { maxAbs } = compare(promptLogits(q), promptLogits(f));
-          const ids = greedyIds(q, PROMPT, 32);
+          const ids = (await greedyDecode(q, PROMPT, PROMPT.length + 32, getBackend())).slice(PROMPT.length);
           console.log(`${family} ${scheme}, installed kernels: logits max abs ${maxAbs.toExponential(2)} from the float path; ids ${ids.slice(0, 8).join(' ')} ...`);
-          expect(ids).toEqual(greedyIds(f, PROMPT, 32));
+          expect(ids).toEqual((await greedyDecode(f, PROMPT, PROMPT.length + 32, getBackend())).slice(PROMPT.length));
           // and through the public generate() with the file's own tokenizer
           const text: string[] = [];
           for await (const t of generate(q, loaded.tokenizer!, 'Once upon a time', { maxTokens: 8, temperature: 0 })) text.push(t.text);

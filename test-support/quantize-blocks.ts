@@ -1,5 +1,7 @@
+// Test-only (never published): shared by packages/transformer/test/families-quantized.test.ts and the GPU test in
+// apps/cli/test/gpu-models.test.ts.
 /**
- * Test-only float32 → Q4_0 and Q4_K encoders (the tensor package ships Q8_0 only). Q4_0 follows ggml's
+ * Float32 → Q4_0 and Q4_K encoders (the tensor package ships Q8_0 only). Q4_0 follows ggml's
  * `quantize_row_q4_0_ref`; Q4_K writes valid blocks with a plain min/max fit per 32 values (not llama.cpp's
  * searched scales). The tests compare a quantized file with the float32 decoding of the same bytes, so what
  * matters is that the bytes are valid blocks, which tensor's decoders (bit-exact to ggml) then read.
