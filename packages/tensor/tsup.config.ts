@@ -3,4 +3,4 @@ import { packageConfig } from '../../tsup.shared';
 // NOTE: splitting puts the code both entries use (Tensor, the engine's scopes and counters) in one shared
 // chunk; without it `testing/index` would carry its own copy of the engine, and tensors made through
 // `@transformer-kit/tensor` would be invisible to its leak checks.
-export default packageConfig({ index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' }, { splitting: true });
+export default packageConfig({ index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'quant/index': 'src/quant/index.ts' }, { splitting: true });

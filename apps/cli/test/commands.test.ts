@@ -106,3 +106,27 @@ describe.runIf(haveShared('models/stories260K/stories260K.bin', 'models/stories2
     expect(result.medianTokensPerSecond).toBeGreaterThan(0);
   });
 });
+
+// inspect on each model family: the six steps, the family's positions line, and as the most probable next
+// token the first of llama.cpp's greedy ids after the same prompt.
+for (const [family, header, positions] of [
+  ['qwen2', 'qwen2, 3 layers, width 128', 'rotary embedding (halves pairs, θ = 10000)'],
+  ['phi3', 'phi3, 3 layers, width 128', 'a sliding window of 2048 positions'],
+  ['gemma', 'gemma, 3 layers, width 128', 'rotary embedding (halves pairs, θ = 10000)'],
+  ['gemma2', 'gemma2, 26 layers, width 128', 'a sliding window of 16 positions on even layers'],
+] as const) {
+  const gguf = `models/families/${family}-tiny.gguf`;
+  const reference = `models/families/${family}-tiny.llama.cpp.json`;
+  describe.runIf(haveShared(gguf, reference))(`transformer-kit inspect on ${family}-tiny.gguf`, () => {
+    it('walks the six steps and ranks llama.cpp’s next token first', async () => {
+      const ref = JSON.parse(readFileSync(shared(reference), 'utf8')) as { prompt: string; greedy_ids: number[] };
+      const r = await runCli('inspect', '--model', shared(gguf), '--prompt', ref.prompt, '--layer', '1', '--top', '3');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(header);
+      expect(r.stdout).toContain(positions);
+      for (const step of ['1. tokens (10)', '4. self-attention', '5. multi-head attention', '6. output']) expect(r.stdout).toContain(step);
+      const firstRanked = /6\. output[^\n]*\n\s+[\d.]+%\s+(\d+)/.exec(r.stdout);
+      expect(Number(firstRanked?.[1])).toBe(ref.greedy_ids[0]);
+    });
+  });
+}

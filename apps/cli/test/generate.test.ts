@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { generate, loadGguf, type CausalLM } from '@transformer-kit/transformer';
 import { runCli } from './run-cli';
 import { haveShared, shared } from './shared-data';
 
@@ -117,3 +118,24 @@ describe.runIf(haveShared(BIN, TOK, GREEDY))('transformer-kit generate: --json, 
     }
   });
 });
+
+// Each model family's GGUF, greedy from the prompt llama.cpp ran: the CLI must print llama.cpp's 32 ids (as text
+// here; the lead re-runs the same command with --json after the JSON output lands) and the API must yield them.
+for (const family of ['qwen2', 'phi3', 'gemma', 'gemma2']) {
+  const gguf = `models/families/${family}-tiny.gguf`;
+  const reference = `models/families/${family}-tiny.llama.cpp.json`;
+  describe.runIf(haveShared(gguf, reference))(`transformer-kit generate on ${family}-tiny.gguf`, () => {
+    const ref = JSON.parse(readFileSync(shared(reference), 'utf8')) as { prompt: string; prompt_ids: number[]; greedy_ids: number[] };
+    it('prints llama.cpp’s greedy continuation, and generate() yields its ids', async () => {
+      const { model, tokenizer } = loadGguf(readFileSync(shared(gguf)));
+      const ids: number[] = [];
+      for await (const t of generate(model as CausalLM, tokenizer!, ref.prompt, { maxTokens: 32, temperature: 0 })) ids.push(t.id);
+      expect(ids).toEqual(ref.greedy_ids);
+      const r = await runCli('generate', '--model', shared(gguf), '--prompt', ref.prompt, '--max-tokens', '32', '--temperature', '0');
+      expect(r.code).toBe(0);
+      // the continuation's text as it follows the prompt (a leading '▁' is a space there, not stripped)
+      const continuation = tokenizer!.decode([...ref.prompt_ids, ...ref.greedy_ids]).slice(tokenizer!.decode(ref.prompt_ids).length);
+      expect(r.stdout).toBe(`${ref.prompt}${continuation}\n`);
+    });
+  });
+}

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend, readSafetensors, setBackend, tensor } from '@transformer-kit/tensor';
-import { BertModel, bertConfigFromHf, Gpt2Model, gpt2ConfigFromHf, LlamaModel, llamaConfigFromHf, readLlama2c, safetensorsWeights, type CausalLM } from '@transformer-kit/transformer';
+import { createCpuBackend, readGguf, readSafetensors, setBackend, tensor } from '@transformer-kit/tensor';
+import { BertModel, bertConfigFromHf, Gpt2Model, gpt2ConfigFromHf, LlamaModel, llamaConfigFromHf, loadGguf, readLlama2c, safetensorsWeights, type CausalLM } from '@transformer-kit/transformer';
 import { createGpuBackend, type GpuBackend } from '@transformer-kit/gpu-backend';
 import { greedyDecode } from '../../../test-support/greedy-decode';
+import { GGML, quantizeGgufFile } from '../../../test-support/quantize-gguf';
 
 // The project's models, unchanged, on the gpu.js backend: PyTorch fixtures within 2e-3 (abs + rel), and
 // stories260K greedy decoding next to the CPU backend. Skips (naming the file) when ../shared is absent.
@@ -100,3 +101,55 @@ describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K on gpu.j
     expect(perToken.launches).toBeLessThanOrEqual(64);
   }, 300_000);
 });
+
+// The model families against llama.cpp's own run (../shared/models/families): logits after the prompt within
+// 2e-3 max abs on gpu.js and the 32 greedy ids equal.
+for (const family of ['qwen2', 'phi3', 'gemma', 'gemma2']) {
+  const gguf = `models/families/${family}-tiny.gguf`;
+  const reference = `models/families/${family}-tiny.llama.cpp.json`;
+  describe.runIf(have(gguf, reference))(`${family}-tiny.gguf on gpu.js`, () => {
+    it('matches llama.cpp’s logits within 2e-3 and its 32 greedy ids', async () => {
+      const ref = JSON.parse(readFileSync(resolve(sharedDir, reference), 'utf8')) as { prompt_ids: number[]; greedy_ids: number[]; logits_after_prompt: number[] };
+      const model = loadGguf(readFileSync(resolve(sharedDir, gguf))).model as CausalLM;
+      const { logits } = model.forward(tensor(Int32Array.from(ref.prompt_ids), [1, ref.prompt_ids.length], 'int32', gpu), { lastPositionOnly: true });
+      const actual = await logits.data();
+      let maxAbs = 0;
+      for (let i = 0; i < actual.length; i++) maxAbs = Math.max(maxAbs, Math.abs(actual[i] - ref.logits_after_prompt[i]));
+      console.log(`${family}-tiny.gguf on ${gpu.name}: logits max abs error ${maxAbs.toExponential(2)} against llama.cpp`);
+      expect(actual.length).toBe(ref.logits_after_prompt.length);
+      expect(maxAbs).toBeLessThanOrEqual(2e-3);
+      const ids = await greedyDecode(model, ref.prompt_ids, ref.prompt_ids.length + ref.greedy_ids.length, gpu);
+      expect(ids.slice(ref.prompt_ids.length)).toEqual(ref.greedy_ids);
+      model.dispose();
+    }, 300_000);
+  });
+}
+
+// Quantized family files (test-support/quantize-gguf.ts: Q8_0, and Q4_K where rows hold 256 values) on gpu.js,
+// which decodes packed weights at upload: the logits of the whole prompt within 2e-3 of the CPU float path over
+// the same values (the quantized bytes decoded to float32), and the same 32 greedy ids.
+for (const family of ['qwen2', 'phi3', 'gemma', 'gemma2']) {
+  const gguf = `models/families/${family}-tiny.gguf`;
+  describe.runIf(have(gguf))(`${family}-tiny.gguf quantized (Q4_K+Q8_0) on gpu.js`, () => {
+    it('matches the CPU float path over the same decoded weights, and its greedy ids', async () => {
+      const { quantized, decoded } = quantizeGgufFile(readGguf(readFileSync(resolve(sharedDir, gguf))), (cols) => (cols % 256 === 0 ? GGML.Q4_K : GGML.Q8_0));
+      const prompt = [1, 403, 407, 261, 378, 29, 399, 471, 261, 1];
+      const cpu = createCpuBackend();
+      setBackend(cpu);
+      const reference = loadGguf(decoded).model as CausalLM;
+      const expected = reference.forward(tensor(Int32Array.from(prompt), [1, prompt.length], 'int32', cpu)).logits.dataSync() as Float32Array;
+      const expectedIds = await greedyDecode(reference, prompt, prompt.length + 32, cpu);
+      reference.dispose();
+      setBackend(gpu);
+      const model = loadGguf(quantized).model as CausalLM;
+      const { logits } = model.forward(tensor(Int32Array.from(prompt), [1, prompt.length], 'int32', gpu));
+      const actual = await logits.data();
+      let maxAbs = 0;
+      for (let i = 0; i < actual.length; i++) maxAbs = Math.max(maxAbs, Math.abs(actual[i] - expected[i]));
+      console.log(`${family}-tiny.gguf Q4_K+Q8_0 on ${gpu.name}: logits max abs ${maxAbs.toExponential(2)} from the CPU float path`);
+      expectClose(actual, expected, 'logits');
+      expect(await greedyDecode(model, prompt, prompt.length + 32, gpu)).toEqual(expectedIds);
+      model.dispose();
+    }, 300_000);
+  });
+}

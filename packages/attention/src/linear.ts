@@ -1,4 +1,4 @@
-import { add, matmul, type Tensor } from '@transformer-kit/tensor';
+import { add, isPackedDType, matmul, type Tensor } from '@transformer-kit/tensor';
 
 /** A linear layer's parameters in PyTorch's layout: y = x·Wᵀ + b. */
 export interface LinearWeights {
@@ -21,7 +21,7 @@ export function checkLinear(name: string, w: LinearWeights | undefined, out: num
   if (s.length !== 2 || s[0] !== out || s[1] !== inDim) {
     throw new RangeError(`MultiHeadAttention: ${name}.weight must be [${out}, ${inDim}] ([out, in], PyTorch layout), got [${s.join(', ')}]`);
   }
-  if (w.weight.dtype !== 'float32') throw new RangeError(`MultiHeadAttention: ${name}.weight must be float32, got ${w.weight.dtype}`);
+  if (w.weight.dtype !== 'float32' && !isPackedDType(w.weight.dtype)) throw new RangeError(`MultiHeadAttention: ${name}.weight must be float32 or a packed weight dtype, got ${w.weight.dtype}`);
   if (w.bias && (w.bias.rank !== 1 || w.bias.shape[0] !== out)) {
     throw new RangeError(`MultiHeadAttention: ${name}.bias must be [${out}], got [${w.bias.shape.join(', ')}]`);
   }

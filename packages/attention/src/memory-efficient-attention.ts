@@ -51,7 +51,7 @@ export function memoryEfficientAttention(q: Tensor, k: Tensor, v: Tensor, option
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
   if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`memoryEfficientAttention: blockSize must be an integer ≥ 1, got ${blockSize}`);
   const { batch, heads, kvHeads, group, seqQ, kvLength, headDim, valueDim } = r;
-  const adjustments = { mask: options.mask, bias: options.bias, causal: r.causal, queryOffset: r.queryOffset };
+  const adjustments = { mask: options.mask, bias: options.bias, causal: r.causal, queryOffset: r.queryOffset, softCap: r.softCap, window: r.window };
   const out = zeros([batch, heads, seqQ, valueDim], 'float32', q.backend); // [batch, heads, seqQ, valueDim]
   for (let q0 = 0; q0 < seqQ; q0 += blockSize) {
     const rows = Math.min(blockSize, seqQ - q0);

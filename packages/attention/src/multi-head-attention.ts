@@ -7,7 +7,7 @@
  * Positions enter only through the optional `rotate` hook (RoPE), the `bias` (ALiBi) or the inputs themselves,
  * so this package depends on nothing but tensor.
  */
-import { keep, permute, split, tidy, type Tensor } from '@transformer-kit/tensor';
+import { keep, permute, rmsNorm, split, tidy, type Tensor } from '@transformer-kit/tensor';
 import type { KVCacheLayer } from './kv-cache';
 import { checkLinear, linear, type LinearWeights } from './linear';
 import { scaledDotProductAttention, type AttentionOutput } from './scaled-dot-product-attention';
@@ -26,6 +26,14 @@ export interface MultiHeadAttentionConfig {
   kdim?: number;
   /** Feature dimension of the value source. Default kdim. */
   vdim?: number;
+  /** Multiplier of q·kᵀ. Default 1/√headDim (Gemma 2 27B uses 1/√(dim / heads)). */
+  scale?: number;
+  /** Attention-logit soft-capping: scores become cap · tanh(scores / cap) (Gemma 2). */
+  softCap?: number;
+  /** Sliding window: each query attends only itself and the window − 1 keys before it (Mistral, Gemma 2, Phi-3). */
+  window?: number;
+  /** RMSNorm epsilon of the per-head q/k norms (`qNorm`, `kNorm` weights). Default 1e-6. */
+  qkNormEps?: number;
 }
 
 /** The four projections, each in PyTorch's [out, in] layout. */
@@ -38,6 +46,10 @@ export interface MultiHeadAttentionWeights {
   v: LinearWeights;
   /** [dim, heads·headDim] */
   o: LinearWeights;
+  /** [headDim]: RMSNorm γ applied to every query head before the rotation (Qwen3, OLMo 2). */
+  qNorm?: Tensor;
+  /** [headDim]: RMSNorm γ applied to every key head before the rotation. */
+  kNorm?: Tensor;
 }
 
 /** `torch.nn.MultiheadAttention`'s state: in_proj_weight rows are [Wq; Wk; Wv]. */
@@ -102,6 +114,10 @@ export class MultiHeadAttention {
   readonly headDim: number;
   readonly kdim: number;
   readonly vdim: number;
+  readonly scale?: number;
+  readonly softCap?: number;
+  readonly window?: number;
+  readonly qkNormEps: number;
   #weights: MultiHeadAttentionWeights;
 
   constructor(config: MultiHeadAttentionConfig, weights: MultiHeadAttentionWeights) {
@@ -120,6 +136,17 @@ export class MultiHeadAttention {
     checkLinear('k', weights.k, kvHeads * headDim, kdim);
     checkLinear('v', weights.v, kvHeads * headDim, vdim);
     checkLinear('o', weights.o, dim, heads * headDim);
+    for (const name of ['qNorm', 'kNorm'] as const) {
+      const g = weights[name];
+      if (g && (g.rank !== 1 || g.shape[0] !== headDim)) throw new RangeError(`MultiHeadAttention: ${name} must be [${headDim}] (one γ per head dimension), got [${g.shape.join(', ')}]`);
+    }
+    if (config.window !== undefined && !(Number.isInteger(config.window) && config.window >= 1)) throw new RangeError(`MultiHeadAttention: window must be an integer ≥ 1, got ${config.window}`);
+    if (config.softCap !== undefined && !(Number.isFinite(config.softCap) && config.softCap > 0)) throw new RangeError(`MultiHeadAttention: softCap must be a finite number > 0, got ${config.softCap}`);
+    if (config.scale !== undefined && !Number.isFinite(config.scale)) throw new RangeError(`MultiHeadAttention: scale must be finite, got ${config.scale}`);
+    this.scale = config.scale;
+    this.softCap = config.softCap;
+    this.window = config.window;
+    this.qkNormEps = config.qkNormEps ?? 1e-6;
     this.dim = dim;
     this.heads = heads;
     this.kvHeads = kvHeads;
@@ -127,10 +154,12 @@ export class MultiHeadAttention {
     this.kdim = kdim;
     this.vdim = vdim;
     // NOTE: keep() so a layer built inside someone's tidy() outlives it; dispose() frees the weights.
-    for (const lw of Object.values(weights) as LinearWeights[]) {
+    for (const lw of [weights.q, weights.k, weights.v, weights.o]) {
       keep(lw.weight);
       if (lw.bias) keep(lw.bias);
     }
+    if (weights.qNorm) keep(weights.qNorm);
+    if (weights.kNorm) keep(weights.kNorm);
     this.#weights = weights;
   }
 
@@ -206,8 +235,11 @@ export class MultiHeadAttention {
     }
     const w = this.#weights;
     return tidy(() => {
-      const q = this.splitHeads(linear(query, w.q), this.heads); // [batch, heads, seqQ, headDim]
+      let q = this.splitHeads(linear(query, w.q), this.heads); // [batch, heads, seqQ, headDim]
       let k = this.splitHeads(linear(source, w.k), this.kvHeads); // [batch, kvHeads, seqK, headDim]
+      // Per-head q/k norms normalise each head's vector before RoPE (Qwen3).
+      if (w.qNorm) q = rmsNorm(q, w.qNorm, this.qkNormEps);
+      if (w.kNorm) k = rmsNorm(k, w.kNorm, this.qkNormEps);
       const v = this.splitHeads(linear(valueSource, w.v), this.kvHeads); // [batch, kvHeads, seqK, headDim]
       const cache = options.cache;
       let rq = q;
@@ -225,6 +257,9 @@ export class MultiHeadAttention {
         bias: options.bias,
         causal: options.causal ?? cache !== undefined,
         queryOffset,
+        scale: this.scale,
+        softCap: this.softCap,
+        window: this.window,
         kvLength,
         returnWeights: options.returnWeights,
       });
@@ -246,10 +281,13 @@ export class MultiHeadAttention {
    * ```
    */
   dispose(): void {
-    for (const lw of Object.values(this.#weights) as LinearWeights[]) {
+    const w = this.#weights;
+    for (const lw of [w.q, w.k, w.v, w.o]) {
       lw.weight.dispose();
       lw.bias?.dispose();
     }
+    w.qNorm?.dispose();
+    w.kNorm?.dispose();
   }
 
   /** [batch, seq, n·headDim] → [batch, n, seq, headDim]. */

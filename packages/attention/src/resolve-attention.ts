@@ -17,6 +17,8 @@ export interface ResolvedAttention {
   readonly causal: boolean;
   readonly queryOffset: number;
   readonly scale: number;
+  readonly softCap?: number;
+  readonly window?: number;
 }
 
 /** What `resolveAttention` reads from the caller's options. */
@@ -27,6 +29,10 @@ export interface AttentionShapeOptions {
   readonly queryOffset?: number;
   readonly scale?: number;
   readonly kvLength?: number;
+  /** Soft-capping of the scaled scores: cap · tanh(s / cap) (Gemma 2's attention-logit soft-capping). */
+  readonly softCap?: number;
+  /** Sliding window (Mistral, Gemma 2, Phi-3): query at position p attends only keys p − window + 1 … p. */
+  readonly window?: number;
 }
 
 function fail(op: string, message: string): never {
@@ -55,6 +61,10 @@ export function resolveAttention(op: string, q: Tensor, k: Tensor, v: Tensor, op
   }
   const scale = options.scale ?? 1 / Math.sqrt(headDim);
   if (!Number.isFinite(scale)) fail(op, `scale must be finite, got ${scale}`);
+  const { softCap, window } = options;
+  if (softCap !== undefined && !(Number.isFinite(softCap) && softCap > 0)) fail(op, `softCap must be a finite number > 0, got ${softCap}`);
+  if (window !== undefined && !(Number.isInteger(window) && window >= 1)) fail(op, `window must be an integer ≥ 1, got ${window}`);
+  if (window !== undefined && !causal) fail(op, 'a sliding window needs causal attention (it hides keys before the query; the causal rule hides those after)');
   const target = [batch, heads, seqQ, kvLength];
   if (options.mask) {
     if (options.mask.dtype === 'int32') fail(op, `mask must be bool (true = NOT allowed) or float32 (additive), got int32 ${fmt(options.mask)}: cast it with castTo(mask, 'bool')`);
@@ -64,7 +74,7 @@ export function resolveAttention(op: string, q: Tensor, k: Tensor, v: Tensor, op
     if (options.bias.dtype !== 'float32') fail(op, `bias must be float32, got ${options.bias.dtype}`);
     checkBroadcast(op, 'bias', options.bias, target, seqK);
   }
-  return { batch, heads, kvHeads, group: heads / kvHeads, seqQ, seqK, kvLength, headDim, valueDim: v.shape[3], causal, queryOffset, scale };
+  return { batch, heads, kvHeads, group: heads / kvHeads, seqQ, seqK, kvLength, headDim, valueDim: v.shape[3], causal, queryOffset, scale, softCap, window };
 }
 
 /** A mask/bias must broadcast to [batch, heads, seqQ, kvLength]; its last dimension may also span the whole cache (seqK). */

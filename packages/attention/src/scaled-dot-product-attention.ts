@@ -1,6 +1,7 @@
 /**
  * Scaled dot-product attention — step 4 of the transformer, and the only layer that mixes information across
- * positions: each query takes a weighted average of the values, weighted by softmax(q·kᵀ · scale + bias + mask).
+ * positions: each query takes a weighted average of the values, weighted by softmax(q·kᵀ · scale + bias + mask)
+ * (optionally soft-capped, cap · tanh(q·kᵀ · scale / cap), and limited to a sliding window of keys).
  *
  * Three ways to compute it, one answer:
  * - `fused`: tensor's `attend` (a fused kernel on backends that have one); causal masking only, no weights.
@@ -46,6 +47,10 @@ export interface ScaledDotProductAttentionOptions {
   readonly returnWeights?: boolean;
   /** Read only the first kvLength positions of k/v (a preallocated cache). Default: all. */
   readonly kvLength?: number;
+  /** Soft-capping of the scaled scores, cap · tanh(s / cap), before bias and mask (Gemma 2). */
+  readonly softCap?: number;
+  /** Sliding window (needs causal): query at position p attends only keys p − window + 1 … p. */
+  readonly window?: number;
   /** Force an algorithm (benchmarks, tests). Default 'auto'. */
   readonly implementation?: AttentionImplementation;
   /** Block size (positions) of the memory-efficient path, for queries and keys. Default 256. */
@@ -94,9 +99,11 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
 
 function chooseImplementation(q: Tensor, r: ResolvedAttention, options: ScaledDotProductAttentionOptions): Exclude<AttentionImplementation, 'auto'> {
   const wanted = options.implementation ?? 'auto';
-  const plain = !options.mask && !options.bias && r.valueDim === r.headDim;
+  // NOTE: a window that hides nothing yet (every query within `window` of key 0: Phi-3's 2047 on a short prompt) keeps the fused path.
+  const windowHides = r.window !== undefined && r.queryOffset + r.seqQ - 1 >= r.window;
+  const plain = !options.mask && !options.bias && r.softCap === undefined && !windowHides && r.valueDim === r.headDim;
   if (wanted === 'fused' && !plain) {
-    throw new RangeError("scaledDotProductAttention: implementation 'fused' takes no mask or bias and needs v's headDim equal to q's; use 'composed' or 'memory-efficient'");
+    throw new RangeError("scaledDotProductAttention: implementation 'fused' takes no mask, bias, softCap or window that hides keys, and needs v's headDim equal to q's; use 'composed' or 'memory-efficient'");
   }
   if (wanted === 'memory-efficient' && options.returnWeights) {
     throw new RangeError("scaledDotProductAttention: the memory-efficient path never builds the weights; returnWeights needs implementation 'composed' or 'auto'");
@@ -121,7 +128,7 @@ function composedAttention(q: Tensor, k: Tensor, v: Tensor, r: ResolvedAttention
     // NOTE: the query heads sharing a kv head are contiguous, so folding them into the rows reads each k/v head once.
     const grouped = q.reshape([batch, kvHeads, group * seqQ, r.headDim]); // [batch, kvHeads, group·seqQ, headDim]
     const raw = mul(matmul(grouped, keys, { transposeB: true }), r.scale); // [batch, kvHeads, group·seqQ, kvLength]
-    const scores = applyScoreAdjustments(raw.reshape([batch, heads, seqQ, kvLength]), { ...options, causal: r.causal, queryOffset: r.queryOffset }, 0, 0);
+    const scores = applyScoreAdjustments(raw.reshape([batch, heads, seqQ, kvLength]), { ...options, causal: r.causal, queryOffset: r.queryOffset, softCap: r.softCap, window: r.window }, 0, 0);
     const weights = softmax(scores, -1); // [batch, heads, seqQ, kvLength]; a fully masked row is zeros
     const mixed = matmul(weights.reshape([batch, kvHeads, group * seqQ, kvLength]), values); // [batch, kvHeads, group·seqQ, valueDim]
     const output = mixed.reshape([batch, heads, seqQ, valueDim]); // [batch, heads, seqQ, valueDim]

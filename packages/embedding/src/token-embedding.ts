@@ -4,7 +4,7 @@
  * (so they are not drowned by the sinusoidal positions); GPT-2, Llama and BERT do not. Models with tied
  * weights reuse the same table as the output projection: logits = h · Eᵀ.
  */
-import { keep, matmul, mul, randomNormal, type Tensor } from '@transformer-kit/tensor';
+import { isPackedDType, keep, matmul, mul, randomNormal, type Tensor } from '@transformer-kit/tensor';
 import { lookupRows, type TokenIds } from './lookup-rows';
 
 /** Options of `TokenEmbedding`. */
@@ -47,8 +47,9 @@ export class TokenEmbedding {
 
   /** Takes ownership of `weight` [vocab, dim]: `dispose()` frees it. */
   constructor(weight: Tensor, options: TokenEmbeddingOptions = {}) {
-    if (weight.rank !== 2 || weight.dtype !== 'float32') {
-      throw new RangeError(`TokenEmbedding: weight must be float32 [vocab, dim], got ${weight.dtype} [${weight.shape.join(', ')}]`);
+    // a packed table (q4_k, float16, ...) works too: gather decodes the rows it picks, project multiplies it packed
+    if (weight.rank !== 2 || (weight.dtype !== 'float32' && !isPackedDType(weight.dtype))) {
+      throw new RangeError(`TokenEmbedding: weight must be float32 or a packed weight dtype [vocab, dim], got ${weight.dtype} [${weight.shape.join(', ')}]`);
     }
     this.weight = keep(weight);
     const s = options.scale;

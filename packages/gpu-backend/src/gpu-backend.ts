@@ -1,5 +1,5 @@
 import type { GPU } from 'gpu.js';
-import type { Backend, BinaryOp, DataId, DType, FusedAttentionOptions, ReduceOp, RotaryLayout, Shape, TensorData, TensorHandle, UnaryOp } from '@transformer-kit/tensor';
+import { isPackedDType, requireWeightKernels, type Backend, type BinaryOp, type DataId, type DType, type FusedAttentionOptions, type ReduceOp, type RotaryLayout, type Shape, type TensorData, type TensorHandle, type UnaryOp } from '@transformer-kit/tensor';
 import { appendAxis, writeBlocked } from './blocked-write';
 import { product } from './collapse-dims';
 import { Fusion } from './fusion';
@@ -79,6 +79,8 @@ export class GpuBackend implements Backend {
 
   // ---- storage ----
   upload(values: TensorData, shape: Shape, dtype: DType): DataId {
+    // NOTE: a packed weight (q4_k, f16...) is decoded to float32 here (gpu.js reads float textures): 4 bytes a weight, Q4_K ~7× its file size
+    if (isPackedDType(dtype)) return this.#storage.fromHost(requireWeightKernels('upload', dtype).dequantize({ dtype, bytes: values as Uint8Array, rows: shape[0], cols: shape[1] }));
     if (values.length !== product(shape)) throw new RangeError(`upload: ${values.length} values for shape [${shape.join(', ')}]`);
     return this.#storage.fromHost(asDType(values, dtype));
   }

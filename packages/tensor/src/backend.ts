@@ -92,9 +92,14 @@ export interface Backend {
   readonly tolerance: number;
 
   // ---- storage ----
-  /** Takes host values and stores them; the backend may keep `values` without copying (the caller gives it up). */
+  /**
+   * Takes host values and stores them; the backend may keep `values` without copying (the caller gives it up).
+   * For a weight dtype (`q4_k`, `float16`, ...) `values` are the packed bytes (a Uint8Array) of a [rows, cols]
+   * matrix: a backend keeps them packed and computes with them (its own kernels, or the installed
+   * `WeightKernels`), or decodes them here (`requireWeightKernels(...).dequantize`) and stores float32.
+   */
   upload(values: TensorData, shape: Shape, dtype: DType): DataId;
-  /** Reads a tensor's values back to the host, in row-major order. */
+  /** Reads a tensor's values back to the host, in row-major order (a weight dtype reads as float32 values). */
   read(dataId: DataId, shape: Shape, dtype: DType): Promise<TensorData>;
   /** Synchronous read, where the backend can offer one. */
   readSync?(dataId: DataId, shape: Shape, dtype: DType): TensorData;
@@ -104,7 +109,10 @@ export interface Backend {
   writeSlice(target: TensorHandle, value: TensorHandle, begin: readonly number[]): void;
 
   // ---- primitives ----
-  /** [..., M, K] · [..., K, N] → [..., M, N], batch dimensions broadcast; transposes swap the last two dimensions first. */
+  /**
+   * [..., M, K] · [..., K, N] → [..., M, N], batch dimensions broadcast; transposes swap the last two dimensions first.
+   * `b` may have a weight dtype: then it is [N, K] with transposeB (x · Wᵀ) and `a` any float32 [..., M, K].
+   */
   matmul(a: TensorHandle, b: TensorHandle, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId;
   /** Elementwise `op(x)`: float32 out (bool for logicalNot); the ops layer casts int32 input to float32 first. */
   unary(op: UnaryOp, x: TensorHandle): DataId;
@@ -112,7 +120,10 @@ export interface Backend {
   binary(op: BinaryOp, a: TensorHandle, b: TensorHandle, outShape: Shape, outDType: DType): DataId;
   /** Reduces `axis` away (the ops layer re-adds it for keepDims). */
   reduce(op: ReduceOp, x: TensorHandle, axis: number): DataId;
-  /** `table` indexed along `axis` by int32 `indices`: out shape = table.shape[:axis] + indices.shape + table.shape[axis+1:]. */
+  /**
+   * `table` indexed along `axis` by int32 `indices`: out shape = table.shape[:axis] + indices.shape + table.shape[axis+1:].
+   * A weight-dtype table is gathered by rows (axis 0) into float32.
+   */
   gather(table: TensorHandle, indices: TensorHandle, axis: number): DataId;
   /** Permutes dimensions (a copy into the new row-major layout). */
   transpose(x: TensorHandle, perm: readonly number[]): DataId;
@@ -122,7 +133,7 @@ export interface Backend {
   concat(xs: readonly TensorHandle[], axis: number, outShape: Shape): DataId;
   /** Elementwise `cond ? a : b` with broadcasting; `cond` is any dtype, nonzero = true. */
   where(cond: TensorHandle, a: TensorHandle, b: TensorHandle, outShape: Shape): DataId;
-  /** Converts dtype (float → int32 rounds toward zero; → bool is `!== 0`). */
+  /** Converts dtype (float → int32 rounds toward zero; → bool is `!== 0`; a weight dtype → float32 decodes it). */
   cast(x: TensorHandle, dtype: DType): DataId;
 
   // ---- optional fused kernels (composites over the primitives are used where absent) ----

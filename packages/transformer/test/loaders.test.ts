@@ -76,7 +76,7 @@ describe.runIf(haveShared('fixtures/models/llama-tiny/model.safetensors'))('Hugg
 
   it('names an unsupported model_type (listing the supported ones) and a missing tensor', () => {
     const weights = safetensorsWeights({ 'model.safetensors': readFileSync(join(fixture('llama-tiny'), 'model.safetensors')) });
-    expect(() => modelFromConfig({ model_type: 't5' }, weights)).toThrow(/model_type "t5" is not supported \(supported: llama, gpt2, bert\)/);
+    expect(() => modelFromConfig({ model_type: 't5' }, weights)).toThrow(/model_type "t5" is not supported \(supported: llama, gpt2, bert, qwen2, qwen3, phi3, gemma, gemma2\)/);
     const config = JSON.parse(readFileSync(join(fixture('llama-tiny'), 'config.json'), 'utf8'));
     expect(() => modelFromConfig({ ...config, num_hidden_layers: 3 }, weights)).toThrow(/missing tensor 'model\.layers\.2\.self_attn\.q_proj\.weight'/);
     expect(() => modelFromConfig({ ...config, hidden_size: 48 }, weights)).toThrow(/tensor 'model\.embed_tokens\.weight' has shape \[89, 32\] but the config implies \[89, 48\]/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readGguf, readGgufLlama, readLlama2c } from '../src/index';
+import { readGguf, readGgufLlama, readLlama2c, type GgufFile } from '../src/index';
 import { haveShared, readShared } from './shared-data';
 
 const GGUF = 'models/stories260K/stories260K.gguf';
@@ -47,5 +47,26 @@ describe('readGguf errors', () => {
   it.runIf(available)('names a truncated tensor', () => {
     const bytes = readShared(GGUF);
     expect(() => readGguf(bytes.subarray(0, bytes.length - 100))).toThrow(/truncated: tensor 'blk\.4\.ffn_norm\.weight'/);
+  });
+});
+
+describe.runIf(available)('GGUF Llama metadata (Llama 3 / SmolLM2 go through the same reader)', () => {
+  // stories260K.gguf with some metadata and tensors changed, as a Llama 3 or SmolLM2 file would have them
+  const edited = (meta: Record<string, unknown>, drop: string[] = [], extra: string[] = []) => {
+    const gguf = readGguf(readShared(GGUF));
+    const tensors = gguf.tensors.filter((t) => !drop.includes(t.name)).concat(extra.map((name) => ({ ...gguf.tensors[0], name })));
+    return { ...gguf, metadata: { ...gguf.metadata, ...meta }, tensors, info: (name: string) => (drop.includes(name) ? undefined : extra.includes(name) ? gguf.tensors[0] : gguf.info(name)) } as GgufFile;
+  };
+
+  it('reads θ from llama.rope.freq_base, grouped-query heads, and a tied head when output.weight is absent', () => {
+    const { config } = readGgufLlama(edited({ 'llama.rope.freq_base': 500000 }, ['output.weight']));
+    expect(config).toMatchObject({ ropeTheta: 500000, heads: 8, kvHeads: 4, tiedEmbeddings: true });
+    expect(readGgufLlama(readShared(GGUF)).config).toMatchObject({ ropeTheta: 10000, tiedEmbeddings: false });
+  });
+
+  it('refuses Llama 3.1 RoPE scaling (rope_freqs.weight) instead of computing wrong logits', () => {
+    expect(() => readGgufLlama(edited({}, [], ['rope_freqs.weight']), 'Llama-3.2-1B.gguf')).toThrow(
+      "Llama-3.2-1B.gguf: RoPE frequency scaling (tensor 'rope_freqs.weight', Llama 3.1+) is not supported (only unscaled RoPE)",
+    );
   });
 });

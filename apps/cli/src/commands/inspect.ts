@@ -43,7 +43,14 @@ function positionsText(loaded: LoadedModel): string {
   const c = loaded.config as unknown as Record<string, unknown>;
   switch (loaded.model.family) {
     case 'llama':
-      return `rotary embedding (${c.ropeLayout} pairs, θ = ${c.ropeTheta}) rotates q and k inside attention; nothing is added to x`;
+    case 'qwen2':
+    case 'qwen3':
+    case 'phi3':
+    case 'gemma':
+    case 'gemma2': {
+      const window = c.slidingWindow ? `; a sliding window of ${c.slidingWindow} positions${loaded.model.family === 'gemma2' ? ' on even layers' : ''}` : '';
+      return `rotary embedding (${c.ropeLayout} pairs, θ = ${c.ropeTheta}) rotates q and k inside attention; nothing is added to x${window}`;
+    }
     case 'gpt2':
       return 'learned position rows 0..n-1 (wpe) are added to the token embeddings (included in the norms above)';
     default:

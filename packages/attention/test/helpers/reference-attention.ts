@@ -10,6 +10,10 @@ export interface ReferenceOptions {
   queryOffset?: number;
   scale?: number;
   kvLength?: number;
+  /** cap · tanh(score / cap) on the scaled score, before `added` and the mask. */
+  softCap?: number;
+  /** Keys `window` or more positions before the query are hidden. */
+  window?: number;
 }
 
 /** softmax(q·kᵀ·scale + added, hidden → excluded)·v; a row with no visible key is zeros. Returns [output, weights]. */
@@ -34,8 +38,9 @@ export function referenceAttention(q: Tensor, k: Tensor, v: Tensor, o: Reference
         for (let j = 0; j < L; j++) {
           let dot = 0;
           for (let d = 0; d < D; d++) dot += qd[((b * H + h) * S + i) * D + d] * kd[((b * KH + kh) * SK + j) * D + d];
-          s[j] = dot * scale + (o.added ? o.added(b, h, i, j) : 0);
-          if ((o.causal && j > off + i) || o.hidden?.(b, h, i, j)) s[j] = -Infinity;
+          const scaled = o.softCap ? o.softCap * Math.tanh((dot * scale) / o.softCap) : dot * scale;
+          s[j] = scaled + (o.added ? o.added(b, h, i, j) : 0);
+          if ((o.causal && j > off + i) || (o.window !== undefined && j <= off + i - o.window) || o.hidden?.(b, h, i, j)) s[j] = -Infinity;
           mx = Math.max(mx, s[j]);
         }
         if (mx === -Infinity) continue;

@@ -1,4 +1,4 @@
-import { allocate, type DType, type TensorData } from '../dtype';
+import { allocate, type ComputeDType as DType, type TensorData } from '../dtype';
 
 /** Limits of the CPU backend's buffer pool (`createCpuBackend({ bufferPool })`). */
 export interface BufferPoolOptions {

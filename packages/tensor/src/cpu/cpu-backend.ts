@@ -1,5 +1,6 @@
 import type { Backend, BinaryOp, DataId, FusedAttentionOptions, ReduceOp, RotaryLayout, TensorHandle, UnaryOp } from '../backend';
-import { allocate, type DType, type TensorData } from '../dtype';
+import { allocate, isPackedDType, type ComputeDType, type DType, type TensorData } from '../dtype';
+import { requireWeightKernels, type PackedWeight } from '../weights/weight-kernels';
 import { sizeOf, type Shape } from '../shape';
 import { BufferPool, type BufferPoolOptions, type BufferPoolStats } from './buffer-pool';
 import { WasmKernels, type WasmKernelsOptions } from './wasm/wasm-kernels';
@@ -12,10 +13,19 @@ import { reduceKernel } from './reduce-kernel';
 
 /** A CPU storage: the values, and whether the backend allocated them (so may recycle them once disposed). */
 class CpuData {
+  /** For a weight dtype: the packed bytes as the weight kernels see them. */
+  packed: PackedWeight | null = null;
   constructor(
     public values: TensorData,
     readonly owned: boolean,
   ) {}
+}
+
+const EMPTY = new Float32Array(0);
+
+/** The packed weight behind a weight-dtype handle. */
+function packedOf(x: { dataId: DataId }): PackedWeight {
+  return (x.dataId as CpuData).packed!;
 }
 
 /** Options of {@link createCpuBackend}. */
@@ -94,7 +104,7 @@ export class CpuBackend implements Backend {
 
   /** Storage for an output of `size` elements; may hold stale values, so kernels write every element. */
   private out(dtype: DType, size: number): TensorData {
-    return this.#pool ? this.#pool.take(dtype, size) : allocate(dtype, size);
+    return this.#pool ? this.#pool.take(dtype as ComputeDType, size) : allocate(dtype, size);
   }
   private outFloat32(size: number): Float32Array {
     return this.out('float32', size) as Float32Array;
@@ -106,6 +116,14 @@ export class CpuBackend implements Backend {
   }
 
   upload(values: TensorData, shape: Shape, dtype: DType): DataId {
+    // a packed weight keeps the caller's bytes (weightTensor checked their length), or the kernels take them
+    if (isPackedDType(dtype)) {
+      const data = new CpuData(EMPTY, false);
+      data.packed = { dtype, bytes: values as Uint8Array, rows: shape[0], cols: shape[1] };
+      requireWeightKernels('upload', dtype).adopt?.(data.packed);
+      this.#live++;
+      return data;
+    }
     if (values.length !== sizeOf(shape)) throw new RangeError(`upload: ${values.length} values for shape [${shape.join(', ')}]`);
     const expected = allocate(dtype, 0).constructor;
     // NOTE: the caller's typed array is kept as is (documented on `tensor()`); it is never recycled.
@@ -115,12 +133,14 @@ export class CpuBackend implements Backend {
   read(dataId: DataId, shape: Shape, dtype: DType): Promise<TensorData> {
     return Promise.resolve(this.readSync(dataId, shape, dtype));
   }
-  readSync(dataId: DataId, _shape?: Shape, _dtype?: DType): TensorData {
+  readSync(dataId: DataId, _shape?: Shape, dtype?: DType): TensorData {
+    if (dtype && isPackedDType(dtype)) return requireWeightKernels('read', dtype).dequantize(packedOf({ dataId }));
     return (dataId as CpuData).values.slice();
   }
   disposeData(dataId: DataId): void {
     this.#live--;
     const data = dataId as CpuData;
+    if (data.packed) requireWeightKernels('dispose', data.packed.dtype).release(data.packed);
     if (this.#wasm && data.values instanceof Float32Array) this.#wasm.forget(data.values);
     if (data.owned && this.#pool) this.#pool.give(data.values);
   }
@@ -136,6 +156,14 @@ export class CpuBackend implements Backend {
   }
 
   matmul(a: TensorHandle, b: TensorHandle, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId {
+    if (isPackedDType(b.dtype)) {
+      // x [..., m, k] · Wᵀ, W packed [n, k]: every row of x against W, by the installed weight kernels
+      const av = floatsOf(a);
+      const w = packedOf(b);
+      const out = this.outFloat32(sizeOf(outShape));
+      requireWeightKernels('matmul', b.dtype).matmul(av, av.length / w.cols, w, out);
+      return this.store(out);
+    }
     const av = floatsOf(a);
     const bv = floatsOf(b);
     const rank = outShape.length;
@@ -168,6 +196,12 @@ export class CpuBackend implements Backend {
   }
   gather(table: TensorHandle, indices: TensorHandle, axis: number): DataId {
     const ids = valuesOf(indices);
+    if (isPackedDType(table.dtype)) {
+      const w = packedOf(table);
+      const out = this.outFloat32(ids.length * w.cols);
+      requireWeightKernels('gather', table.dtype).gatherRows(w, ids, out);
+      return this.store(out);
+    }
     const out = this.out(table.dtype, gatherSize(table.shape, ids.length, axis));
     return this.store(gatherKernel(valuesOf(table), table.shape, ids, axis, table.dtype, out));
   }
@@ -187,6 +221,8 @@ export class CpuBackend implements Backend {
     return this.store(whereKernel(valuesOf(cond), cond.shape, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape, a.dtype, out));
   }
   cast(x: TensorHandle, dtype: DType): DataId {
+    if (isPackedDType(x.dtype)) return this.store(requireWeightKernels('cast', x.dtype).dequantize(packedOf(x)));
+    if (isPackedDType(dtype)) throw new TypeError(`cast: cannot encode ${x.dtype} as ${dtype}`);
     const src = valuesOf(x);
     const out = this.out(dtype, src.length);
     if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;

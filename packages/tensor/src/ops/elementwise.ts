@@ -1,9 +1,9 @@
 import type { BinaryOp, UnaryOp } from '../backend';
-import type { DType } from '../dtype';
+import { isPackedDType, type DType } from '../dtype';
 import { broadcastShapes } from '../shape';
 import { Tensor } from '../tensor';
 import { scalar } from './creation';
-import { backendOf, wrap } from './run-kernel';
+import { backendOf, check, wrap } from './run-kernel';
 
 /** A tensor, or a number that becomes a scalar of the other operand's dtype. */
 export type Operand = Tensor | number;
@@ -66,5 +66,6 @@ export function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
 export function castTo(x: Tensor, dtype: DType): Tensor {
   const backend = backendOf('cast', x);
   if (x.dtype === dtype) return x.reshape(x.shape);
+  check(!isPackedDType(dtype) && (!isPackedDType(x.dtype) || dtype === 'float32'), 'castTo', () => `cannot cast ${x.dtype} to ${dtype} (a packed weight casts to float32 only)`);
   return wrap(backend, backend.cast(x, dtype), x.shape, dtype);
 }

@@ -1,3 +1,4 @@
+import { isPackedDType } from '../dtype';
 import { formatShape, normalizeAxis } from '../shape';
 import type { Tensor } from '../tensor';
 import { backendOf, check, wrap } from './run-kernel';
@@ -17,6 +18,9 @@ export function gather(table: Tensor, indices: Tensor, axis = 0): Tensor {
   const ax = normalizeAxis(axis, table.rank);
   check(indices.dtype === 'int32', 'gather', () => `indices must be int32, got ${indices.dtype} ${formatShape(indices.shape)}`);
   const backend = backendOf('gather', table, indices);
+  const packed = isPackedDType(table.dtype);
+  check(!packed || ax === 0, 'gather', () => `a ${table.dtype} table is gathered by rows (axis 0), got axis ${axis}`);
   const outShape = [...table.shape.slice(0, ax), ...indices.shape, ...table.shape.slice(ax + 1)];
-  return wrap(backend, backend.gather(table, indices, ax), outShape, table.dtype);
+  // NOTE: rows of a packed weight come out decoded, as float32
+  return wrap(backend, backend.gather(table, indices, ax), outShape, packed ? 'float32' : table.dtype);
 }

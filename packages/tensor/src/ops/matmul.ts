@@ -1,3 +1,4 @@
+import { isPackedDType } from '../dtype';
 import { broadcastShapes, formatShape } from '../shape';
 import type { Tensor } from '../tensor';
 import { backendOf, check, requireFloat, wrap } from './run-kernel';
@@ -26,7 +27,12 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const transposeA = options.transposeA ?? false;
   const transposeB = options.transposeB ?? false;
   requireFloat('matmul', a);
-  requireFloat('matmul', b);
+  if (isPackedDType(b.dtype)) {
+    // a packed weight [out, in] is only ever the right operand of x · Wᵀ (a Linear layer, a tied head)
+    check(transposeB && !transposeA && b.rank === 2, 'matmul', () => `a ${b.dtype} weight must be the right operand, [out, in] with transposeB, got ${formatShape(b.shape)}${transposeB ? 'ᵀ' : ''}`);
+  } else {
+    requireFloat('matmul', b);
+  }
   check(a.rank >= 2 && b.rank >= 2, 'matmul', () => `operands need rank ≥ 2, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   const m = transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2];
   const ka = transposeA ? a.shape[a.rank - 2] : a.shape[a.rank - 1];

@@ -11,6 +11,11 @@ export function backendOf(op: string, ...inputs: readonly (Tensor | null | undef
   let backend: Backend | null = null;
   for (const t of inputs) {
     if (!t) continue;
+    // NOTE: packed weights (q4_k, float16, ...) only go through matmul, gather and cast; the first test is
+    // the cheap one every op pays.
+    if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool' && op !== 'matmul' && op !== 'gather' && op !== 'cast') {
+      throw new TypeError(`${op}: ${t.dtype} ${formatShape(t.shape)} is a packed weight; only matmul (x · Wᵀ), gather and castTo(…, 'float32') take it`);
+    }
     const b = t.backend;
     if (backend === null) backend = b;
     else if (backend !== b) throw new Error(`${op}: inputs live on different backends ('${backend.name}' and '${b.name}')`);

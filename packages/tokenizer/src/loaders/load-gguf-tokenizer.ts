@@ -1,3 +1,4 @@
+import { readGguf, type GgufFile } from '@transformer-kit/tensor';
 import { ByteLevelBpe } from '../byte-level-bpe';
 import { llamaCppPreTokenizer } from '../llama-cpp-pre-tokenizers';
 import { presetForPattern, type PretokenizerPattern } from '../pretokenizer-patterns';
@@ -11,8 +12,8 @@ const KIND = 'GGUF tokenizer metadata';
 
 
 /**
- * Builds a tokenizer from the key/value metadata of a GGUF file (parse the file with the transformer package's
- * GGUF reader and hand the object over): `tokenizer.ggml.model` `gpt2` gives a byte-level BPE, `llama` a
+ * Builds a tokenizer from a GGUF file: its bytes, the file parsed by `@transformer-kit/tensor`'s `readGguf`, or
+ * its key/value metadata alone. `tokenizer.ggml.model` `gpt2` gives a byte-level BPE, `llama` a
  * SentencePiece BPE, `bert` a WordPiece. Reads `tokens`, `scores`, `token_type`, `merges`, the special ids,
  * `add_bos_token`/`add_eos_token`/`add_space_prefix`. A `gpt2` model's `tokenizer.ggml.pre` picks the
  * pre-tokenizer as llama.cpp does (`llama-bpe`, `qwen2`, `gpt-2`, `default` when absent, …; an unknown name is
@@ -22,13 +23,15 @@ const KIND = 'GGUF tokenizer metadata';
  * ```ts
  * import { readFileSync } from 'node:fs';
  * import { loadGgufTokenizer } from '@transformer-kit/tokenizer';
- * import { readGguf } from '@transformer-kit/transformer'; // the GGUF reader lives in the transformer package
- * const { metadata } = readGguf(readFileSync('../shared/tokenizers/llama.cpp/ggml-vocab-llama-spm.gguf'));
- * const llama = loadGgufTokenizer(metadata);
+ * const llama = loadGgufTokenizer(readFileSync('../shared/tokenizers/llama.cpp/ggml-vocab-llama-spm.gguf'));
  * console.log(llama.kind, llama.encode('Hello world', { addSpecialTokens: false })); // sentencepiece-bpe [ 15043, 3186 ]
  * ```
  */
-export function loadGgufTokenizer(metadata: Readonly<Record<string, unknown>>, options: { pattern?: PretokenizerPattern } = {}): Tokenizer {
+export function loadGgufTokenizer(
+  source: Readonly<Record<string, unknown>> | GgufFile | ArrayBuffer | ArrayBufferView,
+  options: { pattern?: PretokenizerPattern } = {},
+): Tokenizer {
+  const metadata = ggufMetadata(source);
   const model = metadata['tokenizer.ggml.model'];
   const tokens = stringArray(metadata, 'tokenizer.ggml.tokens');
   const types = optionalNumbers(metadata, 'tokenizer.ggml.token_type', tokens.length);
@@ -139,4 +142,12 @@ function specialIds(meta: Readonly<Record<string, unknown>>, size: number): Spec
     if (typeof v === 'number' && v >= 0 && v < size) ids[name] = v;
   }
   return ids;
+}
+
+/** The metadata of GGUF bytes (read through the tensor package's reader), of a parsed file, or the metadata itself. */
+function ggufMetadata(source: Readonly<Record<string, unknown>> | GgufFile | ArrayBuffer | ArrayBufferView): Readonly<Record<string, unknown>> {
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return readGguf(source).metadata;
+  const maybeFile = source as Partial<GgufFile>;
+  if (typeof maybeFile.info === 'function' && typeof maybeFile.metadata === 'object' && maybeFile.metadata !== null) return maybeFile.metadata;
+  return source as Readonly<Record<string, unknown>>;
 }

@@ -7,7 +7,8 @@
  * - pre-LN (GPT-2, Llama, `norm_first=True`):                 x = x + sublayer(norm(x))
  *
  * Pre-LN keeps an un-normalised residual stream from the embeddings to the last block, which is why deep
- * pre-LN models need a final norm before the head.
+ * pre-LN models need a final norm before the head. Gemma 2 also normalises each sublayer's output before it
+ * joins the stream ("sandwich" norms): x = x + postNorm(sublayer(norm(x))).
  */
 import { add, type Tensor } from '@transformer-kit/tensor';
 import type { KVCacheLayer, MultiHeadAttention, RotateFn } from '@transformer-kit/attention';
@@ -26,6 +27,10 @@ export interface TransformerBlockParts {
   readonly crossAttentionNorm?: Norm;
   readonly feedForward: FeedForward;
   readonly feedForwardNorm: Norm;
+  /** Pre-LN only: normalises the self-attention output before the residual add (Gemma 2). */
+  readonly postAttentionNorm?: Norm;
+  /** Pre-LN only: normalises the feed-forward output before the residual add (Gemma 2). */
+  readonly postFeedForwardNorm?: Norm;
 }
 
 /** Per-call options of a block. */
@@ -77,6 +82,9 @@ export interface TransformerBlockOutput {
 export class TransformerBlock {
   constructor(readonly parts: TransformerBlockParts) {
     if (parts.crossAttention && !parts.crossAttentionNorm) throw new Error('TransformerBlock: cross-attention needs its norm');
+    if (parts.placement === 'post' && (parts.postAttentionNorm || parts.postFeedForwardNorm)) {
+      throw new Error('TransformerBlock: sublayer output norms (postAttentionNorm, postFeedForwardNorm) need placement "pre"');
+    }
   }
 
   /** x [batch, seq, dim] → [batch, seq, dim]. Intermediates are freed; the caller owns the outputs. */
@@ -94,8 +102,9 @@ export class TransformerBlock {
       returnWeights,
     });
     if (selfIn !== x) selfIn.dispose();
-    let h = this.residual(x, self.output, p.selfAttentionNorm, pre);
-    self.output.dispose();
+    const selfOut = this.outputNorm(self.output, p.postAttentionNorm);
+    let h = this.residual(x, selfOut, p.selfAttentionNorm, pre);
+    selfOut.dispose();
     // Cross-attention sublayer: queries from the decoder, keys/values from the encoder's output.
     let crossWeights: Tensor | undefined;
     if (p.crossAttention) {
@@ -111,12 +120,20 @@ export class TransformerBlock {
     }
     // Feed-forward sublayer.
     const ffIn = pre ? p.feedForwardNorm.forward(h) : h;
-    const ff = p.feedForward.forward(ffIn);
+    const ff = this.outputNorm(p.feedForward.forward(ffIn), p.postFeedForwardNorm);
     if (ffIn !== h) ffIn.dispose();
     const out = this.residual(h, ff, p.feedForwardNorm, pre);
     ff.dispose();
     h.dispose();
     return { output: out, selfWeights: self.weights, crossWeights };
+  }
+
+  /** postNorm(y) when the block has that norm (the input is freed), else y. */
+  private outputNorm(y: Tensor, postNorm: Norm | undefined): Tensor {
+    if (!postNorm) return y;
+    const normed = postNorm.forward(y);
+    y.dispose();
+    return normed;
   }
 
   /** x + y (pre-LN) or norm(x + y) (post-LN). */
@@ -137,5 +154,7 @@ export class TransformerBlock {
     p.crossAttentionNorm?.dispose();
     p.feedForward.dispose();
     p.feedForwardNorm.dispose();
+    p.postAttentionNorm?.dispose();
+    p.postFeedForwardNorm?.dispose();
   }
 }

@@ -4,35 +4,35 @@
  * tokenizer is in its metadata). Everything here takes bytes, so it runs in a browser; the Node file and
  * download helpers are in `@transformer-kit/transformer/node`.
  */
-import { jsonKind, parseJsonObject } from '@transformer-kit/tensor';
+import { jsonKind, parseJsonObject, readGguf } from '@transformer-kit/tensor';
 import { loadGgufTokenizer, loadLlama2cTokenizer, loadTokenizerJson, type Tokenizer } from '@transformer-kit/tokenizer';
 import { BertModel, bertConfigFromHf, type BertConfig } from '../models/bert';
 import type { CausalLM } from '../models/causal-lm';
 import { Gpt2Model, gpt2ConfigFromHf, type Gpt2Config } from '../models/gpt2';
-import { ggufLlamaFields, validateLlamaConfig } from '../models/config-rules';
+import { ggufLlamaFields, HF_LLAMA_FIELDS, validateLlamaConfig } from '../models/config-rules';
 import { LlamaModel } from '../models/llama';
 import { llamaConfigFromHf, type LlamaConfig } from '../models/llama-config';
 import { checkTokenizerFitsModel } from './check-tokenizer-fits';
 import { finiteWeights, type NonFiniteOptions } from './finite-weights';
+import type { DecoderConfig } from '../models/decoder-config';
+import { familyOfModelType, FAMILY_MODEL_TYPES } from './families/model-families';
+import { readGgufModel } from './read-gguf-model';
 import type { ProgressCallback } from './load-progress';
-import { readGguf } from './read-gguf';
-import { readGgufLlama } from './read-gguf-llama';
 import { readLlama2c } from './read-llama2c';
 import { safetensorsWeights, shardFilesOf, shardSizeLimit } from './safetensors-weights';
 import type { WeightSource } from './weight-source';
 
 /** The `model_type`s of config.json this package can build. */
-export const SUPPORTED_MODEL_TYPES: readonly string[] = ['llama', 'gpt2', 'bert'];
+export const SUPPORTED_MODEL_TYPES: readonly string[] = ['llama', 'gpt2', 'bert', ...FAMILY_MODEL_TYPES];
 
 /** A loaded model, its tokenizer (when the checkpoint has one) and where it came from. */
 export interface LoadedModel {
   readonly model: CausalLM | BertModel;
   readonly tokenizer?: Tokenizer;
   readonly format: 'huggingface' | 'llama2c' | 'gguf';
-  readonly config: LlamaConfig | Gpt2Config | BertConfig;
+  readonly config: LlamaConfig | DecoderConfig | Gpt2Config | BertConfig;
 }
 
-/**
 /**
  * A loaded decoder-only model: `model` is a `CausalLM`, and `tokenizer` is a `Tokenizer` when the loader was
  * given one or always finds one (`LoadedCausalLM<Tokenizer>`), else possibly undefined.
@@ -68,7 +68,11 @@ export function isCausalLM(model: CausalLM | BertModel): model is CausalLM {
 
 /**
  * Builds the model class config.json's `model_type` names. An unsupported type is an error listing the
- * supported ones.
+ * supported ones. The families' Hugging Face layouts differ from their GGUF ones in a few rules (see
+ * `loaders/families/`): Gemma/Gemma 2 store norm weights w where GGUF stores 1 + w (`plusOneNorms` adds the 1);
+ * Gemma 2 names its four norms `input_layernorm`, `post_attention_layernorm`, `pre_feedforward_layernorm`,
+ * `post_feedforward_layernorm`; Llama keeps q/k rows in halves where llama.cpp permutes them to interleaved
+ * pairs (`ropeLayout`); Phi-3's `qkv_proj` and `gate_up_proj` are fused in both formats.
  *
  * @example
  * ```ts
@@ -82,10 +86,16 @@ export function isCausalLM(model: CausalLM | BertModel): model is CausalLM {
  * console.log(model instanceof Gpt2Model, config.vocabSize); // true 97: model_type 'gpt2' in config.json
  * ```
  */
-export function modelFromConfig(json: Record<string, unknown>, source: WeightSource, options: NonFiniteOptions = {}): { model: CausalLM | BertModel; config: LlamaConfig | Gpt2Config | BertConfig } {
+export function modelFromConfig(json: Record<string, unknown>, source: WeightSource, options: NonFiniteOptions = {}): { model: CausalLM | BertModel; config: LlamaConfig | DecoderConfig | Gpt2Config | BertConfig } {
   const weights = finiteWeights(source, options);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`config.json: the top level is ${jsonKind(json)}, not an object`);
   const type = json.model_type;
+  const family = familyOfModelType(String(type));
+  if (family) {
+    // The family's config, and its Hugging Face → GGUF layout rules (Gemma's +1 on norms), then the one model file.
+    const config = validateLlamaConfig(family.configFromHf(json), 'config.json', HF_LLAMA_FIELDS);
+    return { model: naming(weights.origin, () => family.build(config, family.fromHfLayout ? family.fromHfLayout(weights) : weights)), config };
+  }
   switch (type) {
     case 'llama': {
       const config = llamaConfigFromHf(json);
@@ -194,8 +204,8 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
 }
 
 /**
- * Loads a GGUF Llama with the tokenizer stored in its metadata (or the one given: a file without one is an
- * error naming what to pass).
+ * Loads a GGUF model (llama, qwen2, qwen3, phi3, gemma, gemma2) with the tokenizer stored in its metadata (or the
+ * one given: a file without one is an error naming what to pass).
  *
  * @example
  * ```ts
@@ -207,13 +217,13 @@ export function loadLlama2c(bytes: Uint8Array | ArrayBuffer, tokenizerBytes?: Ui
  * ```
  */
 export function loadGguf(bytes: Uint8Array | ArrayBuffer, origin = 'GGUF file', tokenizer?: Tokenizer, options: NonFiniteOptions = {}): LoadedCausalLM<Tokenizer> {
-  const gguf = readGguf(bytes);
+  const gguf = readGguf(bytes, origin === 'GGUF file' ? {} : { name: origin });
   if (!tokenizer && gguf.metadata['tokenizer.ggml.model'] === undefined) {
     throw new Error(`${origin} has no tokenizer in its metadata (tokenizer.ggml.model is absent): pass one, loadGguf(bytes, origin, tokenizer)`);
   }
-  const { config, weights } = readGgufLlama(gguf, origin);
+  const { config, weights, build } = readGgufModel(gguf, origin);
   validateLlamaConfig(config, origin, ggufLlamaFields(String(gguf.metadata['general.architecture'])));
-  const model = naming(origin, () => new LlamaModel(config, finiteWeights(weights, options)));
+  const model = naming(origin, () => build(finiteWeights(weights, options)));
   tokenizer ??= loadGgufTokenizer(gguf.metadata);
   checkTokenizerFitsModel(tokenizer, config.vocabSize, { model: origin, tokenizer: `${origin}'s tokenizer` });
   return { model, tokenizer, format: 'gguf', config };

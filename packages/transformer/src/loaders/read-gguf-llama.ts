@@ -7,7 +7,9 @@
  * 'interleaved', and stories260K.gguf holds exactly the rows of stories260K.bin (a test checks it).
  */
 import type { LlamaConfig } from '../models/llama-config';
-import { readGguf, type GgufFile, type GgufValue } from './read-gguf';
+import { readGguf, type GgufFile, type GgufValue } from '@transformer-kit/tensor';
+import { GGUF_LAYER_NAMES } from './families/gguf-tensor-names';
+import { ggufWeight } from './gguf-weight';
 import { weightSource, type HostTensor, type WeightSource } from './weight-source';
 
 /** A GGUF Llama: its config, weights, and the raw file (whose metadata holds the tokenizer). */
@@ -16,18 +18,6 @@ export interface GgufLlamaCheckpoint {
   readonly weights: WeightSource;
   readonly gguf: GgufFile;
 }
-
-const LAYER_NAMES: Record<string, string> = {
-  attn_norm: 'input_layernorm',
-  attn_q: 'self_attn.q_proj',
-  attn_k: 'self_attn.k_proj',
-  attn_v: 'self_attn.v_proj',
-  attn_output: 'self_attn.o_proj',
-  ffn_norm: 'post_attention_layernorm',
-  ffn_gate: 'mlp.gate_proj',
-  ffn_down: 'mlp.down_proj',
-  ffn_up: 'mlp.up_proj',
-};
 
 /**
  * Reads a Llama-architecture GGUF (or takes an already parsed one).
@@ -58,6 +48,8 @@ export function readGgufLlama(source: ArrayBuffer | ArrayBufferView | GgufFile, 
   const embed = gguf.info('token_embd.weight');
   if (!embed) throw new Error(`${origin}: missing tensor 'token_embd.weight'`);
   const tied = !gguf.info('output.weight');
+  // Llama 3.1+ stores its RoPE scaling as per-frequency divisors; ignoring them would give silently wrong logits.
+  if (gguf.info('rope_freqs.weight')) throw new Error(`${origin}: RoPE frequency scaling (tensor 'rope_freqs.weight', Llama 3.1+) is not supported (only unscaled RoPE)`);
   const config: LlamaConfig = {
     dim,
     hiddenDim: num('feed_forward_length'),
@@ -71,11 +63,11 @@ export function readGgufLlama(source: ArrayBuffer | ArrayBufferView | GgufFile, 
     ropeLayout: 'interleaved',
     tiedEmbeddings: tied,
   };
-  const read = (name: string) => (): HostTensor => ({ data: gguf.read(name), shape: gguf.info(name)!.shape });
+  const read = (name: string) => (): HostTensor => ggufWeight(gguf, name);
   const entries: Record<string, () => HostTensor> = {};
   for (const t of gguf.tensors) {
     const m = /^blk\.(\d+)\.(\w+)\.weight$/.exec(t.name);
-    if (m && LAYER_NAMES[m[2]]) entries[`model.layers.${m[1]}.${LAYER_NAMES[m[2]]}.weight`] = read(t.name);
+    if (m && GGUF_LAYER_NAMES[m[2]]) entries[`model.layers.${m[1]}.${GGUF_LAYER_NAMES[m[2]]}.weight`] = read(t.name);
   }
   entries['model.embed_tokens.weight'] = read('token_embd.weight');
   if (gguf.info('output_norm.weight')) entries['model.norm.weight'] = read('output_norm.weight');

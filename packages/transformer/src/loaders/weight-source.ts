@@ -1,13 +1,20 @@
 /**
  * A checkpoint's tensors by name, as host float32 arrays: what every loader produces and every model
- * consumes. Names follow Hugging Face's state-dict names (`model.layers.0.self_attn.q_proj.weight`), so a
+ * consumes (a weight may stay packed: `HostTensor.packed`). Names follow Hugging Face's state-dict names (`model.layers.0.self_attn.q_proj.weight`), so a
  * llama2.c or GGUF checkpoint is renamed into the same vocabulary and one model file reads them all.
  */
+import type { WeightDType } from '@transformer-kit/tensor';
 
 /** One tensor's host values and row-major shape. */
 export interface HostTensor {
+  /** The values as float32 (for a packed weight, decoded when first read). */
   readonly data: Float32Array;
   readonly shape: readonly number[];
+  /**
+   * Set when the checkpoint's weight is kept as the file stores it (f16/bf16, ggml's quantized blocks): a model
+   * makes a `weightTensor` of these bytes instead of expanding `data`.
+   */
+  readonly packed?: { readonly dtype: WeightDType; readonly bytes: Uint8Array };
 }
 
 /**

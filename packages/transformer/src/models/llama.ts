@@ -10,7 +10,7 @@
  * Positions enter only through the rotation of q and k (no position embedding is added to x), so the KV
  * cache stores rotated keys and a new token costs one position.
  */
-import { tensor, type Tensor } from '@transformer-kit/tensor';
+import type { Tensor } from '@transformer-kit/tensor';
 import { TokenEmbedding } from '@transformer-kit/embedding';
 import { RotaryEmbedding } from '@transformer-kit/positional';
 import { KVCache, MultiHeadAttention, type RotateFn } from '@transformer-kit/attention';
@@ -18,10 +18,11 @@ import { FeedForward } from '../layers/feed-forward';
 import { Linear } from '../layers/linear';
 import { RMSNorm } from '../layers/rms-norm';
 import { TransformerBlock } from '../layers/transformer-block';
-import { expectShape, type WeightSource } from '../loaders/weight-source';
+import type { WeightSource } from '../loaders/weight-source';
 import type { CausalLM, ForwardOptions, ModelOutput } from './causal-lm';
 import { validateLlamaConfig } from './config-rules';
 import type { LlamaConfig } from './llama-config';
+import { layerWeights } from './layer-weights';
 import { runDecoderStack } from './run-decoder-stack';
 
 /**
@@ -65,10 +66,7 @@ export class LlamaModel implements CausalLM {
     this.heads = heads;
     this.headDim = dim / heads;
     const kvDim = kvHeads * this.headDim;
-    const load = (name: string, shape: number[]): Tensor => {
-      const t = expectShape(name, weights.get(name), shape);
-      return tensor(t.data, shape);
-    };
+    const load = layerWeights(weights).tensor; // the one place a checkpoint tensor becomes a Tensor (packed or float32)
     this.#embedding = new TokenEmbedding(load('model.embed_tokens.weight', [vocabSize, dim]));
     this.#blocks = [];
     for (let l = 0; l < config.layers; l++) {

@@ -1,0 +1,7 @@
+/**
+ * @packageDocumentation
+ * Kernels for packed weights (f16/bf16 and ggml's quantized blocks): a separate entry, so a bundle that never
+ * loads such a model carries none of it. `useWeightKernels()` installs them; the model loaders call it.
+ */
+export { useWeightKernels, weightKernels } from './use-weight-kernels';
+export { jsWeightKernels } from './weight-kernels-js';

@@ -1,0 +1,65 @@
+/**
+ * The seam for packed weights (16-bit floats, ggml's quantized blocks). The core knows only this interface;
+ * the kernels themselves (decoders, the WebAssembly SIMD dot products) live in the `@transformer-kit/tensor/quant`
+ * entry and are installed by a call (`useWeightKernels()`, which the model loaders make when a file holds packed
+ * weights), so a bundle that never loads such a model carries none of them.
+ */
+import type { WeightDType } from '../dtype';
+
+/** A weight as stored: its dtype, packed bytes, and [rows, cols] (cols a multiple of the dtype's block). */
+export interface PackedWeight {
+  readonly dtype: WeightDType;
+  /** The packed bytes (kernels that `adopt` a weight may move them, e.g. into WebAssembly memory). */
+  readonly bytes: Uint8Array;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** What a backend calls to compute with packed weights it has no kernels of its own for. */
+export interface WeightKernels {
+  /** out [m, rows] = x [m, cols] · Wᵀ. */
+  matmul(x: Float32Array, m: number, w: PackedWeight, out: Float32Array): void;
+  /** out [ids.length, cols] = the rows `ids` of W, decoded. */
+  gatherRows(w: PackedWeight, ids: ArrayLike<number>, out: Float32Array): void;
+  /** All of W decoded to float32 (a GPU backend uploads this). */
+  dequantize(w: PackedWeight): Float32Array;
+  /** W will not be used again (frees any copy the kernels keep). */
+  release(w: PackedWeight): void;
+  /** Optional: take W's bytes where the kernels compute (called at upload, so the file's copy can be freed). */
+  adopt?(w: PackedWeight): void;
+}
+
+let installed: WeightKernels | null = null;
+
+/**
+ * Installs the kernels packed weights are computed with (idempotent; the `@transformer-kit/tensor/quant` entry's
+ * `useWeightKernels()` calls this).
+ *
+ * @example
+ * ```ts
+ * import { installWeightKernels } from '@transformer-kit/tensor';
+ * import { weightKernels } from '@transformer-kit/tensor/quant';
+ * installWeightKernels(weightKernels());
+ * ```
+ */
+export function installWeightKernels(kernels: WeightKernels): void {
+  installed = kernels;
+}
+
+/**
+ * The installed weight kernels; an error naming what to call when none are.
+ *
+ * @example
+ * ```ts
+ * import { requireWeightKernels } from '@transformer-kit/tensor';
+ * import { useWeightKernels } from '@transformer-kit/tensor/quant';
+ * useWeightKernels();
+ * console.log(typeof requireWeightKernels('matmul', 'q4_k').matmul); // function
+ * ```
+ */
+export function requireWeightKernels(op: string, dtype: WeightDType): WeightKernels {
+  if (installed === null) {
+    throw new Error(`${op}: a ${dtype} weight needs the packed-weight kernels: call useWeightKernels() from '@transformer-kit/tensor/quant' first (the model loaders do)`);
+  }
+  return installed;
+}
