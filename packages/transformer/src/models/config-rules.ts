@@ -89,15 +89,15 @@ export function validateLlamaConfig<C extends LlamaConfig>(config: C, origin: st
   contextLength(origin, n('maxSeqLen'), config.maxSeqLen);
   positiveFinite(origin, n('normEps'), config.normEps);
   positiveFinite(origin, n('ropeTheta'), config.ropeTheta);
-  divides(origin, n('kvHeads'), config.kvHeads, n('heads'), config.heads);
   // NOTE: a family config may give its head width (Gemma: 256 with dim 2048 and 8 heads), so dim / heads need not be it.
   const headDim = (config as { readonly headDim?: number }).headDim;
+  if (headDim === undefined) divides(origin, n('heads'), config.heads, n('dim'), config.dim);
+  divides(origin, n('kvHeads'), config.kvHeads, n('heads'), config.heads);
   if (headDim !== undefined) {
     positiveInteger(origin, 'the head dimension', headDim);
     if (headDim % 2 !== 0) throw new Error(`${origin}: the head dimension ${headDim} must be even (RoPE turns pairs of dimensions)`);
     return config;
   }
-  divides(origin, n('heads'), config.heads, n('dim'), config.dim);
   if ((config.dim / config.heads) % 2 !== 0) throw new Error(`${origin}: the head size ${n('dim')} / ${n('heads')} = ${config.dim / config.heads} must be even (RoPE turns pairs of dimensions)`);
   return config;
 }
