@@ -142,7 +142,7 @@ async function family(name) {
   let theirsIds;
   for (let r = 0; r < RUNS; r++) {
     let t = now();
-    oursIds = ours.encode(corpus, { addSpecialTokens: false, allowedSpecial: 'all' }) // special tokens in the text matched, as transformers.js does;
+    oursIds = ours.encode(corpus, { addSpecialTokens: false, allowedSpecial: 'all' }); // special tokens in the text matched, as transformers.js does
     oursTimes.push(now() - t);
     t = now();
     theirsIds = theirs.encode(corpus, { add_special_tokens: false });
