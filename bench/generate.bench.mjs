@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createCpuBackend, getBackend, memory, setBackend } from '@transformer-kit/tensor';
 import { generate, loadLlama2c, readLlama2c } from '@transformer-kit/transformer';
 import * as tf from '@tensorflow/tfjs';
+import { randomLlama2cBin } from './random-llama2c.mjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,35 +26,6 @@ const TOKENS = 256;
 const RUNS = 5;
 const WARMUP_RUNS = 2;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** A llama2.c checkpoint of the given shape with N(0, 0.02²) weights from a fixed-seed generator (mulberry32 + Box-Muller). */
-function randomLlama2cBin({ dim, hidden, layers, heads, kvHeads, vocab, seqLen }, seed) {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const headDim = dim / heads;
-  const kvDim = kvHeads * headDim;
-  const counts = [vocab * dim, layers * dim, layers * dim * dim, layers * kvDim * dim, layers * kvDim * dim, layers * dim * dim, layers * dim, layers * hidden * dim, layers * dim * hidden, layers * hidden * dim, dim, seqLen * headDim / 2, seqLen * headDim / 2];
-  const total = counts.reduce((a, b) => a + b, 0);
-  const bytes = new Uint8Array(28 + 4 * total);
-  new Int32Array(bytes.buffer, 0, 7).set([dim, hidden, layers, heads, kvHeads, vocab, seqLen]);
-  const w = new Float32Array(bytes.buffer, 28, total);
-  let at = 0;
-  counts.forEach((n, i) => {
-    const isNorm = i === 1 || i === 6 || i === 10;
-    for (let j = 0; j < n; j++) {
-      if (isNorm) w[at + j] = 1;
-      else if (i < 11) w[at + j] = 0.02 * Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
-    }
-    at += n;
-  });
-  return { bytes, parameters: total - 2 * (seqLen * headDim / 2) };
-}
 
 /**
  * Multiply-adds of one decode step at position `pos` (0-based): the weights' (the same every step) and

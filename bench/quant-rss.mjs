@@ -1,0 +1,19 @@
+// Resident memory of loading one GGUF with our loader, in a fresh process (run by quant.bench.mjs):
+// prints JSON { fileBytes, rssBefore, rssLoaded, rssAfterForward } in bytes.
+/* global process, console */
+import { readFileSync, statSync } from 'node:fs';
+import { createCpuBackend, setBackend, tensor } from '@transformer-kit/tensor';
+import { loadGguf } from '@transformer-kit/transformer';
+
+const file = process.argv[2];
+setBackend(createCpuBackend());
+globalThis.gc?.();
+const rssBefore = process.memoryUsage().rss;
+const { model } = loadGguf(readFileSync(file));
+globalThis.gc?.();
+const rssLoaded = process.memoryUsage().rss;
+const cache = model.createCache(256);
+model.forward(tensor([1, 9038, 2501, 263], [1, 4], 'int32'), { cache, lastOnly: true }).logits.dispose();
+globalThis.gc?.();
+const rssAfterForward = process.memoryUsage().rss;
+console.log(JSON.stringify({ fileBytes: statSync(file).size, rssBefore, rssLoaded, rssAfterForward }));
