@@ -35,7 +35,7 @@ export { readSafetensors } from './safetensors/read-safetensors';
 export { float16ToFloat32, bfloat16ToFloat32 } from './safetensors/float16';
 export { readGguf } from './formats/gguf/read-gguf';
 export { writeGguf } from './formats/gguf/write-gguf';
-export { quantizeQ8_0 } from './formats/gguf/quantize-q8-0';
+export { quantizeQ8_0, floatToHalfBits } from './formats/gguf/quantize-q8-0';
 export { dequantizeGgml, dequantizeGgmlInto } from './formats/gguf/dequantize-ggml';
 export { ggmlType, ggmlTypeName, ggmlTypeId, WEIGHT_TYPES } from './formats/gguf/ggml-type';
 
