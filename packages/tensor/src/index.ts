@@ -36,6 +36,7 @@ export { float16ToFloat32, bfloat16ToFloat32 } from './safetensors/float16';
 export { readGguf } from './formats/gguf/read-gguf';
 export { writeGguf } from './formats/gguf/write-gguf';
 export { quantizeQ8_0, floatToHalfBits } from './formats/gguf/quantize-q8-0';
+export { nonFiniteWeightCount } from './formats/gguf/non-finite-weights';
 export { dequantizeGgml, dequantizeGgmlInto } from './formats/gguf/dequantize-ggml';
 export { ggmlType, ggmlTypeName, ggmlTypeId, WEIGHT_TYPES } from './formats/gguf/ggml-type';
 
