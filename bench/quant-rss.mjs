@@ -9,11 +9,19 @@ const file = process.argv[2];
 setBackend(createCpuBackend());
 globalThis.gc?.();
 const rssBefore = process.memoryUsage().rss;
+// NOTE: V8 frees a dead ArrayBuffer's memory (the file's bytes, once the weights are adopted) on a background
+// sweeper after a GC: settle before reading RSS.
+const settle = async () => {
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
 const { model } = loadGguf(readFileSync(file));
-globalThis.gc?.();
+await settle();
 const rssLoaded = process.memoryUsage().rss;
 const cache = model.createCache(256);
 model.forward(tensor([1, 9038, 2501, 263], [1, 4], 'int32'), { cache, lastOnly: true }).logits.dispose();
-globalThis.gc?.();
+await settle();
 const rssAfterForward = process.memoryUsage().rss;
 console.log(JSON.stringify({ fileBytes: statSync(file).size, rssBefore, rssLoaded, rssAfterForward }));
