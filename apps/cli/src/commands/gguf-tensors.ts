@@ -7,8 +7,11 @@ import { readGguf } from '@transformer-kit/tensor';
  *
  * @example
  * ```ts
- * import { ggufTensorTable } from './gguf-tensors';
- * console.log(ggufTensorTable('../shared/models/r42m/r42m-Q4_K_M.gguf').split('\n')[0]); // weights: 75 tensors, as the file stores them
+ * import { main } from '@transformer-kit/cli';
+ * let out = '';
+ * const io = { stdout: (text: string) => (out += text), stderr: (text: string) => process.stderr.write(text) };
+ * await main(['inspect', '--model', '../shared/models/r42m/r42m-Q4_K_M.gguf'], io); // inspect prints this table for a .gguf
+ * console.log(out.split('\n')[0]); // weights: 75 tensors, as the file stores them
  * ```
  */
 export function ggufTensorTable(path: string): string {
