@@ -1,6 +1,6 @@
 // Resident memory of loading one GGUF with our loader, in a fresh process (run by quant.bench.mjs):
 // prints JSON { fileBytes, rssBefore, rssLoaded, rssAfterForward } in bytes.
-/* global process, console */
+/* global process, console, setTimeout */
 import { readFileSync, statSync } from 'node:fs';
 import { createCpuBackend, setBackend, tensor } from '@transformer-kit/tensor';
 import { loadGguf } from '@transformer-kit/transformer';
