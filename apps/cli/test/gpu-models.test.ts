@@ -102,6 +102,42 @@ describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K on gpu.j
   }, 300_000);
 });
 
+describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K over its whole context on gpu.js, past the KV blocks one launch binds', () => {
+  it('greedy-decodes the CPU backend\'s 512 tokens with 7 blocks a launch (16 texture units), joining no cache', async () => {
+    // NOTE: 7 blocks (448 positions) is the limit of a WebGL2 device exposing 16 texture units; stories260K's
+    // context is 512, so its last 64 tokens read their cache in two launches per layer.
+    const bytes = readFileSync(resolve(sharedDir, 'models/stories260K/stories260K.bin'));
+    const cpu = createCpuBackend();
+    setBackend(cpu);
+    const onCpu = readLlama2c(bytes);
+    const cpuTokens = await greedyDecode(new LlamaModel(onCpu.config, onCpu.weights), [1], 512, cpu);
+    const limited = await createGpuBackend({ mode: 'headlessgl', log: () => {}, attentionBlocksPerLaunch: 7 });
+    try {
+      setBackend(limited);
+      const onGpu = readLlama2c(bytes);
+      const { config } = onGpu;
+      const texels: number[] = [];
+      let last = limited.stats().texelsWritten;
+      const gpuTokens = await greedyDecode(new LlamaModel(config, onGpu.weights), [1], 512, limited, () => {
+        const now = limited.stats().texelsWritten;
+        texels.push(now - last);
+        last = now;
+      });
+      const firstDiff = gpuTokens.findIndex((t, i) => t !== cpuTokens[i]);
+      expect(firstDiff, `GPU and CPU diverge at token ${firstDiff}`).toBe(-1);
+      // A token's texels: the same at 100 and 440 cached positions (one launch), and past 448 only the partial
+      // of the second launch more per layer (heads · (headDim + 2)), never a joined cache (2 · 448 · kvHeads · headDim).
+      const headDim = config.dim / config.heads;
+      console.log(`stories260K, 7 KV blocks a launch: ${texels[100]} texels at 100 positions, ${texels[440]} at 440, ${texels[500]} at 500`);
+      expect(texels[440]).toBe(texels[100]);
+      expect(texels[500] - texels[440]).toBe(config.layers * config.heads * (headDim + 2));
+    } finally {
+      setBackend(gpu);
+      limited.destroy();
+    }
+  }, 600_000);
+});
+
 // The model families against llama.cpp's own run (../shared/models/families): logits after the prompt within
 // 2e-3 max abs on gpu.js and the 32 greedy ids equal.
 for (const family of ['qwen2', 'phi3', 'gemma', 'gemma2']) {
