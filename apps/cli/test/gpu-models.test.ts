@@ -79,13 +79,18 @@ describe.runIf(have('fixtures/models/bert-tiny/model.safetensors'))('bert-tiny o
   });
 });
 
+/** stories260K's bytes, and its greedy ids from BOS on the CPU backend (`total` ids, BOS included). */
+async function storiesOnCpu(total: number): Promise<{ bytes: Buffer; cpuTokens: number[] }> {
+  const bytes = readFileSync(resolve(sharedDir, 'models/stories260K/stories260K.bin'));
+  const cpu = createCpuBackend();
+  setBackend(cpu);
+  const onCpu = readLlama2c(bytes);
+  return { bytes, cpuTokens: await greedyDecode(new LlamaModel(onCpu.config, onCpu.weights), [1], total, cpu) };
+}
+
 describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K on gpu.js', () => {
   it('greedy-decodes the same first 64 tokens as the CPU backend, with one readback per token', async () => {
-    const bytes = readFileSync(resolve(sharedDir, 'models/stories260K/stories260K.bin'));
-    const cpu = createCpuBackend();
-    setBackend(cpu);
-    const onCpu = readLlama2c(bytes);
-    const cpuTokens = await greedyDecode(new LlamaModel(onCpu.config, onCpu.weights), [1], 65, cpu);
+    const { bytes, cpuTokens } = await storiesOnCpu(65);
     setBackend(gpu);
     const onGpu = readLlama2c(bytes);
     const model = new LlamaModel(onGpu.config, onGpu.weights);
@@ -106,11 +111,7 @@ describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K over its
   it('greedy-decodes the CPU backend\'s 512 tokens with 7 blocks a launch (16 texture units), joining no cache', async () => {
     // NOTE: 7 blocks (448 positions) is the limit of a WebGL2 device exposing 16 texture units; stories260K's
     // context is 512, so its last 64 tokens read their cache in two launches per layer.
-    const bytes = readFileSync(resolve(sharedDir, 'models/stories260K/stories260K.bin'));
-    const cpu = createCpuBackend();
-    setBackend(cpu);
-    const onCpu = readLlama2c(bytes);
-    const cpuTokens = await greedyDecode(new LlamaModel(onCpu.config, onCpu.weights), [1], 512, cpu);
+    const { bytes, cpuTokens } = await storiesOnCpu(512);
     const limited = await createGpuBackend({ mode: 'headlessgl', log: () => {}, attentionBlocksPerLaunch: 7 });
     try {
       setBackend(limited);
