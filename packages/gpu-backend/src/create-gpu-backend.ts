@@ -40,8 +40,9 @@ export interface GpuBackendOptions {
   readonly countGlTextures?: boolean;
   /**
    * KV-cache blocks (64 positions each) one attention launch reads, at most (and by default)
-   * ⌊(MAX_TEXTURE_IMAGE_UNITS − 2) / 2⌋: 15 on headless GL (llvmpipe), 7 on SwiftShader. A smaller value only
-   * makes longer caches take more launches; tests use it to cross the limit with a short cache.
+   * ⌊(MAX_TEXTURE_IMAGE_UNITS − 2) / 2⌋: 15 with 32 units (headless GL on llvmpipe, Chromium's SwiftShader), 7
+   * with 16. A longer cache is read in one more launch per this many blocks; a smaller value only adds launches
+   * (tests use it to cross the limit with a short cache).
    */
   readonly attentionBlocksPerLaunch?: number;
 }
@@ -130,13 +131,16 @@ function contextMode(context: unknown): GpuMode {
   throw new Error('createGpuBackend: `context` is not a WebGL, WebGL2 or headless-gl context');
 }
 
+/** KV blocks one attention launch binds: the query and the previous launch's partial take two texture units. */
+const blocksPerLaunch = (maxTextureUnits: number) => Math.max(1, Math.floor((maxTextureUnits - 2) / 2));
+
 function describe(gpu: GPU, mode: GpuMode, kernelClass: KernelClassInternals): GpuBackendInfo {
-  if (mode === 'cpu') return { mode, renderer: 'JavaScript', version: '', software: true, maxTextureSize: Number.MAX_SAFE_INTEGER, maxTextureUnits: 64, attentionBlocksPerLaunch: 31 };
+  if (mode === 'cpu') return { mode, renderer: 'JavaScript', version: '', software: true, maxTextureSize: Number.MAX_SAFE_INTEGER, maxTextureUnits: 64, attentionBlocksPerLaunch: blocksPerLaunch(64) };
   // NOTE: the feature probe's own context carries the renderer strings; gpu.js makes the shared one lazily.
   const gl = (kernelClass.testContext ?? sharedContext(gpu)) as WebGLRenderingContext;
   const debugInfo = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String((debugInfo && gl.getParameter(debugInfo.UNMASKED_RENDERER_WEBGL)) || gl.getParameter(gl.RENDERER));
   const version = String(gl.getParameter(gl.VERSION));
   const maxTextureUnits = Number(gl.getParameter(gl.MAX_TEXTURE_IMAGE_UNITS)) || 8;
-  return { mode, renderer, version, software: /llvmpipe|swiftshader|softpipe|software/i.test(renderer), maxTextureSize: kernelClass.features!.maxTextureSize, maxTextureUnits, attentionBlocksPerLaunch: Math.max(1, Math.floor((maxTextureUnits - 2) / 2)) };
+  return { mode, renderer, version, software: /llvmpipe|swiftshader|softpipe|software/i.test(renderer), maxTextureSize: kernelClass.features!.maxTextureSize, maxTextureUnits, attentionBlocksPerLaunch: blocksPerLaunch(maxTextureUnits) };
 }

@@ -84,7 +84,8 @@ export function attentionPlan(q: TensorHandle, kvHeads: number, source: Attentio
   const [, heads, seqQ, headDim] = q.shape;
   const { keys, values, positions } = source;
   const count = Math.min(keys.length, Math.max(1, source.perLaunch));
-  const reached = Math.min(keys.length, Math.max(1, Math.ceil(options.kvLength / positions)));
+  // NOTE: at least one launch, so a row that sees nothing still gets its zeros (and a 0-position tensor no NaN count).
+  const reached = Math.min(keys.length, Math.max(1, Math.ceil(options.kvLength / Math.max(1, positions))));
   const groups = Math.ceil(reached / count);
   const rows = product(q.shape) / headDim;
   const uniforms = [options.kvLength, seqQ, heads, kvHeads, heads / kvHeads, positions, headDim, options.causal ? 1 : 0, options.queryOffset];
