@@ -127,8 +127,7 @@ describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K over its
       const firstDiff = gpuTokens.findIndex((t, i) => t !== cpuTokens[i]);
       expect(firstDiff, `GPU and CPU diverge at token ${firstDiff}`).toBe(-1);
       // A token's texels (texels[i] is the step with i + 1 positions cached): the same at 101 and 441 (one launch),
-      // and past 448 only the partial
-      // of the second launch more per layer (heads · (headDim + 2)), never a joined cache (2 · 448 · kvHeads · headDim).
+      // and past 448 only the second launch's partial more per layer (heads · (headDim + 2)), never a joined cache.
       const headDim = config.dim / config.heads;
       console.log(`stories260K, 7 KV blocks a launch: ${texels[100]} texels a token at 101 cached positions, ${texels[440]} at 441, ${texels[500]} at 501`);
       expect(texels[440]).toBe(texels[100]);
