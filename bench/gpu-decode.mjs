@@ -24,7 +24,10 @@ export function loadOn(backend, bytes) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Greedy decoding from BOS for `tokens` tokens; per-token GPU counters when `gpu` is the backend. */
+/**
+ * Greedy decoding from BOS for `tokens` tokens: the ids, milliseconds per token (`ms`), and per-token GPU counters
+ * (live textures, texels, launches) when `gpu` is the backend.
+ */
 export async function decode(model, backend, tokens, gpu) {
   setBackend(backend);
   const cache = model.createCache();
@@ -32,8 +35,11 @@ export async function decode(model, backend, tokens, gpu) {
   const live = [];
   const gl = [];
   const texels = [];
+  const launches = [];
+  const ms = [];
   const before = gpu?.stats();
   const start = performance.now();
+  let tokenStart = start;
   for (let i = 0; i < tokens; i++) {
     const { logits } = model.forward(tensor(Int32Array.from([ids[ids.length - 1]]), [1, 1], 'int32', backend), { cache, lastPositionOnly: true });
     const row = await logits.data();
@@ -41,19 +47,24 @@ export async function decode(model, backend, tokens, gpu) {
     let best = 0;
     for (let j = 1; j < row.length; j++) if (row[j] > row[best]) best = j;
     ids.push(best);
+    const now = performance.now();
+    ms.push(now - tokenStart);
+    tokenStart = now;
     if (gpu) {
       const s = gpu.stats();
       live.push(s.liveTextures);
       gl.push(s.glTextures);
       texels.push(s.texelsWritten - (texels.total ?? before.texelsWritten));
       texels.total = s.texelsWritten;
+      launches.push(s.launches - (launches.total ?? before.launches));
+      launches.total = s.launches;
     }
   }
   const seconds = (performance.now() - start) / 1000;
   cache.dispose();
   const after = gpu?.stats();
   const perToken = (key) => +((after[key] - before[key]) / tokens).toFixed(2);
-  return { ids, seconds, live, gl, texels, ...(gpu ? { launches: perToken('launches'), readbacks: perToken('readbacks'), texelsWritten: perToken('texelsWritten') } : {}) };
+  return { ids, seconds, ms, live, gl, texels, launchesByToken: launches, ...(gpu ? { launches: perToken('launches'), readbacks: perToken('readbacks'), texelsWritten: perToken('texelsWritten') } : {}) };
 }
 
 /**

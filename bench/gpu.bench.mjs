@@ -9,16 +9,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
+import { ensureDisplay } from './ensure-display.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-if (!process.env.DISPLAY) {
-  if (spawnSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore' }).status !== 0) {
-    console.error('gpu bench: DISPLAY is unset and xvfb-run is missing (apt-get install xvfb)');
-    process.exit(1);
-  }
-  const r = spawnSync('xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+ensureDisplay(import.meta.url);
 
 const { createCpuBackend, randomNormal, matmul, tensor } = await import('@transformer-kit/tensor');
 const { createGpuBackend } = await import('@transformer-kit/gpu-backend');

@@ -11,8 +11,11 @@ function argmaxOf(row: ArrayLike<number>): number {
   return best;
 }
 
-/** Greedy decoding with the model's KV cache: the prompt, then one token per step, until `total` ids (prompt included). */
-export async function greedyDecode(model: CausalLM, prompt: number[], total: number, backend: Backend): Promise<number[]> {
+/**
+ * Greedy decoding with the model's KV cache: the prompt, then one token per step, until `total` ids (prompt
+ * included). `afterStep` (optional) runs after each forward pass with the number of positions now cached.
+ */
+export async function greedyDecode(model: CausalLM, prompt: number[], total: number, backend: Backend, afterStep?: (cached: number) => void): Promise<number[]> {
   const cache = model.createCache();
   const out = prompt.slice();
   let input = prompt;
@@ -21,6 +24,7 @@ export async function greedyDecode(model: CausalLM, prompt: number[], total: num
     const next = argmaxOf(await logits.data());
     logits.dispose();
     out.push(next);
+    afterStep?.(out.length - 1);
     input = [next];
   }
   cache.dispose();

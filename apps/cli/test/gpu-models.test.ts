@@ -79,13 +79,18 @@ describe.runIf(have('fixtures/models/bert-tiny/model.safetensors'))('bert-tiny o
   });
 });
 
+/** stories260K's bytes, and its greedy ids from BOS on the CPU backend (`total` ids, BOS included). */
+async function storiesOnCpu(total: number): Promise<{ bytes: Buffer; cpuTokens: number[] }> {
+  const bytes = readFileSync(resolve(sharedDir, 'models/stories260K/stories260K.bin'));
+  const cpu = createCpuBackend();
+  setBackend(cpu);
+  const onCpu = readLlama2c(bytes);
+  return { bytes, cpuTokens: await greedyDecode(new LlamaModel(onCpu.config, onCpu.weights), [1], total, cpu) };
+}
+
 describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K on gpu.js', () => {
   it('greedy-decodes the same first 64 tokens as the CPU backend, with one readback per token', async () => {
-    const bytes = readFileSync(resolve(sharedDir, 'models/stories260K/stories260K.bin'));
-    const cpu = createCpuBackend();
-    setBackend(cpu);
-    const onCpu = readLlama2c(bytes);
-    const cpuTokens = await greedyDecode(new LlamaModel(onCpu.config, onCpu.weights), [1], 65, cpu);
+    const { bytes, cpuTokens } = await storiesOnCpu(65);
     setBackend(gpu);
     const onGpu = readLlama2c(bytes);
     const model = new LlamaModel(onGpu.config, onGpu.weights);
@@ -100,6 +105,38 @@ describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K on gpu.j
     // The launch budget of issue #17 (129 before the backend's views, blocked KV cache and fusions).
     expect(perToken.launches).toBeLessThanOrEqual(64);
   }, 300_000);
+});
+
+describe.runIf(have('models/stories260K/stories260K.bin'))('stories260K over its whole context on gpu.js, past the KV blocks one launch binds', () => {
+  it('greedy-decodes the CPU backend\'s 512 tokens with 7 blocks a launch (16 texture units), joining no cache', async () => {
+    // NOTE: 7 blocks (448 positions) is the limit of a WebGL2 device exposing 16 texture units; stories260K's
+    // context is 512, so its last 64 tokens read their cache in two launches per layer.
+    const { bytes, cpuTokens } = await storiesOnCpu(512);
+    const limited = await createGpuBackend({ mode: 'headlessgl', log: () => {}, attentionBlocksPerLaunch: 7 });
+    try {
+      setBackend(limited);
+      const onGpu = readLlama2c(bytes);
+      const { config } = onGpu;
+      const texels: number[] = [];
+      let last = limited.stats().texelsWritten;
+      const gpuTokens = await greedyDecode(new LlamaModel(config, onGpu.weights), [1], 512, limited, () => {
+        const now = limited.stats().texelsWritten;
+        texels.push(now - last);
+        last = now;
+      });
+      const firstDiff = gpuTokens.findIndex((t, i) => t !== cpuTokens[i]);
+      expect(firstDiff, `GPU and CPU diverge at token ${firstDiff}`).toBe(-1);
+      // A token's texels (texels[i] is the step with i + 1 positions cached): the same at 101 and 441 (one launch),
+      // and past 448 only the second launch's partial more per layer (heads · (headDim + 2)), never a joined cache.
+      const headDim = config.dim / config.heads;
+      console.log(`stories260K, 7 KV blocks a launch: ${texels[100]} texels a token at 101 cached positions, ${texels[440]} at 441, ${texels[500]} at 501`);
+      expect(texels[440]).toBe(texels[100]);
+      expect(texels[500] - texels[440]).toBe(config.layers * config.heads * (headDim + 2));
+    } finally {
+      setBackend(gpu);
+      limited.destroy();
+    }
+  }, 600_000);
 });
 
 // The model families against llama.cpp's own run (../shared/models/families): logits after the prompt within

@@ -38,6 +38,13 @@ export interface GpuBackendOptions {
    * context you own). Default false.
    */
   readonly countGlTextures?: boolean;
+  /**
+   * KV-cache blocks (64 positions each) one attention launch reads, at most (and by default)
+   * ⌊(MAX_TEXTURE_IMAGE_UNITS − 2) / 2⌋: 15 with 32 units (headless GL on llvmpipe, Chromium's SwiftShader), 7
+   * with 16. A longer cache is read in one more launch per this many blocks; a smaller value only adds launches
+   * (tests use it to cross the limit with a short cache).
+   */
+  readonly attentionBlocksPerLaunch?: number;
 }
 
 const modeFlags: Record<Exclude<GpuMode, 'cpu'>, () => boolean> = {
@@ -104,7 +111,13 @@ export async function createGpuBackend(options: GpuBackendOptions = {}): Promise
   }
   for (const f of floatHelpers) gpu.addFunction(f as never);
   const counter = options.countGlTextures && mode !== 'cpu' ? new GlTextureCounter() : null;
-  const backend = new GpuBackend(gpu, describe(gpu, mode, kernelClass), options.loopMaxIterations ?? 1 << 24, counter);
+  const info = describe(gpu, mode, kernelClass);
+  const perLaunch = options.attentionBlocksPerLaunch;
+  if (perLaunch !== undefined && !(Number.isInteger(perLaunch) && perLaunch >= 1 && perLaunch <= info.attentionBlocksPerLaunch)) {
+    gpu.destroy();
+    throw new RangeError(`createGpuBackend: attentionBlocksPerLaunch is ${perLaunch}; it must be an integer from 1 to ${info.attentionBlocksPerLaunch} (⌊(MAX_TEXTURE_IMAGE_UNITS ${info.maxTextureUnits} − 2) / 2⌋)`);
+  }
+  const backend = new GpuBackend(gpu, perLaunch === undefined ? info : { ...info, attentionBlocksPerLaunch: perLaunch }, options.loopMaxIterations ?? 1 << 24, counter);
   if (mode === 'cpu') log(`[@transformer-kit/gpu-backend] no WebGL/headless GL context: using gpu.js cpu mode (plain JavaScript, no GPU)`);
   else log(`[@transformer-kit/gpu-backend] gpu.js mode ${mode} on ${backend.info.renderer}${backend.info.software ? ' (software rasteriser)' : ''}, ${backend.info.version}, float32 textures up to ${backend.info.maxTextureSize}px`);
   return backend;
@@ -118,13 +131,16 @@ function contextMode(context: unknown): GpuMode {
   throw new Error('createGpuBackend: `context` is not a WebGL, WebGL2 or headless-gl context');
 }
 
+/** KV blocks one attention launch binds: the query and the previous launch's partial take two texture units. */
+const blocksPerLaunch = (maxTextureUnits: number) => Math.max(1, Math.floor((maxTextureUnits - 2) / 2));
+
 function describe(gpu: GPU, mode: GpuMode, kernelClass: KernelClassInternals): GpuBackendInfo {
-  if (mode === 'cpu') return { mode, renderer: 'JavaScript', version: '', software: true, maxTextureSize: Number.MAX_SAFE_INTEGER, maxTextureUnits: 64 };
+  if (mode === 'cpu') return { mode, renderer: 'JavaScript', version: '', software: true, maxTextureSize: Number.MAX_SAFE_INTEGER, maxTextureUnits: 64, attentionBlocksPerLaunch: blocksPerLaunch(64) };
   // NOTE: the feature probe's own context carries the renderer strings; gpu.js makes the shared one lazily.
   const gl = (kernelClass.testContext ?? sharedContext(gpu)) as WebGLRenderingContext;
   const debugInfo = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String((debugInfo && gl.getParameter(debugInfo.UNMASKED_RENDERER_WEBGL)) || gl.getParameter(gl.RENDERER));
   const version = String(gl.getParameter(gl.VERSION));
   const maxTextureUnits = Number(gl.getParameter(gl.MAX_TEXTURE_IMAGE_UNITS)) || 8;
-  return { mode, renderer, version, software: /llvmpipe|swiftshader|softpipe|software/i.test(renderer), maxTextureSize: kernelClass.features!.maxTextureSize, maxTextureUnits };
+  return { mode, renderer, version, software: /llvmpipe|swiftshader|softpipe|software/i.test(renderer), maxTextureSize: kernelClass.features!.maxTextureSize, maxTextureUnits, attentionBlocksPerLaunch: blocksPerLaunch(maxTextureUnits) };
 }

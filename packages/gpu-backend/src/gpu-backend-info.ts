@@ -49,4 +49,10 @@ export interface GpuBackendInfo {
   readonly maxTextureSize: number;
   /** Textures one kernel may read (MAX_TEXTURE_IMAGE_UNITS; bounds the KV-cache blocks one attention launch reads). */
   readonly maxTextureUnits: number;
+  /**
+   * KV-cache blocks (of keys, and as many of values) one attention launch reads: ⌊(maxTextureUnits − 2) / 2⌋
+   * (the query and the previous launch's partial take two units), or the `attentionBlocksPerLaunch` option.
+   * A longer cache is read in one more launch per this many blocks.
+   */
+  readonly attentionBlocksPerLaunch: number;
 }

@@ -165,7 +165,7 @@ export class GpuBackend implements Backend {
     return this.#op([x], null, () => rotaryPlan(x, cos, sin, layout));
   }
   attention(q: TensorHandle, k: TensorHandle, v: TensorHandle, options: FusedAttentionOptions): DataId {
-    return this.#op([q], null, () => attentionPlan(q, k.shape[1], this.#attentionSource(k, v, options.kvLength), options));
+    return this.#op([q], null, () => attentionPlan(q, k.shape[1], this.#attentionSource(k, v), options));
   }
 
   /** Frees every kernel and texture; the backend cannot be used afterwards. */
@@ -204,17 +204,16 @@ export class GpuBackend implements Backend {
   }
 
   /**
-   * K/V as blocks: as many as one launch may read (all of them, or the first (units − 1) / 2), always the same
-   * count so one program serves the whole generation (blocks past `length` are never read); one joined copy
-   * when `length` reaches past them.
+   * K/V as blocks, `info.attentionBlocksPerLaunch` of each bound per launch (attentionPlan chains launches for a
+   * longer cache: nothing is joined); a tensor that is not a blocked cache is one block.
    */
-  #attentionSource(k: TensorHandle, v: TensorHandle, length: number): AttentionSource {
+  #attentionSource(k: TensorHandle, v: TensorHandle): AttentionSource {
     const [kb, vb] = [this.#storage.data(k.dataId).blocks, this.#storage.data(v.dataId).blocks];
-    const count = kb ? Math.min(kb.buffers.length, Math.floor((this.info.maxTextureUnits - 1) / 2)) : 0;
-    if (kb && vb && kb.axis === 2 && vb.axis === 2 && kb.block === vb.block && count * kb.block >= length) {
-      return { keys: kb.buffers.slice(0, count).map((b) => b.value), values: vb.buffers.slice(0, count).map((b) => b.value), positions: kb.block };
+    const perLaunch = this.info.attentionBlocksPerLaunch;
+    if (kb && vb && kb.axis === 2 && vb.axis === 2 && kb.block === vb.block) {
+      return { keys: kb.buffers.map((b) => b.value), values: vb.buffers.map((b) => b.value), positions: kb.block, perLaunch };
     }
-    return { keys: [k], values: [v], positions: k.shape[2] };
+    return { keys: [k], values: [v], positions: k.shape[2], perLaunch };
   }
 
   /** Ids out of range are an error (not a silent read of another row): checked on the host copy, or read back. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser } from '../../../test-support/bundle-for-browser';
+import { BLOCK, chainedCost, headDim, kvHeads } from './kv-cache-run';
 
 // The conformance suite in headless Chromium: WebGL2 through SwiftShader, the backend and the suite bundled
 // with esbuild and served from 127.0.0.1. It fails (never skips) when Chromium or WebGL2 is missing.
@@ -19,6 +20,7 @@ interface PageResult {
   renderer?: string;
   name?: string;
   results?: { name: string; passed: boolean; message: string; maxError: number }[];
+  kvCache?: { perLaunch: number; units: number; texelsPerAppend: number[]; costs: { length: number; launches: number; texels: number }[] };
 }
 
 function bundle(): Promise<string> {
@@ -60,6 +62,12 @@ describe('conformance in headless Chromium (WebGL2, SwiftShader)', () => {
       const failed = result.results!.filter((r) => !r.passed).map((r) => `${r.name}: ${r.message}`);
       expect(failed).toEqual([]);
       expect(result.results!.length).toBeGreaterThan(100);
+      // Past the blocks one SwiftShader launch binds: appends stay one block, attention chains launches.
+      const kv = result.kvCache!;
+      console.log(`chromium: ${kv.units} texture units, ${kv.perLaunch} KV blocks a launch; attention ${kv.costs.map((c) => `${c.length}: ${c.launches} launches, ${c.texels} texels`).join('; ')}`);
+      expect(kv.texelsPerAppend).toEqual([BLOCK * kvHeads * headDim]);
+      expect(kv.costs.map((c) => c.launches)).toEqual([1, 2, 2]);
+      for (const c of kv.costs) expect({ launches: c.launches, texels: c.texels }, `length ${c.length}`).toEqual(chainedCost(c.length, kv.perLaunch, 1));
     } finally {
       await context.close();
       server.close();
