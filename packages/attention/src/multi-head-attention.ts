@@ -46,9 +46,9 @@ export interface MultiHeadAttentionWeights {
   v: LinearWeights;
   /** [dim, heads·headDim] */
   o: LinearWeights;
-  /** [headDim]: RMSNorm γ applied to every query head before the rotation (Qwen3, OLMo 2). */
+  /** RMSNorm γ, shape [headDim], applied to every query head before the rotation (Qwen3, OLMo 2). */
   qNorm?: Tensor;
-  /** [headDim]: RMSNorm γ applied to every key head before the rotation. */
+  /** RMSNorm γ, shape [headDim], applied to every key head before the rotation. */
   kNorm?: Tensor;
 }
 
