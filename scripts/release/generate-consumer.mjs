@@ -72,16 +72,18 @@ export async function rehearseGeneration({ dir, env, registry, version, shared }
   assertFromRegistry(tree, registry.url);
   lines.push(provideHeadlessGl(dir));
 
-  // Third-party code enters through gpu-backend's gpu.js and nowhere else (ARCHITECTURE.md's dependency map).
+  // Third-party code enters through two chosen edges and nowhere else: gpu-backend's gpu.js (ARCHITECTURE.md's
+  // dependency map) and the tokenizer's @huggingface/jinja (chat templates; imported on the first render only).
+  const allowed = new Set(['@transformer-kit/gpu-backend -> gpu.js', '@transformer-kit/tokenizer -> @huggingface/jinja']);
   const thirdParty = [];
   const walk = (node, parent) => {
     for (const [name, dep] of Object.entries(node.dependencies ?? {})) {
       if (name.startsWith('@transformer-kit/')) walk(dep, name);
-      else if (!(parent === '@transformer-kit/gpu-backend' && name === 'gpu.js')) thirdParty.push(`${parent ?? 'the project'} -> ${name}`);
+      else if (!allowed.has(`${parent} -> ${name}`)) thirdParty.push(`${parent ?? 'the project'} -> ${name}`);
     }
   };
   walk(tree.json, null);
-  if (thirdParty.length) problems.push(`third-party dependencies other than gpu-backend -> gpu.js: ${thirdParty.join(', ')}`);
+  if (thirdParty.length) problems.push(`third-party dependencies other than ${[...allowed].join(' and ')}: ${thirdParty.join(', ')}`);
 
   const ours = tree.packages.filter((p) => p.startsWith('@transformer-kit/'));
   const expected = ['attention', 'embedding', 'gpu-backend', 'positional', 'tensor', 'tokenizer', 'transformer'].map((n) => `@transformer-kit/${n}@${version}`);
