@@ -225,8 +225,10 @@ export class App {
     if (!this.#info) return;
     const ticket = ++this.#runTicket;
     try {
+      const asked = performance.now();
       const analysis = await this.#exclusive(() => this.#client.call('analyse', { prompt }));
       if (ticket !== this.#runTicket) return;
+      const answered = performance.now();
       this.#analysis = analysis;
       this.#promptStatus.textContent = '';
       this.#promptStatus.classList.remove('error');
@@ -239,6 +241,8 @@ export class App {
       this.#heads.update(analysis);
       this.#block.update(analysis.tokens);
       this.#output.update(prompt, analysis.logits);
+      // How long the engine took (forward pass, readback, transfer) and how long the page took to draw it.
+      document.body.dataset.timings = JSON.stringify({ tokens: analysis.tokens.length, forwardMs: analysis.forwardMs, engineMs: answered - asked, drawMs: performance.now() - answered });
       document.body.dataset.analysed = String(ticket);
     } catch (error) {
       if (ticket !== this.#runTicket) return;

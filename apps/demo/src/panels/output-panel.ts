@@ -138,19 +138,34 @@ export class OutputPanel {
     this.#stream.replaceChildren(h('span', { class: 'prompt-text' }, this.#prompt));
     const ids: number[] = [];
     try {
+      // Tokens arrive as the worker makes them (every few ms); the DOM takes them once per frame, so a fast
+      // backend costs one layout per frame instead of one per token.
+      let pending: HTMLElement[] = [];
+      let lastMs = 0;
+      let frame = 0;
+      const flush = () => {
+        frame = 0;
+        if (pending.length === 0) return;
+        this.#stream.append(...pending);
+        pending = [];
+        this.#speed.textContent = `${ids.length} token${ids.length === 1 ? '' : 's'} · ${lastMs.toFixed(1)} ms per token`;
+        this.element.dataset.generatedIds = JSON.stringify(ids);
+      };
       const { stopped } = await this.#handler(this.settings(), Math.max(1, this.#count.valueAsNumber || 32), (token, ms) => {
         ids.push(token.id);
+        lastMs = ms;
         const p = token.probability;
         // The text flows as text (words are not split); each token is underlined in the colour of its probability
         // and the boundaries between tokens are a faint tick.
-        this.#stream.append(
+        pending.push(
           h('span', { class: 'generated-token', title: `id ${token.id} · p = ${p.toFixed(4)}`, 'data-id': token.id, 'data-p': p.toFixed(6), style: `border-bottom-color:${sequential(p)}` },
             h('span', { class: 'generated-text' }, token.text),
           ),
         );
-        this.#speed.textContent = `${ids.length} token${ids.length === 1 ? '' : 's'} · ${ms.toFixed(1)} ms per token`;
-        this.element.dataset.generatedIds = JSON.stringify(ids);
+        frame ||= requestAnimationFrame(flush);
       });
+      cancelAnimationFrame(frame);
+      flush();
       this.element.dataset.stopped = String(stopped);
       if (stopped) this.#speed.textContent += ' · stopped';
     } catch (error) {
