@@ -31,14 +31,14 @@ export interface DemoSession {
 }
 
 /** Builds dist/ if needed, serves it, opens the page at `query` and waits for the model to be ready. */
-export async function openDemo(query: string, viewport = { width: 1280, height: 900 }): Promise<DemoSession> {
+export async function openDemo(query: string, viewport = { width: 1280, height: 900 }, extraArgs: string[] = []): Promise<DemoSession> {
   if (!existsSync(join(demoDir, 'dist/index.html'))) {
     // `npm test` builds first; a bare `npx vitest run` gets a build here.
     execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: demoDir, stdio: 'inherit' });
   }
   mkdirSync(screenshots, { recursive: true });
   const server = await serveStatic({ '/models/': sharedModels + '/', '/fixtures/': sharedFixtures + '/', '/': join(demoDir, 'dist') + '/' });
-  const browser = await launchChromium({ viewport, deviceScaleFactor: 1 });
+  const browser = await launchChromium({ viewport, deviceScaleFactor: 1, extraArgs });
   const { page } = browser;
   await page.goto(`${server.url}/${query}`);
   await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error', null, { timeout: 240_000 });
@@ -75,6 +75,7 @@ export async function startFrames(page: Page): Promise<void> {
     const w = window as unknown as { __frames: { t: number; tokens: number }[]; __recording: boolean };
     w.__frames = [];
     w.__recording = true;
+    (w as unknown as { __started: number }).__started = performance.now();
     const tick = (t: number) => {
       w.__frames.push({ t, tokens: document.querySelectorAll('.generated-token').length });
       if (w.__recording) requestAnimationFrame(tick);
@@ -83,18 +84,21 @@ export async function startFrames(page: Page): Promise<void> {
   });
 }
 
-export async function stopFrames(page: Page): Promise<{ maxGapMs: number; frames: number; distinctTokenCounts: number; p99GapMs: number }> {
+export async function stopFrames(page: Page): Promise<{ maxGapMs: number; frames: number; distinctTokenCounts: number; p99GapMs: number; maxTokensPerFrame: number }> {
   return page.evaluate(() => {
     const w = window as unknown as { __frames: { t: number; tokens: number }[]; __recording: boolean };
     w.__recording = false;
-    const f = w.__frames;
+    // The time from the last frame to now counts too: a page that stopped painting has one long last gap.
+    const f = [...w.__frames, { t: performance.now(), tokens: -1 }];
     const gaps = f.slice(1).map((x, i) => x.t - f[i].t);
+    if (f.length === 1) gaps.push(performance.now() - (w as unknown as { __started: number }).__started);
     const sorted = [...gaps].sort((a, b) => a - b);
     return {
       maxGapMs: Math.max(0, ...gaps),
       p99GapMs: sorted[Math.floor(0.99 * (sorted.length - 1))] ?? 0,
-      frames: f.length,
-      distinctTokenCounts: new Set(f.map((x) => x.tokens)).size,
+      frames: f.length - 1,
+      distinctTokenCounts: new Set(f.slice(0, -1).map((x) => x.tokens)).size,
+      maxTokensPerFrame: Math.max(0, ...f.slice(1, -1).map((x, i) => x.tokens - f[i].tokens)),
     };
   });
 }

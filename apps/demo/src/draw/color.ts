@@ -53,7 +53,8 @@ export const SEQUENTIAL_LUT = table(VIRIDIS);
 export const DIVERGING_LUT = table(DIVERGING);
 /** t in [0, 1] → the table's row (NaN → 0). */
 export function lutIndex(t: number): number {
-  return Math.round(Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (STEPS - 1));
+  // NOTE: `t > 0` is false for NaN, so NaN lands on 0 like a negative value.
+  return t > 0 ? (t < 1 ? Math.round(t * (STEPS - 1)) : STEPS - 1) : 0;
 }
 
 function css([r, g, b]: RGB): string {

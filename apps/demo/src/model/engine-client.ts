@@ -14,6 +14,8 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onTo
 export class EngineClient {
   readonly where: 'worker' | 'page';
   #next = 1;
+  /** The running generation's shared stop flag (cross-origin isolated pages only). */
+  #stopFlag: Int32Array | null = null;
   readonly #pending = new Map<number, Pending>();
   readonly #send: (request: EngineRequest) => void;
   readonly #close: () => void;
@@ -50,15 +52,34 @@ export class EngineClient {
   /** Generates, calling `onToken` as each token is made. */
   generate(args: EngineOps['generate']['args'], onToken: (token: GeneratedToken, msPerToken: number) => void): Promise<EngineOps['generate']['result']> {
     const id = this.#next++;
-    return new Promise((resolve, reject) => {
+    this.#stopFlag = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(8)) : null;
+    const stopFlag = this.#stopFlag ?? undefined;
+    const done = new Promise<EngineOps['generate']['result']>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onToken });
-      this.#send({ id, op: 'generate', args });
+      this.#send({ id, op: 'generate', args: { ...args, stopFlag } });
+    });
+    // Tell the engine each time the page paints (its pacing waits for these); a hidden page has no frames, so a
+    // timer stands in for them there.
+    let running = true;
+    const tick = () => {
+      if (!running) return;
+      this.#send({ id: 0, op: 'frame' });
+      if (document.hidden) setTimeout(tick, 50);
+      else requestAnimationFrame(tick);
+    };
+    tick();
+    return done.finally(() => {
+      running = false;
     });
   }
 
   /** Asks a running generation to stop after the token it is making. */
-  stop(): void {
+  /** Returns how many tokens the engine had made at that moment, where the page can know (cross-origin isolated). */
+  stop(): number | null {
     this.#send({ id: 0, op: 'stop' });
+    if (!this.#stopFlag) return null;
+    Atomics.store(this.#stopFlag, 0, 1);
+    return Atomics.load(this.#stopFlag, 1);
   }
 
   close(): void {

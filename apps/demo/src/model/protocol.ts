@@ -34,12 +34,20 @@ export interface EngineOps {
   rotary: { args: { positions: number; index: number; layer: number; head: number }; result: RotaryPicture };
   sinusoidal: { args: { positions: number; dim: number }; result: Float32Array };
   nearest: { args: { id: number; k: number }; result: Neighbour[] };
-  generate: { args: { prompt: string; settings: SamplingSettings; maxTokens: number }; result: { stopped: boolean; count: number } };
+  generate: {
+    /** `stopFlag`: Int32Array(2) over a SharedArrayBuffer (cross-origin isolated pages): Stop sets [0] = 1; the engine counts the tokens made in [1]. */
+    args: { prompt: string; settings: SamplingSettings; maxTokens: number; stopFlag?: Int32Array };
+    result: { stopped: boolean; count: number };
+  };
 }
 export type OpName = keyof EngineOps;
 
 /** page → engine */
-export type EngineRequest = { [K in OpName]: { id: number; op: K; args: EngineOps[K]['args'] } }[OpName] | { id: number; op: 'stop' };
+export type EngineRequest =
+  | { [K in OpName]: { id: number; op: K; args: EngineOps[K]['args'] } }[OpName]
+  | { id: number; op: 'stop' }
+  /** The page painted a frame (sent once per frame while generating): see the engine's backpressure. */
+  | { id: number; op: 'frame' };
 
 /** engine → page: a result, an error (its message), or a token of a running generation. */
 export type EngineMessage =

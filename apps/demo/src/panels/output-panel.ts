@@ -34,7 +34,7 @@ export class OutputPanel {
   #logits: Float32Array | null = null;
   #prompt = '';
   #handler: GenerateHandler | null = null;
-  #onStop: () => void = () => {};
+  #onStop: () => number | null = () => null;
   #blockReason: string | null = 'Load a model first.';
   #running = false;
 
@@ -66,12 +66,14 @@ export class OutputPanel {
     this.#generate.addEventListener('click', () => void this.#run());
     this.#stop.addEventListener('click', () => {
       this.#stop.disabled = true;
-      this.#onStop();
+      const made = this.#onStop();
+      // How many tokens existed when Stop was pressed (the browser test compares it with the final count).
+      if (made !== null) this.element.dataset.madeAtStop = String(made);
     });
     this.setBlocked(this.#blockReason);
   }
 
-  setModel(info: ModelInfo, handler: GenerateHandler, onStop: () => void): void {
+  setModel(info: ModelInfo, handler: GenerateHandler, onStop: () => number | null): void {
     this.#info = info;
     this.#handler = handler;
     this.#onStop = onStop;
@@ -153,6 +155,7 @@ export class OutputPanel {
       };
       const { stopped } = await this.#handler(this.settings(), Math.max(1, this.#count.valueAsNumber || 32), (token, ms) => {
         ids.push(token.id);
+        this.element.dataset.received = String(ids.length);
         lastMs = ms;
         const p = token.probability;
         // The text flows as text (words are not split); each token is underlined in the colour of its probability
