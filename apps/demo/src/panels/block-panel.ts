@@ -9,6 +9,11 @@ import type { ModelInfo, TokenView } from '../model/types';
 /** What the panel asks the engine for: one token's pass through the blocks. */
 export type BlockSource = (position: number, layer: number) => Promise<BlockView>;
 
+/** Strip geometry: rows 14 px tall with their labels, the columns sharing the width whatever their number. */
+function strip(cols: number, width: number): { maxCell: number; minCell: number; aspect: number; maxWidth: number } {
+  return { maxCell: 14, minCell: 14, aspect: Math.min(1, Math.max(0.05, (width - 90) / cols / 14)), maxWidth: width };
+}
+
 /** A symmetric colour limit covering all rows (so the adds compare with the stream they join). */
 function limitOf(rows: readonly Float32Array[]): number {
   let m = 1e-6;
@@ -111,14 +116,14 @@ export class BlockPanel {
     drawLayerNorms(this.#norms, v.norms, v.layer, Math.min(720, width));
     const rows = [v.entering, v.attentionAdd, v.feedForwardAdd, v.leaving];
     const limit = limitOf(rows);
-    drawHeatmap(this.#stream, { rows: 4, cols: info.dim, values: concat(rows), rowLabels: ['entering x', '+ attention', '+ feed-fwd', '= leaving'], scale: 'diverging', min: -limit, max: limit, maxWidth: width, maxCell: 14, minCell: 1, aspect: 0.8 });
+    drawHeatmap(this.#stream, { rows: 4, cols: info.dim, values: concat(rows), rowLabels: ['entering x', '+ attention', '+ feed-fwd', '= leaving'], scale: 'diverging', min: -limit, max: limit, ...strip(info.dim, width) });
     const gammas = [v.attentionNorm.gamma, v.feedForwardNorm.gamma];
     const gLimit = limitOf(gammas);
-    drawHeatmap(this.#normScale, { rows: 2, cols: info.dim, values: concat(gammas), rowLabels: ['γ attention', 'γ feed-fwd'], scale: 'diverging', min: -gLimit, max: gLimit, maxWidth: width, maxCell: 14, minCell: 1, aspect: 0.8 });
+    drawHeatmap(this.#normScale, { rows: 2, cols: info.dim, values: concat(gammas), rowLabels: ['γ attention', 'γ feed-fwd'], scale: 'diverging', min: -gLimit, max: gLimit, ...strip(info.dim, width) });
     this.#normCaption.textContent = `At token #${v.position}, layer ${v.layer}: the norm before attention divides by rms(x) (× ${v.attentionNorm.inverseRms.toFixed(3)}), the one before the feed-forward by rms(x + attention) (× ${v.feedForwardNorm.inverseRms.toFixed(3)}); then each dimension is multiplied by its γ. The stream can grow layer after layer; the norms keep what each block reads at a fixed scale.`;
     const swiglu = [v.gate, v.up, v.product];
     const sLimit = limitOf(swiglu);
-    drawHeatmap(this.#swiglu, { rows: 3, cols: info.hiddenDim, values: concat(swiglu), rowLabels: ['silu(gate)', 'up', 'product'], scale: 'diverging', min: -sLimit, max: sLimit, maxWidth: width, maxCell: 10, minCell: 0.5, aspect: 0.8 });
+    drawHeatmap(this.#swiglu, { rows: 3, cols: info.hiddenDim, values: concat(swiglu), rowLabels: ['silu(gate)', 'up', 'product'], scale: 'diverging', min: -sLimit, max: sLimit, ...strip(info.hiddenDim, width) });
     const open = v.gate.reduce((n, g) => n + (Math.abs(g) > 0.1 * sLimit ? 1 : 0), 0);
     this.#swigluCaption.textContent = `${info.hiddenDim} hidden units; the gate is open (|silu| > 10% of the largest value) on ${open}. silu is ≈ 0 for negative inputs, so the gate decides which of the “up” features pass.`;
     this.#check.textContent = `Check: entering + attention + feed-forward equals the model’s own stream leaving each layer to within ${v.residualError.toExponential(1)} (recomputed here from the hidden states, attention weights and weights).`;
