@@ -51,6 +51,21 @@ function promptOfTokens(n: number): string {
   return t;
 }
 
+/** Chooses `value` in the select as a user would and returns the ms until the second frame after (drawn and painted). */
+function selectAndPaint(page: Page, selector: string, value: string): Promise<number> {
+  return page.evaluate(
+    async ([selector, value]) => {
+      const el = document.querySelector(selector) as HTMLSelectElement;
+      const started = performance.now();
+      el.value = value;
+      el.dispatchEvent(new Event('change'));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return performance.now() - started;
+    },
+    [selector, value] as const,
+  );
+}
+
 describe.skipIf(Boolean(missing))('the demo stays responsive (Chromium, CPU backend in a worker)', () => {
   let demo: DemoSession;
   let page: Page;
@@ -128,22 +143,8 @@ describe.skipIf(Boolean(missing))('the demo stays responsive (Chromium, CPU back
     await page.waitForFunction(() => (document.querySelector('#panel-block') as HTMLElement).dataset.position === '511', null, { timeout: 60_000 });
     const blockMs = Date.now() - started - 250;
     expect(JSON.parse((await page.getAttribute('#panel-tokens', 'data-ids'))!).length).toBe(512);
-    const redraw = await page.evaluate(async () => {
-      const head = document.querySelector('#attention-head') as HTMLSelectElement;
-      const started = performance.now();
-      head.value = '3';
-      head.dispatchEvent(new Event('change'));
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      return performance.now() - started;
-    });
-    const layerRedraw = await page.evaluate(async () => {
-      const layer = document.querySelector('#heads-layer') as HTMLSelectElement;
-      const started = performance.now();
-      layer.value = '2';
-      layer.dispatchEvent(new Event('change'));
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      return performance.now() - started;
-    });
+    const redraw = await selectAndPaint(page, '#attention-head', '3');
+    const layerRedraw = await selectAndPaint(page, '#heads-layer', '2');
     console.log(`512-token prompt (load average ${loadavg()[0].toFixed(1)}): panels drawn ${appearMs.toFixed(0)} ms after the request (forward pass ${timings.forwardMs.toFixed(0)} ms, engine ${timings.engineMs.toFixed(0)} ms, drawing ${timings.drawMs.toFixed(0)} ms), block panel too ${blockMs} ms after the debounce (test clock); attention head change ${redraw.toFixed(1)} ms; multi-head layer change (8 maps) ${layerRedraw.toFixed(1)} ms (to the second frame after)`);
     expect(appearMs).toBeLessThan(2000);
     expect(redraw).toBeLessThan(200);
@@ -271,6 +272,33 @@ describe.skipIf(Boolean(missing))('the demo stays responsive (Chromium, CPU back
     expect(await page.$$eval('#block-layer option', (els) => els.length)).toBe(8);
     await demo.shoot('#panel-embedding', '2b-embedding-32k.png');
     await demo.shoot('#panel-block', '6c-block-r42m.png');
+  });
+
+  it('gpu.js in the worker: tokens appear as made during a 200-token generation (frame gaps measured)', async () => {
+    await page.check('#backend-gpu');
+    await page.waitForFunction(() => document.querySelector('[data-testid="active-backend"]')?.textContent === 'gpu.js:webgl2', null, { timeout: 60_000 });
+    await page.waitForFunction(() => !(document.querySelector('#generate') as HTMLButtonElement).disabled, null, { timeout: 120_000 });
+    await page.fill('#max-tokens', '200');
+    await page.locator('#panel-output').scrollIntoViewIfNeeded();
+    await startFrames(page);
+    await page.click('#generate');
+    await generating();
+    const frames = await stopFrames(page);
+    const count = JSON.parse((await page.getAttribute('#panel-output', 'data-generated-ids'))!).length;
+    console.log(`200-token generation (gpu.js webgl2 on SwiftShader, ${await page.evaluate(() => window.transformerKitDemo?.engine)}; load average ${loadavg()[0].toFixed(1)}): ${count} tokens, ${frames.frames} frames, longest gap ${frames.maxGapMs.toFixed(1)} ms, p99 ${frames.p99GapMs.toFixed(1)} ms, ${frames.distinctTokenCounts} distinct token counts painted; ${await page.textContent('[data-testid="generation-speed"]')}`);
+    expect(frames.distinctTokenCounts).toBeGreaterThan(Math.min(20, count / 4));
+    await page.check('#backend-cpu');
+    await page.waitForFunction(() => document.querySelector('[data-testid="active-backend"]')?.textContent === 'cpu', null, { timeout: 60_000 });
+  });
+
+  it('a Hugging Face folder without tokenizer.json is refused by name, the model loaded before keeps working', async () => {
+    const dir = join(sharedModels, '../fixtures/models/llama-tiny');
+    await page.selectOption('#model-source', 'files');
+    await page.setInputFiles('#model-files', [join(dir, 'config.json'), join(dir, 'model.safetensors')]);
+    await page.click('#load-model');
+    await page.waitForFunction(() => (document.querySelector('#load-status') as HTMLElement).dataset.kind === 'error');
+    expect(await page.textContent('#load-status')).toContain('no tokenizer.json');
+    expect(await page.evaluate(() => window.transformerKitDemo?.state)).toBe('ready');
   });
 
   it('works at 420 px: nothing sticks out of the page', async () => {

@@ -100,18 +100,6 @@ export class AttentionPanel {
     this.draw();
   }
 
-  /** Clears the picture (the prompt could not be analysed). */
-  clear(): void {
-    this.#analysis = null;
-    this.#tokens = [];
-    for (const c of [this.#canvas, this.#overview]) {
-      c.width = 0;
-      c.height = 0;
-      delete c.dataset.weights;
-    }
-    this.#looks.replaceChildren();
-  }
-
   /** Opens layer/head (the multi-head panel's click). */
   open(layer: number, head: number): void {
     this.#layer.value = String(layer);

@@ -86,18 +86,6 @@ export class BlockPanel {
     void this.refresh();
   }
 
-  clear(): void {
-    this.#view = null;
-    this.#tokens = [];
-    this.#lens.replaceChildren();
-    this.#check.textContent = '';
-    for (const c of [this.#norms, this.#stream, this.#normScale, this.#swiglu]) {
-      c.width = 0;
-      c.height = 0;
-    }
-    delete this.element.dataset.lens;
-  }
-
   /** Asks the engine for the chosen token and layer, then draws. */
   async refresh(): Promise<void> {
     if (!this.#source || this.#tokens.length === 0) return;

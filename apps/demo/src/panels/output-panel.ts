@@ -88,16 +88,6 @@ export class OutputPanel {
     this.element.dataset.blocked = reason ?? '';
   }
 
-  /** Clears the bars and the stream (the prompt could not be analysed). */
-  clear(): void {
-    this.#logits = null;
-    this.#bars.width = 0;
-    this.#bars.height = 0;
-    this.#barsCaption.textContent = '';
-    this.#stream.replaceChildren();
-    delete this.element.dataset.top;
-  }
-
   settings(): SamplingSettings {
     const n = (el: HTMLInputElement, fallback: number) => (Number.isFinite(el.valueAsNumber) ? el.valueAsNumber : fallback);
     return { temperature: Math.max(0, n(this.#temperature, 0)), topK: Math.max(0, Math.round(n(this.#topK, 0))), topP: Math.min(1, Math.max(0.01, n(this.#topP, 1))), seed: Math.round(n(this.#seed, 42)) };
