@@ -234,15 +234,28 @@ export class App {
       this.#promptStatus.classList.remove('error');
       for (const p of this.#panels) p.element.classList.remove('stale');
       this.#backendCard.setSpeed(`· forward pass over ${analysis.tokens.length} tokens: ${analysis.forwardMs.toFixed(1)} ms`);
-      this.#tokens.update(prompt, analysis.tokens);
-      this.#embedding.update(analysis.tokens, analysis.tokenVectors);
-      this.#positional.update(analysis.tokens);
-      this.#attention.update(analysis);
-      this.#heads.update(analysis);
-      this.#block.update(analysis.tokens);
-      this.#output.update(prompt, analysis.logits);
-      // How long the engine took (forward pass, readback, transfer) and how long the page took to draw it.
-      document.body.dataset.timings = JSON.stringify({ tokens: analysis.tokens.length, forwardMs: analysis.forwardMs, engineMs: answered - asked, drawMs: performance.now() - answered });
+      // One panel per task: a big model's panels (150k-token vocabulary, 32 layers) would otherwise be one long
+      // task; between them the browser can paint and take input.
+      const steps = [
+        () => this.#tokens.update(prompt, analysis.tokens),
+        () => this.#embedding.update(analysis.tokens, analysis.tokenVectors),
+        () => this.#positional.update(analysis.tokens),
+        () => this.#attention.update(analysis),
+        () => this.#heads.update(analysis),
+        () => this.#block.update(analysis.tokens),
+        () => this.#output.update(prompt, analysis.logits),
+      ];
+      let drawMs = 0;
+      for (const step of steps) {
+        const started = performance.now();
+        step();
+        drawMs += performance.now() - started;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (ticket !== this.#runTicket) return;
+      }
+      // How long the engine took (forward pass, readback, transfer), how long the panels took to draw, and from
+      // the request to the last panel (including the pauses between panels).
+      document.body.dataset.timings = JSON.stringify({ tokens: analysis.tokens.length, forwardMs: analysis.forwardMs, engineMs: answered - asked, drawMs, totalMs: performance.now() - asked });
       document.body.dataset.analysed = String(ticket);
     } catch (error) {
       if (ticket !== this.#runTicket) return;

@@ -31,13 +31,13 @@ export interface DemoSession {
 }
 
 /** Builds dist/ if needed, serves it, opens the page at `query` and waits for the model to be ready. */
-export async function openDemo(query: string, viewport = { width: 1280, height: 900 }, extraArgs: string[] = []): Promise<DemoSession> {
+export async function openDemo(query: string, viewport = { width: 1280, height: 900 }, extraArgs: string[] = [], extraMounts: Record<string, string> = {}): Promise<DemoSession> {
   if (!existsSync(join(demoDir, 'dist/index.html'))) {
     // `npm test` builds first; a bare `npx vitest run` gets a build here.
     execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: demoDir, stdio: 'inherit' });
   }
   mkdirSync(screenshots, { recursive: true });
-  const server = await serveStatic({ '/models/': sharedModels + '/', '/fixtures/': sharedFixtures + '/', '/': join(demoDir, 'dist') + '/' });
+  const server = await serveStatic({ '/models/': sharedModels + '/', '/fixtures/': sharedFixtures + '/', ...extraMounts, '/': join(demoDir, 'dist') + '/' });
   const browser = await launchChromium({ viewport, deviceScaleFactor: 1, extraArgs });
   const { page } = browser;
   await page.goto(`${server.url}/${query}`);
