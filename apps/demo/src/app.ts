@@ -187,7 +187,9 @@ export class App {
     try {
       await this.#exclusive(async () => {
         let client = this.#worker;
-        let report: BackendReport = await this.#worker.call('backend', { choice });
+        // `?engine=page` puts gpu.js in the page, as where a browser has no WebGL2 on OffscreenCanvas (and for the test of that path).
+        const forcePage = new URLSearchParams(location.search).get('engine') === 'page';
+        let report: BackendReport = forcePage && choice === 'gpu' ? { name: 'cpu', choice: 'cpu', note: '?engine=page' } : await this.#worker.call('backend', { choice });
         if (choice === 'gpu' && report.choice !== 'gpu') {
           // gpu.js could not start in the worker (no WebGL2 on OffscreenCanvas here): run it in the page.
           this.#page ??= new EngineClient('page');
