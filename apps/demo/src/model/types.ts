@@ -18,6 +18,8 @@ export interface TokenView {
 export interface ModelInfo {
   name: string;
   dim: number;
+  /** The feed-forward's inner width (SwiGLU gate/up rows). */
+  hiddenDim: number;
   layers: number;
   heads: number;
   kvHeads: number;
@@ -26,10 +28,13 @@ export interface ModelInfo {
   maxSeqLen: number;
   ropeTheta: number;
   ropeLayout: 'interleaved' | 'halves';
+  normEps: number;
+  /** The output head is the embedding table (true for stories260K). */
+  tiedEmbeddings: boolean;
   /** Every vocabulary piece, by id. */
   pieces: readonly string[];
-  /** The token embedding table [vocabSize, dim], row-major. */
-  embeddings: Float32Array;
+  /** The vocabulary's embedding rows on their first two principal components (computed in the engine). */
+  pca: { x: Float32Array; y: Float32Array; explained: [number, number] };
 }
 
 /** Everything one forward pass over the prompt shows. */
