@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createCpuBackend, getBackend, memory, setBackend } from '@transformer-kit/tensor';
 import { generate, loadLlama2c, readLlama2c } from '@transformer-kit/transformer';
 import * as tf from '@tensorflow/tfjs';
+import { randomLlama2cBin } from './random-llama2c.mjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { randomLlama2cBin } from './random-llama2c.mjs';
 

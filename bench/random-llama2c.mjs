@@ -1,5 +1,5 @@
-// A llama2.c checkpoint with random weights, for benchmarks that need a model of a given shape (generate, gpu).
-// Browser-safe (no Node imports): the gpu bench also builds it inside Chromium.
+// The fixed-seed random Llama checkpoints the benches use (generate, gpu, quant; ../shared/models/r42m was made
+// from the same generator). Browser-safe (no Node imports): the gpu bench also builds it inside Chromium.
 
 /** A llama2.c checkpoint of the given shape with N(0, 0.02²) weights from a fixed-seed generator (mulberry32 + Box-Muller). */
 export function randomLlama2cBin({ dim, hidden, layers, heads, kvHeads, vocab, seqLen }, seed) {

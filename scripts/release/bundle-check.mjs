@@ -18,7 +18,9 @@ import { REPO_ROOT } from './workspace.mjs';
 
 export const BUNDLE_LIMIT_BYTES = 25_000;
 const ALLOWED_INPUT = /^node_modules\/@transformer-kit\/(attention|tensor)\/dist\//;
-const FORBIDDEN_TEXT = ['gpu.js', 'gpu-mock.js', '@transformer-kit/tokenizer', '@transformer-kit/gpu-backend', 'headless-gl'];
+// NOTE: 'which cannot be decoded' is the GGUF decoders' error text (they and the quantized kernels live in the
+// @transformer-kit/tensor/quant entry, and the GGUF reader is not imported by attention): not in this bundle.
+const FORBIDDEN_TEXT = ['gpu.js', 'gpu-mock.js', '@transformer-kit/tokenizer', '@transformer-kit/gpu-backend', 'headless-gl', 'which cannot be decoded'];
 
 /**
  * Bundles the import in `projectDir` and asserts size and contents. Returns the numbers for the report.

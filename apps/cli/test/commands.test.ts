@@ -130,3 +130,21 @@ for (const [family, header, positions] of [
     });
   });
 }
+
+describe.runIf(haveShared('models/r42m/r42m-Q4_K_M.gguf'))('transformer-kit on a quantized GGUF (r42m-Q4_K_M)', () => {
+  it('inspect lists each tensor with its weight type', async () => {
+    const r = await runCli('inspect', '--model', shared('models/r42m/r42m-Q4_K_M.gguf'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^weights: 75 tensors/);
+    expect(r.stdout).toMatch(/ token_embd\.weight +Q4_K +\[32000, 512\] +9216000 bytes/);
+    expect(r.stdout).toMatch(/ output\.weight +Q6_K +\[32000, 512\] +13440000 bytes/);
+    expect(r.stdout).toMatch(/ output_norm\.weight +F32 +\[512\]/);
+    expect(r.stdout).toContain('by type: Q6_K 9 tensors, 16.5 MB; F32 17 tensors, 0.0 MB; Q4_K 49 tensors, 21.3 MB');
+  });
+
+  it('generate runs it (greedy ids as llama.cpp: the first token after the prompt is "kens")', async () => {
+    const r = await runCli('generate', '--model', shared('models/r42m/r42m-Q4_K_M.gguf'), '--prompt', 'Once upon a time, there was a little', '--max-tokens', '4', '--temperature', '0');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Once upon a time, there was a littlekenskenskenskens');
+  });
+});

@@ -49,7 +49,7 @@ export class TokenEmbedding {
   constructor(weight: Tensor, options: TokenEmbeddingOptions = {}) {
     // a packed table (q4_k, float16, ...) works too: gather decodes the rows it picks, project multiplies it packed
     if (weight.rank !== 2 || (weight.dtype !== 'float32' && !isPackedDType(weight.dtype))) {
-      throw new RangeError(`TokenEmbedding: weight must be float32 or a packed weight dtype [vocab, dim], got ${weight.dtype} [${weight.shape.join(', ')}]`);
+      throw new RangeError(`TokenEmbedding: weight must be float32 [vocab, dim], got ${weight.dtype} [${weight.shape.join(', ')}] (a packed weight dtype such as q4_k works too)`);
     }
     this.weight = keep(weight);
     const s = options.scale;

@@ -130,8 +130,6 @@ export function allocate(dtype: DType, size: number): TensorData {
     case 'bool':
       return new Uint8Array(size);
     default:
-      // NOTE: a weight's storage is its packed bytes, made by the loader, never allocated zero-filled here.
-      if (isWeightDType(dtype)) throw new TypeError(`allocate: ${dtype} is a weight dtype (packed bytes from a file), not an output dtype`);
       throw new TypeError(`Unknown dtype '${String(dtype)}': expected 'float32', 'int32' or 'bool'`);
   }
 }

@@ -37,7 +37,8 @@ export { parseSafetensorsHeader, SAFETENSORS_MAX_HEADER_BYTES } from './safetens
 export { parseJsonBounded, parseJsonObject, jsonKind } from './parse-json-bounded';
 export { readGguf } from './formats/gguf/read-gguf';
 export { writeGguf } from './formats/gguf/write-gguf';
-export { quantizeQ8_0 } from './formats/gguf/quantize-q8-0';
+export { quantizeQ8_0, floatToHalfBits } from './formats/gguf/quantize-q8-0';
+export { nonFiniteWeightCount } from './formats/gguf/non-finite-weights';
 export { dequantizeGgml, dequantizeGgmlInto } from './formats/gguf/dequantize-ggml';
 export { ggmlType, ggmlTypeName, ggmlTypeId, WEIGHT_TYPES } from './formats/gguf/ggml-type';
 

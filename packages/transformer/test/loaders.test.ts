@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSafetensors, tensor } from '@transformer-kit/tensor';
+import { bfloat16ToFloat32, float16ToFloat32, floatToHalfBits, readSafetensors, tensor } from '@transformer-kit/tensor';
 import { isCausalLM, loadGguf, loadLlama2c, modelFromConfig, readLlama2c, safetensorsWeights, type CausalLM } from '../src/index';
 import { loadModelFromPath } from '../src/node/index';
 import { expectClose } from './close';
@@ -72,6 +72,27 @@ describe.runIf(haveShared('fixtures/models/llama-tiny/model.safetensors'))('Hugg
     const expected = readSafetensors(readFileSync(join(fixture('llama-tiny'), 'expected.safetensors')));
     const { model } = await loadModelFromPath(dir);
     expectClose(await logitsOf(model as CausalLM, Array.from(expected.read('input_ids'))), expected.read('logits'), 1e-4, 'sharded logits');
+  });
+
+  it('keeps F16 and BF16 matrices 16-bit (packed weights) and computes the same logits as their float32 widening', async () => {
+    const src = readSafetensors(readFileSync(join(fixture('llama-tiny'), 'model.safetensors')));
+    const config = JSON.parse(readFileSync(join(fixture('llama-tiny'), 'config.json'), 'utf8'));
+    const expected = readSafetensors(readFileSync(join(fixture('llama-tiny'), 'expected.safetensors')));
+    const ids = Array.from(expected.read('input_ids'));
+    for (const [dtype, toBits] of [['F16', (v: number) => floatToHalfBits(v)], ['BF16', (v: number) => new Uint32Array(new Float32Array([v]).buffer)[0] >>> 16]] as const) {
+      const half: Record<string, { dtype: 'F16' | 'BF16'; shape: number[]; data: Uint16Array }> = {};
+      const widened: Record<string, { dtype: 'F32'; shape: number[]; data: Float32Array }> = {};
+      for (const n of src.names) {
+        const bits = Uint16Array.from(src.read(n) as Float32Array, toBits);
+        half[n] = { dtype, shape: [...src.entry(n)!.shape], data: bits };
+        widened[n] = { dtype: 'F32', shape: [...src.entry(n)!.shape], data: dtype === 'F16' ? float16ToFloat32(bits) : bfloat16ToFloat32(bits) };
+      }
+      const packed = safetensorsWeights({ 'model.safetensors': writeSafetensors(half) });
+      expect(packed.get('model.layers.0.self_attn.q_proj.weight').packed?.dtype).toBe(dtype === 'F16' ? 'float16' : 'bfloat16');
+      const a = modelFromConfig(config, packed).model as CausalLM;
+      const b = modelFromConfig(config, safetensorsWeights({ 'model.safetensors': writeSafetensors(widened) })).model as CausalLM;
+      expectClose(await logitsOf(a, ids), await logitsOf(b, ids), 1e-4, `${dtype} packed vs widened logits`);
+    }
   });
 
   it('names an unsupported model_type (listing the supported ones) and a missing tensor', () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseFlags } from '../parse-flags';
 import { softmax, tensor, type Tensor } from '@transformer-kit/tensor';
 import { isCausalLM, type CausalLM, type LoadedModel } from '@transformer-kit/transformer';
@@ -6,9 +7,12 @@ import { CliError } from '../cli-error';
 import type { CliIO } from '../io';
 import { loadModel } from '../load-model';
 import { numberFlag, requiredFlag } from '../options';
+import { ggufTensorTable } from './gguf-tensors';
 import { selectBackend } from '../select-backend';
 
-export const INSPECT_HELP = `Usage: transformer-kit inspect --model <spec> --prompt <text> [options]
+export const INSPECT_HELP = `Usage: transformer-kit inspect --model <spec> [--prompt <text>] [options]
+
+For a local .gguf file, first lists its tensors with their weight types (Q4_K, Q6_K, F32...).
 
 Walks one forward pass through the six steps, as text:
   1 tokens  2 embeddings (vector norms)  3 positions  4 self-attention (top attended tokens per head)
@@ -17,7 +21,7 @@ Walks one forward pass through the six steps, as text:
 Options:
   --model <spec>        a .bin, .gguf, Hugging Face folder or hub repository (as for generate)
   --tokenizer <file>    a tokenizer file (default: the model's own)
-  --prompt <text>       the text to inspect
+  --prompt <text>       the text to inspect (optional for a .gguf file: without it, only the tensors are listed)
   --layer <n>           the layer whose heads step 4 shows (default: every layer)
   --top <k>             how many entries to list (default 5)
   --backend <cpu|gpu>   default cpu
@@ -78,6 +82,9 @@ export async function inspectCommand(args: string[], io: CliIO): Promise<number>
     return 0;
   }
   const spec = requiredFlag(values, 'model', 'inspect');
+  const local = spec.endsWith('.gguf') && existsSync(spec);
+  if (local) io.stdout(`${ggufTensorTable(spec)}\n`);
+  if (local && values.prompt === undefined) return 0;
   const prompt = requiredFlag(values, 'prompt', 'inspect');
   const k = numberFlag(values, 'top', (n) => Number.isInteger(n) && n > 0, 'a positive integer') ?? 5;
   await selectBackend(values.backend);

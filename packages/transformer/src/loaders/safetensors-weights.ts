@@ -1,9 +1,11 @@
 /**
  * Weights from Hugging Face safetensors: one `model.safetensors`, or the shards a
- * `model.safetensors.index.json` lists (`weight_map`: tensor name → shard file). F32, F16 and BF16 tensors
- * are widened to float32 (the tensor package's reader does the decoding).
+ * `model.safetensors.index.json` lists (`weight_map`: tensor name → shard file). F32 tensors are read as
+ * float32; F16 and BF16 matrices stay 16-bit (`HostTensor.packed`, 2 bytes a weight, widened in the kernel),
+ * other F16/BF16 tensors are widened (the tensor package's reader does the decoding).
  */
 import { readSafetensors, SAFETENSORS_MAX_HEADER_BYTES, type SafetensorsFile } from '@transformer-kit/tensor';
+import { packedHostTensor } from './host-weight';
 import { assertRelativePath } from './relative-path-problem';
 import type { HostTensor, WeightSource } from './weight-source';
 
@@ -21,6 +23,7 @@ import type { HostTensor, WeightSource } from './weight-source';
  */
 export function safetensorsWeights(files: Readonly<Record<string, ArrayBuffer | ArrayBufferView>>): WeightSource {
   const parsed = new Map<string, SafetensorsFile>();
+  const raw = new Map<string, Uint8Array>();
   const where = new Map<string, string>();
   for (const [fileName, bytes] of Object.entries(files)) {
     let file: SafetensorsFile;
@@ -30,6 +33,7 @@ export function safetensorsWeights(files: Readonly<Record<string, ArrayBuffer | 
       throw new Error(`${fileName}: ${(error as Error).message}`);
     }
     parsed.set(fileName, file);
+    raw.set(fileName, bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     for (const name of file.names) where.set(name, fileName);
   }
   const origin = Object.keys(files).join(', ') || 'safetensors';
@@ -43,6 +47,11 @@ export function safetensorsWeights(files: Readonly<Record<string, ArrayBuffer | 
       const file = parsed.get(fileName)!;
       const entry = file.entry(name)!;
       if (entry.dtype !== 'float32') throw new Error(`${fileName}: tensor '${name}' is ${entry.fileDType}, not a float type`);
+      const half = entry.fileDType === 'F16' ? 'float16' : entry.fileDType === 'BF16' ? 'bfloat16' : null;
+      if (half && entry.shape.length === 2) {
+        // a copy of the 16-bit bytes (aligned, independent of the file), decoded to float32 only if asked
+        return packedHostTensor(entry.shape, half, raw.get(fileName)!.slice(entry.begin, entry.end), () => file.read(name) as Float32Array);
+      }
       return { data: file.read(name) as Float32Array, shape: entry.shape };
     },
   };

@@ -9,19 +9,11 @@
 ;;   q8_0: per 32 {f16 d; i8 q[32]}                       y += d · xd · Σ q·xq
 ;;   q4_k: per 256 {f16 d, dmin; u8 sc[12]; u8 q[128]}    y += xd · (d·sc_s · Σ q·xq - dmin·m_s · xs), s = 32-block
 ;;   q6_k: per 256 {u8 ql[128]; u8 qh[64]; i8 sc[16]; f16 d}  y += d · xd · Σ_16-groups sc_g · Σ (q6 - 32)·xq
-;; The f16 → f32 table (65536 floats) sits at address 0, written by the caller on instantiation.
+;; The f16 → f32 table (65536 floats) sits at address 0, written by the caller on instantiation; a scale is
+;; read as f32.load(h << 2). Helpers are written out at each use: V8 does not inline WebAssembly calls.
 (module
   (memory (export "memory") 5)
   (global (export "heapBase") i32 (i32.const 262144))
-
-  (func $f16 (param $p i32) (result f32)
-    (f32.load (i32.shl (i32.load16_u (local.get $p)) (i32.const 2))))
-
-  ;; Σ of the four f32 lanes
-  (func $hsumf (param $f v128) (result f32)
-    (f32.add
-      (f32.add (f32x4.extract_lane 0 (local.get $f)) (f32x4.extract_lane 1 (local.get $f)))
-      (f32.add (f32x4.extract_lane 2 (local.get $f)) (f32x4.extract_lane 3 (local.get $f)))))
 
   ;; The row kernels below keep one f32x4 accumulator: each 32-block's integer dot (i32x4 lanes) is converted
   ;; to float and multiplied by that block's scale product, so there is one horizontal sum per row. The dot
@@ -36,7 +28,7 @@
         (local.set $w0 (v128.load offset=2 (local.get $row)))
         (local.set $w1 (v128.load offset=18 (local.get $row)))
         (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
-          (f32x4.splat (f32.mul (call $f16 (local.get $row)) (f32.load (local.get $xd))))
+          (f32x4.splat (f32.mul (f32.load (i32.shl (i32.load16_u (local.get $row)) (i32.const 2))) (f32.load (local.get $xd))))
           (f32x4.convert_i32x4_s (i32x4.add
             (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w0)) (v128.load  (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w0)) (v128.load offset=16 (local.get $x))))
             (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w1)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w1)) (v128.load offset=48 (local.get $x)))))))))
@@ -45,7 +37,7 @@
         (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $blocks)))
-    (call $hsumf (local.get $acc)))
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
 
   ;; one row of q4_k (kb super-blocks) · one activation row ($x i16, $xd f32 and $xs i32 per 32-block)
   (func $row_q4_k (param $row i32) (param $kb i32) (param $x i32) (param $xd i32) (param $xs i32) (result f32)
@@ -56,8 +48,8 @@
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-        (local.set $d (call $f16 (local.get $row)))
-        (local.set $dmin (call $f16 (i32.add (local.get $row) (i32.const 2))))
+        (local.set $d (f32.load (i32.shl (i32.load16_u (local.get $row)) (i32.const 2))))
+        (local.set $dmin (f32.load (i32.shl (i32.load16_u (i32.add (local.get $row) (i32.const 2))) (i32.const 2))))
         (local.set $s (i32.add (local.get $row) (i32.const 4)))
         (local.set $c (i32.const 0))
         (loop $chunks
@@ -115,7 +107,7 @@
         (local.set $row (i32.add (local.get $row) (i32.const 144)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $blocks)))
-    (f32.sub (call $hsumf (local.get $acc)) (local.get $mins)))
+    (f32.sub (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))) (local.get $mins)))
 
   ;; one row of q6_k (kb super-blocks) · one activation row ($x i16, $xd f32 per 32-block)
   (func $row_q6_k (param $row i32) (param $kb i32) (param $x i32) (param $xd i32) (result f32)
@@ -130,7 +122,7 @@
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-        (local.set $d (call $f16 (i32.add (local.get $row) (i32.const 208))))
+        (local.set $d (f32.load (i32.shl (i32.load16_u (i32.add (local.get $row) (i32.const 208))) (i32.const 2))))
         (local.set $n (i32.const 0))
         (loop $halves
           (local.set $ql (i32.add (local.get $row) (i32.shl (local.get $n) (i32.const 6))))
@@ -176,7 +168,7 @@
         (local.set $row (i32.add (local.get $row) (i32.const 210)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $blocks)))
-    (call $hsumf (local.get $acc)))
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
 
   ;; y [m, n] = x [m, k] · Wᵀ for W [n, k] of `$type` (8 q8_0, 12 q4_k, 14 q6_k): every weight row against
   ;; every activation row, so a prompt reads each weight row once. $rowBytes = bytes of one weight row,

@@ -3,7 +3,15 @@
  * q = round(x / d) (round half away from zero, as C's roundf).
  */
 
-/** float → IEEE half bits, round to nearest even (as ggml's GGML_FP32_TO_FP16 on hardware with F16C). */
+/**
+ * float → IEEE half bits, round to nearest even (as ggml's GGML_FP32_TO_FP16 on hardware with F16C).
+ *
+ * @example
+ * ```ts
+ * import { floatToHalfBits } from '@transformer-kit/tensor';
+ * console.log(floatToHalfBits(1).toString(16), floatToHalfBits(-2).toString(16)); // 3c00 c000
+ * ```
+ */
 export function floatToHalfBits(value: number): number {
   const f32 = new Float32Array([value]);
   const x = new Uint32Array(f32.buffer)[0];

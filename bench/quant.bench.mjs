@@ -1,0 +1,172 @@
+// Quantized GGUF speed and memory (issue #14): r42m (dim 512, 8 layers, vocab 32000) as Q4_K_M
+// (../shared/models/r42m/r42m-Q4_K_M.gguf, llama.cpp's quantization), Q8_0 and F32 (made by bench/quant-ggufs.mjs
+// from the same f32 weights), one thread, next to named peers in the same run, runs interleaved:
+//  - llama.cpp through node-llama-cpp 3.21.1 (its prebuilt CPU binary: getLlama({ gpu: false, build: 'never' }), 1 thread)
+//  - llama.cpp in WebAssembly, @wllama/wllama in headless Chromium (/usr/bin/chromium via playwright-core, 1 thread)
+// Measures decode tokens/s (128 greedy tokens after an 8-token prompt; the prompt's own step not counted) and
+// prompt tokens/s (one 128-token prompt), and our process's resident memory after loading (fresh process).
+// Imports the BUILT packages: npx turbo run build --filter=@transformer-kit/transformer...
+/* global performance, console, process */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { argmax, createCpuBackend, setBackend, tensor } from '@transformer-kit/tensor';
+import { loadGguf } from '@transformer-kit/transformer';
+import { r42mGgufs } from './quant-ggufs.mjs';
+import { wllamaPeer } from './quant-wllama.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const q4km = join(here, '..', '..', 'shared', 'models', 'r42m', 'r42m-Q4_K_M.gguf');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const DECODE = 128;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// BOS + "Once upon a time, there was a little" (llama.cpp's ids), repeated to 128 tokens for the prompt run
+const PROMPT_IDS = [1, 9038, 2501, 263, 931, 29892, 727, 471, 263, 2217];
+const prompt8 = PROMPT_IDS.slice(0, 8);
+const prompt128 = [1, ...Array.from({ length: 127 }, (_, i) => PROMPT_IDS[1 + (i % 9)])];
+
+const files = { Q4_K_M: q4km, ...r42mGgufs(q4km) };
+
+/** Ours: a decode run and a prompt run on one loaded model. */
+function ours(model) {
+  return {
+    decode() {
+      const cache = model.createCache(256);
+      let out = model.forward(tensor(prompt8, [1, 8], 'int32'), { cache, lastOnly: true });
+      let next = argmax(out.logits, -1).dataSync()[0];
+      const ids = [next];
+      const t0 = performance.now();
+      for (let i = 0; i < DECODE; i++) {
+        out.logits.dispose();
+        out = model.forward(tensor([next], [1, 1], 'int32'), { cache, lastOnly: true });
+        next = argmax(out.logits, -1).dataSync()[0];
+        ids.push(next);
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      out.logits.dispose();
+      return { tokensPerSecond: DECODE / seconds, ids: ids.slice(0, 16) };
+    },
+    prompt() {
+      const cache = model.createCache(256);
+      const t0 = performance.now();
+      model.forward(tensor(prompt128, [1, 128], 'int32'), { cache, lastOnly: true }).logits.dispose();
+      return { tokensPerSecond: 128 / ((performance.now() - t0) / 1000) };
+    },
+  };
+}
+
+/** node-llama-cpp: llama.cpp's CPU build, one thread. */
+async function nodeLlamaCpp(path) {
+  const { getLlama } = await import('node-llama-cpp');
+  const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error' });
+  const model = await llama.loadModel({ modelPath: path, gpuLayers: 0 });
+  const context = await model.createContext({ contextSize: 512, batchSize: 512, threads: 1 });
+  const sequence = context.getSequence();
+  return {
+    async decode() {
+      await sequence.clearHistory();
+      const ids = [];
+      let t0 = 0;
+      for await (const token of sequence.evaluate(prompt8, { temperature: 0 })) {
+        ids.push(token);
+        if (ids.length === 1) t0 = performance.now();
+        if (ids.length === DECODE + 1) break;
+      }
+      return { tokensPerSecond: DECODE / ((performance.now() - t0) / 1000), ids: ids.slice(0, 16) };
+    },
+    async prompt() {
+      await sequence.clearHistory();
+      const t0 = performance.now();
+      await sequence.evaluateWithoutGeneratingNewTokens(prompt128);
+      return { tokensPerSecond: 128 / ((performance.now() - t0) / 1000) };
+    },
+    async dispose() {
+      await context.dispose();
+      await model.dispose();
+    },
+  };
+}
+
+/** Our resident memory after loading `path`, in a fresh process. */
+function rss(path) {
+  const r = spawnSync(process.execPath, ['--expose-gc', join(here, 'quant-rss.mjs'), path], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`quant-rss.mjs failed: ${r.stderr}`);
+  const m = JSON.parse(r.stdout.trim().split('\n').pop());
+  return { ...m, loadedOverFile: (m.rssLoaded - m.rssBefore) / m.fileBytes, afterForwardOverFile: (m.rssAfterForward - m.rssBefore) / m.fileBytes };
+}
+
+setBackend(createCpuBackend());
+const results = [];
+const wllama = await wllamaPeer().catch((e) => ({ error: String(e?.message ?? e) }));
+for (const [type, path] of Object.entries(files)) {
+  console.log(`r42m ${type}: ${path} (${(statSync(path).size / 1e6).toFixed(1)} MB)`);
+  const { model } = loadGguf(readFileSync(path), `r42m-${type}.gguf`);
+  const mine = ours(model);
+  const peer = await nodeLlamaCpp(path);
+  let web = wllama.error ? null : await wllama.load(path).catch((e) => ({ error: String(e?.message ?? e).split('\n')[0] }));
+  const runs = { ours: { decode: [], prompt: [] }, nodeLlamaCpp: { decode: [], prompt: [] }, wllama: { decode: [], prompt: [] } };
+  let idsOurs = null;
+  let idsPeer = null;
+  for (let r = 0; r < RUNS + 1; r++) {
+    // interleaved: ours, node-llama-cpp, wllama, each decode then prompt; run 0 is a warm-up
+    const d1 = mine.decode();
+    const p1 = mine.prompt();
+    const d2 = await peer.decode();
+    const p2 = await peer.prompt();
+    let d3 = null;
+    let p3 = null;
+    if (web && !web.error) {
+      try {
+        d3 = await web.decode();
+        p3 = await web.prompt();
+      } catch (e) {
+        web.error = String(e?.message ?? e).split('\n')[0];
+        console.log(`  wllama failed: ${web.error}`);
+      }
+    }
+    idsOurs = d1.ids;
+    idsPeer = d2.ids;
+    if (r === 0) continue;
+    runs.ours.decode.push(d1.tokensPerSecond);
+    runs.ours.prompt.push(p1.tokensPerSecond);
+    runs.nodeLlamaCpp.decode.push(d2.tokensPerSecond);
+    runs.nodeLlamaCpp.prompt.push(p2.tokensPerSecond);
+    if (d3) runs.wllama.decode.push(d3.tokensPerSecond);
+    if (p3) runs.wllama.prompt.push(p3.tokensPerSecond);
+    console.log(`  run ${r}: decode ours ${d1.tokensPerSecond.toFixed(1)}, node-llama-cpp ${d2.tokensPerSecond.toFixed(1)}${d3 ? `, wllama ${d3.tokensPerSecond.toFixed(1)}` : ''} tok/s; prompt ours ${p1.tokensPerSecond.toFixed(1)}, node-llama-cpp ${p2.tokensPerSecond.toFixed(1)}${p3 ? `, wllama ${p3.tokensPerSecond.toFixed(1)}` : ''} tok/s`);
+  }
+  await peer.dispose();
+  await web?.dispose?.().catch(() => {});
+  web = null;
+  model.dispose();
+  const med = (xs) => (xs.length ? median(xs) : null);
+  const memory = rss(path);
+  const row = {
+    model: `r42m-${type}`,
+    fileBytes: statSync(path).size,
+    decodeTokensPerSecond: { ours: med(runs.ours.decode), nodeLlamaCpp: med(runs.nodeLlamaCpp.decode), wllama: med(runs.wllama.decode) },
+    promptTokensPerSecond: { ours: med(runs.ours.prompt), nodeLlamaCpp: med(runs.nodeLlamaCpp.prompt), wllama: med(runs.wllama.prompt) },
+    decodeRatio: { vsNodeLlamaCpp: med(runs.ours.decode) / med(runs.nodeLlamaCpp.decode), vsWllama: runs.wllama.decode.length ? med(runs.ours.decode) / med(runs.wllama.decode) : null },
+    promptRatio: { vsNodeLlamaCpp: med(runs.ours.prompt) / med(runs.nodeLlamaCpp.prompt), vsWllama: runs.wllama.prompt.length ? med(runs.ours.prompt) / med(runs.wllama.prompt) : null },
+    firstGreedyIds: { ours: idsOurs, nodeLlamaCpp: idsPeer },
+    runs,
+    oursResidentMemory: memory,
+    wllamaError: wllama.error ?? web?.error ?? null,
+  };
+  console.log(JSON.stringify({ model: row.model, decode: row.decodeTokensPerSecond, prompt: row.promptTokensPerSecond, rssLoadedOverFile: memory.loadedOverFile.toFixed(3) }));
+  results.push(row);
+}
+await wllama.close?.();
+
+const out = join(here, 'results', 'quant.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify({
+  bench: 'quant',
+  date: new Date().toISOString(),
+  node: process.version,
+  threads: 1,
+  note: 'r42m decode tok/s (128 greedy tokens after an 8-token prompt) and prompt tok/s (128 tokens), medians of interleaved runs; the machine is shared (2 cores, other jobs running), so ratios in one run matter more than absolute numbers. oursResidentMemory: RSS growth of a fresh process loading the file, over the file size.',
+  results,
+}, null, 2)}\n`);
+console.log(`wrote ${out}`);
