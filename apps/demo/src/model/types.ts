@@ -14,11 +14,39 @@ export interface TokenView {
   special: boolean;
 }
 
+/**
+ * What a model family computes beyond Llama's block (RMSNorm, RoPE, SwiGLU), as the panels draw or name it.
+ * Read from the model's config (model/family-traits.ts).
+ */
+export interface FamilyTraits {
+  /** The feed-forward's gate: silu (SwiGLU: Llama, Qwen, Phi-3) or GELU with the tanh approximation (GeGLU: Gemma). */
+  activation: 'silu' | 'gelu_tanh';
+  /** The token embedding is multiplied by this on lookup (Gemma: √dim), 1 otherwise; a tied head reads it unscaled. */
+  embeddingScale: number;
+  /** The q, k and v projections add biases (Qwen2). */
+  qkvBias: boolean;
+  /** Each head's q and k go through their own RMSNorm before RoPE (Qwen3). */
+  qkNorm: boolean;
+  /** One fused [q; k; v] matrix and one fused [gate; up] matrix (Phi-3), split by rows. */
+  fused: boolean;
+  /** Each sublayer's output is normalised before it joins the stream (Gemma 2's "sandwich" norms). */
+  postNorms: boolean;
+  /** Attention scores become cap · tanh(scores / cap) before the softmax (Gemma 2). */
+  attentionSoftCap?: number;
+  /** Logits become cap · tanh(logits / cap) (Gemma 2). */
+  finalSoftCap?: number;
+  /** Keys beyond this many positions back are hidden: on every layer (Phi-3) or the even ones (Gemma 2). */
+  slidingWindow?: { size: number; layers: 'all' | 'even' };
+}
+
 /** What the model is: enough to label pictures and explain GQA. */
 export interface ModelInfo {
   name: string;
+  /** The architecture: 'llama', 'qwen2', 'qwen3', 'phi3', 'gemma', 'gemma2'. */
+  family: string;
+  traits: FamilyTraits;
   dim: number;
-  /** The feed-forward's inner width (SwiGLU gate/up rows). */
+  /** The feed-forward's inner width (gate/up rows). */
   hiddenDim: number;
   layers: number;
   heads: number;

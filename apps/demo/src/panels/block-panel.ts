@@ -5,6 +5,7 @@ import { drawLayerNorms } from '../draw/layer-norms';
 import { h, panelFrame, select, setOptions, widthOf } from '../dom';
 import type { BlockView } from '../model/block-view';
 import type { ModelInfo, TokenView } from '../model/types';
+import { familyNote } from './family-note';
 
 /** What the panel asks the engine for: one token's pass through the blocks. */
 export type BlockSource = (position: number, layer: number) => Promise<BlockView>;
@@ -37,6 +38,8 @@ export class BlockPanel {
   readonly #swiglu = h('canvas', { class: 'picture', 'data-testid': 'swiglu' });
   readonly #normCaption = h('p', { class: 'caption', 'data-testid': 'norm-caption' });
   readonly #swigluCaption = h('p', { class: 'caption' });
+  readonly #swigluTitle = h('h3', {}, '');
+  readonly #familyNote = h('p', { class: 'caption', 'data-testid': 'family-note' });
   readonly #check = h('p', { class: 'readout', 'data-testid': 'residual-check' });
   readonly #lens = h('table', { class: 'lens', 'data-testid': 'logit-lens' });
   readonly #boxes = [this.#stream, this.#normScale, this.#swiglu].map((c) => h('div', { class: 'scroll-x' }, c));
@@ -55,6 +58,7 @@ export class BlockPanel {
     );
     body.append(
       h('div', { class: 'controls' }, h('label', {}, 'token ', this.#position), h('label', {}, 'layer ', this.#layer)),
+      this.#familyNote,
       h('h3', {}, 'Vector lengths per layer at this token: the stream entering, what attention adds, what the feed-forward adds'),
       this.#norms,
       h('h3', {}, 'The chosen layer: the stream entering, + attention, + feed-forward = the stream leaving (blue < 0 < red, one column per dimension)'),
@@ -63,7 +67,7 @@ export class BlockPanel {
       h('h3', {}, 'RMSNorm: x / rms(x) · γ — the scale it applies and the learned γ (before attention, before the feed-forward)'),
       this.#boxes[1],
       this.#normCaption,
-      h('h3', {}, 'SwiGLU: silu(gate · n), up · n, and their product (what the down projection reads)'),
+      this.#swigluTitle,
       this.#boxes[2],
       this.#swigluCaption,
       h('h3', {}, 'Logit lens: the top 5 next tokens if the stream after each layer went straight to the final norm and the output'),
@@ -77,6 +81,10 @@ export class BlockPanel {
     this.#info = info;
     this.#source = source;
     setOptions(this.#layer, Array.from({ length: info.layers }, (_, l) => ({ value: String(l), label: String(l) })), '0');
+    const act = actName(info);
+    this.#swigluTitle.textContent = `${info.traits.activation === 'gelu_tanh' ? 'GeGLU' : 'SwiGLU'}: ${act}(gate · n), up · n, and their product (what the down projection reads)`;
+    this.#familyNote.textContent = familyNote(info);
+    this.element.dataset.family = info.family;
   }
 
   update(tokens: readonly TokenView[]): void {
@@ -104,20 +112,24 @@ export class BlockPanel {
     drawLayerNorms(this.#norms, v.norms, v.layer, Math.min(720, width));
     const rows = [v.entering, v.attentionAdd, v.feedForwardAdd, v.leaving];
     const limit = limitOf(rows);
-    drawHeatmap(this.#stream, { rows: 4, cols: info.dim, values: concat(rows), rowLabels: ['entering x', '+ attention', '+ feed-fwd', '= leaving'], scale: 'diverging', min: -limit, max: limit, ...strip(info.dim, width) });
-    const gammas = [v.attentionNorm.gamma, v.feedForwardNorm.gamma];
+    const post = v.postNorms !== undefined;
+    drawHeatmap(this.#stream, { rows: 4, cols: info.dim, values: concat(rows), rowLabels: ['entering x', post ? '+ norm(att)' : '+ attention', post ? '+ norm(ffn)' : '+ feed-fwd', '= leaving'], scale: 'diverging', min: -limit, max: limit, ...strip(info.dim, width) });
+    const gammas = [v.attentionNorm.gamma, v.feedForwardNorm.gamma, ...(v.postNorms ? [v.postNorms.attention.gamma, v.postNorms.feedForward.gamma] : [])];
     const gLimit = limitOf(gammas);
-    drawHeatmap(this.#normScale, { rows: 2, cols: info.dim, values: concat(gammas), rowLabels: ['γ attention', 'γ feed-fwd'], scale: 'diverging', min: -gLimit, max: gLimit, ...strip(info.dim, width) });
-    this.#normCaption.textContent = `At token #${v.position}, layer ${v.layer}: the norm before attention divides by rms(x) (× ${v.attentionNorm.inverseRms.toFixed(3)}), the one before the feed-forward by rms(x + attention) (× ${v.feedForwardNorm.inverseRms.toFixed(3)}); then each dimension is multiplied by its γ. The stream can grow layer after layer; the norms keep what each block reads at a fixed scale.`;
+    const gLabels = ['γ attention', 'γ feed-fwd', ...(v.postNorms ? ['γ post-attn', 'γ post-ffn'] : [])];
+    drawHeatmap(this.#normScale, { rows: gammas.length, cols: info.dim, values: concat(gammas), rowLabels: gLabels, scale: 'diverging', min: -gLimit, max: gLimit, ...strip(info.dim, width) });
+    this.#normCaption.textContent = `At token #${v.position}, layer ${v.layer}: the norm before attention divides by rms(x) (× ${v.attentionNorm.inverseRms.toFixed(3)}), the one before the feed-forward by rms(x + attention) (× ${v.feedForwardNorm.inverseRms.toFixed(3)}); then each dimension is multiplied by its γ.${v.postNorms ? ` Gemma 2 also normalises what each half adds: attention's output × ${v.postNorms.attention.inverseRms.toFixed(3)}, the feed-forward's × ${v.postNorms.feedForward.inverseRms.toFixed(3)}, each times its own γ.` : ''}${info.family.startsWith('gemma') ? ' (Gemma’s γ is stored as 1 + w, as llama.cpp stores it.)' : ''} The stream can grow layer after layer; the norms keep what each block reads at a fixed scale.`;
     const swiglu = [v.gate, v.up, v.product];
     const sLimit = limitOf(swiglu);
-    drawHeatmap(this.#swiglu, { rows: 3, cols: info.hiddenDim, values: concat(swiglu), rowLabels: ['silu(gate)', 'up', 'product'], scale: 'diverging', min: -sLimit, max: sLimit, ...strip(info.hiddenDim, width) });
+    drawHeatmap(this.#swiglu, { rows: 3, cols: info.hiddenDim, values: concat(swiglu), rowLabels: [`${actName(info)}(gate)`, 'up', 'product'], scale: 'diverging', min: -sLimit, max: sLimit, ...strip(info.hiddenDim, width) });
     const open = v.gate.reduce((n, g) => n + (Math.abs(g) > 0.1 * sLimit ? 1 : 0), 0);
-    this.#swigluCaption.textContent = `${info.hiddenDim} hidden units; the gate is open (|silu| > 10% of the largest value) on ${open}. silu is ≈ 0 for negative inputs, so the gate decides which of the “up” features pass.`;
+    this.#swigluCaption.textContent = `${info.hiddenDim} hidden units; the gate is open (|${actName(info)}| > 10% of the largest value) on ${open}. ${actName(info)} is ≈ 0 for negative inputs, so the gate decides which of the “up” features pass.`;
     this.#check.textContent = `Check: entering + attention + feed-forward equals the model’s own stream leaving each layer to within ${v.residualError.toExponential(1)} (recomputed here from the hidden states, attention weights and weights).`;
     this.element.dataset.residualError = String(v.residualError);
+    this.element.dataset.streamMax = String(v.streamMax);
     this.element.dataset.lens = JSON.stringify(v.lens.map((r) => r.top));
     this.element.dataset.position = String(v.position);
+    this.element.dataset.layer = String(v.layer);
     this.#drawLens(v);
   }
 
@@ -134,6 +146,11 @@ export class BlockPanel {
     );
     this.#lens.replaceChildren(h('thead', {}, head), h('tbody', {}, ...body));
   }
+}
+
+/** The gate's activation as the panel labels it. */
+function actName(info: ModelInfo): string {
+  return info.traits.activation === 'gelu_tanh' ? 'gelu' : 'silu';
 }
 
 function concat(rows: readonly Float32Array[]): Float32Array {
