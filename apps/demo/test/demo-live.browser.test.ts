@@ -269,6 +269,14 @@ describe.skipIf(Boolean(missing))('the demo stays responsive (Chromium, CPU back
     expect(await page.$$eval('#block-layer option', (els) => els.length)).toBe(8);
     await demo.shoot('#panel-embedding', '2b-embedding-32k.png');
     await demo.shoot('#panel-block', '6c-block-r42m.png');
+    // Back to stories260K: the tests after this one measure generation on it (r42m on gpu.js over SwiftShader
+    // would take minutes for 200 tokens).
+    const loaded = await page.evaluate(() => document.body.dataset.analysed);
+    await page.selectOption('#model-source', 'local');
+    await page.click('#load-model');
+    await page.waitForFunction((b) => document.body.dataset.analysed !== b, loaded, { timeout: 120_000 });
+    expect(await page.textContent('#load-status')).toContain('stories260K.bin');
+    await page.selectOption('#model-source', 'urls');
   });
 
   it('gpu.js in the worker: tokens appear as made during a 200-token generation (frame gaps measured)', async () => {

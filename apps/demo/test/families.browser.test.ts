@@ -66,6 +66,10 @@ describe.skipIf(Boolean(storiesMissing) || missing.size === FILES.length)('model
       const ref = JSON.parse(readFileSync(join(models, f.reference), 'utf8')) as LlamaCppRun;
       const errorsBefore = demo.browser.consoleErrors.length;
       await setPrompt(page, ref.prompt); // on the model loaded before: the load below is then the only analysis pending
+      const rotaryDrawn = () => page.waitForFunction((n) => (document.querySelector('#panel-positional') as HTMLElement).dataset.rotaryPositions === String(n), ref.prompt_ids.length, { timeout: 60_000 });
+      await rotaryDrawn();
+      // Cleared so the positional panel's rotary picture below is known to be this model's (its query through the family's weights).
+      await page.evaluate(() => delete (document.querySelector('#panel-positional') as HTMLElement).dataset.rotaryPositions);
       const started = Date.now();
       await loadUrl(page, `${demo.server.url}/models/${f.model}`);
       const status = (await page.textContent('#load-status'))!;
@@ -73,6 +77,7 @@ describe.skipIf(Boolean(storiesMissing) || missing.size === FILES.length)('model
       expect(await page.getAttribute('#load-status', 'data-kind'), status).toBe('info');
       await page.waitForFunction((p) => window.transformerKitDemo?.analysis?.prompt === p, ref.prompt, { timeout: 60_000 });
       expect(JSON.parse((await page.getAttribute('#panel-tokens', 'data-ids'))!)).toEqual(ref.prompt_ids);
+      await rotaryDrawn();
 
       // The block panel at the last prompt token (the panel's default), layer 0 and the last layer.
       const block = async (layer: number) => {

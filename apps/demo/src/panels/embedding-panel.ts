@@ -72,7 +72,7 @@ export class EmbeddingPanel {
     this.#nearest = nearest;
     const { x, y, explained } = info.pca;
     this.#points = Array.from(x, (px, i) => ({ x: px, y: y[i], label: visibleToken(info.pieces[i]) }));
-    this.#mapCaption.textContent = `${info.vocabSize} tokens; the two axes keep ${(100 * (explained[0] + explained[1])).toFixed(0)}% of the variance of the ${info.dim}-dimensional vectors. Prompt tokens in blue; hover a dot for its token, click to choose it.`;
+    this.#mapCaption.textContent = `${info.vocabSize} tokens; the two axes keep ${(100 * (explained[0] + explained[1])).toFixed(0)}% of the variance of the ${info.dim}-dimensional vectors. Prompt tokens in blue; hover a dot for its token, click to choose it.${info.traits.embeddingScale !== 1 ? ` These are the table's rows; ${info.family} multiplies a row by √${info.dim} = ${info.traits.embeddingScale.toFixed(2)} when it looks it up, before the first block (its tied output head reads the rows unscaled).` : ''}`;
   }
 
   update(tokens: readonly TokenView[], vectors: Float32Array): void {
