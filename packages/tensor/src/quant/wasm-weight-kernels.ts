@@ -77,6 +77,16 @@ export function createWasmWeightKernels(): WeightKernels | null {
   for (let h = 0; h < 65536; h++) table[h] = half(h);
   const heap = new WasmHeap(exports.memory, exports.heapBase.value as number);
   const adopted = new WeakMap<PackedWeight, { offset: number; bytes: number }>();
+  // one scratch block for activations and results, kept between calls and grown when a call needs more (a
+  // block per call would fragment the heap over a long generation)
+  let scratch = { offset: 0, bytes: 0 };
+  const scratchOf = (bytes: number): number => {
+    if (bytes > scratch.bytes) {
+      if (scratch.bytes) heap.free(scratch.offset, scratch.bytes);
+      scratch = { offset: heap.alloc(bytes), bytes };
+    }
+    return scratch.offset;
+  };
 
   const adopt = (w: PackedWeight): { offset: number; bytes: number } => {
     let block = adopted.get(w);
@@ -100,8 +110,7 @@ export function createWasmWeightKernels(): WeightKernels | null {
       const { rows: n, cols: k } = w;
       const blocks = (m * k) / 32;
       const scratchBytes = m * k * 2 + blocks * 8 + m * n * 4;
-      const scratch = heap.alloc(scratchBytes);
-      const xqAt = scratch;
+      const xqAt = scratchOf(scratchBytes);
       const xdAt = xqAt + m * k * 2;
       const xsAt = xdAt + blocks * 4;
       const yAt = xsAt + blocks * 4;
@@ -110,7 +119,6 @@ export function createWasmWeightKernels(): WeightKernels | null {
       const kb = k / weightBlock(w.dtype).elements;
       exports.matmul(ggmlType, offset, n, weightByteLength(w.dtype, k), kb, k, xqAt, xdAt, xsAt, m, yAt);
       out.set(new Float32Array(exports.memory.buffer, yAt, m * n));
-      heap.free(scratch, scratchBytes);
     },
     gatherRows: (w, ids, out) => jsWeightKernels.gatherRows(w, ids, out),
     dequantize: (w) => jsWeightKernels.dequantize(w),
