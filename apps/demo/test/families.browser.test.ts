@@ -120,6 +120,25 @@ describe.skipIf(Boolean(storiesMissing) || missing.size === FILES.length)('model
     });
   }
 
+  it.skipIf(missing.has(FILES[0].model))('qwen2-tiny on gpu.js (WebGL2 on SwiftShader, in the worker): llama.cpp’s 32 greedy ids', async () => {
+    const f = FILES[0];
+    const ref = JSON.parse(readFileSync(join(models, f.reference), 'utf8')) as LlamaCppRun;
+    await setPrompt(page, ref.prompt);
+    await loadUrl(page, `${demo.server.url}/models/${f.model}`);
+    expect(await page.getAttribute('#load-status', 'data-kind')).toBe('info');
+    expect(JSON.parse((await page.getAttribute('#panel-tokens', 'data-ids'))!)).toEqual(ref.prompt_ids);
+    await page.check('#backend-gpu');
+    await page.waitForFunction(() => document.querySelector('[data-testid="active-backend"]')?.textContent === 'gpu.js:webgl2', null, { timeout: 60_000 });
+    await page.waitForFunction(() => !(document.querySelector('#generate') as HTMLButtonElement).disabled, null, { timeout: 120_000 });
+    await page.fill('#temperature', '0');
+    await page.fill('#max-tokens', String(ref.greedy_ids.length));
+    await page.click('#generate');
+    await page.waitForFunction(() => (document.querySelector('#panel-output') as HTMLElement).dataset.generating === 'false', null, { timeout: 300_000 });
+    expect(JSON.parse((await page.getAttribute('#panel-output', 'data-generated-ids'))!)).toEqual(ref.greedy_ids);
+    await page.check('#backend-cpu');
+    await page.waitForFunction(() => document.querySelector('[data-testid="active-backend"]')?.textContent === 'cpu', null, { timeout: 60_000 });
+  });
+
   it('logged no console or page errors', () => {
     expect(demo.browser.consoleErrors).toEqual([]);
   });
