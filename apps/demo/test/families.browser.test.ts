@@ -55,6 +55,7 @@ describe.skipIf(Boolean(storiesMissing) || missing.size === FILES.length)('model
   beforeAll(async () => {
     demo = await openDemo('?source=local');
     page = demo.page;
+    page.on('pageerror', (e) => console.log(`STACK ${e.stack}`));
   });
 
   afterAll(async () => {

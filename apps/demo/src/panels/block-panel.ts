@@ -80,6 +80,10 @@ export class BlockPanel {
   setModel(info: ModelInfo, source: BlockSource): void {
     this.#info = info;
     this.#source = source;
+    // The last model's view (its lens ids, widths) is not redrawn with this model's vocabulary; a reply still on
+    // its way for the last model is dropped.
+    this.#view = null;
+    this.#ticket++;
     setOptions(this.#layer, Array.from({ length: info.layers }, (_, l) => ({ value: String(l), label: String(l) })), '0');
     const act = actName(info);
     this.#swigluTitle.textContent = `${info.traits.activation === 'gelu_tanh' ? 'GeGLU' : 'SwiGLU'}: ${act}(gate · n), up · n, and their product (what the down projection reads)`;

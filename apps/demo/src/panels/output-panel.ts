@@ -75,6 +75,8 @@ export class OutputPanel {
 
   setModel(info: ModelInfo, handler: GenerateHandler, onStop: () => number | null): void {
     this.#info = info;
+    // The last model's logits index its own vocabulary: nothing is drawn until this model's first analysis.
+    this.#logits = null;
     this.#handler = handler;
     this.#onStop = onStop;
   }
