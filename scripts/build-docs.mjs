@@ -15,7 +15,7 @@
  * The code in the guides and in the TSDoc @examples is run by scripts/docs-examples.mjs (apps/demo's tests).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,5 +65,25 @@ if (!args.has('--skip-build')) {
 run('typedoc', process.execPath, [bin('typedoc', 'bin/typedoc'), '--options', join(root, 'typedoc.json')]);
 if (!args.has('--no-demo')) {
   run('demo', process.execPath, [bin('vite', 'bin/vite.js'), 'build', '--outDir', join(out, 'demo'), '--emptyOutDir'], { cwd: join(root, 'apps', 'demo') });
+  linkDemo();
+}
+
+/**
+ * Links the built demo from the site's front page and from the demo guide. NOTE: typedoc validates every relative
+ * link in the guides against the repository (`invalidPath`), where `demo/index.html` does not exist, so the link is
+ * written into the generated pages, after the first heading, once the demo is built beside them.
+ */
+function linkDemo() {
+  for (const [page, href] of [['index.html', 'demo/index.html'], ['documents/demo.html', '../demo/index.html']]) {
+    const file = join(out, page);
+    const html = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const heading = html.search(/<\/h1>/);
+    if (heading < 0) {
+      console.error(`build-docs: ${file} has no <h1> to put the demo link after`);
+      process.exit(1);
+    }
+    const link = `<p class="tk-demo-link"><a href="${href}"><strong>▶ Open the live demo</strong></a>: a real model runs in your browser, every step a picture.</p>`;
+    writeFileSync(file, html.slice(0, heading + 5) + link + html.slice(heading + 5));
+  }
 }
 console.log(`\nbuild-docs: done: ${join(out, 'index.html')}${args.has('--no-demo') ? '' : ` and ${join(out, 'demo', 'index.html')}`}`);

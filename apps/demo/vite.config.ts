@@ -46,6 +46,13 @@ function serveSharedModels(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation (COOP + COEP): SharedArrayBuffer, hence the CPU backend's worker threads (issue #13),
+ * need it. The model already runs in a Web Worker; with these headers a threaded CPU backend can arrive without a
+ * server change. COEP `require-corp` still lets the page fetch CORS resources (the Hugging Face hub sends CORS).
+ */
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } as const;
+
 export default defineConfig({
   // NOTE: a relative base, so dist/ works from any folder of any static host (GitHub Pages project sites included).
   base: './',
@@ -62,6 +69,8 @@ export default defineConfig({
     // gpu.js's browser bundle alone is ~500 kB; the demo is one page, so one chunk is fine.
     chunkSizeWarningLimit: 2000,
   },
-  server: { host: '127.0.0.1', port: 5173 },
-  preview: { host: '127.0.0.1', port: 4173 },
+  // The engine worker imports the packages: bundle it as an ES module like the page.
+  worker: { format: 'es' },
+  server: { host: '127.0.0.1', port: 5173, headers: ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', port: 4173, headers: ISOLATION_HEADERS },
 });

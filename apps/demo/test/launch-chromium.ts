@@ -36,11 +36,12 @@ type LaunchOptions = NonNullable<Parameters<typeof chromium.launchPersistentCont
  * Launches /usr/bin/chromium through playwright-core in a fresh temporary profile (a persistent context, so the
  * flags above apply as they would to a user's browser). `options` adds to the defaults, e.g. a viewport.
  */
-export async function launchChromium(options: Omit<LaunchOptions, 'executablePath' | 'headless' | 'args'> = {}): Promise<ChromiumSession> {
+export async function launchChromium(options: Omit<LaunchOptions, 'executablePath' | 'headless' | 'args'> & { extraArgs?: string[] } = {}): Promise<ChromiumSession> {
+  const { extraArgs = [], ...rest } = options;
   const userDataDir = mkdtempSync(join(tmpdir(), 'transformer-kit-chromium-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, ...options });
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], ...rest });
   } catch (error) {
     rmSync(userDataDir, { recursive: true, force: true });
     throw error;

@@ -38,6 +38,25 @@ function interpolate(stops: readonly RGB[], t: number): RGB {
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
 }
 
+/** Lookup tables for the image-based heat maps: 1024 steps, so a cell is within ½ step of the exact colour. */
+const STEPS = 1024;
+function table(stops: readonly RGB[]): Uint8ClampedArray {
+  const t = new Uint8ClampedArray(STEPS * 4);
+  for (let i = 0; i < STEPS; i++) {
+    const [r, g, b] = interpolate(stops, i / (STEPS - 1));
+    t.set([Math.round(r), Math.round(g), Math.round(b), 255], i * 4);
+  }
+  return t;
+}
+/** [STEPS × RGBA] viridis and diverging tables, indexed by {@link lutIndex}. */
+export const SEQUENTIAL_LUT = table(VIRIDIS);
+export const DIVERGING_LUT = table(DIVERGING);
+/** t in [0, 1] → the table's row (NaN → 0). */
+export function lutIndex(t: number): number {
+  // NOTE: `t > 0` is false for NaN, so NaN lands on 0 like a negative value.
+  return t > 0 ? (t < 1 ? Math.round(t * (STEPS - 1)) : STEPS - 1) : 0;
+}
+
 function css([r, g, b]: RGB): string {
   return `rgb(${Math.round(r)},${Math.round(g)},${Math.round(b)})`;
 }

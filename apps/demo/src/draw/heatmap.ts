@@ -1,12 +1,14 @@
 import { clip, setupCanvas } from './canvas';
-import { diverging, sequential, textOnSequential } from './color';
+import { DIVERGING_LUT, lutIndex, SEQUENTIAL_LUT, textOnSequential } from './color';
 
 /** What to draw: a rows × cols matrix of numbers, row-major, with optional labels and masked cells. */
 export interface HeatmapSpec {
   rows: number;
   cols: number;
-  /** rows × cols values, row-major. */
+  /** rows × cols values, row-major; or a bigger matrix when `origin` picks a window of it. */
   values: ArrayLike<number>;
+  /** Draw the window starting at (row, col) of a matrix `stride` columns wide (the zoomed attention map). */
+  origin?: { row: number; col: number; stride: number };
   rowLabels?: readonly string[];
   colLabels?: readonly string[];
   /** `sequential` maps [min, max] onto viridis; `diverging` maps [-limit, limit] onto blue–white–red. */
@@ -14,8 +16,8 @@ export interface HeatmapSpec {
   /** Value range; default [0, max(values)] for sequential and ±max|values| for diverging. */
   min?: number;
   max?: number;
-  /** Cells drawn hatched and grey instead of coloured (the causal mask: keys a query may not see). */
-  masked?: (row: number, col: number) => boolean;
+  /** Hatch the cells above the diagonal (absolute row < col: the keys a query may not see). */
+  causal?: boolean;
   /** Largest width the picture may take (CSS pixels) and the largest cell side. */
   maxWidth: number;
   maxCell?: number;
@@ -43,11 +45,78 @@ export interface HeatmapLayout {
   hit(x: number, y: number): { row: number; col: number } | null;
 }
 
+function valueAt(spec: HeatmapSpec, r: number, c: number): number {
+  const o = spec.origin;
+  return o ? spec.values[(o.row + r) * o.stride + o.col + c] : spec.values[r * spec.cols + c];
+}
+
+function isMasked(spec: HeatmapSpec, r: number, c: number): boolean {
+  return Boolean(spec.causal) && c + (spec.origin?.col ?? 0) > r + (spec.origin?.row ?? 0);
+}
+
+/** The cells as one image, a pixel per cell (masked cells the hatch's grey), scaled up without smoothing. */
+function paintCells(ctx: CanvasRenderingContext2D, spec: HeatmapSpec, lo: number, span: number, x: number, y: number, width: number, height: number): void {
+  const { rows, cols } = spec;
+  const image = new ImageData(cols, rows);
+  const px = image.data;
+  const lut = spec.scale === 'diverging' ? DIVERGING_LUT : SEQUENTIAL_LUT;
+  const values = spec.values;
+  const stride = spec.origin?.stride ?? cols;
+  const r0 = spec.origin?.row ?? 0;
+  const c0 = spec.origin?.col ?? 0;
+  // NOTE: one tight loop (no call per cell): 8 maps of 512 × 512 cells are redrawn on a layer change.
+  for (let r = 0; r < rows; r++) {
+    const base = (r0 + r) * stride + c0;
+    // columns from `firstMasked` on are above the diagonal (the causal mask)
+    const firstMasked = spec.causal ? Math.max(0, r0 + r + 1 - c0) : cols;
+    let o = r * cols * 4;
+    for (let c = 0; c < cols; c++, o += 4) {
+      if (c >= firstMasked) {
+        px[o] = 0xec;
+        px[o + 1] = 0xef;
+        px[o + 2] = 0xf1;
+        px[o + 3] = 255;
+        continue;
+      }
+      const i = lutIndex((values[base + c] - lo) / span) * 4;
+      px[o] = lut[i];
+      px[o + 1] = lut[i + 1];
+      px[o + 2] = lut[i + 2];
+      px[o + 3] = 255;
+    }
+  }
+  const tile = document.createElement('canvas');
+  tile.width = cols;
+  tile.height = rows;
+  tile.getContext('2d')!.putImageData(image, 0, 0);
+  ctx.save();
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(tile, x, y, width, height);
+  ctx.restore();
+}
+
+/** The hatch over the masked cells: one staircase path above the diagonal, filled once. */
+function hatchMask(ctx: CanvasRenderingContext2D, spec: HeatmapSpec, left: number, top: number, cw: number, ch: number): void {
+  const r0 = spec.origin?.row ?? 0;
+  const c0 = spec.origin?.col ?? 0;
+  ctx.save();
+  ctx.beginPath();
+  for (let r = 0; r < spec.rows; r++) {
+    const first = Math.max(0, r + r0 + 1 - c0); // first masked column of this row (window coordinates)
+    if (first >= spec.cols) continue;
+    ctx.rect(left + first * cw, top + r * ch, (spec.cols - first) * cw, ch);
+  }
+  ctx.fillStyle = hatchPattern(ctx);
+  ctx.fill();
+  ctx.restore();
+}
+
 function range(spec: HeatmapSpec): [number, number] {
+  if (spec.min !== undefined && spec.max !== undefined) return [spec.min, spec.max];
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < spec.rows * spec.cols; i++) {
-    const v = spec.values[i];
+    const v = valueAt(spec, Math.floor(i / spec.cols), i % spec.cols);
     if (!Number.isFinite(v)) continue;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
@@ -101,20 +170,8 @@ export function drawHeatmap(canvas: HTMLCanvasElement, spec: HeatmapSpec): Heatm
   const [lo, hi] = range(spec);
   const span = hi - lo || 1;
 
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const x = left + c * cellWidth;
-      const y = top + r * cellHeight;
-      if (spec.masked?.(r, c)) {
-        ctx.fillStyle = hatchPattern(ctx);
-      } else {
-        const v = spec.values[r * cols + c];
-        ctx.fillStyle = spec.scale === 'diverging' ? diverging((2 * (v - lo)) / span - 1) : sequential((v - lo) / span);
-      }
-      // NOTE: +0.5 overlap hides the hairline seams anti-aliasing leaves between adjacent cells.
-      ctx.fillRect(x, y, cellWidth + 0.5, cellHeight + 0.5);
-    }
-  }
+  paintCells(ctx, spec, lo, span, left, top, cols * cellWidth, rows * cellHeight);
+  if (spec.causal) hatchMask(ctx, spec, left, top, cellWidth, cellHeight);
 
   if (spec.showValues && cellHeight >= 22 && cellWidth >= 26) {
     ctx.font = '9px ui-monospace, monospace';
@@ -122,8 +179,8 @@ export function drawHeatmap(canvas: HTMLCanvasElement, spec: HeatmapSpec): Heatm
     ctx.textBaseline = 'middle';
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
-        if (spec.masked?.(r, c)) continue;
-        const v = spec.values[r * cols + c];
+        if (isMasked(spec, r, c)) continue;
+        const v = valueAt(spec, r, c);
         const t = (v - lo) / span;
         ctx.fillStyle = spec.scale === 'diverging' ? '#222' : textOnSequential(t);
         ctx.fillText(v.toFixed(2).replace(/^0\./, '.'), left + (c + 0.5) * cellWidth, top + (r + 0.5) * cellHeight);

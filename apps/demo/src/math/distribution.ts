@@ -22,9 +22,11 @@ export function samplingDistribution(logits: Float32Array, settings: SamplingSet
     total += out[i];
   }
   for (let i = 0; i < n; i++) out[i] /= total;
+  const k = settings.topK > 0 ? Math.min(settings.topK, n) : n;
+  // Neither top-k nor top-p: the softmax is the distribution (no sort of a 150k vocabulary).
+  if (k === n && !(settings.topP > 0 && settings.topP < 1)) return out;
   const order = Array.from(out.keys()).sort((a, b) => out[b] - out[a]);
   const keep = new Uint8Array(n);
-  const k = settings.topK > 0 ? Math.min(settings.topK, n) : n;
   let mass = 0;
   for (let r = 0; r < k; r++) {
     keep[order[r]] = 1;
@@ -44,7 +46,15 @@ export function softmaxOf(logits: Float32Array): Float32Array {
 
 /** The ids of the `k` largest entries, largest first. */
 export function topIndices(values: Float32Array, k: number): number[] {
-  return Array.from(values.keys())
-    .sort((a, b) => values[b] - values[a])
-    .slice(0, k);
+  // One pass keeping the k best in order (k is 10, the vocabulary up to 150k: no full sort).
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (top.length === k && !(v > values[top[k - 1]])) continue;
+    let j = top.length < k ? top.length : k - 1;
+    while (j > 0 && v > values[top[j - 1]]) j--;
+    top.splice(j, 0, i);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }

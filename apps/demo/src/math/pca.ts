@@ -1,17 +1,22 @@
 /**
  * The first two principal components of the rows of a [rows, dim] matrix, by power iteration on the
  * covariance (dim is small: 64 for stories260K, so dim × dim is nothing). Returns each row's coordinates.
+ * A big vocabulary (150k rows) fits the components on an evenly strided sample of `maxFitRows` rows and
+ * projects every row: the covariance of a 4k-row sample is already stable, and 150k × dim² would take minutes.
  * Deterministic: the iteration starts from a fixed vector, and each component's sign is fixed so that its
  * largest-magnitude entry is positive (the picture does not flip between runs).
  */
-export function pca2(values: ArrayLike<number>, rows: number, dim: number): { x: Float32Array; y: Float32Array; explained: [number, number] } {
+export function pca2(values: ArrayLike<number>, rows: number, dim: number, maxFitRows = 4096): { x: Float32Array; y: Float32Array; explained: [number, number] } {
+  const stride = Math.max(1, Math.ceil(rows / maxFitRows));
+  const fit: number[] = [];
+  for (let r = 0; r < rows; r += stride) fit.push(r);
   const mean = new Float64Array(dim);
-  for (let r = 0; r < rows; r++) for (let d = 0; d < dim; d++) mean[d] += values[r * dim + d] / rows;
+  for (const r of fit) for (let d = 0; d < dim; d++) mean[d] += values[r * dim + d] / fit.length;
   const cov = new Float64Array(dim * dim); // [dim, dim]
-  for (let r = 0; r < rows; r++) {
+  for (const r of fit) {
     for (let i = 0; i < dim; i++) {
       const a = values[r * dim + i] - mean[i];
-      for (let j = i; j < dim; j++) cov[i * dim + j] += (a * (values[r * dim + j] - mean[j])) / rows;
+      for (let j = i; j < dim; j++) cov[i * dim + j] += (a * (values[r * dim + j] - mean[j])) / fit.length;
     }
   }
   for (let i = 0; i < dim; i++) for (let j = 0; j < i; j++) cov[i * dim + j] = cov[j * dim + i];

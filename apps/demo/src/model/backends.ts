@@ -1,20 +1,36 @@
 import { createGpuBackend } from '@transformer-kit/gpu-backend';
 import { createCpuBackend, setBackend, type Backend } from '@transformer-kit/tensor';
 import type { BackendChoice } from '../backend-card';
+import type { BackendReport } from './protocol';
 
 let gpu: Backend | null = null;
 let gpuError: Error | null = null;
 let cpu: Backend | null = null;
 
+/** True inside a Web Worker (no document: gpu.js needs an OffscreenCanvas there). */
+function inWorker(): boolean {
+  return typeof document === 'undefined';
+}
+
+/** A WebGL2 context for gpu.js: on an OffscreenCanvas in a worker, gpu.js's own canvas in the page. */
+function workerContext(): { canvas: OffscreenCanvas; context: WebGL2RenderingContext } {
+  if (typeof OffscreenCanvas === 'undefined') throw new Error('this browser has no OffscreenCanvas in workers');
+  const canvas = new OffscreenCanvas(1, 1);
+  const context = canvas.getContext('webgl2');
+  if (!context) throw new Error('no WebGL2 context on an OffscreenCanvas in this worker');
+  return { canvas, context };
+}
+
 /**
- * Makes the chosen backend the active one. The GPU backend is created once (gpu.js compiles its kernels
- * lazily and keeps them); if it cannot start, the CPU runs and the note says why.
+ * Makes the chosen backend the active one (in this realm: the worker's or the page's). The GPU backend is
+ * created once (gpu.js compiles its kernels lazily and keeps them); if it cannot start, the CPU runs and the
+ * note says why.
  */
-export async function useBackend(choice: BackendChoice): Promise<{ name: string; choice: BackendChoice; note: string }> {
+export async function useBackend(choice: BackendChoice): Promise<BackendReport> {
   if (choice === 'gpu' && !gpu && !gpuError) {
     try {
       // webgl2 by name: 'auto' would quietly fall back to gpu.js' cpu mode, which is not what the switch says.
-      gpu = await createGpuBackend({ mode: 'webgl2' });
+      gpu = await createGpuBackend(inWorker() ? { mode: 'webgl2', ...workerContext() } : { mode: 'webgl2' });
     } catch (error) {
       gpuError = error as Error;
     }
@@ -27,4 +43,9 @@ export async function useBackend(choice: BackendChoice): Promise<{ name: string;
   setBackend(cpu);
   const note = choice === 'gpu' && gpuError ? `The GPU backend could not start (${gpuError.message}); running on the CPU.` : '';
   return { name: cpu.name, choice: 'cpu', note };
+}
+
+/** The error that kept the GPU backend from starting here, if any. */
+export function gpuStartError(): Error | null {
+  return gpuError;
 }

@@ -3,17 +3,19 @@ import type { GeneratedToken, SamplingSettings } from './types';
 import type { Session } from './session';
 
 /**
- * Streams generation from the transformer package's `generate` (KV cache, llama2.c's sampler), calling
- * `onToken` with each token and the mean milliseconds per token so far. The first token also pays for the
- * prompt's forward pass (prefill), so the mean counts only the tokens after it once there are some.
+ * Streams generation from the transformer package's `generate` (KV cache, llama2.c's sampler), awaiting
+ * `onToken` with each token and the mean milliseconds per token so far; `onToken` resolves false to stop.
+ * The first token also pays for the prompt's forward pass (prefill), so the mean counts only the tokens after
+ * it once there are some; the time spent in `onToken` (yielding to the event loop) is not counted.
+ * Resolves true when stopped early.
  */
 export async function generateTokens(
   session: Session,
   prompt: string,
   settings: SamplingSettings,
   maxTokens: number,
-  onToken: (token: GeneratedToken, msPerToken: number) => void,
-): Promise<void> {
+  onToken: (token: GeneratedToken, msPerToken: number) => Promise<boolean>,
+): Promise<boolean> {
   let last = performance.now();
   let first = 0;
   let rest = 0;
@@ -31,7 +33,9 @@ export async function generateTokens(
     if (count === 0) first = now - last;
     else rest += now - last;
     count++;
-    last = now;
-    onToken({ id: token.id, text: token.text, probability: token.probability }, count === 1 ? first : rest / (count - 1));
+    const go = await onToken({ id: token.id, text: token.text, probability: token.probability }, count === 1 ? first : rest / (count - 1));
+    last = performance.now();
+    if (!go) return true;
   }
+  return false;
 }

@@ -2,7 +2,6 @@ import { visibleToken, pointerPosition } from '../draw/canvas';
 import { drawHeatmap } from '../draw/heatmap';
 import { drawScatter, type ScatterLayout, type ScatterPoint } from '../draw/scatter';
 import { h, panelFrame, select, setOptions, widthOf } from '../dom';
-import { pca2 } from '../math/pca';
 import type { ModelInfo, TokenView } from '../model/types';
 
 import type { Neighbour } from '../model/nearest';
@@ -67,13 +66,17 @@ export class EmbeddingPanel {
     });
   }
 
-  /** Once per model: the PCA of its vocabulary (512 × 64 for stories260K: instant). */
+  /** Once per model: the PCA of its vocabulary (computed in the engine). */
   setModel(info: ModelInfo, nearest: (id: number, k: number) => Promise<Neighbour[]>): void {
     this.#info = info;
     this.#nearest = nearest;
-    const { x, y, explained } = pca2(info.embeddings, info.vocabSize, info.dim);
+    // Ids of the last model's vocabulary are not looked up in this one's; a neighbour reply on its way is dropped.
+    this.#hovered = undefined;
+    this.#neighbourIds = [];
+    this.#mapTicket++;
+    const { x, y, explained } = info.pca;
     this.#points = Array.from(x, (px, i) => ({ x: px, y: y[i], label: visibleToken(info.pieces[i]) }));
-    this.#mapCaption.textContent = `${info.vocabSize} tokens; the two axes keep ${(100 * (explained[0] + explained[1])).toFixed(0)}% of the variance of the ${info.dim}-dimensional vectors. Prompt tokens in blue; hover a dot for its token, click to choose it.`;
+    this.#mapCaption.textContent = `${info.vocabSize} tokens; the two axes keep ${(100 * (explained[0] + explained[1])).toFixed(0)}% of the variance of the ${info.dim}-dimensional vectors. Prompt tokens in blue; hover a dot for its token, click to choose it.${info.traits.embeddingScale !== 1 ? ` These are the table's rows; ${info.family} multiplies a row by √${info.dim} = ${info.traits.embeddingScale.toFixed(2)} when it looks it up, before the first block (its tied output head reads the rows unscaled).` : ''}`;
   }
 
   update(tokens: readonly TokenView[], vectors: Float32Array): void {

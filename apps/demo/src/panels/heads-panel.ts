@@ -62,7 +62,7 @@ export class HeadsPanel {
     this.#grid.replaceChildren(
       ...Array.from({ length: info.heads }, (_, head) => {
         const canvas = h('canvas', { class: 'picture', 'data-head': head });
-        drawHeatmap(canvas, { rows: seq, cols: seq, values: headWeights(a.attention[layer], head, seq), min: 0, max: 1, masked: (r, c) => c > r, maxWidth: size, maxCell: size / Math.max(seq, 1), minCell: 1 });
+        drawHeatmap(canvas, { rows: seq, cols: seq, values: headWeights(a.attention[layer], head, seq), min: 0, max: 1, causal: true, maxWidth: size, maxCell: size / Math.max(seq, 1), minCell: 0.25 });
         const figure = h(
           'button',
           { class: 'head', type: 'button', title: `Open layer ${layer} head ${head} in step 4`, 'data-head': head },

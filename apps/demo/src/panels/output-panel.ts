@@ -1,12 +1,12 @@
 import { drawBars } from '../draw/bars';
 import { visibleToken } from '../draw/canvas';
-import { sequential, textOnSequential } from '../draw/color';
+import { sequential } from '../draw/color';
 import { h, panelFrame, widthOf } from '../dom';
 import { samplingDistribution, softmaxOf, topIndices } from '../math/distribution';
 import type { GeneratedToken, ModelInfo, SamplingSettings } from '../model/types';
 
 /** What the Generate button asks the app to do; it calls back per token and resolves when done or stopped. */
-export type GenerateHandler = (settings: SamplingSettings, maxTokens: number, onToken: (token: GeneratedToken, msPerToken: number) => void) => Promise<void>;
+export type GenerateHandler = (settings: SamplingSettings, maxTokens: number, onToken: (token: GeneratedToken, msPerToken: number) => void) => Promise<{ stopped: boolean }>;
 
 function numberInput(id: string, value: number, min: number, max: number, step: number): HTMLInputElement {
   return h('input', { id, type: 'number', value, min, max, step });
@@ -29,15 +29,18 @@ export class OutputPanel {
   readonly #stop = h('button', { id: 'stop', type: 'button', disabled: true }, 'Stop');
   readonly #stream = h('div', { class: 'stream', 'data-testid': 'generated' });
   readonly #speed = h('p', { class: 'readout', 'data-testid': 'generation-speed' });
+  readonly #blocked = h('p', { class: 'status', 'data-testid': 'generate-blocked' });
   #info: ModelInfo | null = null;
   #logits: Float32Array | null = null;
   #prompt = '';
   #handler: GenerateHandler | null = null;
-  #stopRequested = false;
+  #onStop: () => number | null = () => null;
+  #blockReason: string | null = 'Load a model first.';
+  #running = false;
 
   constructor() {
     const { section, body } = panelFrame(
-      6,
+      7,
       'panel-output',
       'Output',
       'The final vector of the last token is compared with every row of the embedding table (this model ties its output to its input embeddings); softmax turns the scores into next-token probabilities. Sampling picks one, appends it to the prompt, and the model runs again: that is generation.',
@@ -54,6 +57,7 @@ export class OutputPanel {
       this.#bars,
       this.#barsCaption,
       h('div', { class: 'controls' }, h('label', {}, 'tokens ', this.#count), this.#generate, this.#stop),
+      this.#blocked,
       this.#stream,
       this.#speed,
     );
@@ -61,13 +65,29 @@ export class OutputPanel {
     for (const el of [this.#temperature, this.#topK, this.#topP]) el.addEventListener('input', () => this.draw());
     this.#generate.addEventListener('click', () => void this.#run());
     this.#stop.addEventListener('click', () => {
-      this.#stopRequested = true;
+      this.#stop.disabled = true;
+      const made = this.#onStop();
+      // How many tokens existed when Stop was pressed (the browser test compares it with the final count).
+      if (made !== null) this.element.dataset.madeAtStop = String(made);
     });
+    this.setBlocked(this.#blockReason);
   }
 
-  setModel(info: ModelInfo, handler: GenerateHandler): void {
+  setModel(info: ModelInfo, handler: GenerateHandler, onStop: () => number | null): void {
     this.#info = info;
+    // The last model's logits index its own vocabulary: nothing is drawn until this model's first analysis.
+    this.#logits = null;
     this.#handler = handler;
+    this.#onStop = onStop;
+  }
+
+  /** Disables Generate with the reason shown beside it (null: enabled). */
+  setBlocked(reason: string | null): void {
+    this.#blockReason = reason;
+    this.#generate.disabled = reason !== null || this.#running;
+    this.#generate.title = reason ?? '';
+    this.#blocked.textContent = reason ? `Generate is off: ${reason}` : '';
+    this.element.dataset.blocked = reason ?? '';
   }
 
   settings(): SamplingSettings {
@@ -80,6 +100,7 @@ export class OutputPanel {
     this.#logits = logits;
     this.#stream.replaceChildren(h('span', { class: 'prompt-text' }, prompt));
     this.#speed.textContent = '';
+    this.#speed.classList.remove('error');
     this.draw();
   }
 
@@ -102,42 +123,55 @@ export class OutputPanel {
   }
 
   async #run(): Promise<void> {
-    if (!this.#handler) return;
-    this.#stopRequested = false;
+    if (!this.#handler || this.#blockReason !== null || this.#running) return;
+    this.#running = true;
     this.#generate.disabled = true;
     this.#stop.disabled = false;
     this.element.dataset.generating = 'true';
+    this.element.dataset.stopped = 'false';
     this.#stream.replaceChildren(h('span', { class: 'prompt-text' }, this.#prompt));
     const ids: number[] = [];
     try {
-      await this.#handler(this.settings(), Math.max(1, this.#count.valueAsNumber || 32), (token, ms) => {
-        if (this.#stopRequested) throw new StopGeneration();
+      // Tokens arrive as the worker makes them (every few ms); the DOM takes them once per frame, so a fast
+      // backend costs one layout per frame instead of one per token.
+      let pending: HTMLElement[] = [];
+      let lastMs = 0;
+      let frame = 0;
+      const flush = () => {
+        frame = 0;
+        if (pending.length === 0) return;
+        this.#stream.append(...pending);
+        pending = [];
+        this.#speed.textContent = `${ids.length} token${ids.length === 1 ? '' : 's'} · ${lastMs.toFixed(1)} ms per token`;
+        this.element.dataset.generatedIds = JSON.stringify(ids);
+      };
+      const { stopped } = await this.#handler(this.settings(), Math.max(1, this.#count.valueAsNumber || 32), (token, ms) => {
         ids.push(token.id);
+        this.element.dataset.received = String(ids.length);
+        lastMs = ms;
         const p = token.probability;
-        // Interlinear: the token's text, and under it its probability on a bar of that colour.
-        this.#stream.append(
-          h('span', { class: 'generated-token', title: `id ${token.id} · p = ${p.toFixed(4)}`, 'data-id': token.id, 'data-p': p.toFixed(6) },
+        // The text flows as text (words are not split); each token is underlined in the colour of its probability
+        // and the boundaries between tokens are a faint tick.
+        pending.push(
+          h('span', { class: 'generated-token', title: `id ${token.id} · p = ${p.toFixed(4)}`, 'data-id': token.id, 'data-p': p.toFixed(6), style: `border-bottom-color:${sequential(p)}` },
             h('span', { class: 'generated-text' }, token.text),
-            h('span', { class: 'generated-p', style: `background:${sequential(p)};color:${textOnSequential(p)}` }, p >= 0.995 ? '1' : p.toFixed(2).replace(/^0/, '')),
           ),
         );
-        this.#speed.textContent = `${ids.length} token${ids.length === 1 ? '' : 's'} · ${ms.toFixed(1)} ms per token`;
-        this.element.dataset.generatedIds = JSON.stringify(ids);
+        frame ||= requestAnimationFrame(flush);
       });
+      cancelAnimationFrame(frame);
+      flush();
+      this.element.dataset.stopped = String(stopped);
+      if (stopped) this.#speed.textContent += ' · stopped';
     } catch (error) {
-      if (!(error instanceof StopGeneration)) throw error;
+      this.#speed.textContent = `Generation failed: ${(error as Error).message}`;
+      this.#speed.classList.add('error');
     } finally {
-      this.#generate.disabled = false;
+      this.#running = false;
+      this.setBlocked(this.#blockReason);
       this.#stop.disabled = true;
       this.element.dataset.generating = 'false';
       this.element.dataset.generatedText = [...this.#stream.querySelectorAll('.generated-text')].map((el) => el.textContent ?? '').join('');
     }
-  }
-}
-
-/** Thrown from the per-token callback to end a generation early (the Stop button). */
-export class StopGeneration extends Error {
-  constructor() {
-    super('generation stopped');
   }
 }

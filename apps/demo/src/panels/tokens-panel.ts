@@ -12,7 +12,7 @@ export class TokensPanel {
   readonly #text = h('div', { class: 'token-text', 'data-testid': 'token-text' });
   readonly #chips = h('ol', { class: 'token-chips', 'data-testid': 'token-chips' });
   readonly #count = h('p', { class: 'readout', 'data-testid': 'token-count' });
-  readonly #hover = h('p', { class: 'hover-readout', 'data-testid': 'token-hover' }, 'Hover a token for its id.');
+  readonly #hover = h('p', { class: 'hover-readout', 'data-testid': 'token-hover', 'aria-live': 'polite' }, 'Hover a token (or Tab to it) for its id.');
   #tokens: readonly TokenView[] = [];
   #onHover: (index: number | null) => void = () => {};
 
@@ -40,7 +40,7 @@ export class TokensPanel {
     tokens.forEach((token, i) => {
       const title = `#${i} · id ${token.id} · ${JSON.stringify(token.piece)}`;
       if (token.special || token.end <= token.start) {
-        spans.push(h('span', { class: 'token special', title, 'data-index': i, 'data-id': token.id }, visibleToken(token.piece)));
+        spans.push(h('span', { class: 'token special', title, tabindex: 0, 'data-index': i, 'data-id': token.id }, visibleToken(token.piece)));
         return;
       }
       if (token.start > cursor) spans.push(document.createTextNode(prompt.slice(cursor, token.start)));
@@ -48,7 +48,7 @@ export class TokensPanel {
       const start = Math.max(cursor, token.start);
       const text = prompt.slice(start, token.end);
       spans.push(
-        h('span', { class: 'token', style: `background:${TOKEN_HUES[i % TOKEN_HUES.length]}`, title, 'data-index': i, 'data-id': token.id }, text),
+        h('span', { class: 'token', style: `background:${TOKEN_HUES[i % TOKEN_HUES.length]}`, title, tabindex: 0, 'data-index': i, 'data-id': token.id }, text),
       );
       cursor = Math.max(cursor, token.end);
     });
@@ -68,16 +68,21 @@ export class TokensPanel {
     const added = tokens.filter((t) => t.special).length;
     this.#count.textContent = `${tokens.length} token${tokens.length === 1 ? '' : 's'}${added ? ` (${added} added by the tokenizer: ${tokens.filter((t) => t.special).map((t) => t.piece).join(', ')})` : ''} for ${[...prompt].length} characters.`;
 
+    // The text's tokens are focusable: Tab (or a screen reader) reads the same readout the mouse gets.
     for (const el of [...this.#text.querySelectorAll<HTMLElement>('[data-index]'), ...this.#chips.querySelectorAll<HTMLElement>('[data-index]')]) {
       const index = Number(el.dataset.index);
-      el.addEventListener('mouseenter', () => {
+      const enter = () => {
         this.highlight(index);
         this.#onHover(index);
-      });
-      el.addEventListener('mouseleave', () => {
+      };
+      const leave = () => {
         this.highlight(null);
         this.#onHover(null);
-      });
+      };
+      el.addEventListener('mouseenter', enter);
+      el.addEventListener('mouseleave', leave);
+      el.addEventListener('focus', enter);
+      el.addEventListener('blur', leave);
     }
   }
 
@@ -86,7 +91,7 @@ export class TokensPanel {
     const token = index === null ? undefined : this.#tokens[index];
     this.#hover.textContent = token
       ? `token ${index}: id ${token.id} · piece ${JSON.stringify(token.piece)}${token.special ? ' · added by the tokenizer' : ` · characters ${token.start}–${token.end}`}`
-      : 'Hover a token for its id.';
+      : 'Hover a token (or Tab to it) for its id.';
     for (const el of this.element.querySelectorAll<HTMLElement>('[data-index]')) {
       el.classList.toggle('hovered', index !== null && Number(el.dataset.index) === index);
     }
