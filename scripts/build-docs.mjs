@@ -74,7 +74,10 @@ if (!args.has('--no-demo')) {
  * written into the generated pages, after the first heading, once the demo is built beside them.
  */
 function linkDemo() {
-  for (const [page, href] of [['index.html', 'demo/index.html'], ['documents/demo.html', '../demo/index.html']]) {
+  // typedoc names a guide's page after its title (docs/demo.md, "The demo" → documents/The_demo.html)
+  const guides = existsSync(join(out, 'documents')) ? readdirSync(join(out, 'documents')) : [];
+  const demoGuide = guides.find((name) => /(^|_)demo\.html$/i.test(name)) ?? 'demo.html';
+  for (const [page, href] of [['index.html', 'demo/index.html'], [`documents/${demoGuide}`, '../demo/index.html']]) {
     const file = join(out, page);
     const html = existsSync(file) ? readFileSync(file, 'utf8') : '';
     const heading = html.search(/<\/h1>/);
