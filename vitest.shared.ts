@@ -29,6 +29,7 @@ export function packageTestConfig(overrides: UserConfig['test'] = {}) {
     resolve: { alias: sourceAliases() },
     test: {
       include: ['test/**/*.test.ts'],
+      setupFiles: [join(root, 'test-support', 'yield-between-tests.ts')],
       testTimeout: 60_000,
       hookTimeout: 60_000,
       ...overrides,
