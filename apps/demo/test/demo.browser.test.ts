@@ -6,7 +6,7 @@
  * own greedy output for stories260K (../shared/models/stories260K/greedy-256.txt).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createCpuBackend, setBackend, slice, tensor } from '@transformer-kit/tensor';
 import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
 import { generate, LlamaModel, readLlama2c } from '@transformer-kit/transformer';
@@ -253,10 +253,20 @@ describe.skipIf(Boolean(missing))('the demo in Chromium (WebGL2 through SwiftSha
     const expected = llama2cEncode(readLlama2cVocab(readFileSync(tokenizerFile), 512), PROMPT);
     await page.selectOption('#model-source', 'files');
     for (const files of [[tokenizerFile, modelFile], [join(sharedModels, 'stories260K/stories260K.gguf')]]) {
-      const before = await page.evaluate(() => document.body.dataset.analysed);
+      // NOTE: wait for this load's own status line ('<model file>: N layers…', set once the files are open) and the
+      // page's ready state, not for `analysed` to change: an analysis still queued from the last load can change it
+      // while this one is reading its files.
+      const name = basename(files.find((f) => !f.endsWith('tok512.bin'))!);
       await page.setInputFiles('#model-files', files);
       await page.click('#load-model');
-      await page.waitForFunction((b) => document.body.dataset.analysed !== b || (document.querySelector('#load-status') as HTMLElement).dataset.kind === 'error', before, { timeout: 120_000 });
+      await page.waitForFunction(
+        (n) => {
+          const status = document.querySelector('#load-status') as HTMLElement;
+          return status.dataset.kind === 'error' || (status.textContent!.startsWith(`${n}:`) && window.transformerKitDemo?.state === 'ready');
+        },
+        name,
+        { timeout: 120_000 },
+      );
       expect(await page.getAttribute('#load-status', 'data-kind'), (await page.textContent('#load-status'))!).toBe('info');
       expect(JSON.parse((await page.getAttribute('#panel-tokens', 'data-ids'))!)).toEqual(expected);
     }
