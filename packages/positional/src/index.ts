@@ -8,8 +8,10 @@ export { sinusoidalTable, addSinusoidal } from './sinusoidal';
 export { LearnedPositionalEmbedding } from './learned-positional-embedding';
 export { rotaryFrequencies, rotaryTables } from './rotary-tables';
 export { RotaryEmbedding } from './rotary-embedding';
+export { llama3FrequencyFactors } from './llama3-frequency-factors';
 export { alibiSlopes, alibiBias } from './alibi';
 
 export type { SinusoidalOptions } from './sinusoidal';
 export type { RotaryTableOptions, RotaryTables } from './rotary-tables';
 export type { RotaryEmbeddingOptions, RotaryLayout, RotateFn } from './rotary-embedding';
+export type { Llama3RopeScaling } from './llama3-frequency-factors';

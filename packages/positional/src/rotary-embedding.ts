@@ -12,7 +12,7 @@
  * positions it runs, never for the declared maximum.
  */
 import { applyRotary, keep, slice, type RotaryLayout, type Tensor } from '@transformer-kit/tensor';
-import { rotaryTables, type RotaryTables } from './rotary-tables';
+import { rotaryFrequencies, rotaryTables, type RotaryTables } from './rotary-tables';
 
 export type { RotaryLayout };
 
@@ -34,6 +34,8 @@ export interface RotaryEmbeddingOptions {
   readonly rotaryDim?: number;
   /** θ. Default 10000. */
   readonly theta?: number;
+  /** Per-pair frequency divisors (Llama 3.1+'s RoPE scaling), rotaryDim / 2 of them; see `RotaryTableOptions`. */
+  readonly frequencyFactors?: ArrayLike<number>;
   /** Pair layout. Default 'halves' (Hugging Face); llama2.c checkpoints use 'interleaved'. */
   readonly layout?: RotaryLayout;
   /**
@@ -62,6 +64,8 @@ export class RotaryEmbedding {
   readonly rotaryDim: number;
   readonly theta: number;
   readonly layout: RotaryLayout;
+  /** The frequency divisors, or null for plain RoPE. */
+  readonly frequencyFactors: Float64Array | null;
   #tables: RotaryTables | null = null;
   #capacity: number;
 
@@ -78,6 +82,8 @@ export class RotaryEmbedding {
     this.rotaryDim = rotaryDim;
     this.theta = options.theta ?? 10000;
     this.layout = layout;
+    this.frequencyFactors = options.frequencyFactors ? Float64Array.from(options.frequencyFactors) : null;
+    rotaryFrequencies(rotaryDim, this.theta, this.frequencyFactors ?? undefined); // checks the factors now, not at first use
     const maxLength = options.maxLength ?? 2048;
     if (!Number.isInteger(maxLength) || maxLength < 1) throw new RangeError(`RotaryEmbedding: maxLength must be an integer ≥ 1, got ${maxLength}`);
     // NOTE: a declared context is a promise from the checkpoint, not a use: tables grow with the positions used.
@@ -175,7 +181,7 @@ export class RotaryEmbedding {
     if (this.#tables && this.#tables.cos.shape[0] >= needed) return this.#tables;
     while (this.#capacity < needed) this.#capacity *= 2;
     this.dispose();
-    const t = rotaryTables(this.#capacity, this.rotaryDim, { theta: this.theta });
+    const t = rotaryTables(this.#capacity, this.rotaryDim, { theta: this.theta, frequencyFactors: this.frequencyFactors ?? undefined });
     // NOTE: keep() so tables first built inside someone's tidy() outlive it.
     this.#tables = { cos: keep(t.cos), sin: keep(t.sin) };
     return this.#tables;

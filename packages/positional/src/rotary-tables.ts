@@ -11,6 +11,12 @@ export interface RotaryTableOptions {
   readonly theta?: number;
   /** Position of the first row. Default 0. */
   readonly offset?: number;
+  /**
+   * Per-pair divisors of the frequencies (rotaryDim / 2 of them, each > 0): pair i turns at θ^(−2i/rotaryDim) /
+   * factors[i]. Llama 3.1+ slows its low frequencies this way (GGUF's `rope_freqs.weight`; from a Hugging Face
+   * `rope_scaling` of type `llama3` via `llama3FrequencyFactors`). Default none (all 1).
+   */
+  readonly frequencyFactors?: ArrayLike<number>;
 }
 
 /** cos and sin of the rotation angles, each [length, rotaryDim / 2]. */
@@ -20,21 +26,33 @@ export interface RotaryTables {
 }
 
 /**
- * The inverse frequencies θ^(−2i/rotaryDim), i = 0 … rotaryDim/2 − 1.
+ * The inverse frequencies θ^(−2i/rotaryDim), i = 0 … rotaryDim/2 − 1, each divided by `frequencyFactors[i]`
+ * when given (Llama 3.1's RoPE scaling).
  *
  * @example
  * ```ts
  * import { rotaryFrequencies } from '@transformer-kit/positional';
  * rotaryFrequencies(4); // [1, 0.01]
+ * rotaryFrequencies(4, 10000, [1, 8]); // [1, 0.00125]
  * ```
  */
-export function rotaryFrequencies(rotaryDim: number, theta = 10000): Float64Array {
+export function rotaryFrequencies(rotaryDim: number, theta = 10000, frequencyFactors?: ArrayLike<number>): Float64Array {
   if (!Number.isInteger(rotaryDim) || rotaryDim < 2 || rotaryDim % 2 !== 0) throw new RangeError(`rotary: rotaryDim must be an even integer ≥ 2, got ${rotaryDim}`);
   if (!(theta > 0)) throw new RangeError(`rotary: theta must be > 0, got ${theta}`);
   const half = rotaryDim / 2;
+  checkFrequencyFactors(frequencyFactors, half);
   const freq = new Float64Array(half);
-  for (let i = 0; i < half; i++) freq[i] = Math.pow(theta, (-2 * i) / rotaryDim);
+  for (let i = 0; i < half; i++) freq[i] = Math.pow(theta, (-2 * i) / rotaryDim) / (frequencyFactors ? frequencyFactors[i] : 1);
   return freq;
+}
+
+/** Refuses divisors that are not rotaryDim/2 finite positive numbers (a wrong-length `rope_freqs` would rotate the wrong pairs). */
+function checkFrequencyFactors(factors: ArrayLike<number> | undefined, half: number): void {
+  if (factors === undefined) return;
+  if (factors.length !== half) throw new RangeError(`rotary: frequencyFactors needs ${half} values (rotaryDim / 2), got ${factors.length}`);
+  for (let i = 0; i < half; i++) {
+    if (!(Number.isFinite(factors[i]) && factors[i] > 0)) throw new RangeError(`rotary: frequencyFactors[${i}] must be a finite number > 0, got ${factors[i]}`);
+  }
 }
 
 /**
@@ -53,7 +71,7 @@ export function rotaryTables(length: number, rotaryDim: number, options: RotaryT
   const offset = options.offset ?? 0;
   if (!Number.isInteger(length) || length < 0) throw new RangeError(`rotaryTables: length must be an integer ≥ 0, got ${length}`);
   if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`rotaryTables: offset must be an integer ≥ 0, got ${offset}`);
-  const freq = rotaryFrequencies(rotaryDim, options.theta ?? 10000);
+  const freq = rotaryFrequencies(rotaryDim, options.theta ?? 10000, options.frequencyFactors);
   const half = freq.length;
   const cos = new Float32Array(length * half);
   const sin = new Float32Array(length * half);

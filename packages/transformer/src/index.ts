@@ -15,6 +15,7 @@ export { torchEncoderLayer, torchDecoderLayer } from './layers/torch-transformer
 // models
 export { LlamaModel } from './models/llama';
 export { llamaConfigFromHf } from './models/llama-config';
+export { ropeScalingFromHf } from './models/rope-scaling-from-hf';
 export { Gpt2Model, gpt2ConfigFromHf } from './models/gpt2';
 export { BertModel, bertConfigFromHf } from './models/bert';
 export { EncoderDecoderModel } from './models/encoder-decoder';
@@ -29,6 +30,7 @@ export { layerWeights } from './models/layer-weights';
 // NOTE: the GGUF reader lives in @transformer-kit/tensor; re-exported so code importing it from here keeps working.
 export { readGguf, ggufToFloat32 } from './loaders/gguf-reexports';
 export { readGgufLlama } from './loaders/read-gguf-llama';
+export { ropeFrequencyFactorsFromGguf } from './loaders/rope-frequency-factors-from-gguf';
 export { readGgufModel, SUPPORTED_GGUF_ARCHITECTURES } from './loaders/read-gguf-model';
 export { hfNameOfGguf, GGUF_LAYER_NAMES } from './loaders/families/gguf-tensor-names';
 export { decoderConfigFromGguf, decoderConfigFromHf, ggufNumbers, hfNumbers } from './loaders/families/decoder-config-readers';

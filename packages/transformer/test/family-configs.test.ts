@@ -29,11 +29,11 @@ describe('family configs', () => {
   });
 
   it('refuses RoPE scaling by name, in config.json and in GGUF metadata', () => {
-    expect(() => phi3Family.configFromHf({ ...hf, model_type: 'phi3', rope_scaling: { type: 'longrope' } })).toThrow("config.json: rope_scaling 'longrope' is not supported (only unscaled RoPE)");
+    expect(() => phi3Family.configFromHf({ ...hf, model_type: 'phi3', rope_scaling: { type: 'longrope' } })).toThrow("config.json: rope_scaling 'longrope' is not supported (supported: llama3, or none)");
     if (!haveShared('models/families/qwen2-tiny.gguf')) return;
     const gguf = readGguf(readShared('models/families/qwen2-tiny.gguf'));
     const yarn: GgufFile = { ...gguf, metadata: { ...gguf.metadata, 'qwen2.rope.scaling.type': 'yarn' } };
-    expect(() => qwen2Family.configFromGguf(yarn, 'Qwen2.5-7B.gguf')).toThrow("Qwen2.5-7B.gguf: RoPE scaling 'yarn' (qwen2.rope.scaling.type) is not supported (only unscaled RoPE)");
+    expect(() => qwen2Family.configFromGguf(yarn, 'Qwen2.5-7B.gguf')).toThrow("Qwen2.5-7B.gguf: RoPE scaling 'yarn' (qwen2.rope.scaling.type) is not supported (supported: none, or Llama 3.1's 'rope_freqs.weight')");
   });
 
   it('names a missing or malformed config.json number', () => {

@@ -64,9 +64,9 @@ describe.runIf(available)('GGUF Llama metadata (Llama 3 / SmolLM2 go through the
     expect(readGgufLlama(readShared(GGUF)).config).toMatchObject({ ropeTheta: 10000, tiedEmbeddings: false });
   });
 
-  it('refuses Llama 3.1 RoPE scaling (rope_freqs.weight) instead of computing wrong logits', () => {
-    expect(() => readGgufLlama(edited({}, [], ['rope_freqs.weight']), 'Llama-3.2-1B.gguf')).toThrow(
-      "Llama-3.2-1B.gguf: RoPE frequency scaling (tensor 'rope_freqs.weight', Llama 3.1+) is not supported (only unscaled RoPE)",
+  it('refuses a RoPE scaling type it does not implement instead of computing wrong logits', () => {
+    expect(() => readGgufLlama(edited({ 'llama.rope.scaling.type': 'linear' }), 'CodeLlama.gguf')).toThrow(
+      "CodeLlama.gguf: RoPE scaling 'linear' (llama.rope.scaling.type) is not supported (supported: none, or Llama 3.1's 'rope_freqs.weight')",
     );
   });
 });

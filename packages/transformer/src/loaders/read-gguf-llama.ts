@@ -10,6 +10,7 @@ import type { LlamaConfig } from '../models/llama-config';
 import { readGguf, type GgufFile, type GgufValue } from '@transformer-kit/tensor';
 import { GGUF_LAYER_NAMES } from './families/gguf-tensor-names';
 import { ggufWeight } from './gguf-weight';
+import { ropeFrequencyFactorsFromGguf } from './rope-frequency-factors-from-gguf';
 import { weightSource, type HostTensor, type WeightSource } from './weight-source';
 
 /** A GGUF Llama: its config, weights, and the raw file (whose metadata holds the tokenizer). */
@@ -48,8 +49,8 @@ export function readGgufLlama(source: ArrayBuffer | ArrayBufferView | GgufFile, 
   const embed = gguf.info('token_embd.weight');
   if (!embed) throw new Error(`${origin}: missing tensor 'token_embd.weight'`);
   const tied = !gguf.info('output.weight');
-  // Llama 3.1+ stores its RoPE scaling as per-frequency divisors; ignoring them would give silently wrong logits.
-  if (gguf.info('rope_freqs.weight')) throw new Error(`${origin}: RoPE frequency scaling (tensor 'rope_freqs.weight', Llama 3.1+) is not supported (only unscaled RoPE)`);
+  // Llama 3.1+ stores its RoPE scaling as per-pair divisors; ignoring them would give silently wrong logits.
+  const ropeFrequencyFactors = ropeFrequencyFactorsFromGguf(gguf, origin, num('rope.dimension_count', dim / heads) / 2);
   const config: LlamaConfig = {
     dim,
     hiddenDim: num('feed_forward_length'),
@@ -60,6 +61,7 @@ export function readGgufLlama(source: ArrayBuffer | ArrayBufferView | GgufFile, 
     maxSeqLen: num('context_length', 2048),
     normEps: num('attention.layer_norm_rms_epsilon', 1e-5),
     ropeTheta: num('rope.freq_base', 10000),
+    ...(ropeFrequencyFactors ? { ropeFrequencyFactors } : {}),
     ropeLayout: 'interleaved',
     tiedEmbeddings: tied,
   };

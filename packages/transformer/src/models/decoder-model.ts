@@ -61,7 +61,7 @@ export class DecoderModel implements CausalLM {
     this.headDim = config.headDim;
     this.#parts = parts;
     // Called by attention on q [batch, heads, seq, headDim] and k [batch, kvHeads, seq, headDim] before caching.
-    this.#rotary = new RotaryEmbedding({ headDim: config.headDim, rotaryDim: config.rotaryDim, theta: config.ropeTheta, layout: config.ropeLayout, maxLength: config.maxSeqLen });
+    this.#rotary = new RotaryEmbedding({ headDim: config.headDim, rotaryDim: config.rotaryDim, theta: config.ropeTheta, frequencyFactors: config.ropeFrequencyFactors, layout: config.ropeLayout, maxLength: config.maxSeqLen });
     this.#rotate = this.#rotary.rotateFn();
   }
 

@@ -1,5 +1,6 @@
 import type { RotaryLayout } from '@transformer-kit/tensor';
 import { HF_LLAMA_FIELDS, validateLlamaConfig } from './config-rules';
+import { ropeScalingFromHf } from './rope-scaling-from-hf';
 
 /**
  * The hyperparameters of a Llama-family decoder, whatever file they came from (config.json, a llama2.c
@@ -32,6 +33,11 @@ export interface LlamaConfig {
   /** RoPE base frequency θ. */
   readonly ropeTheta: number;
   /**
+   * Divisors of the RoPE frequencies, one per rotated pair (Llama 3.1+'s scaling: a GGUF's `rope_freqs.weight`,
+   * a config.json `rope_scaling` of type `llama3`). Absent for plain RoPE.
+   */
+  readonly ropeFrequencyFactors?: readonly number[];
+  /**
    * How q/k rows are paired for rotation: 'interleaved' (llama2.c, Meta, GGUF) or 'halves' (Hugging Face),
    * which is a property of the checkpoint: converters permute q/k rows between the two.
    */
@@ -59,10 +65,8 @@ export function llamaConfigFromHf(json: Record<string, unknown>): LlamaConfig {
     throw new Error(`config.json: llama needs a number '${key}'`);
   };
   const heads = num('num_attention_heads');
-  const scaling = json.rope_scaling as { type?: string; rope_type?: string } | null | undefined;
-  if (scaling && (scaling.rope_type ?? scaling.type) && (scaling.rope_type ?? scaling.type) !== 'default') {
-    throw new Error(`config.json: rope_scaling '${scaling.rope_type ?? scaling.type}' is not supported (only unscaled RoPE)`);
-  }
+  const ropeTheta = num('rope_theta', 10000);
+  const ropeFrequencyFactors = ropeScalingFromHf(json, num('hidden_size') / heads, ropeTheta);
   return validateLlamaConfig({
     dim: num('hidden_size'),
     hiddenDim: num('intermediate_size'),
@@ -72,7 +76,8 @@ export function llamaConfigFromHf(json: Record<string, unknown>): LlamaConfig {
     vocabSize: num('vocab_size'),
     maxSeqLen: num('max_position_embeddings', 2048),
     normEps: num('rms_norm_eps', 1e-6),
-    ropeTheta: num('rope_theta', 10000),
+    ropeTheta,
+    ...(ropeFrequencyFactors ? { ropeFrequencyFactors } : {}),
     ropeLayout: 'halves',
     tiedEmbeddings: json.tie_word_embeddings === true,
   }, 'config.json', HF_LLAMA_FIELDS);

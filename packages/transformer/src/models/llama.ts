@@ -99,7 +99,7 @@ export class LlamaModel implements CausalLM {
     this.#head = config.tiedEmbeddings ? null : new Linear(load('lm_head.weight', [vocabSize, dim]));
     // The attention layer calls this on q [batch, heads, seq, headDim] and k [batch, kvHeads, seq, headDim]
     // with the cache length as the offset, before the keys are cached.
-    this.#rotary = new RotaryEmbedding({ headDim: this.headDim, theta: config.ropeTheta, layout: config.ropeLayout, maxLength: config.maxSeqLen });
+    this.#rotary = new RotaryEmbedding({ headDim: this.headDim, theta: config.ropeTheta, frequencyFactors: config.ropeFrequencyFactors, layout: config.ropeLayout, maxLength: config.maxSeqLen });
     this.#rotate = this.#rotary.rotateFn();
   }
 

@@ -4,6 +4,8 @@
  */
 import type { DecoderConfig, DecoderFamily } from '../../models/decoder-config';
 import type { GgufFile } from '@transformer-kit/tensor';
+import { ropeFrequencyFactorsFromGguf } from '../rope-frequency-factors-from-gguf';
+import { ropeScalingFromHf } from '../../models/rope-scaling-from-hf';
 
 /** A reader of numbers that names the key, the value and the rule when one is missing or malformed. */
 export type NumberReader = (key: string, fallback?: number) => number;
@@ -70,9 +72,8 @@ export function decoderConfigFromGguf(gguf: GgufFile, family: DecoderFamily, ori
   const valueDim = num('attention.value_length', headDim);
   if (valueDim !== headDim) throw new Error(`${origin}: attention.value_length ${valueDim} differs from attention.key_length ${headDim} (not supported)`);
   const rotaryDim = num('rope.dimension_count', headDim);
-  const arch = String(gguf.metadata['general.architecture']);
-  const scaling = gguf.metadata[`${arch}.rope.scaling.type`];
-  if (scaling !== undefined && scaling !== 'none') throw new Error(`${origin}: RoPE scaling '${String(scaling)}' (${arch}.rope.scaling.type) is not supported (only unscaled RoPE)`);
+  // llama.cpp's graphs for these families read no rope_freqs: this refuses it, and any rope.scaling.type
+  ropeFrequencyFactorsFromGguf(gguf, origin, rotaryDim / 2);
   return {
     family,
     dim,
@@ -104,13 +105,13 @@ export function decoderConfigFromGguf(gguf: GgufFile, family: DecoderFamily, ori
  */
 export function decoderConfigFromHf(json: Record<string, unknown>, family: DecoderFamily, tiedByDefault: boolean): DecoderConfig {
   const num = hfNumbers(json, family);
-  const scaling = json.rope_scaling as { type?: string; rope_type?: string } | null | undefined;
-  const kind = scaling ? (scaling.rope_type ?? scaling.type) : undefined;
-  if (kind && kind !== 'default') throw new Error(`config.json: rope_scaling '${kind}' is not supported (only unscaled RoPE)`);
   const dim = num('hidden_size');
   const heads = num('num_attention_heads');
   const headDim = num('head_dim', dim / heads);
   const partial = num('partial_rotary_factor', 1);
+  const rotaryDim = Math.round(headDim * partial);
+  const ropeTheta = num('rope_theta', 10000);
+  const ropeFrequencyFactors = ropeScalingFromHf(json, rotaryDim, ropeTheta);
   return {
     family,
     dim,
@@ -119,11 +120,12 @@ export function decoderConfigFromHf(json: Record<string, unknown>, family: Decod
     heads,
     kvHeads: num('num_key_value_heads', heads),
     headDim,
-    ...(partial !== 1 ? { rotaryDim: Math.round(headDim * partial) } : {}),
+    ...(partial !== 1 ? { rotaryDim } : {}),
     vocabSize: num('vocab_size'),
     maxSeqLen: num('max_position_embeddings', 2048),
     normEps: num('rms_norm_eps', 1e-6),
-    ropeTheta: num('rope_theta', 10000),
+    ropeTheta,
+    ...(ropeFrequencyFactors ? { ropeFrequencyFactors } : {}),
     ropeLayout: 'halves',
     tiedEmbeddings: typeof json.tie_word_embeddings === 'boolean' ? json.tie_word_embeddings : tiedByDefault,
   };
