@@ -108,9 +108,9 @@ export class TransformerBlock {
         return cross.output;
       };
       const ffn = (n: Tensor) => p.feedForward.forward(n);
-      let h = this.residual(x, attn, p.selfAttentionNorm, p.postAttentionNorm); // x + attn(norm1(x))
-      if (p.crossAttention) h = this.residual(h, crossAttn, p.crossAttentionNorm!); // h + crossAttn(norm2(h))
-      const output = this.residual(h, ffn, p.feedForwardNorm, p.postFeedForwardNorm); // h + ffn(norm3(h))
+      let h = this.residual(x, attn, p.selfAttentionNorm, p.postAttentionNorm); // pre-LN: h = x + attn(norm1(x))
+      if (p.crossAttention) h = this.residual(h, crossAttn, p.crossAttentionNorm!); // pre-LN: h = h + crossAttn(norm2(h))
+      const output = this.residual(h, ffn, p.feedForwardNorm, p.postFeedForwardNorm); // pre-LN: h + ffn(norm3(h))
       return { output, selfWeights, crossWeights };
     });
   }
