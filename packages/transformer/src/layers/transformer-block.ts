@@ -91,35 +91,31 @@ export class TransformerBlock {
   /** x [batch, seq, dim] → [batch, seq, dim]. Intermediates are freed; the caller owns the outputs. */
   forward(x: Tensor, options: TransformerBlockOptions = {}): TransformerBlockOutput {
     const p = this.parts;
-    if (p.crossAttention && !options.memory) throw new Error('TransformerBlock: a block with cross-attention needs options.memory (the encoder output)');
+    const { mask, causal, rotate, cache, memory, memoryMask } = options;
     const returnWeights = options.returnWeights ?? false;
+    if (p.crossAttention && !memory) throw new Error('TransformerBlock: a block with cross-attention needs options.memory (the encoder output)');
     return tidy(() => {
-      let selfWeights: Tensor | undefined;
-      let crossWeights: Tensor | undefined;
-      const attn = (n: Tensor) => {
-        const self = p.selfAttention.forward(n, undefined, { mask: options.mask, causal: options.causal, rotate: options.rotate, cache: options.cache, returnWeights });
-        selfWeights = self.weights;
-        return self.output;
-      };
-      // Queries from the decoder, keys/values from the encoder's output.
-      const crossAttn = (n: Tensor) => {
-        const cross = p.crossAttention!.forward(n, options.memory, { mask: options.memoryMask, returnWeights });
-        crossWeights = cross.weights;
-        return cross.output;
-      };
-      const ffn = (n: Tensor) => p.feedForward.forward(n);
-      let h = this.residual(x, attn, p.selfAttentionNorm, p.postAttentionNorm); // pre-LN: h = x + attn(norm1(x))
-      if (p.crossAttention) h = this.residual(h, crossAttn, p.crossAttentionNorm!); // pre-LN: h = h + crossAttn(norm2(h))
-      const output = this.residual(h, ffn, p.feedForwardNorm, p.postFeedForwardNorm); // pre-LN: h + ffn(norm3(h))
-      return { output, selfWeights, crossWeights };
+      const attn = (n: Tensor) => p.selfAttention.forward(n, undefined, { mask, causal, rotate, cache, returnWeights });
+      const crossAttn = (n: Tensor) => p.crossAttention!.forward(n, memory, { mask: memoryMask, returnWeights }); // keys/values: the encoder's output
+      const ffn = (n: Tensor) => ({ output: p.feedForward.forward(n) });
+      const self = this.sublayer(x, attn, p.selfAttentionNorm, p.postAttentionNorm); // pre-LN: h = x + attn(norm1(x))
+      const cross = p.crossAttention ? this.sublayer(self.output, crossAttn, p.crossAttentionNorm!) : undefined; // h = h + crossAttn(norm2(h))
+      const out = this.sublayer(cross?.output ?? self.output, ffn, p.feedForwardNorm, p.postFeedForwardNorm); // h + ffn(norm3(h))
+      return { output: out.output, selfWeights: self.weights, crossWeights: cross?.weights };
     });
   }
 
-  /** One sublayer with its residual connection: pre-LN x + post(f(norm(x))), post-LN norm(x + f(x)). */
-  private residual(x: Tensor, f: (x: Tensor) => Tensor, norm: Norm, post?: Norm): Tensor {
-    if (this.parts.placement === 'post') return norm.forward(add(x, f(x)));
+  /**
+   * One sublayer f with its residual connection — pre-LN: x + post(f(norm(x))), post-LN: norm(x + f(x)) — and
+   * the attention weights f returned, if any.
+   */
+  private sublayer(x: Tensor, f: (x: Tensor) => { output: Tensor; weights?: Tensor }, norm: Norm, post?: Norm): { output: Tensor; weights?: Tensor } {
+    if (this.parts.placement === 'post') {
+      const y = f(x);
+      return { output: norm.forward(add(x, y.output)), weights: y.weights };
+    }
     const y = f(norm.forward(x));
-    return add(x, post ? post.forward(y) : y);
+    return { output: add(x, post ? post.forward(y.output) : y.output), weights: y.weights };
   }
 
   /** Frees every sublayer's weights. */
