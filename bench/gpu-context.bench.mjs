@@ -32,7 +32,7 @@ const log = () => {};
 const runners = [
   { name: 'gpu.js headlessgl, 15 KV blocks a launch (its limit)', backend: await createGpuBackend({ mode: 'headlessgl', log }), gpu: true },
   { name: 'gpu.js headlessgl, 7 KV blocks a launch (attentionBlocksPerLaunch: 7)', backend: await createGpuBackend({ mode: 'headlessgl', log, attentionBlocksPerLaunch: 7 }), gpu: true },
-  { name: 'cpu (the @transformer-kit/tensor reference backend)', backend: createCpuBackend(), gpu: false },
+  { name: 'cpu (the @transformer-kit/tensor CPU backend)', backend: createCpuBackend(), gpu: false },
 ];
 for (const r of runners) {
   r.model = loadOn(r.backend, bytes);
@@ -74,7 +74,7 @@ const result = {
   bench: 'gpu-context',
   date: new Date().toISOString(),
   model: 'stories260K (../shared/models/stories260K/stories260K.bin), greedy from BOS, 511 tokens (the whole 512-position context), KV cache, logits read back every token',
-  peer: 'cpu (the @transformer-kit/tensor reference backend), same run, rounds interleaved',
+  peer: 'cpu (the @transformer-kit/tensor CPU backend), same run, rounds interleaved',
   rounds,
   note: 'SOFTWARE rendering: headless-gl under Xvfb runs on Mesa llvmpipe. The keys of launchesByToken / texelsWrittenByToken are the positions cached when the token is decoded. Before this change a cache past the per-launch limit was joined into one copy every token (2 · length · kvHeads · headDim texels per layer); now it costs one launch and heads · (headDim + 2) texels more per layer.',
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },

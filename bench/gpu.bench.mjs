@@ -133,7 +133,7 @@ const result = {
   bench: 'gpu',
   date: new Date().toISOString(),
   backend: gpu.name,
-  peer: 'cpu (the @transformer-kit/tensor reference backend), same run',
+  peer: 'cpu (the @transformer-kit/tensor CPU backend), same run',
   renderer: gpu.info.renderer,
   glVersion: gpu.info.version,
   mesaDriver: driver,

@@ -4,7 +4,7 @@
 // code — no gpu.js, no tokenizer, no Node built-in (platform browser refuses to bundle `node:fs`).
 // NOTE: the 25 kB budget is measured as size-limit measures it (the minified bundle, brotli-compressed: what
 // a browser downloads). The raw minified size is printed beside it; it is larger (~33 kB) because tensor's CPU
-// reference backend (~13 kB) comes with any op — it is the lazy default backend — and the ops' error messages
+// backend (~13 kB) comes with any op — it is the lazy default backend — and the ops' error messages
 // (~6 kB) name shapes and values. Both are deliberate; see the release issue's note.
 //
 //   node scripts/release/bundle-check.mjs <project-dir>   # a project with @transformer-kit/attention installed

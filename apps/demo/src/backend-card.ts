@@ -5,7 +5,7 @@ import type { RendererInfo } from './model/renderer';
 export type BackendChoice = 'gpu' | 'cpu';
 
 /**
- * The backend switch: GPU (gpu.js on WebGL2) or CPU (the reference backend). Shows the WebGL renderer, the
+ * The backend switch: GPU (gpu.js on WebGL2) or CPU (tensor's CPU backend). Shows the WebGL renderer, the
  * active backend as it names itself ('gpu.js:webgl2', 'cpu'), where it runs (worker or page), and the measured
  * milliseconds per token of each backend once it has generated.
  */
@@ -32,7 +32,7 @@ export class BackendCard {
       'div',
       { class: 'card', id: 'backend' },
       h('h2', {}, 'Backend'),
-      h('div', { class: 'row' }, h('label', {}, this.#gpu, 'GPU (gpu.js, WebGL2)'), h('label', {}, this.#cpu, 'CPU (reference)')),
+      h('div', { class: 'row' }, h('label', {}, this.#gpu, 'GPU (gpu.js, WebGL2)'), h('label', {}, this.#cpu, 'CPU')),
       h('p', { class: 'backend-status' }, 'active: ', this.#active, ' ', this.#where, ' ', this.#speed),
       this.#renderer,
       this.#measured,

@@ -25,7 +25,7 @@ if (missing) console.warn(`demo browser test skipped: ${missing} is missing (../
 const PROMPT = 'Once upon a time, there was a little girl named Lily.';
 /** A second prompt for the tokenizer only: a character outside the vocabulary falls back to <0xXX> byte tokens. */
 const BYTES_PROMPT = 'Tom ate a crêpe 🍓 at the park.';
-const GPU_TOLERANCE = 2e-3; // the team's tolerance for GPU backends against the CPU reference
+const GPU_TOLERANCE = 2e-3; // the team's tolerance for GPU backends against the CPU backend
 const CPU_TOLERANCE = 1e-4; // the page's default backend here is the CPU (a software renderer: see the first test)
 const close = (a: number, e: number, tol: number) => Math.abs(a - e) <= tol + tol * Math.abs(e);
 

@@ -1,4 +1,4 @@
-import { add, allocate, maskedFill, mul, tanh, tensor, type Backend, type Tensor } from '@transformer-kit/tensor';
+import { add, causalMask, maskedFill, mul, tanh, type Tensor } from '@transformer-kit/tensor';
 import { blockOf } from './resolve-attention';
 
 /** What is added to or hidden from one block of scores. */
@@ -33,19 +33,7 @@ export function applyScoreAdjustments(scores: Tensor, adj: ScoreAdjustments, row
   const offset = adj.queryOffset + row0 - col0; // query i sits at key coordinate offset + i of this block
   const future = adj.causal && cols - 1 > offset;
   const past = adj.window !== undefined && offset + rows - 1 - adj.window >= 0;
-  if (future || past) s = maskedFill(s, hiddenKeys(rows, cols, offset, adj.causal, adj.window, scores.backend), -Infinity);
+  // NOTE: a window needs causal attention (resolveAttention), so the keys to hide are the causal mask's, from this block's corner.
+  if (future || past) s = maskedFill(s, causalMask(rows, cols, offset, { window: adj.window, backend: scores.backend }), -Infinity);
   return s;
-}
-
-/**
- * bool [rows, cols], true where key j is hidden from query i (at key coordinate `offset + i`, offset may be
- * negative): after it when causal, or `window` or more positions before it.
- */
-function hiddenKeys(rows: number, cols: number, offset: number, causal: boolean, window: number | undefined, backend: Backend): Tensor {
-  const data = allocate('bool', rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const p = offset + i;
-    for (let j = 0; j < cols; j++) data[i * cols + j] = (causal && j > p) || (window !== undefined && j <= p - window) ? 1 : 0;
-  }
-  return tensor(data, [rows, cols], 'bool', backend);
 }

@@ -1,10 +1,11 @@
-import { allocate, tensor, type Tensor } from '@transformer-kit/tensor';
+import { causalMask as tensorCausalMask, type Tensor } from '@transformer-kit/tensor';
 
 /**
  * A bool causal mask [seqQ, seqK]: true where key j is in the future of query i and may NOT be attended.
  * Query i sits at absolute position `queryOffset + i`, so a block of new queries after `queryOffset` cached
  * positions sees every cached key plus the new keys up to itself. The default offset, `seqK − seqQ`, is the
- * usual "the queries are the last seqQ positions of the keys".
+ * usual "the queries are the last seqQ positions of the keys". Tensor's `causalMask` with the offset checked
+ * to be ≥ 0 (tensor's also takes negative offsets, a window and a backend).
  *
  * @example
  * ```ts
@@ -19,11 +20,7 @@ export function causalMask(seqQ: number, seqK: number, queryOffset = seqK - seqQ
   if (!Number.isInteger(queryOffset) || queryOffset < 0) {
     throw new RangeError(`causalMask: queryOffset must be an integer ≥ 0, got ${queryOffset} (${seqQ} queries over ${seqK} keys)`);
   }
-  const data = allocate('bool', seqQ * seqK);
-  for (let i = 0; i < seqQ; i++) {
-    for (let j = queryOffset + i + 1; j < seqK; j++) data[i * seqK + j] = 1;
-  }
-  return tensor(data, [seqQ, seqK], 'bool');
+  return tensorCausalMask(seqQ, seqK, queryOffset); // tensor's mask, on the active backend
 }
 
 /** @internal Validates the sizes every mask builder takes. */

@@ -11,7 +11,7 @@
  */
 import { add, div, equal, exp, full, matmul, max, maximum, mul, slice, sub, sum, tidy, where, writeSlice, zeros, type Tensor } from '@transformer-kit/tensor';
 import { applyScoreAdjustments } from './apply-scores-masks';
-import { resolveAttention, type AttentionShapeOptions } from './resolve-attention';
+import { resolveAttention, type AttentionShapeOptions, type ResolvedAttention } from './resolve-attention';
 
 /** Options of `memoryEfficientAttention`: those of `scaledDotProductAttention` minus the weights. */
 export interface MemoryEfficientAttentionOptions extends AttentionShapeOptions {
@@ -47,7 +47,14 @@ export const DEFAULT_BLOCK_SIZE = 256;
  * ```
  */
 export function memoryEfficientAttention(q: Tensor, k: Tensor, v: Tensor, options: MemoryEfficientAttentionOptions = {}): Tensor {
-  const r = resolveAttention('memoryEfficientAttention', q, k, v, options);
+  return blockwiseAttention(q, k, v, resolveAttention('memoryEfficientAttention', q, k, v, options), options);
+}
+
+/**
+ * @internal The block loop over a call `resolveAttention` has already checked (`scaledDotProductAttention`
+ * resolves once and comes here).
+ */
+export function blockwiseAttention(q: Tensor, k: Tensor, v: Tensor, r: ResolvedAttention, options: MemoryEfficientAttentionOptions): Tensor {
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
   if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`memoryEfficientAttention: blockSize must be an integer ≥ 1, got ${blockSize}`);
   const { batch, heads, kvHeads, group, seqQ, kvLength, headDim, valueDim } = r;

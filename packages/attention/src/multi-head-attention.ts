@@ -7,9 +7,10 @@
  * Positions enter only through the optional `rotate` hook (RoPE), the `bias` (ALiBi) or the inputs themselves,
  * so this package depends on nothing but tensor.
  */
-import { keep, permute, rmsNorm, split, tidy, type Tensor } from '@transformer-kit/tensor';
+import { isPackedDType, keep, permute, rmsNorm, split, tidy, type Tensor } from '@transformer-kit/tensor';
 import type { KVCacheLayer } from './kv-cache';
-import { checkLinear, linear, type LinearWeights } from './linear';
+import { Linear, type LinearWeights } from './linear';
+import { checkAttentionOptions } from './resolve-attention';
 import { scaledDotProductAttention, type AttentionOutput } from './scaled-dot-product-attention';
 
 /** Sizes of a MultiHeadAttention. */
@@ -36,7 +37,7 @@ export interface MultiHeadAttentionConfig {
   qkNormEps?: number;
 }
 
-/** The four projections, each in PyTorch's [out, in] layout. */
+/** The four projections, each in PyTorch's [out, in] layout: a `Linear` or its `{ weight, bias? }`. */
 export interface MultiHeadAttentionWeights {
   /** [heads·headDim, dim] */
   q: LinearWeights;
@@ -90,7 +91,7 @@ export interface MultiHeadAttentionCallOptions {
 
 /**
  * Multi-head (and grouped-/multi-query) attention with optional biases, cross-attention, a rotation hook and a
- * KV cache. It takes ownership of the weight tensors it is given: `dispose()` frees them.
+ * KV cache. It takes ownership of the weights it is given (tensors or `Linear`s): `dispose()` frees them.
  *
  * @example
  * ```ts
@@ -118,7 +119,12 @@ export class MultiHeadAttention {
   readonly softCap?: number;
   readonly window?: number;
   readonly qkNormEps: number;
-  #weights: MultiHeadAttentionWeights;
+  readonly #q: Linear; // [heads·headDim, dim]
+  readonly #k: Linear; // [kvHeads·headDim, kdim]
+  readonly #v: Linear; // [kvHeads·headDim, vdim]
+  readonly #o: Linear; // [dim, heads·headDim]
+  readonly #qNorm?: Tensor; // [headDim]
+  readonly #kNorm?: Tensor; // [headDim]
 
   constructor(config: MultiHeadAttentionConfig, weights: MultiHeadAttentionWeights) {
     const { dim, heads } = config;
@@ -131,7 +137,7 @@ export class MultiHeadAttention {
         throw new RangeError(`MultiHeadAttention: ${name} must be an integer ≥ 1, got ${value}${name === 'headDim' ? ` (dim ${dim} / heads ${heads})` : ''}`);
       }
     }
-    if (heads % kvHeads !== 0) throw new RangeError(`MultiHeadAttention: ${heads} query heads cannot share ${kvHeads} key/value heads (heads must be a multiple of kvHeads)`);
+    checkAttentionOptions('MultiHeadAttention', { heads, kvHeads, scale: config.scale, softCap: config.softCap, window: config.window });
     checkLinear('q', weights.q, heads * headDim, dim);
     checkLinear('k', weights.k, kvHeads * headDim, kdim);
     checkLinear('v', weights.v, kvHeads * headDim, vdim);
@@ -140,9 +146,6 @@ export class MultiHeadAttention {
       const g = weights[name];
       if (g && (g.rank !== 1 || g.shape[0] !== headDim)) throw new RangeError(`MultiHeadAttention: ${name} must be [${headDim}] (one γ per head dimension), got [${g.shape.join(', ')}]`);
     }
-    if (config.window !== undefined && !(Number.isInteger(config.window) && config.window >= 1)) throw new RangeError(`MultiHeadAttention: window must be an integer ≥ 1, got ${config.window}`);
-    if (config.softCap !== undefined && !(Number.isFinite(config.softCap) && config.softCap > 0)) throw new RangeError(`MultiHeadAttention: softCap must be a finite number > 0, got ${config.softCap}`);
-    if (config.scale !== undefined && !Number.isFinite(config.scale)) throw new RangeError(`MultiHeadAttention: scale must be finite, got ${config.scale}`);
     this.scale = config.scale;
     this.softCap = config.softCap;
     this.window = config.window;
@@ -153,19 +156,19 @@ export class MultiHeadAttention {
     this.headDim = headDim;
     this.kdim = kdim;
     this.vdim = vdim;
-    // NOTE: keep() so a layer built inside someone's tidy() outlives it; dispose() frees the weights.
-    for (const lw of [weights.q, weights.k, weights.v, weights.o]) {
-      keep(lw.weight);
-      if (lw.bias) keep(lw.bias);
-    }
-    if (weights.qNorm) keep(weights.qNorm);
-    if (weights.kNorm) keep(weights.kNorm);
-    this.#weights = weights;
+    // NOTE: keep() so a layer built inside someone's tidy() outlives it (a Linear keeps its own); dispose() frees them.
+    this.#q = Linear.from(weights.q);
+    this.#k = Linear.from(weights.k);
+    this.#v = Linear.from(weights.v);
+    this.#o = Linear.from(weights.o);
+    this.#qNorm = weights.qNorm && keep(weights.qNorm);
+    this.#kNorm = weights.kNorm && keep(weights.kNorm);
   }
 
   /**
    * From `torch.nn.MultiheadAttention`'s packed `in_proj_weight` [3·dim, dim] (rows [Wq; Wk; Wv]) and
-   * `out_proj`. The given tensors stay the caller's (the layer keeps its own slices and views).
+   * `out_proj`. Like the constructor, it owns what it is given: the packed matrix is freed once cut into the
+   * layer's q/k/v slices, and the out projection is kept as it is.
    *
    * @example
    * ```ts
@@ -195,12 +198,13 @@ export class MultiHeadAttention {
     }
     const [wq, wk, wv] = split(w, 3, 0); // three [projected, dim]
     const [bq, bk, bv] = packed.inProjBias ? split(packed.inProjBias, 3, 0) : [undefined, undefined, undefined];
-    const view = (t: Tensor | undefined) => t?.reshape(t.shape); // a view: disposing it leaves the caller's tensor alive
+    packed.inProjWeight.dispose(); // the slices are the layer's own
+    packed.inProjBias?.dispose();
     return new MultiHeadAttention(config, {
       q: { weight: wq, bias: bq },
       k: { weight: wk, bias: bk },
       v: { weight: wv, bias: bv },
-      o: { weight: view(packed.outProjWeight)!, bias: view(packed.outProjBias) },
+      o: { weight: packed.outProjWeight, bias: packed.outProjBias },
     });
   }
 
@@ -233,14 +237,13 @@ export class MultiHeadAttention {
     if (source.shape[0] !== batch || valueSource.shape[0] !== batch || valueSource.shape[1] !== source.shape[1]) {
       throw new RangeError(`MultiHeadAttention: key/value sources [${source.shape.join(', ')}] and [${valueSource.shape.join(', ')}] do not fit the query [${query.shape.join(', ')}]`);
     }
-    const w = this.#weights;
     return tidy(() => {
-      let q = this.splitHeads(linear(query, w.q), this.heads); // [batch, heads, seqQ, headDim]
-      let k = this.splitHeads(linear(source, w.k), this.kvHeads); // [batch, kvHeads, seqK, headDim]
+      let q = this.splitHeads(this.#q.forward(query), this.heads); // [batch, heads, seqQ, headDim]
+      let k = this.splitHeads(this.#k.forward(source), this.kvHeads); // [batch, kvHeads, seqK, headDim]
       // Per-head q/k norms normalise each head's vector before RoPE (Qwen3).
-      if (w.qNorm) q = rmsNorm(q, w.qNorm, this.qkNormEps);
-      if (w.kNorm) k = rmsNorm(k, w.kNorm, this.qkNormEps);
-      const v = this.splitHeads(linear(valueSource, w.v), this.kvHeads); // [batch, kvHeads, seqK, headDim]
+      if (this.#qNorm) q = rmsNorm(q, this.#qNorm, this.qkNormEps);
+      if (this.#kNorm) k = rmsNorm(k, this.#kNorm, this.qkNormEps);
+      const v = this.splitHeads(this.#v.forward(valueSource), this.kvHeads); // [batch, kvHeads, seqK, headDim]
       const cache = options.cache;
       let rq = q;
       if (options.rotate) [rq, k] = options.rotate(q, k, cache ? cache.length : 0);
@@ -264,7 +267,7 @@ export class MultiHeadAttention {
         returnWeights: options.returnWeights,
       });
       const merged = permute(attended.output, [0, 2, 1, 3]).reshape([batch, seqQ, this.heads * this.headDim]); // [batch, seqQ, heads·headDim]
-      const output = linear(merged, w.o); // [batch, seqQ, dim]
+      const output = this.#o.forward(merged); // [batch, seqQ, dim]
       return attended.weights ? { output, weights: attended.weights } : { output };
     });
   }
@@ -281,13 +284,9 @@ export class MultiHeadAttention {
    * ```
    */
   dispose(): void {
-    const w = this.#weights;
-    for (const lw of [w.q, w.k, w.v, w.o]) {
-      lw.weight.dispose();
-      lw.bias?.dispose();
-    }
-    w.qNorm?.dispose();
-    w.kNorm?.dispose();
+    for (const projection of [this.#q, this.#k, this.#v, this.#o]) projection.dispose();
+    this.#qNorm?.dispose();
+    this.#kNorm?.dispose();
   }
 
   /** [batch, seq, n·headDim] → [batch, n, seq, headDim]. */
@@ -300,5 +299,18 @@ export class MultiHeadAttention {
     if (x.rank !== 3 || x.shape[2] !== features || x.dtype !== 'float32') {
       throw new RangeError(`MultiHeadAttention: ${name} must be float32 [batch, seq, ${features}], got ${x.dtype} [${x.shape.join(', ')}]`);
     }
+  }
+}
+
+/** Checks one projection's shapes against the layer's sizes, naming it. */
+function checkLinear(name: string, w: LinearWeights | undefined, out: number, inDim: number): void {
+  if (!w || !w.weight) throw new RangeError(`MultiHeadAttention: the ${name} projection weight is missing`);
+  const s = w.weight.shape;
+  if (s.length !== 2 || s[0] !== out || s[1] !== inDim) {
+    throw new RangeError(`MultiHeadAttention: ${name}.weight must be [${out}, ${inDim}] ([out, in], PyTorch layout), got [${s.join(', ')}]`);
+  }
+  if (w.weight.dtype !== 'float32' && !isPackedDType(w.weight.dtype)) throw new RangeError(`MultiHeadAttention: ${name}.weight must be float32 or a packed weight dtype, got ${w.weight.dtype}`);
+  if (w.bias && (w.bias.rank !== 1 || w.bias.shape[0] !== out)) {
+    throw new RangeError(`MultiHeadAttention: ${name}.bias must be [${out}], got [${w.bias.shape.join(', ')}]`);
   }
 }

@@ -39,6 +39,17 @@ function fail(op: string, message: string): never {
   throw new RangeError(`${op}: ${message}`);
 }
 
+/**
+ * @internal The rules of the options a layer may fix once (MultiHeadAttention's config) and every call
+ * re-checks: the scale, the soft-cap, the sliding window and the sharing of key/value heads.
+ */
+export function checkAttentionOptions(op: string, o: { readonly heads: number; readonly kvHeads: number; readonly scale?: number; readonly softCap?: number; readonly window?: number }): void {
+  if (o.kvHeads < 1 || o.heads % o.kvHeads !== 0) fail(op, `${o.heads} query heads cannot share ${o.kvHeads} key/value heads (heads must be a multiple of kvHeads)`);
+  if (o.scale !== undefined && !Number.isFinite(o.scale)) fail(op, `scale must be finite, got ${o.scale}`);
+  if (o.softCap !== undefined && !(Number.isFinite(o.softCap) && o.softCap > 0)) fail(op, `softCap must be a finite number > 0, got ${o.softCap}`);
+  if (o.window !== undefined && !(Number.isInteger(o.window) && o.window >= 1)) fail(op, `window must be an integer ≥ 1, got ${o.window}`);
+}
+
 const fmt = (t: Tensor) => `[${t.shape.join(', ')}]`;
 
 /** @internal Checks q/k/v/mask/bias against each other and fills in the defaults. */
@@ -51,7 +62,6 @@ export function resolveAttention(op: string, q: Tensor, k: Tensor, v: Tensor, op
   const [kb, kvHeads, seqK, kd] = k.shape;
   if (kb !== batch || kd !== headDim) fail(op, `k ${fmt(k)} does not fit q ${fmt(q)} (batch and headDim must agree)`);
   if (v.shape[0] !== batch || v.shape[1] !== kvHeads || v.shape[2] !== seqK) fail(op, `v ${fmt(v)} does not fit k ${fmt(k)}`);
-  if (kvHeads < 1 || heads % kvHeads !== 0) fail(op, `${heads} query heads cannot share ${kvHeads} key/value heads (heads must be a multiple of kvHeads)`);
   const kvLength = options.kvLength ?? seqK;
   if (!Number.isInteger(kvLength) || kvLength < 0 || kvLength > seqK) fail(op, `kvLength ${kvLength} is outside the ${seqK} positions of k/v`);
   const causal = options.causal ?? false;
@@ -60,10 +70,8 @@ export function resolveAttention(op: string, q: Tensor, k: Tensor, v: Tensor, op
     fail(op, `causal attention of ${seqQ} queries over ${kvLength} keys needs an integer queryOffset ≥ 0, got ${queryOffset}`);
   }
   const scale = options.scale ?? 1 / Math.sqrt(headDim);
-  if (!Number.isFinite(scale)) fail(op, `scale must be finite, got ${scale}`);
   const { softCap, window } = options;
-  if (softCap !== undefined && !(Number.isFinite(softCap) && softCap > 0)) fail(op, `softCap must be a finite number > 0, got ${softCap}`);
-  if (window !== undefined && !(Number.isInteger(window) && window >= 1)) fail(op, `window must be an integer ≥ 1, got ${window}`);
+  checkAttentionOptions(op, { heads, kvHeads, scale, softCap, window });
   if (window !== undefined && !causal) fail(op, 'a sliding window needs causal attention (it hides keys before the query; the causal rule hides those after)');
   const target = [batch, heads, seqQ, kvLength];
   if (options.mask) {

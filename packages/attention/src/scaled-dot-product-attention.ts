@@ -12,7 +12,7 @@
  */
 import { attend, matmul, mul, slice, softmax, tidy, type Tensor } from '@transformer-kit/tensor';
 import { applyScoreAdjustments } from './apply-scores-masks';
-import { memoryEfficientAttention } from './memory-efficient-attention';
+import { blockwiseAttention } from './memory-efficient-attention';
 import { resolveAttention, type ResolvedAttention } from './resolve-attention';
 
 /** Which algorithm `scaledDotProductAttention` runs. */
@@ -92,7 +92,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
     return { output: attend(q, k, v, { scale: r.scale, causal: r.causal, queryOffset: r.queryOffset, kvLength: r.kvLength }) };
   }
   if (implementation === 'memory-efficient') {
-    return { output: memoryEfficientAttention(q, k, v, options) };
+    return { output: blockwiseAttention(q, k, v, r, options) };
   }
   return composedAttention(q, k, v, r, options);
 }

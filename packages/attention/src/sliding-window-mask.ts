@@ -1,4 +1,4 @@
-import { allocate, tensor, type Tensor } from '@transformer-kit/tensor';
+import { causalMask, type Tensor } from '@transformer-kit/tensor';
 import { checkSizes } from './causal-mask';
 
 /**
@@ -17,10 +17,5 @@ export function slidingWindowMask(seqQ: number, seqK: number, window: number, qu
   checkSizes('slidingWindowMask', seqQ, seqK);
   if (!Number.isInteger(window) || window < 1) throw new RangeError(`slidingWindowMask: window must be an integer ≥ 1, got ${window}`);
   if (!Number.isInteger(queryOffset) || queryOffset < 0) throw new RangeError(`slidingWindowMask: queryOffset must be an integer ≥ 0, got ${queryOffset}`);
-  const data = allocate('bool', seqQ * seqK);
-  for (let i = 0; i < seqQ; i++) {
-    const p = queryOffset + i;
-    for (let j = 0; j < seqK; j++) data[i * seqK + j] = j > p || j <= p - window ? 1 : 0;
-  }
-  return tensor(data, [seqQ, seqK], 'bool');
+  return causalMask(seqQ, seqK, queryOffset, { window }); // tensor's mask, on the active backend
 }

@@ -1,5 +1,4 @@
-import type { TensorHandle } from '@transformer-kit/tensor';
-import { product } from './collapse-dims';
+import { sizeOf, type TensorHandle } from '@transformer-kit/tensor';
 import type { BlockedLayout, DeviceBuffer, DeviceValue, GpuData } from './gpu-data';
 import type { GpuStorage } from './gpu-storage';
 import type { KernelPlan } from './kernel-source';
@@ -39,9 +38,9 @@ export function writeBlocked(storage: GpuStorage, run: (plan: KernelPlan) => Dev
 
 function toBlocks(storage: GpuStorage, run: (plan: KernelPlan) => DeviceValue, data: GpuData, target: TensorHandle, axis: number): BlockedLayout {
   storage.device(data);
-  const outer = product(target.shape.slice(0, axis));
+  const outer = sizeOf(target.shape.slice(0, axis));
   const n = target.shape[axis];
-  const inner = product(target.shape.slice(axis + 1));
+  const inner = sizeOf(target.shape.slice(axis + 1));
   const block = BLOCK_POSITIONS;
   const count = Math.ceil(n / block);
   // NOTE: cut last to first. gpu.js keeps a kernel's latest output as its own texture, so the block cut last is

@@ -1,31 +1,9 @@
 /**
- * Host-side index arithmetic shared by the kernels: strides, broadcasting strides and dimension merging.
- * Kernels index flat row-major data; merging adjacent dimensions that every operand walks contiguously
- * keeps the number of integer divisions (and uniforms) per output element small.
+ * Dimension merging for the kernels' host-side index arithmetic (the strides themselves, plain and
+ * broadcast, are tensor's `stridesOf` and `broadcastStrides`). Kernels index flat row-major data; merging
+ * adjacent dimensions that every operand walks contiguously keeps the number of integer divisions (and
+ * uniforms) per output element small.
  */
-
-/** Row-major strides of `shape`. */
-export function rowMajorStrides(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    out[i] = s;
-    s *= shape[i];
-  }
-  return out;
-}
-
-/** Strides of `shape` read as `outShape` (right-aligned; a broadcast dimension has stride 0). */
-export function broadcastStridesOf(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = rowMajorStrides(shape);
-  const rank = outShape.length;
-  const out = new Array<number>(rank).fill(0);
-  for (let i = 0; i < shape.length; i++) {
-    const o = rank - shape.length + i;
-    out[o] = shape[i] === 1 && outShape[o] !== 1 ? 0 : own[i];
-  }
-  return out;
-}
 
 /** A walk over `dims` (row-major) where operand k reads element Σ index_d · strides[k][d]. */
 export interface StridedWalk {
@@ -55,11 +33,4 @@ export function collapseWalk(dims: readonly number[], strides: readonly (readonl
   }
   if (outDims.length === 0) return { dims: [1], strides: strides.map(() => [0]) };
   return { dims: outDims, strides: outStrides };
-}
-
-/** Product of the dimensions. */
-export function product(dims: readonly number[]): number {
-  let p = 1;
-  for (const d of dims) p *= d;
-  return p;
 }

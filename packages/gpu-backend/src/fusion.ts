@@ -1,5 +1,4 @@
-import type { Shape, TensorHandle } from '@transformer-kit/tensor';
-import { product } from './collapse-dims';
+import { sizeOf, type Shape, type TensorHandle } from '@transformer-kit/tensor';
 import { BoundTensor, type DeviceValue, type GpuData } from './gpu-data';
 import type { GpuStorage } from './gpu-storage';
 import type { KernelArg, KernelCall, KernelPlan } from './kernel-source';
@@ -42,8 +41,8 @@ export class Fusion {
 
   rmsNorm(x: TensorHandle, gamma: TensorHandle | null, eps: number): GpuData | null {
     const n = x.shape[x.shape.length - 1];
-    if (product(x.shape) === 0 || (gamma && (gamma.shape.length !== 1 || gamma.shape[0] !== n))) return null;
-    const data = this.storage.deferred(product(x.shape), normPlan('rmsNorm', x, gamma, null, eps), null);
+    if (sizeOf(x.shape) === 0 || (gamma && (gamma.shape.length !== 1 || gamma.shape[0] !== n))) return null;
+    const data = this.storage.deferred(sizeOf(x.shape), normPlan('rmsNorm', x, gamma, null, eps), null);
     const [bx, bg] = this.#bounds(data, 2);
     data.deferred = { ...data.deferred!, info: { kind: 'norm', x: bx, gamma: gamma ? bg : null, eps } satisfies NormInfo };
     return data;
@@ -52,7 +51,7 @@ export class Fusion {
   matmul(a: TensorHandle, b: TensorHandle, transposeA: boolean, transposeB: boolean, outShape: Shape): GpuData | null {
     const k = a.shape[a.shape.length - 1];
     const n = outShape[outShape.length - 1];
-    const size = product(outShape);
+    const size = sizeOf(outShape);
     if (transposeA || b.shape.length !== 2 || size === 0 || k === 0 || splitCount(size, k) !== 1) return null;
     const norm = this.#info(a);
     const sizes = [n, k, transposeB ? 1 : n, transposeB ? k : 1] as const;
@@ -67,7 +66,7 @@ export class Fusion {
   silu(x: TensorHandle): GpuData | null {
     const m = this.#info(x);
     if (m?.kind !== 'matmul' || m.epilogue !== 'none') return null;
-    const data = this.storage.deferred(product(m.shape), [this.#call(m.norm, 'silu', m.a, m.b, [], product(m.shape), m.sizes)], null);
+    const data = this.storage.deferred(sizeOf(m.shape), [this.#call(m.norm, 'silu', m.a, m.b, [], sizeOf(m.shape), m.sizes)], null);
     data.deferred = { ...data.deferred!, info: { ...m, epilogue: 'silu' } satisfies MatmulInfo };
     return data;
   }
@@ -75,14 +74,14 @@ export class Fusion {
   /** `a + b` with one side a deferred matmul of the output's shape, or silu(x·Wg) · (x·Wu): one launch. */
   binary(op: 'add' | 'mul', a: TensorHandle, b: TensorHandle, outShape: Shape): GpuData | null {
     const [ia, ib] = [this.#info(a), this.#info(b)];
-    const size = product(outShape);
+    const size = sizeOf(outShape);
     if (op === 'add') {
       const [m, other] = ia?.kind === 'matmul' && ia.epilogue === 'none' ? [ia, b] : ib?.kind === 'matmul' && ib.epilogue === 'none' ? [ib, a] : [null, null];
-      if (!m || !other || product(other.shape) !== size || product(m.shape) !== size || !sameShape(other.shape, outShape)) return null;
+      if (!m || !other || sizeOf(other.shape) !== size || sizeOf(m.shape) !== size || !sameShape(other.shape, outShape)) return null;
       return this.#run(this.#call(m.norm, 'add', m.a, m.b, [other], size, m.sizes), size);
     }
     const [gate, up] = ia?.kind === 'matmul' && ia.epilogue === 'silu' ? [ia, ib] : ib?.kind === 'matmul' && ib.epilogue === 'silu' ? [ib, ia] : [null, null];
-    if (!gate || up?.kind !== 'matmul' || up.epilogue !== 'none' || !sameInput(gate, up) || product(gate.shape) !== size || !sameShape(up.shape, gate.shape)) return null;
+    if (!gate || up?.kind !== 'matmul' || up.epilogue !== 'none' || !sameInput(gate, up) || sizeOf(gate.shape) !== size || !sameShape(up.shape, gate.shape)) return null;
     return this.#run(this.#call(gate.norm, 'glu', gate.a, gate.b, [up.b], size, gate.sizes), size);
   }
 

@@ -1,7 +1,6 @@
 import type { GPU } from 'gpu.js';
-import { isPackedDType, requireWeightKernels, type Backend, type BinaryOp, type DataId, type DType, type FusedAttentionOptions, type ReduceOp, type RotaryLayout, type Shape, type TensorData, type TensorHandle, type UnaryOp } from '@transformer-kit/tensor';
+import { isPackedDType, requireWeightKernels, sizeOf, type Backend, type BinaryOp, type DataId, type DType, type FusedAttentionOptions, type ReduceOp, type RotaryLayout, type Shape, type TensorData, type TensorHandle, type UnaryOp } from '@transformer-kit/tensor';
 import { appendAxis, writeBlocked } from './blocked-write';
-import { product } from './collapse-dims';
 import { Fusion } from './fusion';
 import type { GlTextureCounter } from './gl-texture-counter';
 import type { GpuBackendInfo, GpuBackendStats } from './gpu-backend-info';
@@ -81,7 +80,7 @@ export class GpuBackend implements Backend {
   upload(values: TensorData, shape: Shape, dtype: DType): DataId {
     // NOTE: a packed weight (q4_k, f16...) is decoded to float32 here (gpu.js reads float textures): 4 bytes a weight, Q4_K ~7× its file size
     if (isPackedDType(dtype)) return this.#storage.fromHost(requireWeightKernels('upload', dtype).dequantize({ dtype, bytes: values as Uint8Array, rows: shape[0], cols: shape[1] }));
-    if (values.length !== product(shape)) throw new RangeError(`upload: ${values.length} values for shape [${shape.join(', ')}]`);
+    if (values.length !== sizeOf(shape)) throw new RangeError(`upload: ${values.length} values for shape [${shape.join(', ')}]`);
     return this.#storage.fromHost(asDType(values, dtype));
   }
   read(dataId: DataId, shape: Shape, dtype: DType): Promise<TensorData> {
@@ -98,7 +97,7 @@ export class GpuBackend implements Backend {
     this.#storage.dispose(dataId);
   }
   writeSlice(target: TensorHandle, value: TensorHandle, begin: readonly number[]): void {
-    if (product(value.shape) === 0) return;
+    if (sizeOf(value.shape) === 0) return;
     const data = this.#storage.data(target.dataId);
     const host = this.#storage.hostValues([target, value]);
     if (host) return this.#storage.replaceHost(data, this.#hostPath.writeSlice(target, host[0], value, host[1], begin));
@@ -132,7 +131,7 @@ export class GpuBackend implements Backend {
   }
   slice(x: TensorHandle, begin: readonly number[], size: readonly number[]): DataId {
     const base = contiguousSliceStart(x.shape, begin, size);
-    if (base >= 0 && !this.#storage.hostValues([x])) return this.#storage.view(this.#storage.data(x.dataId), base, product(size));
+    if (base >= 0 && !this.#storage.hostValues([x])) return this.#storage.view(this.#storage.data(x.dataId), base, sizeOf(size));
     return this.#op([x], (cpu, [h]) => cpu.slice(h, begin, size), () => slicePlan(x, begin, size));
   }
   concat(xs: readonly TensorHandle[], axis: number, outShape: Shape): DataId {

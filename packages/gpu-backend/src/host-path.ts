@@ -6,10 +6,10 @@ import { createCpuBackend, type Backend, type DataId, type TensorData, type Tens
  * A float32 texture holds integers exactly only up to 2^24, and GLSL ES 1.0 (headless GL, WebGL1) has no
  * way to reinterpret float bits as an int. int32 tensors in a model are token ids, positions and counters,
  * made on the host and small; an op whose inputs all have host copies and include an int32 tensor runs on
- * the CPU reference backend instead, so `2^30 + 5` stays exact and the bookkeeping costs no GPU launch.
+ * the CPU backend instead, so `2^30 + 5` stays exact and the bookkeeping costs no GPU launch.
  * int32 tensors made on the GPU (argmax, a float → int32 cast) hold values below 2^24 and stay there.
  */
-/** An op written against the CPU reference backend, for the host path. */
+/** An op written against the CPU backend, for the host path. */
 export type HostOp = (cpu: Backend, handles: TensorHandle[]) => DataId;
 
 export class HostPath {

@@ -18,7 +18,7 @@ export async function expectClose(actual: Tensor, expected: Tensor, what: string
   }
 }
 
-/** The file's headless-GL backend (made before its tests, destroyed after) and the CPU reference. */
+/** The file's headless-GL backend (made before its tests, destroyed after) and the CPU backend it is compared with. */
 export function useBackends(): { readonly gpu: GpuBackend; readonly cpu: Backend } {
   const backends = { gpu: null as unknown as GpuBackend, cpu: createCpuBackend() };
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import { add, sum, matmul, mul, rmsNorm, silu, type Backend, type Tensor } from 
 import { expectClose, onBackends, useBackends } from './against-cpu';
 
 // The backend fuses a decode step's chains (rmsNorm → matmul, matmul + residual, silu(x·Wg) · (x·Wu)) into
-// single launches; each chain here is checked against the CPU reference, and the launches are counted.
+// single launches; each chain here is checked against the CPU backend, and the launches are counted.
 const backends = useBackends();
 
 function onBoth(shape: number[], seed: number): [Tensor, Tensor] {

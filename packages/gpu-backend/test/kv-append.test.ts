@@ -4,7 +4,7 @@ import { createGpuBackend, type GpuBackend } from '../src/index';
 import { attendBoth, BLOCK, chainedCost, fillCaches, headDim, kvHeads, type Caches } from './kv-cache-run';
 
 // A KV-cache append renders only the block of positions it lands in: the texels written per append are the
-// same at position 1 and at position 1000, and attention over the blocks equals the CPU reference — also past
+// same at position 1 and at position 1000, and attention over the blocks equals the CPU backend's — also past
 // the blocks one launch can bind, where attention runs in several launches that carry a partial softmax.
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gather, matmul, tensor, type Backend, type Tensor } from '@transformer-kit/tensor';
 import { expectClose, onBackends, useBackends } from './against-cpu';
 
-// Known gpu.js pitfalls, each against the CPU reference (tolerance 2e-3 abs + rel).
+// Known gpu.js pitfalls, each against the CPU backend (tolerance 2e-3 abs + rel).
 const backends = useBackends();
 
 function onBoth(shape: number[], seed: number): [Tensor, Tensor] {

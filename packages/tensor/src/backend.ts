@@ -71,7 +71,7 @@ export interface FusedAttentionOptions {
 
 /**
  * The seam between the math and the hardware. Everything above `@transformer-kit/tensor` is written once
- * against this interface; a backend (the CPU reference here, gpu.js in `@transformer-kit/gpu-backend`)
+ * against this interface; a backend (the CPU backend here, gpu.js in `@transformer-kit/gpu-backend`)
  * implements the primitives and may add fused kernels.
  *
  * Kernels receive handles whose shapes the ops layer has already validated, and the output shape it computed;
@@ -88,7 +88,7 @@ export interface FusedAttentionOptions {
 export interface Backend {
   /** A short name: 'cpu', 'gpu.js:webgl2', ... */
   readonly name: string;
-  /** Element tolerance this backend's results should be held to against the CPU reference (absolute and relative). */
+  /** Element tolerance this backend's results should be held to against the conformance suite's float64 references (absolute and relative). */
   readonly tolerance: number;
 
   // ---- storage ----

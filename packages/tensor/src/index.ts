@@ -1,6 +1,6 @@
 /**
  * @packageDocumentation
- * Tensors, the Backend seam, the CPU reference backend, ops and a safetensors reader: the foundation every
+ * Tensors, the Backend seam, the CPU backend, ops and a safetensors reader: the foundation every
  * other Transformer Kit package is written against.
  */
 export { Tensor, isTensor } from './tensor';
@@ -11,7 +11,7 @@ export type { WasmKernelsOptions } from './cpu/wasm/wasm-kernels';
 export { allocate, toTypedArray, dtypeOfData, isPackedDType, isWeightDType, weightBlock, weightByteLength, weightDTypeOfGgml } from './dtype';
 export { weightTensor } from './ops/weight-tensor';
 export { installWeightKernels, requireWeightKernels } from './weights/weight-kernels';
-export { sizeOf, stridesOf, broadcastShapes, normalizeAxis, shapesEqual, formatShape, assertValidShape } from './shape';
+export { sizeOf, stridesOf, broadcastStrides, broadcastShapes, normalizeAxis, shapesEqual, formatShape, assertValidShape } from './shape';
 
 export { tensor, scalar, full, zeros, ones, arange } from './ops/creation';
 export { seededRandom, randomUniform, randomNormal } from './ops/random';
@@ -21,6 +21,7 @@ export { equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, lo
 export { neg, abs, exp, log, sqrt, rsqrt, tanh, sigmoid, erf, relu, reciprocal, square, sin, cos, floor } from './ops/unary';
 export { gelu, silu } from './ops/activations';
 export { matmul } from './ops/matmul';
+export { linear } from './ops/linear';
 export { sum, mean, max, min, argmax, logSumExp } from './ops/reduce';
 export { softmax, logSoftmax } from './ops/softmax';
 export { layerNorm, rmsNorm } from './ops/normalization';
@@ -28,6 +29,7 @@ export { gather } from './ops/gather';
 export { where, maskedFill } from './ops/where';
 export { permute, transpose, slice, split, concat, stack, writeSlice } from './ops/layout';
 export { triu, tril } from './ops/triangular';
+export { causalMask } from './ops/causal-mask';
 export { applyRotary } from './ops/rotary';
 export { attend } from './ops/attend';
 export { tidy, keep, dispose } from './ops/scope';
@@ -54,6 +56,7 @@ export type { GeluApproximation } from './ops/activations';
 export type { MatmulOptions } from './ops/matmul';
 export type { ReduceOptions } from './ops/reduce';
 export type { AttendOptions } from './ops/attend';
+export type { CausalMaskOptions } from './ops/causal-mask';
 export type { SafetensorsFile, SafetensorsEntry } from './safetensors/read-safetensors';
 export type { SafetensorsHeader } from './safetensors/parse-safetensors-header';
 export type { JsonBounds } from './parse-json-bounded';

@@ -35,6 +35,28 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/**
+ * Strides of a contiguous tensor of `shape` read as the larger `outShape` it broadcasts to (right-aligned;
+ * a stretched dimension of size 1, or a missing leading one, gets stride 0). What a backend's broadcasting
+ * kernels walk.
+ *
+ * @example
+ * ```ts
+ * import { broadcastStrides } from '@transformer-kit/tensor';
+ * broadcastStrides([3, 1], [2, 3, 4]); // [0, 1, 0]
+ * ```
+ */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const own = stridesOf(shape);
+  const rank = outShape.length;
+  const out = new Array<number>(rank).fill(0);
+  for (let i = 0; i < shape.length; i++) {
+    const o = rank - shape.length + i;
+    out[o] = shape[i] === 1 && outShape[o] !== 1 ? 0 : own[i];
+  }
+  return out;
+}
+
 /** Throws unless every dimension is a non-negative integer. */
 export function assertValidShape(shape: Shape, what = 'shape'): void {
   for (const d of shape) {

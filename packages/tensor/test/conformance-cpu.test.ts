@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CpuBackend, createCpuBackend } from '@transformer-kit/tensor';
 import { describeConformance } from '@transformer-kit/tensor/testing';
 
-// The CPU reference backend against every golden value (and every fused kernel against its composite).
+// The CPU backend against every golden value (and every fused kernel against its composite).
 describeConformance(() => createCpuBackend(), { describe, it, expect, afterAll }, { title: 'conformance: cpu' });
 
 // The same suite with every output buffer recycled (no size threshold) and poisoned with NaN / INT32_MIN / 0xAB

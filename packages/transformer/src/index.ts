@@ -5,12 +5,12 @@
  * Everything here takes bytes; Node file and download helpers are in `@transformer-kit/transformer/node`.
  */
 // layers
-export { Linear } from './layers/linear';
+// NOTE: the one Linear (attention's projections are Linears too); re-exported so code importing it from here keeps working.
+export { Linear } from '@transformer-kit/attention';
 export { LayerNorm } from './layers/layer-norm';
 export { RMSNorm } from './layers/rms-norm';
 export { FeedForward, activate, activationFromName } from './layers/feed-forward';
 export { TransformerBlock } from './layers/transformer-block';
-export { packedAttention } from './layers/packed-attention';
 export { torchEncoderLayer, torchDecoderLayer } from './layers/torch-transformer-layers';
 // models
 export { LlamaModel } from './models/llama';
@@ -26,6 +26,8 @@ export { phi3Model } from './models/phi3';
 export { gemmaModel } from './models/gemma';
 export { gemma2Model } from './models/gemma2';
 export { layerWeights } from './models/layer-weights';
+export { decoderBlock } from './models/decoder-block';
+export { buildDecoder } from './models/build-decoder';
 // loaders
 // NOTE: the GGUF reader lives in @transformer-kit/tensor; re-exported so code importing it from here keeps working.
 export { readGguf, ggufToFloat32 } from './loaders/gguf-reexports';
@@ -73,6 +75,8 @@ export type { DecoderStackParts } from './models/run-decoder-stack';
 export type { DecoderConfig, DecoderFamily } from './models/decoder-config';
 export type { DecoderModelParts } from './models/decoder-model';
 export type { LayerWeights } from './models/layer-weights';
+export type { DecoderBlockOptions, DecoderBlockSizes } from './models/decoder-block';
+export type { DecoderBuildOptions } from './models/build-decoder';
 export type { ModelFamily } from './loaders/families/model-family';
 export type { NumberReader } from './loaders/families/decoder-config-readers';
 export type { GgufModelCheckpoint } from './loaders/read-gguf-model';

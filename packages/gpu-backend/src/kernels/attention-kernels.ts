@@ -1,5 +1,4 @@
-import type { FusedAttentionOptions, TensorHandle } from '@transformer-kit/tensor';
-import { product } from '../collapse-dims';
+import { sizeOf, type FusedAttentionOptions, type TensorHandle } from '@transformer-kit/tensor';
 import { floats, ints, names, temp, tensors, type KernelArg, type KernelCall, type KernelPlan, type KernelSpec } from '../kernel-source';
 
 /** Which launch of an attention plan a program is: whether it continues a partial, whether it finishes. */
@@ -87,7 +86,7 @@ export function attentionPlan(q: TensorHandle, kvHeads: number, source: Attentio
   // NOTE: at least one launch, so a row that sees nothing still gets its zeros (and a 0-position tensor no NaN count).
   const reached = Math.min(keys.length, Math.max(1, Math.ceil(options.kvLength / Math.max(1, positions))));
   const groups = Math.ceil(reached / count);
-  const rows = product(q.shape) / headDim;
+  const rows = sizeOf(q.shape) / headDim;
   const uniforms = [options.kvLength, seqQ, heads, kvHeads, heads / kvHeads, positions, headDim, options.causal ? 1 : 0, options.queryOffset];
   const plan: KernelCall[] = [];
   for (let g = 0; g < groups; g++) {

@@ -1,5 +1,5 @@
-import type { BinaryOp, DType, Shape, TensorHandle, UnaryOp } from '@transformer-kit/tensor';
-import { broadcastStridesOf, collapseWalk, product } from '../collapse-dims';
+import { broadcastStrides, sizeOf, type BinaryOp, type DType, type Shape, type TensorHandle, type UnaryOp } from '@transformer-kit/tensor';
+import { collapseWalk } from '../collapse-dims';
 import { decompose, dot, floats, ints, names, tensors, type KernelCall, type KernelPlan, type KernelSpec } from '../kernel-source';
 
 /** One output element of a unary op, as an expression of `v`. */
@@ -107,7 +107,7 @@ export function uploadSpec(): KernelSpec {
 
 /** out[i] = f(x[i]) under the program key `key`. */
 export function mapPlan(key: string, expr: string, x: TensorHandle): KernelPlan {
-  return [{ key, make: () => mapSpec(expr), size: product(x.shape), args: [x] }];
+  return [{ key, make: () => mapSpec(expr), size: sizeOf(x.shape), args: [x] }];
 }
 
 /** Elementwise `op(x)`. */
@@ -117,25 +117,25 @@ export function unaryPlan(op: UnaryOp, x: TensorHandle): KernelPlan {
 
 /** `a op b` broadcast into `outShape`. */
 export function binaryPlan(op: BinaryOp, a: TensorHandle, b: TensorHandle, outShape: Shape, outDType: DType): KernelPlan {
-  const walk = collapseWalk(outShape, [broadcastStridesOf(a.shape, outShape), broadcastStridesOf(b.shape, outShape)]);
+  const walk = collapseWalk(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
   const rank = walk.dims.length;
   const roundInt = outDType === 'int32' && op === 'pow';
   return [{
     key: `binary:${op}:${rank}:${roundInt}`,
     make: () => binarySpec(op, rank, roundInt),
-    size: product(outShape),
+    size: sizeOf(outShape),
     args: [a, b, ...walk.dims.slice(1), ...walk.strides[0], ...walk.strides[1]],
   }];
 }
 
 /** `cond ? a : b` broadcast into `outShape`. */
 export function wherePlan(cond: TensorHandle, a: TensorHandle, b: TensorHandle, outShape: Shape): KernelPlan {
-  const walk = collapseWalk(outShape, [cond, a, b].map((t) => broadcastStridesOf(t.shape, outShape)));
+  const walk = collapseWalk(outShape, [cond, a, b].map((t) => broadcastStrides(t.shape, outShape)));
   const rank = walk.dims.length;
   return [{
     key: `where:${rank}`,
     make: () => whereSpec(rank),
-    size: product(outShape),
+    size: sizeOf(outShape),
     args: [cond, a, b, ...walk.dims.slice(1), ...walk.strides[0], ...walk.strides[1], ...walk.strides[2]],
   }];
 }

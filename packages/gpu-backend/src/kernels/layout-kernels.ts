@@ -1,5 +1,5 @@
-import type { Shape, TensorHandle } from '@transformer-kit/tensor';
-import { collapseWalk, product, rowMajorStrides } from '../collapse-dims';
+import { sizeOf, stridesOf, type Shape, type TensorHandle } from '@transformer-kit/tensor';
+import { collapseWalk } from '../collapse-dims';
 import { decompose, dot, ints, names, temp, tensors, type KernelArg, type KernelCall, type KernelPlan, type KernelSpec } from '../kernel-source';
 
 /**
@@ -62,7 +62,7 @@ export function writeSliceSpec(rank: number): KernelSpec {
 function stridedCopyPlan(x: TensorHandle, base: number, dims: readonly number[], strides: readonly number[]): KernelPlan {
   const walk = collapseWalk(dims, [strides]);
   const rank = walk.dims.length;
-  return [{ key: `copy:${rank}`, make: () => stridedCopySpec(rank), size: product(dims), args: [x, base, ...walk.dims.slice(1), ...walk.strides[0]] }];
+  return [{ key: `copy:${rank}`, make: () => stridedCopySpec(rank), size: sizeOf(dims), args: [x, base, ...walk.dims.slice(1), ...walk.strides[0]] }];
 }
 
 /** Whether `perm` keeps every element in place (it only moves size-1 dimensions): a view, no copy. */
@@ -73,28 +73,28 @@ export function isLayoutPreserving(shape: Shape, perm: readonly number[]): boole
 
 /** Where a slice starts when its elements are one contiguous run of x (a view then serves), else -1. */
 export function contiguousSliceStart(shape: Shape, begin: readonly number[], size: readonly number[]): number {
-  const strides = rowMajorStrides(shape);
+  const strides = stridesOf(shape);
   const walk = collapseWalk(size, [strides]);
-  if (product(size) > 1 && (walk.dims.length !== 1 || walk.strides[0][0] !== 1)) return -1;
+  if (sizeOf(size) > 1 && (walk.dims.length !== 1 || walk.strides[0][0] !== 1)) return -1;
   return begin.reduce((acc, b, d) => acc + b * strides[d], 0);
 }
 
 /** Dimensions permuted into a new row-major layout. */
 export function transposePlan(x: TensorHandle, perm: readonly number[]): KernelPlan {
-  const strides = rowMajorStrides(x.shape);
+  const strides = stridesOf(x.shape);
   return stridedCopyPlan(x, 0, perm.map((p) => x.shape[p]), perm.map((p) => strides[p]));
 }
 
 /** The block of `size` starting at `begin`. */
 export function slicePlan(x: TensorHandle, begin: readonly number[], size: readonly number[]): KernelPlan {
-  const strides = rowMajorStrides(x.shape);
+  const strides = stridesOf(x.shape);
   const base = begin.reduce((acc, b, d) => acc + b * strides[d], 0);
   return stridedCopyPlan(x, base, size, strides);
 }
 
 /** Tensors joined along `axis`: rows of up to 4 inputs per launch, more joined as a tree. */
 export function concatPlan(xs: readonly TensorHandle[], axis: number, outShape: Shape): KernelPlan {
-  const outer = product(outShape.slice(0, axis));
+  const outer = sizeOf(outShape.slice(0, axis));
   const plan: KernelCall[] = [];
   const join = (parts: { arg: KernelArg; row: number }[]): { arg: KernelArg; row: number } => {
     if (parts.length > 4) {
@@ -108,16 +108,16 @@ export function concatPlan(xs: readonly TensorHandle[], axis: number, outShape: 
     plan.push({ key: `concat:${count}`, make: () => concatSpec(count), size: outer * rowOut, args: [...parts.map((p) => p.arg), ...parts.map((p) => p.row), rowOut] });
     return { arg: temp(plan.length - 1), row: rowOut };
   };
-  join(xs.filter((x) => product(x.shape) > 0).map((x) => ({ arg: x, row: product(x.shape) / outer })));
+  join(xs.filter((x) => sizeOf(x.shape) > 0).map((x) => ({ arg: x, row: sizeOf(x.shape) / outer })));
   return plan;
 }
 
 /** `table` indexed along `axis`; one host id becomes a uniform (no upload), else the ids are a texture. */
 export function gatherPlan(table: TensorHandle, indices: TensorHandle, axis: number, hostIds: ArrayLike<number> | null): KernelPlan {
-  const outer = product(table.shape.slice(0, axis));
+  const outer = sizeOf(table.shape.slice(0, axis));
   const n = table.shape[axis];
-  const inner = product(table.shape.slice(axis + 1));
-  const count = product(indices.shape);
+  const inner = sizeOf(table.shape.slice(axis + 1));
+  const count = sizeOf(indices.shape);
   if (hostIds && count === 1) return [{ key: 'gather:one', make: gatherOneSpec, size: outer * inner, args: [table, n, inner, hostIds[0]] }];
   return [{ key: 'gather', make: gatherSpec, size: outer * count * inner, args: [table, indices, n, inner, count] }];
 }
@@ -128,5 +128,5 @@ export function writeSliceCall(target: KernelArg, dims: readonly number[], value
   const d = dims.length ? [...dims] : [1];
   const v = vDims.length ? [...vDims] : [1];
   const b = begin.length ? [...begin] : [0];
-  return { key: `writeSlice:${rank}`, make: () => writeSliceSpec(rank), size: product(d), args: [target, value, ...d.slice(1), ...b, ...v, ...rowMajorStrides(v)] };
+  return { key: `writeSlice:${rank}`, make: () => writeSliceSpec(rank), size: sizeOf(d), args: [target, value, ...d.slice(1), ...b, ...v, ...stridesOf(v)] };
 }

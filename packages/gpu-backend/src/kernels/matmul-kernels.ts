@@ -1,5 +1,5 @@
-import type { Shape, TensorHandle } from '@transformer-kit/tensor';
-import { broadcastStridesOf, collapseWalk, product } from '../collapse-dims';
+import { broadcastStrides, sizeOf, type Shape, type TensorHandle } from '@transformer-kit/tensor';
+import { collapseWalk } from '../collapse-dims';
 import { decompose, dot, ints, names, temp, tensors, type KernelPlan, type KernelSpec } from '../kernel-source';
 import { fillCall } from './elementwise-kernels';
 import { reduceSpec } from './reduce-kernels';
@@ -52,11 +52,11 @@ export function matmulPlan(a: TensorHandle, b: TensorHandle, transposeA: boolean
   const rank = outShape.length;
   const [m, n] = [outShape[rank - 2], outShape[rank - 1]];
   const k = transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
-  const size = product(outShape);
+  const size = sizeOf(outShape);
   if (k === 0 && size > 0) return [fillCall(size, 0)];
   const batchShape = outShape.slice(0, rank - 2);
-  const aBatch = broadcastStridesOf(a.shape.slice(0, -2), batchShape).map((s) => s * m * k);
-  const bBatch = broadcastStridesOf(b.shape.slice(0, -2), batchShape).map((s) => s * k * n);
+  const aBatch = broadcastStrides(a.shape.slice(0, -2), batchShape).map((s) => s * m * k);
+  const bBatch = broadcastStrides(b.shape.slice(0, -2), batchShape).map((s) => s * k * n);
   const walk = collapseWalk(batchShape, [aBatch, bBatch]);
   const batchRank = walk.dims.length;
   const [am, ak] = transposeA ? [1, m] : [k, 1];

@@ -1,5 +1,4 @@
-import type { TensorHandle } from '@transformer-kit/tensor';
-import { product } from '../collapse-dims';
+import { sizeOf, type TensorHandle } from '@transformer-kit/tensor';
 import { floats, ints, temp, tensors, type KernelParam, type KernelPlan, type KernelSpec } from '../kernel-source';
 
 /**
@@ -68,7 +67,7 @@ export function rmsNormSpec(twoPass: boolean, hasGamma: boolean): KernelSpec {
 /** Softmax over the last axis: one launch for short rows, statistics then apply for long ones. */
 export function softmaxPlan(x: TensorHandle): KernelPlan {
   const n = x.shape[x.shape.length - 1];
-  const size = product(x.shape);
+  const size = sizeOf(x.shape);
   if (n <= ONE_PASS_MAX_ROW) return [{ key: 'softmax', make: softmaxSpec, size, args: [x, n] }];
   return [
     { key: 'rowStats:softmax', make: () => rowStatsSpec('softmax'), size: (size / n) * 2, args: [x, n] },
@@ -79,7 +78,7 @@ export function softmaxPlan(x: TensorHandle): KernelPlan {
 /** Layer norm (gamma and beta optional) or RMS norm (gamma optional) over the last axis. */
 export function normPlan(kind: 'layerNorm' | 'rmsNorm', x: TensorHandle, gamma: TensorHandle | null, beta: TensorHandle | null, eps: number): KernelPlan {
   const n = x.shape[x.shape.length - 1];
-  const size = product(x.shape);
+  const size = sizeOf(x.shape);
   const twoPass = n > ONE_PASS_MAX_ROW;
   const hasBeta = beta !== null && kind === 'layerNorm';
   const affine = [...(gamma ? [gamma] : []), ...(hasBeta && beta ? [beta] : [])];

@@ -1,5 +1,4 @@
-import type { ReduceOp, TensorHandle } from '@transformer-kit/tensor';
-import { product } from '../collapse-dims';
+import { sizeOf, type ReduceOp, type TensorHandle } from '@transformer-kit/tensor';
 import { ints, tensors, type KernelPlan, type KernelSpec } from '../kernel-source';
 import { fillCall } from './elementwise-kernels';
 
@@ -32,9 +31,9 @@ const emptyReduction: Record<Exclude<ReduceOp, 'argmax'>, number> = { sum: 0, me
 
 /** Reduces `axis` of x away. */
 export function reducePlan(op: ReduceOp, x: TensorHandle, axis: number): KernelPlan {
-  const outer = product(x.shape.slice(0, axis));
+  const outer = sizeOf(x.shape.slice(0, axis));
   const n = x.shape[axis];
-  const inner = product(x.shape.slice(axis + 1));
+  const inner = sizeOf(x.shape.slice(axis + 1));
   const size = outer * inner;
   if (n === 0 && size > 0) {
     if (op === 'argmax') throw new RangeError('argmax of an empty dimension');

@@ -1,5 +1,4 @@
-import type { RotaryLayout, TensorHandle } from '@transformer-kit/tensor';
-import { product } from '../collapse-dims';
+import { sizeOf, type RotaryLayout, type TensorHandle } from '@transformer-kit/tensor';
 import { ints, tensors, type KernelPlan, type KernelSpec } from '../kernel-source';
 
 /**
@@ -27,5 +26,5 @@ export function rotarySpec(layout: RotaryLayout): KernelSpec {
 export function rotaryPlan(x: TensorHandle, cos: TensorHandle, sin: TensorHandle, layout: RotaryLayout): KernelPlan {
   const rank = x.shape.length;
   const half = cos.shape[cos.shape.length - 1];
-  return [{ key: `rotary:${layout}`, make: () => rotarySpec(layout), size: product(x.shape), args: [x, cos, sin, x.shape[rank - 1], x.shape[rank - 2], half] }];
+  return [{ key: `rotary:${layout}`, make: () => rotarySpec(layout), size: sizeOf(x.shape), args: [x, cos, sin, x.shape[rank - 1], x.shape[rank - 2], half] }];
 }

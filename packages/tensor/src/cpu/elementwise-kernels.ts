@@ -1,6 +1,6 @@
 import type { BinaryOp, UnaryOp } from '../backend';
 import { allocate, type DType, type TensorData } from '../dtype';
-import { sizeOf, stridesOf, type Shape } from '../shape';
+import { broadcastStrides, sizeOf, type Shape } from '../shape';
 import { erf } from './erf';
 
 const unaryFns: Record<UnaryOp, (x: number) => number> = {
@@ -54,18 +54,6 @@ const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
   logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
 };
-
-/** Strides of `shape` seen from `outShape` (right-aligned; broadcast dimensions get stride 0). */
-export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
-  const own = stridesOf(shape);
-  const rank = outShape.length;
-  const out = new Array<number>(rank).fill(0);
-  for (let i = 0; i < shape.length; i++) {
-    const o = rank - shape.length + i;
-    out[o] = shape[i] === 1 && outShape[o] !== 1 ? 0 : own[i];
-  }
-  return out;
-}
 
 /** Calls visit(outIndex, aIndex, bIndex) for every output element, walking broadcast strides. */
 export function forEachBroadcast(outShape: Shape, aStrides: number[], bStrides: number[], visit: (o: number, ia: number, ib: number) => void): void {

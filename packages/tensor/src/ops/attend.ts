@@ -1,8 +1,7 @@
-import { allocate } from '../dtype';
 import { formatShape } from '../shape';
 import type { Tensor } from '../tensor';
 import { mul } from './arithmetic';
-import { tensor } from './creation';
+import { causalMask } from './causal-mask';
 import { slice } from './layout';
 import { matmul } from './matmul';
 import { backendOf, check, requireFloat, wrap } from './run-kernel';
@@ -65,10 +64,8 @@ export function attend(q: Tensor, k: Tensor, v: Tensor, options: AttendOptions =
     const grouped = q.reshape([batch, kvHeads, group * seqQ, headDim]);
     let scores = mul(matmul(grouped, keys, { transposeB: true }), scale); // [batch, kvHeads, group·seqQ, kvLength]
     if (causal) {
-      const mask = allocate('bool', seqQ * kvLength);
-      for (let i = 0; i < seqQ; i++) for (let j = queryOffset + i + 1; j < kvLength; j++) mask[i * kvLength + j] = 1;
       // NOTE: scores are scaled before the mask, so -Infinity stays -Infinity.
-      scores = maskedFill(scores.reshape([batch, heads, seqQ, kvLength]), tensor(mask, [seqQ, kvLength], 'bool', backend), -Infinity);
+      scores = maskedFill(scores.reshape([batch, heads, seqQ, kvLength]), causalMask(seqQ, kvLength, queryOffset, { backend }), -Infinity);
       scores = scores.reshape([batch, kvHeads, group * seqQ, kvLength]);
     }
     return matmul(softmax(scores), values).reshape(outShape); // [batch, heads, seqQ, headDim]

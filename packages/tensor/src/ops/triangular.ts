@@ -1,19 +1,8 @@
-import type { Backend } from '../backend';
-import { allocate } from '../dtype';
 import { formatShape } from '../shape';
 import type { Tensor } from '../tensor';
-import { tensor } from './creation';
+import { causalMask } from './causal-mask';
 import { where } from './where';
 import { check } from './run-kernel';
-
-/** A bool [rows, cols] matrix: true where col - row ≥ k (upper) or col - row ≤ k (lower). */
-function triangleMask(rows: number, cols: number, k: number, upper: boolean, backend: Backend): Tensor {
-  const data = allocate('bool', rows * cols);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) data[i * cols + j] = (upper ? j - i >= k : j - i <= k) ? 1 : 0;
-  }
-  return tensor(data, [rows, cols], 'bool', backend);
-}
 
 /**
  * Keeps the upper triangle of the last two dimensions (elements with col - row ≥ k), zeroing the rest.
@@ -43,10 +32,18 @@ export function tril(x: Tensor, k = 0): Tensor {
 }
 
 function triangle(x: Tensor, k: number, upper: boolean): Tensor {
-  check(x.rank >= 2, upper ? 'triu' : 'tril', () => `needs rank ≥ 2, got ${formatShape(x.shape)}`);
+  const op = upper ? 'triu' : 'tril';
+  check(x.rank >= 2, op, () => `needs rank ≥ 2, got ${formatShape(x.shape)}`);
+  check(!Number.isNaN(k), op, () => 'k must be a number, got NaN');
+  const rows = x.shape[x.rank - 2];
+  const cols = x.shape[x.rank - 1];
+  // The causal mask with offset o hides col − row > o: triu keeps col − row ≥ k (hides what the mask with
+  // offset ⌈k⌉ − 1 keeps), tril keeps col − row ≤ k (what the mask with offset ⌊k⌋ keeps). Offsets past the
+  // matrix are clamped to it (all hidden, or nothing).
+  const offset = Math.max(-rows, Math.min(cols, upper ? Math.ceil(k) - 1 : Math.floor(k)));
   // NOTE: the mask is made on x's backend, not the active one: x may live on another backend.
-  const mask = triangleMask(x.shape[x.rank - 2], x.shape[x.rank - 1], k, upper, x.backend);
-  const out = where(mask, x, 0);
-  mask.dispose();
+  const hidden = causalMask(rows, cols, offset, { backend: x.backend }); // [rows, cols]
+  const out = upper ? where(hidden, x, 0) : where(hidden, 0, x);
+  hidden.dispose();
   return out;
 }

@@ -3,8 +3,8 @@
  * (it mixes features, never positions). Either `down(act(up(x)))` — ReLU in Vaswani et al., GELU in BERT and
  * GPT-2 — or the gated form `down(act(gate(x)) ⊙ up(x))` (SwiGLU with SiLU, Llama; Shazeer 2020).
  */
-import { gelu, mul, relu, silu, type Tensor } from '@transformer-kit/tensor';
-import type { Linear } from './linear';
+import { gelu, mul, relu, silu, tidy, type Tensor } from '@transformer-kit/tensor';
+import { Linear, type LinearWeights } from '@transformer-kit/attention';
 
 /** The nonlinearity: 'gelu' is exact (erf), 'gelu_tanh' is the tanh approximation (GPT-2's gelu_new). */
 export type Activation = 'relu' | 'gelu' | 'gelu_tanh' | 'silu';
@@ -52,15 +52,18 @@ export function activate(x: Tensor, activation: Activation): Tensor {
   }
 }
 
-/** The linear layers of a feed-forward block; `gate` makes it gated (SwiGLU when the activation is SiLU). */
+/**
+ * The linear layers of a feed-forward block, each a `Linear` or its `{ weight, bias? }` (as attention takes
+ * them); `gate` makes it gated (SwiGLU when the activation is SiLU).
+ */
 export interface FeedForwardWeights {
-  readonly up: Linear;
-  readonly down: Linear;
-  readonly gate?: Linear;
+  readonly up: LinearWeights;
+  readonly down: LinearWeights;
+  readonly gate?: LinearWeights;
 }
 
 /**
- * A position-wise feed-forward block.
+ * A position-wise feed-forward block. It owns the weights it is given: `dispose()` frees them.
  *
  * @example
  * ```ts
@@ -75,35 +78,28 @@ export interface FeedForwardWeights {
  * ```
  */
 export class FeedForward {
-  constructor(
-    readonly weights: FeedForwardWeights,
-    readonly activation: Activation,
-  ) {}
+  /** The layers, each a `Linear` (made from `{ weight, bias? }` where that was given). */
+  readonly weights: { readonly up: Linear; readonly down: Linear; readonly gate?: Linear };
 
-  /** x [..., dim] → [..., dim]. */
+  constructor(
+    weights: FeedForwardWeights,
+    readonly activation: Activation,
+  ) {
+    this.weights = { up: Linear.from(weights.up), down: Linear.from(weights.down), gate: weights.gate && Linear.from(weights.gate) };
+  }
+
+  /** x [..., dim] → [..., dim]: down(act(gate(x)) ⊙ up(x)), or down(act(up(x))) without a gate. */
   forward(x: Tensor): Tensor {
     const { up, down, gate } = this.weights;
-    const hidden = up.forward(x); // [..., hidden]
-    let h: Tensor;
-    if (gate) {
-      const g = gate.forward(x); // [..., hidden]
-      const a = activate(g, this.activation);
-      h = mul(a, hidden);
-      g.dispose();
-      a.dispose();
-    } else {
-      h = activate(hidden, this.activation);
-    }
-    hidden.dispose();
-    const y = down.forward(h); // [..., dim]
-    h.dispose();
-    return y;
+    const act = (t: Tensor) => activate(t, this.activation);
+    return tidy(() => down.forward(gate ? mul(act(gate.forward(x)), up.forward(x)) : act(up.forward(x)))); // [..., hidden] → [..., dim]
   }
 
   /** Frees the weights. */
   dispose(): void {
-    this.weights.up.dispose();
-    this.weights.down.dispose();
-    this.weights.gate?.dispose();
+    const { up, down, gate } = this.weights;
+    up.dispose();
+    down.dispose();
+    gate?.dispose();
   }
 }

@@ -2,7 +2,7 @@
  * LayerNorm (Ba et al. 2016): per position, subtract the mean and divide by the standard deviation of the
  * features (biased variance, as PyTorch), then scale by γ and shift by β. Mixes features, not positions.
  */
-import { layerNorm, type Tensor } from '@transformer-kit/tensor';
+import { keep, layerNorm, type Tensor } from '@transformer-kit/tensor';
 
 /**
  * Layer normalisation over the last dimension.
@@ -16,11 +16,15 @@ import { layerNorm, type Tensor } from '@transformer-kit/tensor';
  * ```
  */
 export class LayerNorm {
+  /** The layer owns γ and β [dim]: `dispose()` frees them, and a layer built inside a `tidy` outlives it. */
   constructor(
     readonly weight: Tensor | null,
     readonly bias: Tensor | null,
     readonly eps = 1e-5,
-  ) {}
+  ) {
+    if (weight) keep(weight);
+    if (bias) keep(bias);
+  }
 
   /** x [..., dim] → [..., dim]. */
   forward(x: Tensor): Tensor {

@@ -2,7 +2,7 @@
  * RMSNorm (Zhang & Sennrich 2019), Llama's norm: x / sqrt(mean(x²) + eps) · γ. No mean subtraction, no
  * bias. Mixes features, not positions.
  */
-import { rmsNorm, type Tensor } from '@transformer-kit/tensor';
+import { keep, rmsNorm, type Tensor } from '@transformer-kit/tensor';
 
 /**
  * RMS normalisation over the last dimension.
@@ -16,10 +16,13 @@ import { rmsNorm, type Tensor } from '@transformer-kit/tensor';
  * ```
  */
 export class RMSNorm {
+  /** The layer owns γ [dim]: `dispose()` frees it, and a layer built inside a `tidy` outlives it. */
   constructor(
     readonly weight: Tensor,
     readonly eps = 1e-5,
-  ) {}
+  ) {
+    keep(weight);
+  }
 
   /** x [..., dim] → [..., dim]. */
   forward(x: Tensor): Tensor {

@@ -4,10 +4,9 @@
  * (Vaswani et al.) when false, pre-LN when true.
  */
 import { tensor } from '@transformer-kit/tensor';
+import { Linear, MultiHeadAttention } from '@transformer-kit/attention';
 import { activationFromName, FeedForward } from './feed-forward';
 import { LayerNorm } from './layer-norm';
-import { Linear } from './linear';
-import { packedAttention } from './packed-attention';
 import { TransformerBlock } from './transformer-block';
 import { expectShape, type WeightSource } from '../loaders/weight-source';
 
@@ -33,7 +32,7 @@ function loader(weights: WeightSource, prefix: string) {
 
 function attention(weights: WeightSource, prefix: string, c: TorchLayerConfig) {
   const load = loader(weights, prefix);
-  return packedAttention(
+  return MultiHeadAttention.fromPackedWeights(
     { dim: c.dim, heads: c.heads },
     {
       inProjWeight: load('in_proj_weight', [3 * c.dim, c.dim]), // rows [Wq; Wk; Wv]

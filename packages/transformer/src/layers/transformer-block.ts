@@ -10,7 +10,7 @@
  * pre-LN models need a final norm before the head. Gemma 2 also normalises each sublayer's output before it
  * joins the stream ("sandwich" norms): x = x + postNorm(sublayer(norm(x))).
  */
-import { add, type Tensor } from '@transformer-kit/tensor';
+import { add, tidy, type Tensor } from '@transformer-kit/tensor';
 import type { KVCacheLayer, MultiHeadAttention, RotateFn } from '@transformer-kit/attention';
 import type { FeedForward } from './feed-forward';
 import type { Norm } from './norm';
@@ -59,20 +59,21 @@ export interface TransformerBlockOutput {
 }
 
 /**
- * A residual block, pre-LN or post-LN, with optional cross-attention.
+ * A residual block, pre-LN or post-LN, with optional cross-attention. It owns its sublayers: `dispose()` frees
+ * them.
  *
  * @example
  * ```ts
  * import { ones, zeros, randomNormal } from '@transformer-kit/tensor';
  * import { MultiHeadAttention } from '@transformer-kit/attention';
- * import { FeedForward, LayerNorm, Linear, TransformerBlock } from '@transformer-kit/transformer';
+ * import { FeedForward, LayerNorm, TransformerBlock } from '@transformer-kit/transformer';
  * const dim = 8;
  * const w = (out: number, inp: number, seed: number) => ({ weight: randomNormal([out, inp], 0, 0.2, { seed }) });
  * const block = new TransformerBlock({
  *   placement: 'pre', // GPT-2 style: x + attn(norm(x)), then x + ffn(norm(x))
  *   selfAttention: new MultiHeadAttention({ dim, heads: 2 }, { q: w(dim, dim, 1), k: w(dim, dim, 2), v: w(dim, dim, 3), o: w(dim, dim, 4) }),
  *   selfAttentionNorm: new LayerNorm(ones([dim]), zeros([dim])),
- *   feedForward: new FeedForward({ up: new Linear(w(32, dim, 5).weight), down: new Linear(w(dim, 32, 6).weight) }, 'gelu'),
+ *   feedForward: new FeedForward({ up: w(32, dim, 5), down: w(dim, 32, 6) }, 'gelu'), // the same { weight } as attention's
  *   feedForwardNorm: new LayerNorm(ones([dim]), zeros([dim])),
  * });
  * const { output } = block.forward(randomNormal([1, 4, dim], 0, 1, { seed: 7 }), { causal: true });
@@ -90,59 +91,31 @@ export class TransformerBlock {
   /** x [batch, seq, dim] → [batch, seq, dim]. Intermediates are freed; the caller owns the outputs. */
   forward(x: Tensor, options: TransformerBlockOptions = {}): TransformerBlockOutput {
     const p = this.parts;
-    const pre = p.placement === 'pre';
+    const { mask, causal, rotate, cache, memory, memoryMask } = options;
     const returnWeights = options.returnWeights ?? false;
-    // Self-attention sublayer.
-    const selfIn = pre ? p.selfAttentionNorm.forward(x) : x;
-    const self = p.selfAttention.forward(selfIn, undefined, {
-      mask: options.mask,
-      causal: options.causal,
-      rotate: options.rotate,
-      cache: options.cache,
-      returnWeights,
+    if (p.crossAttention && !memory) throw new Error('TransformerBlock: a block with cross-attention needs options.memory (the encoder output)');
+    return tidy(() => {
+      const attn = (n: Tensor) => p.selfAttention.forward(n, undefined, { mask, causal, rotate, cache, returnWeights });
+      const crossAttn = (n: Tensor) => p.crossAttention!.forward(n, memory, { mask: memoryMask, returnWeights }); // keys/values: the encoder's output
+      const ffn = (n: Tensor) => ({ output: p.feedForward.forward(n) });
+      const self = this.sublayer(x, attn, p.selfAttentionNorm, p.postAttentionNorm); // pre-LN: h = x + attn(norm1(x))
+      const cross = p.crossAttention ? this.sublayer(self.output, crossAttn, p.crossAttentionNorm!) : undefined; // h = h + crossAttn(norm2(h))
+      const out = this.sublayer(cross?.output ?? self.output, ffn, p.feedForwardNorm, p.postFeedForwardNorm); // h + ffn(norm3(h))
+      return { output: out.output, selfWeights: self.weights, crossWeights: cross?.weights };
     });
-    if (selfIn !== x) selfIn.dispose();
-    const selfOut = this.outputNorm(self.output, p.postAttentionNorm);
-    let h = this.residual(x, selfOut, p.selfAttentionNorm, pre);
-    selfOut.dispose();
-    // Cross-attention sublayer: queries from the decoder, keys/values from the encoder's output.
-    let crossWeights: Tensor | undefined;
-    if (p.crossAttention) {
-      if (!options.memory) throw new Error('TransformerBlock: a block with cross-attention needs options.memory (the encoder output)');
-      const crossIn = pre ? p.crossAttentionNorm!.forward(h) : h;
-      const cross = p.crossAttention.forward(crossIn, options.memory, { mask: options.memoryMask, returnWeights });
-      if (crossIn !== h) crossIn.dispose();
-      const next = this.residual(h, cross.output, p.crossAttentionNorm!, pre);
-      cross.output.dispose();
-      h.dispose();
-      h = next;
-      crossWeights = cross.weights;
+  }
+
+  /**
+   * One sublayer f with its residual connection — pre-LN: x + post(f(norm(x))), post-LN: norm(x + f(x)) — and
+   * the attention weights f returned, if any.
+   */
+  private sublayer(x: Tensor, f: (x: Tensor) => { output: Tensor; weights?: Tensor }, norm: Norm, post?: Norm): { output: Tensor; weights?: Tensor } {
+    if (this.parts.placement === 'post') {
+      const y = f(x);
+      return { output: norm.forward(add(x, y.output)), weights: y.weights };
     }
-    // Feed-forward sublayer.
-    const ffIn = pre ? p.feedForwardNorm.forward(h) : h;
-    const ff = this.outputNorm(p.feedForward.forward(ffIn), p.postFeedForwardNorm);
-    if (ffIn !== h) ffIn.dispose();
-    const out = this.residual(h, ff, p.feedForwardNorm, pre);
-    ff.dispose();
-    h.dispose();
-    return { output: out, selfWeights: self.weights, crossWeights };
-  }
-
-  /** postNorm(y) when the block has that norm (the input is freed), else y. */
-  private outputNorm(y: Tensor, postNorm: Norm | undefined): Tensor {
-    if (!postNorm) return y;
-    const normed = postNorm.forward(y);
-    y.dispose();
-    return normed;
-  }
-
-  /** x + y (pre-LN) or norm(x + y) (post-LN). */
-  private residual(x: Tensor, y: Tensor, norm: Norm, pre: boolean): Tensor {
-    const sum = add(x, y);
-    if (pre) return sum;
-    const normed = norm.forward(sum);
-    sum.dispose();
-    return normed;
+    const y = f(norm.forward(x));
+    return { output: add(x, post ? post.forward(y.output) : y.output), weights: y.weights };
   }
 
   /** Frees every sublayer's weights. */

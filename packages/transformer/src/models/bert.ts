@@ -13,10 +13,9 @@
 import { add, castTo, logicalNot, tanh, tensor, tidy, zeros, type Tensor } from '@transformer-kit/tensor';
 import { clsPool, TokenEmbedding, TokenTypeEmbedding } from '@transformer-kit/embedding';
 import { LearnedPositionalEmbedding } from '@transformer-kit/positional';
-import { MultiHeadAttention } from '@transformer-kit/attention';
+import { Linear, MultiHeadAttention } from '@transformer-kit/attention';
 import { activationFromName, FeedForward, type Activation } from '../layers/feed-forward';
 import { LayerNorm } from '../layers/layer-norm';
-import { Linear } from '../layers/linear';
 import { TransformerBlock } from '../layers/transformer-block';
 import { expectShape, withPrefixes, type WeightSource } from '../loaders/weight-source';
 import { contextLength, divides, positiveFinite, positiveInteger } from './config-rules';
@@ -145,10 +144,14 @@ export class BertModel {
     this.#embeddingNorm = norm('embeddings.LayerNorm');
     for (let l = 0; l < config.layers; l++) {
       const p = `encoder.layer.${l}.`;
-      const lw = (name: string) => ({ weight: load(`${p}${name}.weight`, [dim, dim]), bias: load(`${p}${name}.bias`, [dim]) });
       const selfAttention = new MultiHeadAttention(
         { dim, heads },
-        { q: lw('attention.self.query'), k: lw('attention.self.key'), v: lw('attention.self.value'), o: lw('attention.output.dense') },
+        {
+          q: linear(`${p}attention.self.query`, dim, dim), // [dim, dim] + [dim]
+          k: linear(`${p}attention.self.key`, dim, dim),
+          v: linear(`${p}attention.self.value`, dim, dim),
+          o: linear(`${p}attention.output.dense`, dim, dim),
+        },
       );
       const feedForward = new FeedForward(
         { up: linear(`${p}intermediate.dense`, hiddenDim, dim), down: linear(`${p}output.dense`, dim, hiddenDim) },

@@ -6,8 +6,7 @@
 import { mul, tanh, tidy, type Tensor } from '@transformer-kit/tensor';
 import type { TokenEmbedding } from '@transformer-kit/embedding';
 import { RotaryEmbedding } from '@transformer-kit/positional';
-import { KVCache, type RotateFn } from '@transformer-kit/attention';
-import type { Linear } from '../layers/linear';
+import { KVCache, type Linear, type RotateFn } from '@transformer-kit/attention';
 import type { Norm } from '../layers/norm';
 import type { TransformerBlock } from '../layers/transformer-block';
 import type { CausalLM, ForwardOptions, ModelOutput } from './causal-lm';

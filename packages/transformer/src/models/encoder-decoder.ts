@@ -14,8 +14,8 @@
 import { castTo, logicalNot, tensor, tidy, type Tensor } from '@transformer-kit/tensor';
 import { TokenEmbedding } from '@transformer-kit/embedding';
 import { addSinusoidal } from '@transformer-kit/positional';
+import { Linear } from '@transformer-kit/attention';
 import { LayerNorm } from '../layers/layer-norm';
-import { Linear } from '../layers/linear';
 import { torchDecoderLayer, torchEncoderLayer, type TorchLayerConfig } from '../layers/torch-transformer-layers';
 import type { TransformerBlock } from '../layers/transformer-block';
 import { expectShape, type WeightSource } from '../loaders/weight-source';

@@ -13,11 +13,9 @@
 import { tensor, type Tensor } from '@transformer-kit/tensor';
 import { TokenEmbedding } from '@transformer-kit/embedding';
 import { LearnedPositionalEmbedding } from '@transformer-kit/positional';
-import { KVCache } from '@transformer-kit/attention';
-import { packedAttention } from '../layers/packed-attention';
+import { KVCache, Linear, MultiHeadAttention } from '@transformer-kit/attention';
 import { activationFromName, FeedForward, type Activation } from '../layers/feed-forward';
 import { LayerNorm } from '../layers/layer-norm';
-import { Linear } from '../layers/linear';
 import { TransformerBlock } from '../layers/transformer-block';
 import { expectShape, transposeHost, withPrefixes, type HostTensor, type WeightSource } from '../loaders/weight-source';
 import type { CausalLM, ForwardOptions, ModelOutput } from './causal-lm';
@@ -128,7 +126,7 @@ export class Gpt2Model implements CausalLM {
     for (let l = 0; l < config.layers; l++) {
       const p = `h.${l}.`;
       const norm = (name: string) => new LayerNorm(load(`${p}${name}.weight`, [dim]), load(`${p}${name}.bias`, [dim]), normEps);
-      const selfAttention = packedAttention(
+      const selfAttention = MultiHeadAttention.fromPackedWeights(
         { dim, heads },
         {
           inProjWeight: load(`${p}attn.c_attn.weight`, [3 * dim, dim], true), // rows [Wq; Wk; Wv]

@@ -13,14 +13,13 @@
 import type { Tensor } from '@transformer-kit/tensor';
 import { TokenEmbedding } from '@transformer-kit/embedding';
 import { RotaryEmbedding } from '@transformer-kit/positional';
-import { KVCache, MultiHeadAttention, type RotateFn } from '@transformer-kit/attention';
-import { FeedForward } from '../layers/feed-forward';
-import { Linear } from '../layers/linear';
-import { RMSNorm } from '../layers/rms-norm';
-import { TransformerBlock } from '../layers/transformer-block';
+import { KVCache, Linear, type RotateFn } from '@transformer-kit/attention';
+import type { RMSNorm } from '../layers/rms-norm';
+import type { TransformerBlock } from '../layers/transformer-block';
 import type { WeightSource } from '../loaders/weight-source';
 import type { CausalLM, ForwardOptions, ModelOutput } from './causal-lm';
 import { validateLlamaConfig } from './config-rules';
+import { decoderBlock } from './decoder-block';
 import type { LlamaConfig } from './llama-config';
 import { layerWeights } from './layer-weights';
 import { runDecoderStack } from './run-decoder-stack';
@@ -57,7 +56,7 @@ export class LlamaModel implements CausalLM {
     readonly config: LlamaConfig,
     weights: WeightSource,
   ) {
-    const { dim, hiddenDim, heads, kvHeads, vocabSize } = config;
+    const { dim, heads, vocabSize, normEps } = config;
     // Every loader's config passes here (config.json, llama2.c, GGUF): the same rules, named by origin.
     validateLlamaConfig(config, weights.origin);
     this.vocabSize = vocabSize;
@@ -65,38 +64,13 @@ export class LlamaModel implements CausalLM {
     this.layers = config.layers;
     this.heads = heads;
     this.headDim = dim / heads;
-    const kvDim = kvHeads * this.headDim;
-    const load = layerWeights(weights).tensor; // the one place a checkpoint tensor becomes a Tensor (packed or float32)
-    this.#embedding = new TokenEmbedding(load('model.embed_tokens.weight', [vocabSize, dim]));
-    this.#blocks = [];
-    for (let l = 0; l < config.layers; l++) {
-      const p = `model.layers.${l}.`;
-      const linear = (name: string, shape: number[]) => new Linear(load(`${p}${name}.weight`, shape));
-      const selfAttention = new MultiHeadAttention(
-        { dim, heads, kvHeads, headDim: this.headDim },
-        {
-          q: { weight: load(`${p}self_attn.q_proj.weight`, [dim, dim]) },
-          k: { weight: load(`${p}self_attn.k_proj.weight`, [kvDim, dim]) },
-          v: { weight: load(`${p}self_attn.v_proj.weight`, [kvDim, dim]) },
-          o: { weight: load(`${p}self_attn.o_proj.weight`, [dim, dim]) },
-        },
-      );
-      const feedForward = new FeedForward(
-        { gate: linear('mlp.gate_proj', [hiddenDim, dim]), up: linear('mlp.up_proj', [hiddenDim, dim]), down: linear('mlp.down_proj', [dim, hiddenDim]) },
-        'silu',
-      );
-      this.#blocks.push(
-        new TransformerBlock({
-          placement: 'pre',
-          selfAttention,
-          selfAttentionNorm: new RMSNorm(load(`${p}input_layernorm.weight`, [dim]), config.normEps),
-          feedForward,
-          feedForwardNorm: new RMSNorm(load(`${p}post_attention_layernorm.weight`, [dim]), config.normEps),
-        }),
-      );
-    }
-    this.#norm = new RMSNorm(load('model.norm.weight', [dim]), config.normEps);
-    this.#head = config.tiedEmbeddings ? null : new Linear(load('lm_head.weight', [vocabSize, dim]));
+    const w = layerWeights(weights); // the one place a checkpoint tensor becomes a Tensor (packed or float32)
+    this.#embedding = new TokenEmbedding(w.tensor('model.embed_tokens.weight', [vocabSize, dim])); // [vocab, dim]
+    // x + attention(rmsNorm(x)), then x + down(silu(gate(rmsNorm(x))) ⊙ up(rmsNorm(x))): the plain decoder block.
+    const sizes = { ...config, headDim: this.headDim };
+    this.#blocks = Array.from({ length: config.layers }, (_, l) => decoderBlock(w, l, sizes, { activation: 'silu' }));
+    this.#norm = w.rmsNorm('model.norm.weight', dim, normEps);
+    this.#head = config.tiedEmbeddings ? null : new Linear(w.tensor('lm_head.weight', [vocabSize, dim])); // [vocab, dim]
     // The attention layer calls this on q [batch, heads, seq, headDim] and k [batch, kvHeads, seq, headDim]
     // with the cache length as the offset, before the keys are cached.
     this.#rotary = new RotaryEmbedding({ headDim: this.headDim, theta: config.ropeTheta, frequencyFactors: config.ropeFrequencyFactors, layout: config.ropeLayout, maxLength: config.maxSeqLen });

@@ -72,6 +72,8 @@ export function runDecoderStack(
         cache: options.cache?.layer(l),
         returnWeights: attentions !== undefined,
       });
+      // NOTE: the stack is one tidy too; freeing each block's input as soon as the next exists keeps a long prompt's
+      // peak at two [batch, seq, dim] activations instead of one per layer (unless the caller asked for them all).
       if (!hiddenStates) x.dispose();
       x = out.output;
       hiddenStates?.push(x);
