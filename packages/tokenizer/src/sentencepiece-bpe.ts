@@ -2,6 +2,7 @@
 // `▁`, one `▁` is prepended (the "dummy prefix"), the whole text starts as one symbol per character and
 // adjacent symbols merge, best first (by score, or by merge order for a Hugging Face file), as long as their
 // concatenation is a token. A character that is not a token falls back to its UTF-8 bytes as `<0xXX>` tokens.
+import { parseByteToken } from './byte-token';
 import { mergeSymbols } from './merge-symbols';
 import { PairMergeTable } from './pair-merge-table';
 import { SpecialTokenSplitter } from './special-token-splitter';
@@ -72,7 +73,9 @@ export class SentencePieceBpe implements Tokenizer {
   readonly spaceSymbol: string;
   private readonly tokens: readonly string[];
   private readonly types: Uint8Array;
-  private readonly pieceIds = new Map<string, number>();
+  // one-code-point pieces, which start every encode; the full piece table is built on first need (see pieceIds)
+  private readonly charIds = new Map<string, number>();
+  private pieceMap: Map<string, number> | undefined;
   private readonly byteIds = new Int32Array(256).fill(-1);
   private readonly splitter: SpecialTokenSplitter;
   private table: PairMergeTable | undefined;
@@ -94,7 +97,8 @@ export class SentencePieceBpe implements Tokenizer {
       const token = this.tokens[id];
       if (type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined) {
         // NOTE: the first id wins for a duplicated piece, as in sentencepiece's piece table
-        if (!this.pieceIds.has(token)) this.pieceIds.set(token, id);
+        const oneCodePoint = token.length === 1 || (token.length === 2 && isLow(token.charCodeAt(1)) && !isLow(token.charCodeAt(0)));
+        if (oneCodePoint && !this.charIds.has(token)) this.charIds.set(token, id);
       } else if (type === TOKEN_TYPE.byte) {
         const b = parseByteToken(token);
         if (b >= 0) this.byteIds[b] = id;
@@ -192,7 +196,7 @@ export class SentencePieceBpe implements Tokenizer {
    * ```
    */
   tokenToId(token: string): number | undefined {
-    const id = this.pieceIds.get(token);
+    const id = this.pieceIds().get(token);
     if (id !== undefined) return id;
     const i = this.tokens.indexOf(token);
     return i < 0 ? undefined : i;
@@ -285,7 +289,7 @@ export class SentencePieceBpe implements Tokenizer {
     const n0 = to - from + (dummy ? 1 : 0);
     const ids = new Int32Array(n0);
     const charStart = new Int32Array(n0 + 1); // UTF-16 start of each symbol in `text` (the dummy maps to `from`)
-    const space = this.pieceIds.get(this.spaceSymbol) ?? -1;
+    const space = this.charIds.get(this.spaceSymbol) ?? this.pieceIds().get(this.spaceSymbol) ?? -1;
     let n = 0;
     if (dummy) {
       charStart[n] = from;
@@ -297,7 +301,7 @@ export class SentencePieceBpe implements Tokenizer {
       charStart[n] = i;
       // NOTE: a lone surrogate is looked up as U+FFFD, the character a UTF-8 encoder turns it into
       const ch = width === 1 && c >= 0xd800 && c <= 0xdfff ? '\ufffd' : text.slice(i, i + width);
-      ids[n++] = c === 0x20 ? space : (this.pieceIds.get(ch) ?? -1);
+      ids[n++] = c === 0x20 ? space : (this.charIds.get(ch) ?? -1);
       i += width;
     }
     charStart[n] = to;
@@ -331,17 +335,29 @@ export class SentencePieceBpe implements Tokenizer {
     }
   }
 
+  /** Normal and user-defined pieces → id, the first id winning for a duplicated piece. */
+  private pieceIds(): Map<string, number> {
+    if (this.pieceMap) return this.pieceMap;
+    const map = new Map<string, number>();
+    for (let id = 0; id < this.vocabSize; id++) {
+      const type = this.types[id];
+      if ((type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined) && !map.has(this.tokens[id])) map.set(this.tokens[id], id);
+    }
+    return (this.pieceMap = map);
+  }
+
   private buildMergeTable(): PairMergeTable {
     const kind = this.options.fileKind ?? 'SentencePiece vocabulary';
     const triples = this.options.mergeIds;
     if (triples) return PairMergeTable.fromTriples(triples);
+    const pieceIds = this.pieceIds();
     if (this.options.merges) {
       const merges = this.options.merges;
       const table = new PairMergeTable(merges.length);
       merges.forEach(([a, b], rank) => {
-        const left = this.pieceIds.get(a);
-        const right = this.pieceIds.get(b);
-        const merged = this.pieceIds.get(a + b);
+        const left = pieceIds.get(a);
+        const right = pieceIds.get(b);
+        const merged = pieceIds.get(a + b);
         if (left === undefined || right === undefined || merged === undefined) {
           throw new TokenizerFormatError(kind, `merge ${rank + 1} ('${a} ${b}') uses a token that is not in the vocabulary`);
         }
@@ -356,14 +372,14 @@ export class SentencePieceBpe implements Tokenizer {
     // Equal scores get equal ranks so that ties go to the leftmost pair, as in llama.cpp and llama2.c.
     const distinct = [...new Set(Array.from(scores))].sort((x, y) => y - x);
     const rankOf = new Map(distinct.map((s, i) => [s, i]));
-    const table = new PairMergeTable(this.pieceIds.size * 2);
-    for (const [token, id] of this.pieceIds) {
+    const table = new PairMergeTable(pieceIds.size * 2);
+    for (const [token, id] of pieceIds) {
       const rank = rankOf.get(scores[id])!;
       for (let k = 1; k < token.length; k++) {
         if (isLow(token.charCodeAt(k))) continue; // split between code points only
-        const left = this.pieceIds.get(token.slice(0, k));
+        const left = pieceIds.get(token.slice(0, k));
         if (left === undefined) continue;
-        const right = this.pieceIds.get(token.slice(k));
+        const right = pieceIds.get(token.slice(k));
         if (right !== undefined) table.add(left, right, id, rank);
       }
     }
@@ -373,10 +389,6 @@ export class SentencePieceBpe implements Tokenizer {
 
 function isLow(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
-}
-
-function parseByteToken(token: string): number {
-  return /^<0x[0-9A-Fa-f]{2}>$/.test(token) ? parseInt(token.slice(3, 5), 16) : -1;
 }
 
 const EMPTY = new Uint8Array(0);

@@ -3,6 +3,7 @@ import { SentencePieceBpe } from '../sentencepiece-bpe';
 import type { SpecialTokenIds, Tokenizer } from '../tokenizer';
 import { TokenizerFormatError } from '../tokenizer-error';
 import { TOKEN_TYPE } from '../token-type';
+import { parseByteToken } from '../byte-token';
 import { WordPiece } from '../wordpiece';
 import { parseJson } from './parse-merges';
 import { checkDepth, preview, readAddedTokens, tokensById } from './tokenizer-json-checks';
@@ -11,6 +12,7 @@ import { postProcessorTemplate, type JsonObject } from './tokenizer-json-parts';
 import { byteLevelPipeline, splitRule } from './tokenizer-json-splits';
 
 const KIND = 'tokenizer.json';
+const utf8 = new TextDecoder();
 
 const SPECIAL_NAMES: Record<string, keyof SpecialTokenIds> = {
   '<s>': 'bos',
@@ -51,10 +53,13 @@ const SPECIAL_NAMES: Record<string, keyof SpecialTokenIds> = {
  * console.log(tok.kind, tok.encode('Hello World')); // wordpiece [ 1, 3, 4, 2 ]
  * ```
  */
-export function loadTokenizerJson(json: string | object): Tokenizer {
-  // a text goes through the fast reader of model.vocab / model.merges when it has the usual shape
-  const scanned = typeof json === 'string' ? scanTokenizerJson(json) : undefined;
-  const root = (scanned ? scanned.root : typeof json === 'string' ? parseJson(json, KIND) : json) as JsonObject;
+export function loadTokenizerJson(json: string | Uint8Array | ArrayBuffer | object): Tokenizer {
+  const input = json instanceof ArrayBuffer ? new Uint8Array(json) : json;
+  // a text or its bytes go through the fast reader of model.vocab / model.merges when the file has the usual shape
+  const scanned = typeof input === 'string' || input instanceof Uint8Array ? scanTokenizerJson(input) : undefined;
+  const root = (
+    scanned ? scanned.root : typeof input === 'string' ? parseJson(input, KIND) : input instanceof Uint8Array ? parseJson(utf8.decode(input), KIND) : input
+  ) as JsonObject;
   if (!root || typeof root !== 'object' || Array.isArray(root)) throw new TokenizerFormatError(KIND, 'the file is not a JSON object');
   const model = root.model as JsonObject | undefined;
   if (!model || typeof model !== 'object' || Array.isArray(model)) throw new TokenizerFormatError(KIND, 'no "model" object');
@@ -62,16 +67,22 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
   if (!vocabObject || typeof vocabObject !== 'object' || Array.isArray(vocabObject)) {
     throw new TokenizerFormatError(KIND, `model.vocab is missing or not an object of token → id (model type ${preview(model.type)})`);
   }
-  const vocab = scanned ? scanned.vocab : new Map(Object.entries(vocabObject));
+  const keys = scanned ? scanned.keys : Object.keys(vocabObject);
+  const values: ArrayLike<unknown> = scanned ? scanned.ids : Object.values(vocabObject);
   for (const field of ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder'] as const) checkDepth(root[field], field);
   const added = readAddedTokens(root.added_tokens);
-  const tokens = tokensById(vocab, added);
+  const tokens = tokensById(keys, values, added);
+  // ids are checked integers from here on
+  const vocabId = (token: string): number | undefined => {
+    const i = keys.indexOf(token);
+    return i < 0 ? undefined : (values[i] as number);
+  };
   const ids: SpecialTokenIds = {};
   for (const a of added.filter((x) => x.special !== false)) {
     const key = SPECIAL_NAMES[a.content];
     if (key && ids[key] === undefined) ids[key] = a.id;
   }
-  if (typeof model.unk_token === 'string' && vocab.has(model.unk_token)) ids.unk = vocab.get(model.unk_token);
+  if (typeof model.unk_token === 'string' && vocabId(model.unk_token) !== undefined) ids.unk = vocabId(model.unk_token);
   const template = postProcessorTemplate(root.post_processor as JsonObject | null | undefined, tokens);
   const components = [...types(root.normalizer), ...types(root.pre_tokenizer), ...types(root.decoder)];
 
@@ -106,7 +117,7 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
     const nonSpecial: Record<string, number> = {};
     for (const a of added) (a.special ? special : nonSpecial)[a.content] = a.id;
     return new ByteLevelBpe({
-      vocab: vocab as Map<string, number>,
+      vocab: new Map(keys.map((k, i) => [k, values[i] as number])),
       merges,
       mergeIds,
       ...pipeline,
@@ -131,7 +142,7 @@ export function loadTokenizerJson(json: string | object): Tokenizer {
       : prepend !== undefined;
     const addedType = new Map(added.map((a) => [a.id, a.special ? TOKEN_TYPE.control : TOKEN_TYPE.userDefined]));
     const tokenTypes = tokens.map((t, id) =>
-      id === ids.unk ? TOKEN_TYPE.unknown : (addedType.get(id) ?? (/^<0x[0-9A-Fa-f]{2}>$/.test(t) ? TOKEN_TYPE.byte : TOKEN_TYPE.normal)),
+      id === ids.unk ? TOKEN_TYPE.unknown : (addedType.get(id) ?? (parseByteToken(t) >= 0 ? TOKEN_TYPE.byte : TOKEN_TYPE.normal)),
     );
     const splits = flatten(root.pre_tokenizer).flatMap((p, i) => {
       if (p.type === 'Metaspace') return [];
