@@ -1,3 +1,5 @@
+import { TokenizerFormatError } from './tokenizer-error';
+
 /**
  * Open-addressing hash table from a pair of token ids to the id they merge into and the merge's priority
  * (lower merges first). Keyed on ids, not strings, so the inner BPE loop never builds a string.
@@ -44,6 +46,61 @@ export class PairMergeTable {
   static fromTriples(triples: Int32Array): PairMergeTable {
     const table = new PairMergeTable(triples.length / 3);
     for (let k = 0; k + 2 < triples.length; k += 3) table.add(triples[k], triples[k + 1], triples[k + 2], k / 3);
+    return table;
+  }
+
+  /**
+   * A table of merges given as token pairs in priority order (rank = position), resolved through `idOf`; a
+   * pair whose tokens or concatenation have no id is a TokenizerFormatError naming the merge and `fileKind`.
+   *
+   * @example
+   * ```ts
+   * // an internal helper (not exported by the package), imported here from its source file
+   * import { PairMergeTable } from './packages/tokenizer/src/pair-merge-table';
+   * const ids = new Map([['a', 0], ['b', 1], ['ab', 2]]);
+   * const table = PairMergeTable.fromPairs([['a', 'b']], (t) => ids.get(t), 'vocab.bpe');
+   * console.log(table.merged[table.find(0, 1)]); // 2
+   * ```
+   */
+  static fromPairs(merges: ReadonlyArray<readonly [string, string]>, idOf: (token: string) => number | undefined, fileKind: string): PairMergeTable {
+    const table = new PairMergeTable(merges.length);
+    merges.forEach(([a, b], rank) => {
+      const left = idOf(a);
+      const right = idOf(b);
+      const merged = idOf(a + b);
+      if (left === undefined || right === undefined || merged === undefined) {
+        throw new TokenizerFormatError(fileKind, `merge ${rank + 1} ('${a} ${b}') uses a token that is not in the vocabulary`);
+      }
+      table.add(left, right, merged, rank);
+    });
+    return table;
+  }
+
+  /**
+   * A table with no merge list (tiktoken ranks, SentencePiece scores): every split of a token into two tokens,
+   * between code points, merges into it with the token's rank.
+   *
+   * @example
+   * ```ts
+   * // an internal helper (not exported by the package), imported here from its source file
+   * import { PairMergeTable } from './packages/tokenizer/src/pair-merge-table';
+   * const ids = new Map([['a', 0], ['b', 1], ['ab', 2]]);
+   * const table = PairMergeTable.fromSplits(ids, (id) => id);
+   * console.log(table.merged[table.find(0, 1)], table.rank[table.find(0, 1)]); // 2 2
+   * ```
+   */
+  static fromSplits(ids: ReadonlyMap<string, number>, rankOf: (id: number) => number): PairMergeTable {
+    const table = new PairMergeTable(ids.size * 2);
+    for (const [token, id] of ids) {
+      for (let k = 1; k < token.length; k++) {
+        const c = token.charCodeAt(k);
+        if (c >= 0xdc00 && c <= 0xdfff) continue; // split between code points only
+        const left = ids.get(token.slice(0, k));
+        if (left === undefined) continue;
+        const right = ids.get(token.slice(k));
+        if (right !== undefined) table.add(left, right, id, rankOf(id));
+      }
+    }
     return table;
   }
 

@@ -147,7 +147,6 @@ class Scanner {
 
   private readVocab(): { keys: string[]; ids: Int32Array; index: KeyIndex } {
     const b = this.b;
-    const n = b.length;
     // every key's UTF-8 bytes, one after another, in an arena the size of the section; a table sized for one
     // entry per 24 bytes of it (a pretty-printed file's), which grows if there are more
     const sectionStart = this.pos;
@@ -161,28 +160,17 @@ class Scanner {
       for (;;) {
         p = skipSpace(b, p);
         if (b[p] !== QUOTE) throw new Fallback();
-        // one pass over the key: its end, its hash, its UTF-16 length, whether it has escapes
         const s = p + 1;
-        let h = 0;
-        let units = 0;
-        let escaped = false;
-        let c = 0;
-        for (p = s; p < n && (c = b[p]) !== QUOTE; p++) {
-          if (c === BACKSLASH) {
-            escaped = true;
-            p++;
-          }
-          h = (Math.imul(h, M) + c) | 0;
-          if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
-        }
-        if (p >= n) throw new Fallback();
+        p = this.stringBody(p);
+        let units = this.units;
+        const escaped = this.escaped;
         let k: number;
         if (escaped) {
           const key = encoder.encode(this.parsed(s - 1, p + 1) as string);
           units = utf16Length(key);
           k = index.add(hashBytes(key, 0, key.length), key, 0, key.length);
         } else {
-          k = index.add(h, b, s, p);
+          k = index.add(this.hash, b, s, p);
         }
         if (k < 0) {
           throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(this.parsed(s - 1, p + 1))} twice`);
@@ -193,7 +181,8 @@ class Scanner {
         p = skipSpace(b, p + 1);
         let id = 0;
         const digits = p;
-        for (c = b[p]; c >= 0x30 && c <= 0x39; c = b[++p]) id = id * 10 + (c - 0x30);
+        let c = b[p];
+        for (; c >= 0x30 && c <= 0x39; c = b[++p]) id = id * 10 + (c - 0x30);
         // not a plain integer, or past an Int32Array: let JSON.parse and the loader's checks name it
         if (p === digits || id > 0x7fffffff) throw new Fallback();
         charStarts.push(chars);
@@ -270,25 +259,18 @@ class Scanner {
         // ["a", "b"]
         p = skipSpace(b, p + 1);
         if (b[p] !== QUOTE) throw new Fallback();
-        for (a0 = ++p; p < n && (c = b[p]) !== QUOTE; p++) {
-          if (c === BACKSLASH) {
-            escaped = true;
-            p++;
-          }
-          ha = (Math.imul(ha, M) + c) | 0;
-        }
-        a1 = p;
+        a0 = p + 1;
+        a1 = p = this.stringBody(p);
+        ha = this.hash;
+        escaped = this.escaped;
         p = skipSpace(b, p + 1);
         if (b[p] !== 0x2c) throw new Fallback();
         p = skipSpace(b, p + 1);
         if (b[p] !== QUOTE) throw new Fallback();
-        for (b0 = ++p; p < n && (c = b[p]) !== QUOTE; p++) {
-          if (c === BACKSLASH) {
-            escaped = true;
-            p++;
-          }
-          hb = (Math.imul(hb, M) + c) | 0;
-        }
+        b0 = p + 1;
+        p = this.stringBody(p);
+        hb = this.hash;
+        escaped ||= this.escaped;
         b1 = p;
         p = skipSpace(b, p + 1);
         if (b[p++] !== 0x5d) throw new Fallback();
@@ -332,6 +314,35 @@ class Scanner {
       }
       if (c !== 0x2c) throw new Fallback();
     }
+  }
+
+  // filled by stringBody: the hash of the string's bytes as written, its UTF-16 length, whether it has escapes
+  private hash = 0;
+  private units = 0;
+  private escaped = false;
+
+  // one pass over the string whose opening quote is at `start`: returns the index of its closing quote
+  private stringBody(start: number): number {
+    const b = this.b;
+    const n = b.length;
+    let h = 0;
+    let units = 0;
+    let escaped = false;
+    let c = 0;
+    let p = start + 1;
+    for (; p < n && (c = b[p]) !== QUOTE; p++) {
+      if (c === BACKSLASH) {
+        escaped = true;
+        p++;
+      }
+      h = (Math.imul(h, M) + c) | 0;
+      if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
+    }
+    if (p >= n) throw new Fallback();
+    this.hash = h;
+    this.units = units;
+    this.escaped = escaped;
+    return p;
   }
 
   private parsed(start: number, end: number): unknown {
