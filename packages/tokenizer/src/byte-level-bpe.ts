@@ -31,7 +31,7 @@ import { byteSpansToOffsets, encodeUtf8Into } from './utf8';
  * ```
  */
 export interface ByteLevelBpeOptions {
-  /** Token (in the byte-level spelling: `Ġthe`) → id. */
+  /** Token (in the byte-level spelling: `Ġthe`) → id. A Map is kept as given, not copied: do not change it afterwards. */
   vocab: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
   /**
    * Merges in priority order (`vocab.bpe` / `merges.txt`). Without them the ranks are the ids themselves and
@@ -77,7 +77,7 @@ const CACHE_LIMIT = 100_000;
 export class ByteLevelBpe extends PipelineTokenizer {
   readonly kind = 'byte-level-bpe' as const;
   readonly vocabSize: number;
-  private readonly vocab: Map<string, number>;
+  private readonly vocab: ReadonlyMap<string, number>;
   private readonly tokens: (string | undefined)[] = [];
   private readonly special: Map<string, number>;
   private readonly added: Map<string, number>;
@@ -94,7 +94,8 @@ export class ByteLevelBpe extends PipelineTokenizer {
 
   constructor(private readonly options: ByteLevelBpeOptions) {
     super(options.specialTokenIds ?? {});
-    this.vocab = options.vocab instanceof Map ? new Map(options.vocab) : new Map(Object.entries(options.vocab));
+    // NOTE: not copied: a 128k-token vocabulary (Llama 3) would be hashed twice on every load
+    this.vocab = options.vocab instanceof Map ? options.vocab : new Map(Object.entries(options.vocab));
     this.special = new Map(Object.entries(options.specialTokens ?? {}));
     this.added = new Map(Object.entries(options.addedTokens ?? {}));
     let size = 0;

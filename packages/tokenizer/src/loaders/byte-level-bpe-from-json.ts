@@ -28,8 +28,10 @@ export function byteLevelBpeFromJson(parts: TokenizerJsonParts, merges: Array<[s
   const special: Record<string, number> = {};
   const nonSpecial: Record<string, number> = {};
   for (const a of added) (a.special ? special : nonSpecial)[a.content] = a.id;
+  const vocab = new Map<string, number>();
+  for (let k = 0; k < vocabKeys.length; k++) vocab.set(vocabKeys[k], vocabIds[k]);
   return new ByteLevelBpe({
-    vocab: new Map(vocabKeys.map((k, i) => [k, vocabIds[i]])),
+    vocab,
     merges,
     mergeIds,
     ...pipeline,
