@@ -10,15 +10,17 @@ import { wordPieceFromJson } from './word-piece-from-json';
 const KIND = 'tokenizer.json';
 
 /**
- * Builds a tokenizer from a Hugging Face `tokenizer.json` (its bytes, its text or the parsed object). Supported: model `BPE` with a
- * ByteLevel pre-tokenizer/decoder (GPT-2, RoBERTa, Llama 3 with a Split regex), model `BPE` of Llama style
- * (Metaspace, or a Prepend('▁') + Replace(' ', '▁') normalizer, `byte_fallback`), and model `WordPiece` with a
- * BertNormalizer (BERT). Added special tokens and the post-processor's template (BOS, [CLS]/[SEP]) are honoured.
+ * Builds a tokenizer from a Hugging Face `tokenizer.json` (its bytes, its text or the parsed object; the bytes are the
+ * fast path for a large file). The file is read and checked once, then the family's reader takes its own sections
+ * (a short dispatcher). Supported: model `BPE` with a ByteLevel pre-tokenizer/decoder (GPT-2, RoBERTa, Llama 3
+ * with a Split regex), model `BPE` of Llama style (Metaspace, or a Prepend('▁') + Replace(' ', '▁') normalizer,
+ * `byte_fallback`), and model `WordPiece` with a BertNormalizer (BERT). Added special tokens and the
+ * post-processor's template (BOS, [CLS]/[SEP]) are honoured.
  *
  * @example
  * ```ts
  * import { loadTokenizerJson } from '@transformer-kit/tokenizer';
- * // a real file comes from (await fetch(url)).text() or readFileSync; this is a minimal WordPiece one
+ * // a real file: readFileSync(path) or await (await fetch(url)).arrayBuffer(); this is a minimal WordPiece one
  * const tok = loadTokenizerJson({
  *   normalizer: { type: 'BertNormalizer', lowercase: true },
  *   pre_tokenizer: { type: 'BertPreTokenizer' },
