@@ -25,6 +25,8 @@ export class KeyIndex {
   used = 0;
   size = 0;
   private table: Int32Array;
+  // arena start of key k at [k], its end at [k + 1]: keys in the order they were added, for pairNear
+  private starts: Int32Array = new Int32Array(1024);
   private mask: number;
   private powers = [1];
 
@@ -47,8 +49,15 @@ export class KeyIndex {
     let p = this.used;
     table[slot] = h;
     table[slot + 1] = p;
+    this.starts[this.size] = p;
     for (let i = s; i < e; i++) arena[p++] = src[i];
     table[slot + 2] = p;
+    if (this.size + 2 > this.starts.length) {
+      const grown = new Int32Array(this.starts.length * 2);
+      grown.set(this.starts);
+      this.starts = grown;
+    }
+    this.starts[this.size + 1] = p;
     table[slot + 3] = ++this.size;
     this.used = p;
     return this.size - 1;
@@ -80,6 +89,33 @@ export class KeyIndex {
       while (j < rn && arena[k0 + ln + j] === arena[r0 + j]) j++;
       if (j === rn) return slot;
     }
+  }
+
+  /**
+   * The number of the key spelled as the keys in slots `left` and `right`, looked for only among keys `near`,
+   * `near - 1` and `near + 1`; -1 when it is none of them. NOTE: merges come in the order of the tokens they make
+   * (Gemma 3: 514k of 515k merges make a token within 64 of the previous merge's), so checking the neighbours of
+   * the last answer first mostly saves a probe into the table.
+   */
+  pairNear(left: number, right: number, near: number): number {
+    const { table, arena, starts } = this;
+    const l0 = table[left + 1];
+    const ln = table[left + 2] - l0;
+    const r0 = table[right + 1];
+    const rn = table[right + 2] - r0;
+    for (let d = 0; d < 3; d++) {
+      const k = d === 0 ? near : d === 1 ? near - 1 : near + 1;
+      if (k < 0 || k >= this.size) continue;
+      const k0 = starts[k];
+      if (starts[k + 1] - k0 !== ln + rn) continue;
+      let i = 0;
+      while (i < ln && arena[k0 + i] === arena[l0 + i]) i++;
+      if (i < ln) continue;
+      let j = 0;
+      while (j < rn && arena[k0 + ln + j] === arena[r0 + j]) j++;
+      if (j === rn) return k;
+    }
+    return -1;
   }
 
   /** The number of the key in a slot. */

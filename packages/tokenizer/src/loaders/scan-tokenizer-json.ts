@@ -220,6 +220,7 @@ class Scanner {
       this.pos = p + 1;
       return out.subarray(0, 0);
     }
+    let lastMerged = -1;
     for (let rank = 0; ; rank++) {
       p = skipSpace(b, p);
       let src: Uint8Array = b;
@@ -293,7 +294,11 @@ class Scanner {
       }
       const left = index.find(ha, src, a0, a1);
       const right = left < 0 ? -1 : index.find(hb, src, b0, b1);
-      const merged = right < 0 ? -1 : index.findPair(left, right);
+      let merged = right < 0 ? -1 : index.pairNear(left, right, lastMerged + 1);
+      if (merged < 0 && right >= 0) {
+        const slot = index.findPair(left, right);
+        merged = slot < 0 ? -1 : index.key(slot);
+      }
       if (merged < 0) {
         const [a, z] = [utf8.decode(src.subarray(a0, a1)), utf8.decode(src.subarray(b0, b1))];
         throw new TokenizerFormatError('tokenizer.json', `model.merges[${rank}] ('${a} ${z}') uses a token that is not in model.vocab`);
@@ -305,7 +310,8 @@ class Scanner {
       }
       out[count++] = ids[index.key(left)];
       out[count++] = ids[index.key(right)];
-      out[count++] = ids[index.key(merged)];
+      out[count++] = ids[merged];
+      lastMerged = merged;
       p = skipSpace(b, p);
       c = b[p++];
       if (c === 0x5d) {
