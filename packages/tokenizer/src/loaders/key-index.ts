@@ -71,7 +71,7 @@ export class KeyIndex {
 
   /** The slot of the key spelled as the key in slot `left` followed by the key in slot `right`, or -1. */
   findPair(left: number, right: number): number {
-    const { table, arena } = this;
+    const table = this.table;
     const l0 = table[left + 1];
     const ln = table[left + 2] - l0;
     const r0 = table[right + 1];
@@ -81,13 +81,7 @@ export class KeyIndex {
       if (table[slot + 3] === 0) return -1;
       if (table[slot] !== h) continue;
       const k0 = table[slot + 1];
-      if (table[slot + 2] - k0 !== ln + rn) continue;
-      let i = 0;
-      while (i < ln && arena[k0 + i] === arena[l0 + i]) i++;
-      if (i < ln) continue;
-      let j = 0;
-      while (j < rn && arena[k0 + ln + j] === arena[r0 + j]) j++;
-      if (j === rn) return slot;
+      if (table[slot + 2] - k0 === ln + rn && this.spells(k0, l0, ln, r0, rn)) return slot;
     }
   }
 
@@ -98,7 +92,7 @@ export class KeyIndex {
    * the last answer first mostly saves a probe into the table.
    */
   pairNear(left: number, right: number, near: number): number {
-    const { table, arena, starts } = this;
+    const { table, starts } = this;
     const l0 = table[left + 1];
     const ln = table[left + 2] - l0;
     const r0 = table[right + 1];
@@ -107,15 +101,17 @@ export class KeyIndex {
       const k = d === 0 ? near : d === 1 ? near - 1 : near + 1;
       if (k < 0 || k >= this.size) continue;
       const k0 = starts[k];
-      if (starts[k + 1] - k0 !== ln + rn) continue;
-      let i = 0;
-      while (i < ln && arena[k0 + i] === arena[l0 + i]) i++;
-      if (i < ln) continue;
-      let j = 0;
-      while (j < rn && arena[k0 + ln + j] === arena[r0 + j]) j++;
-      if (j === rn) return k;
+      if (starts[k + 1] - k0 === ln + rn && this.spells(k0, l0, ln, r0, rn)) return k;
     }
     return -1;
+  }
+
+  // whether the arena at k0 holds the ln bytes at l0 followed by the rn bytes at r0
+  private spells(k0: number, l0: number, ln: number, r0: number, rn: number): boolean {
+    const arena = this.arena;
+    for (let i = 0; i < ln; i++) if (arena[k0 + i] !== arena[l0 + i]) return false;
+    for (let j = 0; j < rn; j++) if (arena[k0 + ln + j] !== arena[r0 + j]) return false;
+    return true;
   }
 
   /** The number of the key in a slot. */
