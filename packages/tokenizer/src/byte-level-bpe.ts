@@ -10,10 +10,10 @@ import { normalizeWithOffsets, type UnicodeNormalization } from './normalize-wit
 import { pretokenizerRegExp, type PretokenizerPattern } from './pretokenizer-patterns';
 import { SpecialTokenSplitter } from './special-token-splitter';
 import { splitPieces, type SplitRule } from './split-pretokenizer';
-import { StreamingDecoder } from './streaming-decoder';
-import type { DecodeOptions, EncodeOptions, EncodingWithOffsets, SpecialTokenIds, Tokenizer } from './tokenizer';
+import { PipelineTokenizer, type RunContext } from './pipeline-tokenizer';
+import type { DecodeOptions, SpecialTokenIds } from './tokenizer';
 import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
-import { byteSpansToOffsets, decodeTokenBytes, encodeUtf8Into } from './utf8';
+import { byteSpansToOffsets, encodeUtf8Into } from './utf8';
 
 /**
  * What a byte-level BPE is made of; the loaders (`loadGpt2Files`, `loadTiktokenRanks`, `loadTokenizerJson`,
@@ -31,7 +31,7 @@ import { byteSpansToOffsets, decodeTokenBytes, encodeUtf8Into } from './utf8';
  * ```
  */
 export interface ByteLevelBpeOptions {
-  /** Token (in the byte-level spelling: `Ġthe`) → id. */
+  /** Token (in the byte-level spelling: `Ġthe`) → id. A Map is kept as given, not copied: do not change it afterwards. */
   vocab: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
   /**
    * Merges in priority order (`vocab.bpe` / `merges.txt`). Without them the ranks are the ids themselves and
@@ -74,16 +74,15 @@ const CACHE_LIMIT = 100_000;
  * console.log(gpt2.encode('Hello world')); // [ 15496, 995 ]
  * ```
  */
-export class ByteLevelBpe implements Tokenizer {
+export class ByteLevelBpe extends PipelineTokenizer {
   readonly kind = 'byte-level-bpe' as const;
   readonly vocabSize: number;
-  readonly specialTokenIds: SpecialTokenIds;
-  private readonly vocab: Map<string, number>;
+  private readonly vocab: ReadonlyMap<string, number>;
   private readonly tokens: (string | undefined)[] = [];
   private readonly special: Map<string, number>;
   private readonly added: Map<string, number>;
   private readonly specialIds = new Set<number>();
-  private readonly splitter: SpecialTokenSplitter;
+  protected readonly splitter: SpecialTokenSplitter;
   private readonly isGpt2Pattern: boolean;
   private table: PairMergeTable | undefined;
   private byteIds: Int32Array | undefined;
@@ -94,7 +93,9 @@ export class ByteLevelBpe implements Tokenizer {
   private scratchIds = new Int32Array(256);
 
   constructor(private readonly options: ByteLevelBpeOptions) {
-    this.vocab = options.vocab instanceof Map ? new Map(options.vocab) : new Map(Object.entries(options.vocab));
+    super(options.specialTokenIds ?? {});
+    // NOTE: not copied: a 128k-token vocabulary (Llama 3) would be hashed twice on every load
+    this.vocab = options.vocab instanceof Map ? options.vocab : new Map(Object.entries(options.vocab));
     this.special = new Map(Object.entries(options.specialTokens ?? {}));
     this.added = new Map(Object.entries(options.addedTokens ?? {}));
     let size = 0;
@@ -112,86 +113,9 @@ export class ByteLevelBpe implements Tokenizer {
       if (id >= size) size = id + 1;
     }
     this.vocabSize = size;
-    this.specialTokenIds = { ...options.specialTokenIds };
     this.splitter = new SpecialTokenSplitter(this.special, this.added);
     const pattern = options.pattern ?? 'gpt2';
     this.isGpt2Pattern = pattern === 'gpt2' && options.splits === undefined;
-  }
-
-  /**
-   * Text → ids, with the post-processor's added ids when `addSpecialTokens` is on (GPT-2 has none).
-   *
-   * @example
-   * ```ts
-   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
-   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
-   * console.log(gpt2.encode('Hello world')); // [ 15496, 995 ]
-   * ```
-   */
-  encode(text: string, options: EncodeOptions = {}): number[] {
-    return this.run(text, options, undefined);
-  }
-
-  /**
-   * Text → ids with each token's `[start, end)` in the text.
-   *
-   * @example
-   * ```ts
-   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
-   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
-   * console.log(gpt2.encodeWithOffsets('Hi there').offsets); // [ [ 0, 2 ], [ 2, 8 ] ]
-   * ```
-   */
-  encodeWithOffsets(text: string, options: EncodeOptions = {}): EncodingWithOffsets {
-    const offsets: Array<[number, number]> = [];
-    const ids = this.run(text, options, offsets);
-    return { ids, offsets };
-  }
-
-  /**
-   * Ids → text.
-   *
-   * @example
-   * ```ts
-   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
-   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
-   * console.log(gpt2.decode([15496, 995])); // Hello world
-   * ```
-   */
-  decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
-    return decodeTokenBytes(ids, (id, prev) => this.tokenBytes(id, prev, options));
-  }
-
-  /**
-   * A decoder fed one id at a time that emits only complete characters.
-   *
-   * @example
-   * ```ts
-   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
-   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
-   * const stream = gpt2.createStreamingDecoder();
-   * const ids = gpt2.encode('Hi 🤗'); // [ 17250, 12520, 97, 245 ]: the emoji's 4 bytes span 3 tokens
-   * console.log(ids.map((id) => JSON.stringify(stream.push(id))).join(' ')); // "Hi" " " "" "🤗"
-   * ```
-   */
-  createStreamingDecoder(options: DecodeOptions = {}): StreamingDecoder {
-    return new StreamingDecoder((id, prev) => this.tokenBytes(id, prev, options));
-  }
-
-  /**
-   * The token as the vocabulary spells it.
-   *
-   * @example
-   * ```ts
-   * import { readGpt2Files } from '@transformer-kit/tokenizer/node';
-   * const gpt2 = await readGpt2Files('../shared/tokenizers/gpt2');
-   * console.log(gpt2.idToToken(995)); // Ġworld
-   * ```
-   */
-  idToToken(id: number): string {
-    const token = Number.isInteger(id) ? this.tokens[id] : undefined;
-    if (token === undefined) throw idOutOfRange(id, this.vocabSize);
-    return token;
   }
 
   /**
@@ -226,40 +150,24 @@ export class ByteLevelBpe implements Tokenizer {
     return bytes;
   }
 
-  private run(text: string, options: EncodeOptions, offsets: Array<[number, number]> | undefined): number[] {
-    const ids: number[] = [];
-    const add = options.addSpecialTokens ?? true;
-    if (add) this.pushAdded(this.options.prefixIds, ids, offsets, 0);
-    let first = true;
-    this.splitter.split(
-      text,
-      options.allowedSpecial,
-      (s, e) => {
-        if (first && this.options.addPrefixSpace && text.charCodeAt(s) !== 0x20 && e > s) {
-          // NOTE: offsets of the prefixed text are shifted back by one so they still index `text`
-          const shifted = ' ' + text.slice(s, e);
-          const local: Array<[number, number]> | undefined = offsets ? [] : undefined;
-          this.encodeOrdinary(shifted, 0, shifted.length, ids, local);
-          if (offsets && local) for (const [a, b] of local) offsets.push([Math.max(s, s + a - 1), s + b - 1]);
-        } else if (e > s) {
-          this.encodeOrdinary(text, s, e, ids, offsets);
-        }
-        first = false;
-      },
-      (id, s, e) => {
-        ids.push(id);
-        offsets?.push([s, e]);
-        first = false;
-      },
-    );
-    if (add) this.pushAdded(this.options.suffixIds, ids, offsets, text.length);
-    return ids;
+  protected frame() {
+    return { prefix: this.options.prefixIds ?? [], suffix: this.options.suffixIds ?? [] };
   }
 
-  private pushAdded(list: readonly number[] | undefined, ids: number[], offsets: Array<[number, number]> | undefined, at: number) {
-    for (const id of list ?? []) {
-      ids.push(id);
-      offsets?.push([at, at]);
+  protected token(id: number): string | undefined {
+    return this.tokens[id];
+  }
+
+  // normalizer (NFC, if any) → pre-tokenizer (ByteLevel's prefix space, then the regex or Split steps) → BPE
+  protected encodeRun(text: string, s: number, e: number, context: RunContext, out: number[], offsets: Array<[number, number]> | undefined) {
+    if (context.first && this.options.addPrefixSpace && text.charCodeAt(s) !== 0x20) {
+      // NOTE: offsets of the prefixed text are shifted back by one so they still index `text`
+      const shifted = ' ' + text.slice(s, e);
+      const local: Array<[number, number]> | undefined = offsets ? [] : undefined;
+      this.encodeOrdinary(shifted, 0, shifted.length, out, local);
+      if (offsets && local) for (const [a, b] of local) offsets.push([Math.max(s, s + a - 1), s + b - 1]);
+    } else {
+      this.encodeOrdinary(text, s, e, out, offsets);
     }
   }
 
@@ -347,31 +255,9 @@ export class ByteLevelBpe implements Tokenizer {
     }
     const triples = this.options.mergeIds;
     if (triples) return PairMergeTable.fromTriples(triples);
-    const merges = this.options.merges;
-    if (merges) {
-      const table = new PairMergeTable(merges.length);
-      merges.forEach(([a, b], rank) => {
-        const left = this.vocab.get(a);
-        const right = this.vocab.get(b);
-        const merged = this.vocab.get(a + b);
-        if (left === undefined || right === undefined || merged === undefined) {
-          throw new TokenizerFormatError(kind, `merge ${rank + 1} ('${a} ${b}') uses a token that is not in the vocabulary`);
-        }
-        table.add(left, right, merged, rank);
-      });
-      return table;
-    }
+    if (this.options.merges) return PairMergeTable.fromPairs(this.options.merges, (t) => this.vocab.get(t), kind);
     // tiktoken ranks: a pair (a, b) merges with the rank of a+b, for every split of a token into two tokens
-    const table = new PairMergeTable(this.vocab.size * 2);
-    for (const [token, id] of this.vocab) {
-      for (let k = 1; k < token.length; k++) {
-        const left = this.vocab.get(token.slice(0, k));
-        if (left === undefined) continue;
-        const right = this.vocab.get(token.slice(k));
-        if (right !== undefined) table.add(left, right, id, id);
-      }
-    }
-    return table;
+    return PairMergeTable.fromSplits(this.vocab, (id) => id);
   }
 
   private buildBytesTable(): (Uint8Array | undefined)[] {

@@ -1,4 +1,5 @@
 // @transformer-kit/tokenizer — step 1 of the transformer: text → token ids and back.
+export { PipelineTokenizer } from './pipeline-tokenizer';
 export { ByteLevelBpe } from './byte-level-bpe';
 export { SentencePieceBpe } from './sentencepiece-bpe';
 export { WordPiece } from './wordpiece';
@@ -26,6 +27,7 @@ export type {
   EncodingWithOffsets,
   SpecialTokenIds,
 } from './tokenizer';
+export type { RunContext } from './pipeline-tokenizer';
 export type { ByteLevelBpeOptions } from './byte-level-bpe';
 export type { SentencePieceBpeOptions } from './sentencepiece-bpe';
 export type { WordPieceOptions, PairEncoding } from './wordpiece';

@@ -34,11 +34,10 @@ const pairRanks = new Int32Array(SHORT);
 const pairSlots = new Int32Array(SHORT);
 
 function mergeShort(ids: Int32Array, n: number, table: PairMergeTable): number {
-  const ranks = table.rank;
   for (let i = 0; i < n - 1; i++) {
     const slot = table.find(ids[i], ids[i + 1]);
     pairSlots[i] = slot;
-    pairRanks[i] = slot < 0 ? 0x7fffffff : ranks[slot];
+    pairRanks[i] = slot < 0 ? 0x7fffffff : table.rankAt(slot);
   }
   for (;;) {
     let best = 0x7fffffff;
@@ -50,7 +49,7 @@ function mergeShort(ids: Int32Array, n: number, table: PairMergeTable): number {
       }
     }
     if (at < 0) return n;
-    ids[at] = table.merged[pairSlots[at]];
+    ids[at] = table.mergedAt(pairSlots[at]);
     for (let i = at + 1; i < n - 1; i++) {
       ids[i] = ids[i + 1];
       pairRanks[i] = pairRanks[i + 1];
@@ -65,7 +64,7 @@ function mergeShort(ids: Int32Array, n: number, table: PairMergeTable): number {
 function update(table: PairMergeTable, ids: Int32Array, i: number): void {
   const slot = table.find(ids[i], ids[i + 1]);
   pairSlots[i] = slot;
-  pairRanks[i] = slot < 0 ? 0x7fffffff : table.rank[slot];
+  pairRanks[i] = slot < 0 ? 0x7fffffff : table.rankAt(slot);
 }
 
 function mergeLong(ids: Int32Array, n: number, table: PairMergeTable, starts?: Int32Array): number {
@@ -78,7 +77,7 @@ function mergeLong(ids: Int32Array, n: number, table: PairMergeTable, starts?: I
   const heap = new MinHeap(n);
   for (let i = 0; i < n - 1; i++) {
     const slot = table.find(ids[i], ids[i + 1]);
-    if (slot >= 0) heap.push(table.rank[slot], i);
+    if (slot >= 0) heap.push(table.rankAt(slot), i);
   }
   while (heap.size > 0) {
     const rank = heap.topRank();
@@ -87,8 +86,8 @@ function mergeLong(ids: Int32Array, n: number, table: PairMergeTable, starts?: I
     // NOTE: entries go stale when a neighbour merges; an entry is still good iff the pair now at p has its rank
     if (q < 0 || prev[p] === -2) continue;
     const slot = table.find(ids[p], ids[q]);
-    if (slot < 0 || table.rank[slot] !== rank) continue;
-    ids[p] = table.merged[slot];
+    if (slot < 0 || table.rankAt(slot) !== rank) continue;
+    ids[p] = table.mergedAt(slot);
     prev[q] = -2; // dead
     const r = next[q];
     next[p] = r;
@@ -96,11 +95,11 @@ function mergeLong(ids: Int32Array, n: number, table: PairMergeTable, starts?: I
     const l = prev[p];
     if (l >= 0) {
       const s = table.find(ids[l], ids[p]);
-      if (s >= 0) heap.push(table.rank[s], l);
+      if (s >= 0) heap.push(table.rankAt(s), l);
     }
     if (r >= 0) {
       const s = table.find(ids[p], ids[r]);
-      if (s >= 0) heap.push(table.rank[s], p);
+      if (s >= 0) heap.push(table.rankAt(s), p);
     }
   }
   let m = 0;

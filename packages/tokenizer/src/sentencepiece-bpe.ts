@@ -2,15 +2,15 @@
 // `▁`, one `▁` is prepended (the "dummy prefix"), the whole text starts as one symbol per character and
 // adjacent symbols merge, best first (by score, or by merge order for a Hugging Face file), as long as their
 // concatenation is a token. A character that is not a token falls back to its UTF-8 bytes as `<0xXX>` tokens.
+import { parseByteToken } from './byte-token';
 import { mergeSymbols } from './merge-symbols';
 import { PairMergeTable } from './pair-merge-table';
 import { SpecialTokenSplitter } from './special-token-splitter';
 import { splitPieces, type SplitRule } from './split-pretokenizer';
-import { StreamingDecoder } from './streaming-decoder';
-import type { DecodeOptions, EncodeOptions, EncodingWithOffsets, SpecialTokenIds, Tokenizer } from './tokenizer';
+import { PipelineTokenizer, type RunContext } from './pipeline-tokenizer';
+import type { DecodeOptions, SpecialTokenIds } from './tokenizer';
 import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
 import { TOKEN_TYPE, inferTokenTypes } from './token-type';
-import { decodeTokenBytes } from './utf8';
 
 /**
  * What a SentencePiece-style BPE is made of; `loadLlama2cTokenizer`, `loadGgufTokenizer` and
@@ -65,23 +65,24 @@ export interface SentencePieceBpeOptions {
  * console.log(llama.encode('I believe the meaning of life is')); // [ 1, 306, 4658, 278, 6593, 310, 2834, 338 ]
  * ```
  */
-export class SentencePieceBpe implements Tokenizer {
+export class SentencePieceBpe extends PipelineTokenizer {
   readonly kind = 'sentencepiece-bpe' as const;
   readonly vocabSize: number;
-  readonly specialTokenIds: SpecialTokenIds;
   readonly spaceSymbol: string;
   private readonly tokens: readonly string[];
   private readonly types: Uint8Array;
-  private readonly pieceIds = new Map<string, number>();
+  // one-code-point pieces, which start every encode; the full piece table is built on first need (see pieceIds)
+  private readonly charIds = new Map<string, number>();
+  private pieceMap: Map<string, number> | undefined;
   private readonly byteIds = new Int32Array(256).fill(-1);
-  private readonly splitter: SpecialTokenSplitter;
+  protected readonly splitter: SpecialTokenSplitter;
   private table: PairMergeTable | undefined;
   private decoded: (Uint8Array | undefined)[] = [];
 
   constructor(private readonly options: SentencePieceBpeOptions) {
+    super(options.specialTokenIds);
     this.tokens = options.tokens;
     this.vocabSize = options.tokens.length;
-    this.specialTokenIds = { ...options.specialTokenIds };
     this.spaceSymbol = options.spaceSymbol ?? '\u2581';
     this.types = options.tokenTypes ? Uint8Array.from(options.tokenTypes) : inferTokenTypes(options.tokens, this.specialTokenIds);
     if (this.types.length !== this.vocabSize) {
@@ -94,7 +95,8 @@ export class SentencePieceBpe implements Tokenizer {
       const token = this.tokens[id];
       if (type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined) {
         // NOTE: the first id wins for a duplicated piece, as in sentencepiece's piece table
-        if (!this.pieceIds.has(token)) this.pieceIds.set(token, id);
+        const oneCodePoint = token.length === 1 || (token.length === 2 && isLow(token.charCodeAt(1)) && !isLow(token.charCodeAt(0)));
+        if (oneCodePoint && !this.charIds.has(token)) this.charIds.set(token, id);
       } else if (type === TOKEN_TYPE.byte) {
         const b = parseByteToken(token);
         if (b >= 0) this.byteIds[b] = id;
@@ -104,81 +106,6 @@ export class SentencePieceBpe implements Tokenizer {
       else if (type === TOKEN_TYPE.userDefined && token.length > 0 && !userDefined.has(token)) userDefined.set(token, id);
     }
     this.splitter = new SpecialTokenSplitter(special, userDefined);
-  }
-
-  /**
-   * Text → ids, with BOS first unless `addSpecialTokens` is false.
-   *
-   * @example
-   * ```ts
-   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
-   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
-   * console.log(llama.encode('Hello'), llama.encode('Hello', { addSpecialTokens: false })); // [ 1, 15043 ] [ 15043 ]
-   * ```
-   */
-  encode(text: string, options: EncodeOptions = {}): number[] {
-    return this.run(text, options, undefined);
-  }
-
-  /**
-   * Text → ids with each token's `[start, end)` in the text (BOS gets `[0, 0]`).
-   *
-   * @example
-   * ```ts
-   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
-   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
-   * console.log(llama.encodeWithOffsets('Hello world').offsets); // [ [ 0, 0 ], [ 0, 5 ], [ 5, 11 ] ]
-   * ```
-   */
-  encodeWithOffsets(text: string, options: EncodeOptions = {}): EncodingWithOffsets {
-    const offsets: Array<[number, number]> = [];
-    return { ids: this.run(text, options, offsets), offsets };
-  }
-
-  /**
-   * Concatenates the tokens' bytes: `▁` becomes a space, `<0xXX>` its raw byte, and the leading space of a token
-   * at the start or right after BOS is dropped (the dummy prefix), exactly as llama2.c's `decode` does.
-   *
-   * @example
-   * ```ts
-   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
-   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
-   * console.log(llama.decode([1, 15043, 3186], { skipSpecialTokens: true })); // Hello world
-   * ```
-   */
-  decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
-    return decodeTokenBytes(ids, (id, prev) => this.tokenBytes(id, prev, options));
-  }
-
-  /**
-   * A decoder fed one id at a time that emits only complete characters.
-   *
-   * @example
-   * ```ts
-   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
-   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
-   * const stream = llama.createStreamingDecoder({ skipSpecialTokens: true });
-   * const ids = llama.encode('Hello world');
-   * console.log(ids.map((id) => stream.push(id)).join('|') + stream.flush()); // |Hello| world
-   * ```
-   */
-  createStreamingDecoder(options: DecodeOptions = {}): StreamingDecoder {
-    return new StreamingDecoder((id, prev) => this.tokenBytes(id, prev, options));
-  }
-
-  /**
-   * The token as the vocabulary spells it.
-   *
-   * @example
-   * ```ts
-   * import { readLlama2cTokenizer } from '@transformer-kit/tokenizer/node';
-   * const llama = await readLlama2cTokenizer('../shared/tokenizers/llama2/tokenizer.bin');
-   * console.log(JSON.stringify(llama.idToToken(15043))); // " Hello" (llama2.c's file spells the space ' ', not '▁')
-   * ```
-   */
-  idToToken(id: number): string {
-    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw idOutOfRange(id, this.vocabSize);
-    return this.tokens[id];
   }
 
   /**
@@ -192,7 +119,7 @@ export class SentencePieceBpe implements Tokenizer {
    * ```
    */
   tokenToId(token: string): number | undefined {
-    const id = this.pieceIds.get(token);
+    const id = this.pieceIds().get(token);
     if (id !== undefined) return id;
     const i = this.tokens.indexOf(token);
     return i < 0 ? undefined : i;
@@ -230,34 +157,21 @@ export class SentencePieceBpe implements Tokenizer {
     return bytes;
   }
 
-  private run(text: string, options: EncodeOptions, offsets: Array<[number, number]> | undefined): number[] {
-    const ids: number[] = [];
-    const add = options.addSpecialTokens ?? true;
+  protected frame() {
     const { bos, eos } = this.specialTokenIds;
-    if (add && bos !== undefined && (this.options.addBos ?? true)) {
-      ids.push(bos);
-      offsets?.push([0, 0]);
-    }
-    // llama.cpp: the dummy prefix goes on the first text fragment and on any fragment after a special token
-    let prevSpecial = true;
-    this.splitter.split(
-      text,
-      options.allowedSpecial,
-      (s, e) => {
-        if (e > s) this.encodeSegment(text, s, e, prevSpecial, ids, offsets);
-        prevSpecial = false;
-      },
-      (id, s, e) => {
-        ids.push(id);
-        offsets?.push([s, e]);
-        prevSpecial = true;
-      },
-    );
-    if (add && eos !== undefined && this.options.addEos) {
-      ids.push(eos);
-      offsets?.push([text.length, text.length]);
-    }
-    return ids;
+    return {
+      prefix: bos !== undefined && (this.options.addBos ?? true) ? [bos] : [],
+      suffix: eos !== undefined && this.options.addEos ? [eos] : [],
+    };
+  }
+
+  protected token(id: number): string | undefined {
+    return this.tokens[id];
+  }
+
+  // llama.cpp: the dummy prefix goes on the first text fragment and on any fragment after a special token
+  protected encodeRun(text: string, from: number, to: number, context: RunContext, out: number[], offsets: Array<[number, number]> | undefined) {
+    this.encodeSegment(text, from, to, context.afterSpecial, out, offsets);
   }
 
   private encodeSegment(text: string, from: number, to: number, prefix: boolean, out: number[], offsets: Array<[number, number]> | undefined) {
@@ -285,7 +199,7 @@ export class SentencePieceBpe implements Tokenizer {
     const n0 = to - from + (dummy ? 1 : 0);
     const ids = new Int32Array(n0);
     const charStart = new Int32Array(n0 + 1); // UTF-16 start of each symbol in `text` (the dummy maps to `from`)
-    const space = this.pieceIds.get(this.spaceSymbol) ?? -1;
+    const space = this.charIds.get(this.spaceSymbol) ?? this.pieceIds().get(this.spaceSymbol) ?? -1;
     let n = 0;
     if (dummy) {
       charStart[n] = from;
@@ -297,7 +211,7 @@ export class SentencePieceBpe implements Tokenizer {
       charStart[n] = i;
       // NOTE: a lone surrogate is looked up as U+FFFD, the character a UTF-8 encoder turns it into
       const ch = width === 1 && c >= 0xd800 && c <= 0xdfff ? '\ufffd' : text.slice(i, i + width);
-      ids[n++] = c === 0x20 ? space : (this.pieceIds.get(ch) ?? -1);
+      ids[n++] = c === 0x20 ? space : (this.charIds.get(ch) ?? -1);
       i += width;
     }
     charStart[n] = to;
@@ -331,24 +245,23 @@ export class SentencePieceBpe implements Tokenizer {
     }
   }
 
+  /** Normal and user-defined pieces → id, the first id winning for a duplicated piece. */
+  private pieceIds(): Map<string, number> {
+    if (this.pieceMap) return this.pieceMap;
+    const map = new Map<string, number>();
+    for (let id = 0; id < this.vocabSize; id++) {
+      const type = this.types[id];
+      if ((type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined) && !map.has(this.tokens[id])) map.set(this.tokens[id], id);
+    }
+    return (this.pieceMap = map);
+  }
+
   private buildMergeTable(): PairMergeTable {
     const kind = this.options.fileKind ?? 'SentencePiece vocabulary';
     const triples = this.options.mergeIds;
     if (triples) return PairMergeTable.fromTriples(triples);
-    if (this.options.merges) {
-      const merges = this.options.merges;
-      const table = new PairMergeTable(merges.length);
-      merges.forEach(([a, b], rank) => {
-        const left = this.pieceIds.get(a);
-        const right = this.pieceIds.get(b);
-        const merged = this.pieceIds.get(a + b);
-        if (left === undefined || right === undefined || merged === undefined) {
-          throw new TokenizerFormatError(kind, `merge ${rank + 1} ('${a} ${b}') uses a token that is not in the vocabulary`);
-        }
-        table.add(left, right, merged, rank);
-      });
-      return table;
-    }
+    const pieceIds = this.pieceIds();
+    if (this.options.merges) return PairMergeTable.fromPairs(this.options.merges, (t) => pieceIds.get(t), kind);
     const scores = this.options.scores;
     if (!scores || scores.length !== this.vocabSize) {
       throw new TokenizerFormatError(kind, `needs one score per token (${scores?.length ?? 0} scores for ${this.vocabSize} tokens) or a merges list`);
@@ -356,27 +269,12 @@ export class SentencePieceBpe implements Tokenizer {
     // Equal scores get equal ranks so that ties go to the leftmost pair, as in llama.cpp and llama2.c.
     const distinct = [...new Set(Array.from(scores))].sort((x, y) => y - x);
     const rankOf = new Map(distinct.map((s, i) => [s, i]));
-    const table = new PairMergeTable(this.pieceIds.size * 2);
-    for (const [token, id] of this.pieceIds) {
-      const rank = rankOf.get(scores[id])!;
-      for (let k = 1; k < token.length; k++) {
-        if (isLow(token.charCodeAt(k))) continue; // split between code points only
-        const left = this.pieceIds.get(token.slice(0, k));
-        if (left === undefined) continue;
-        const right = this.pieceIds.get(token.slice(k));
-        if (right !== undefined) table.add(left, right, id, rank);
-      }
-    }
-    return table;
+    return PairMergeTable.fromSplits(pieceIds, (id) => rankOf.get(scores[id])!);
   }
 }
 
 function isLow(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
-}
-
-function parseByteToken(token: string): number {
-  return /^<0x[0-9A-Fa-f]{2}>$/.test(token) ? parseInt(token.slice(3, 5), 16) : -1;
 }
 
 const EMPTY = new Uint8Array(0);

@@ -1,3 +1,4 @@
+import { parseByteToken } from './byte-token';
 import type { SpecialTokenIds } from './tokenizer';
 
 /**
@@ -26,7 +27,7 @@ export const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, userDefined: 4, u
 export function inferTokenTypes(tokens: readonly string[], special: SpecialTokenIds): Uint8Array {
   const types = new Uint8Array(tokens.length).fill(TOKEN_TYPE.normal);
   tokens.forEach((t, id) => {
-    if (/^<0x[0-9A-Fa-f]{2}>$/.test(t)) types[id] = TOKEN_TYPE.byte;
+    if (parseByteToken(t) >= 0) types[id] = TOKEN_TYPE.byte;
   });
   for (const key of ['bos', 'eos', 'pad'] as const) {
     const id = special[key];

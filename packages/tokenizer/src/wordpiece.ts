@@ -4,9 +4,9 @@
 import { bertNormalize, type BertNormalizerOptions } from './bert-normalizer';
 import { bertPretokenize } from './bert-pretokenize';
 import { SpecialTokenSplitter } from './special-token-splitter';
-import { StreamingDecoder } from './streaming-decoder';
-import type { DecodeOptions, EncodeOptions, EncodingWithOffsets, SpecialTokenIds, Tokenizer } from './tokenizer';
-import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
+import { PipelineTokenizer, type RunContext } from './pipeline-tokenizer';
+import type { DecodeOptions, EncodeOptions, SpecialTokenIds } from './tokenizer';
+import { TokenizerFormatError } from './tokenizer-error';
 
 /**
  * What a WordPiece tokenizer is made of; `loadBertVocab`, `loadTokenizerJson` and `loadGgufTokenizer` build it.
@@ -61,19 +61,19 @@ export interface PairEncoding {
  * console.log(bert.encode('Hello world!')); // [ 101, 7592, 2088, 999, 102 ]
  * ```
  */
-export class WordPiece implements Tokenizer {
+export class WordPiece extends PipelineTokenizer {
   readonly kind = 'wordpiece' as const;
   readonly vocabSize: number;
-  readonly specialTokenIds: SpecialTokenIds;
   private readonly vocab: readonly string[];
   private readonly ids = new Map<string, number>();
   private readonly prefix: string;
   private readonly maxChars: number;
   private readonly special = new Set<number>();
-  private readonly splitter: SpecialTokenSplitter;
+  protected readonly splitter: SpecialTokenSplitter;
   private cache = new Map<string, Int32Array>();
 
   constructor(private readonly options: WordPieceOptions) {
+    super(options.specialTokenIds);
     this.vocab = options.vocab;
     this.vocabSize = options.vocab.length;
     options.vocab.forEach((t, id) => {
@@ -81,7 +81,6 @@ export class WordPiece implements Tokenizer {
     });
     this.prefix = options.continuingSubwordPrefix ?? '##';
     this.maxChars = options.maxInputCharsPerWord ?? 100;
-    this.specialTokenIds = { ...options.specialTokenIds };
     if (this.specialTokenIds.unk === undefined) {
       throw new TokenizerFormatError(options.fileKind ?? 'WordPiece vocabulary', 'there is no unknown token ([UNK])');
     }
@@ -93,35 +92,6 @@ export class WordPiece implements Tokenizer {
       named.set(this.vocab[id], id);
     }
     this.splitter = new SpecialTokenSplitter(named);
-  }
-
-  /**
-   * Text → ids, with [CLS] … [SEP] around them unless `addSpecialTokens` is false.
-   *
-   * @example
-   * ```ts
-   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
-   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
-   * console.log(bert.encode('Hello world', { addSpecialTokens: false })); // [ 7592, 2088 ]
-   * ```
-   */
-  encode(text: string, options: EncodeOptions = {}): number[] {
-    return this.run(text, options, undefined);
-  }
-
-  /**
-   * Text → ids with each token's `[start, end)` in the (unnormalized) text.
-   *
-   * @example
-   * ```ts
-   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
-   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
-   * console.log(bert.encodeWithOffsets('Héllo').offsets); // [ [ 0, 0 ], [ 0, 5 ], [ 5, 5 ] ]
-   * ```
-   */
-  encodeWithOffsets(text: string, options: EncodeOptions = {}): EncodingWithOffsets {
-    const offsets: Array<[number, number]> = [];
-    return { ids: this.run(text, options, offsets), offsets };
   }
 
   /**
@@ -142,65 +112,6 @@ export class WordPiece implements Tokenizer {
     const firstLength = ids.length;
     ids.push(...b, ...(sep === undefined ? [] : [sep]));
     return { ids, tokenTypeIds: ids.map((_, i) => (i < firstLength ? 0 : 1)) };
-  }
-
-  /**
-   * Joins the tokens with spaces, gluing `##` pieces to the piece before and `. , ! ?` to the word before
-   * (Hugging Face's WordPiece decoder with cleanup).
-   *
-   * @example
-   * ```ts
-   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
-   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
-   * console.log(bert.decode([101, 7592, 2088, 999, 102], { skipSpecialTokens: true })); // hello world!
-   * ```
-   */
-  decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
-    let out = '';
-    let started = false;
-    for (let i = 0; i < ids.length; i++) {
-      const piece = this.piece(ids[i], started, options);
-      if (piece !== '') started = true;
-      out += piece;
-    }
-    return out;
-  }
-
-  /**
-   * A decoder fed one id at a time.
-   *
-   * @example
-   * ```ts
-   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
-   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
-   * const stream = bert.createStreamingDecoder({ skipSpecialTokens: true });
-   * console.log(bert.encode('tokenizers are fun').map((id) => stream.push(id)).join('|')); // |token|izer|s| are| fun|
-   * ```
-   */
-  createStreamingDecoder(options: DecodeOptions = {}): StreamingDecoder {
-    let started = false;
-    const utf8 = new TextEncoder();
-    return new StreamingDecoder((id, prev) => {
-      if (prev === undefined) started = false;
-      const piece = this.piece(id, started, options);
-      if (piece !== '') started = true;
-      return utf8.encode(piece);
-    });
-  }
-
-  /**
-   * The token as the vocabulary spells it.
-   *
-   * @example
-   * ```ts
-   * import { readBertVocab } from '@transformer-kit/tokenizer/node';
-   * const bert = await readBertVocab('../shared/tokenizers/bert-base-uncased/vocab.txt');
-   * console.log(bert.idToToken(2088)); // world
-   * ```
-   */
-  idToToken(id: number): string {
-    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw idOutOfRange(id, this.vocabSize);
-    return this.vocab[id];
   }
 
   /**
@@ -240,30 +151,30 @@ export class WordPiece implements Tokenizer {
     return ' ' + token;
   }
 
-  private run(text: string, options: EncodeOptions, offsets: Array<[number, number]> | undefined): number[] {
-    const ids: number[] = [];
-    const add = options.addSpecialTokens ?? true;
+  protected frame() {
     const { cls, sep } = this.specialTokenIds;
-    if (add && cls !== undefined) {
-      ids.push(cls);
-      offsets?.push([0, 0]);
-    }
-    this.splitter.split(
-      text,
-      options.allowedSpecial,
-      (s, e) => {
-        if (e > s) this.encodeText(s === 0 && e === text.length ? text : text.slice(s, e), s, ids, offsets);
-      },
-      (id, s, e) => {
-        ids.push(id);
-        offsets?.push([s, e]);
-      },
-    );
-    if (add && sep !== undefined) {
-      ids.push(sep);
-      offsets?.push([text.length, text.length]);
-    }
-    return ids;
+    return { prefix: cls === undefined ? [] : [cls], suffix: sep === undefined ? [] : [sep] };
+  }
+
+  protected token(id: number): string | undefined {
+    return this.vocab[id];
+  }
+
+  protected encodeRun(text: string, s: number, e: number, _context: RunContext, out: number[], offsets: Array<[number, number]> | undefined) {
+    this.encodeText(s === 0 && e === text.length ? text : text.slice(s, e), s, out, offsets);
+  }
+
+  // NOTE: whether a piece gets a space depends on whether any text came out before it (a skipped [CLS] does not
+  // count), so decoding keeps that state rather than looking at the previous id alone
+  protected override bytesStep(options: DecodeOptions): (id: number, previousId: number | undefined) => Uint8Array {
+    let started = false;
+    const utf8 = new TextEncoder();
+    return (id, previousId) => {
+      if (previousId === undefined) started = false;
+      const piece = this.piece(id, started, options);
+      if (piece !== '') started = true;
+      return utf8.encode(piece);
+    };
   }
 
   private encodeText(text: string, base: number, out: number[], offsets: Array<[number, number]> | undefined) {

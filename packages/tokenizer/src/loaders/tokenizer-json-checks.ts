@@ -80,26 +80,27 @@ export function readAddedTokens(value: unknown): AddedToken[] {
 }
 
 /**
- * Token strings by id from `model.vocab` and `added_tokens`: ids are integers, contiguous from 0, and no id
+ * Token strings by id from `model.vocab` (its keys and their ids) and `added_tokens`: ids are integers, contiguous from 0, and no id
  * names two different tokens.
  *
  * @example
  * ```ts
  * // an internal helper (not exported by the package), imported here from its source file
  * import { tokensById } from './packages/tokenizer/src/loaders/tokenizer-json-checks';
- * console.log(tokensById({ a: 0, b: 1 }, [{ id: 2, content: '<s>', special: true }])); // [ 'a', 'b', '<s>' ]
+ * console.log(tokensById(['a', 'b'], [0, 1], [{ id: 2, content: '<s>', special: true }])); // [ 'a', 'b', '<s>' ]
  * try {
- *   tokensById({ a: 0, b: 0 }, []);
+ *   tokensById(['a', 'b'], [0, 0], []);
  * } catch (e) {
  *   console.log((e as Error).message); // tokenizer.json: model.vocab gives id 0 to both "a" and "b"
  * }
  * ```
  */
-export function tokensById(vocab: ReadonlyMap<string, unknown> | Record<string, unknown>, added: readonly AddedToken[]): string[] {
-  const entries = vocab instanceof Map ? vocab : Object.entries(vocab);
-  const limit = (vocab instanceof Map ? vocab.size : (entries as unknown[]).length) + added.length;
+export function tokensById(keys: readonly string[], values: ArrayLike<unknown>, added: readonly AddedToken[]): string[] {
+  const limit = keys.length + added.length;
   const tokens: string[] = new Array(limit);
-  for (const [token, id] of entries) {
+  for (let k = 0; k < keys.length; k++) {
+    const token = keys[k];
+    const id = values[k];
     if (!isId(id)) throw new TokenizerFormatError(KIND, `model.vocab[${JSON.stringify(token)}] must be an integer id ≥ 0 (got ${preview(id)})`);
     if (id >= limit) throw new TokenizerFormatError(KIND, `model.vocab[${JSON.stringify(token)}] = ${id} leaves ids unused (${limit} tokens; ids must be contiguous from 0)`);
     const other = tokens[id];

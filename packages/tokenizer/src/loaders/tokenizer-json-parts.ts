@@ -1,4 +1,5 @@
 import { TokenizerFormatError } from '../tokenizer-error';
+import { preview } from './tokenizer-json-checks';
 
 /**
  * A node of a parsed `tokenizer.json`.
@@ -66,4 +67,58 @@ export function postProcessorTemplate(pp: JsonObject | null | undefined, tokens:
     return { prefix, suffix };
   }
   return none;
+}
+
+/**
+ * The components of a normalizer / pre-tokenizer / decoder node, with `Sequence`s flattened.
+ *
+ * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { flattenComponents } from './packages/tokenizer/src/loaders/tokenizer-json-parts';
+ * const node = { type: 'Sequence', pretokenizers: [{ type: 'Split' }, { type: 'ByteLevel' }] };
+ * console.log(flattenComponents(node).map((c) => c.type)); // [ 'Split', 'ByteLevel' ]
+ * ```
+ */
+export function flattenComponents(node: unknown): JsonObject[] {
+  if (!node || typeof node !== 'object') return [];
+  const o = node as JsonObject;
+  const children = (o.normalizers ?? o.pretokenizers ?? o.decoders) as unknown[] | undefined;
+  return o.type === 'Sequence' && Array.isArray(children) ? children.flatMap(flattenComponents) : [o];
+}
+
+/**
+ * The first component of a node with this type, or undefined.
+ *
+ * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { findComponent } from './packages/tokenizer/src/loaders/tokenizer-json-parts';
+ * console.log(findComponent({ type: 'Metaspace', replacement: '▁' }, 'Metaspace')?.replacement); // ▁
+ * ```
+ */
+export function findComponent(node: unknown, type: string): JsonObject | undefined {
+  return flattenComponents(node).find((o) => o.type === type);
+}
+
+/**
+ * `model.merges` as token pairs: each `"a b"` or `["a", "b"]`, in rank order.
+ *
+ * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { mergePairs } from './packages/tokenizer/src/loaders/tokenizer-json-parts';
+ * console.log(mergePairs(['a b', ['ab', 'c']])); // [ [ 'a', 'b' ], [ 'ab', 'c' ] ]
+ * ```
+ */
+export function mergePairs(merges: unknown): Array<[string, string]> {
+  if (!Array.isArray(merges)) throw new TokenizerFormatError('tokenizer.json', 'model.merges is missing');
+  return merges.map((m, i) => {
+    if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string') return [m[0], m[1]];
+    if (typeof m === 'string') {
+      const parts = m.split(' ');
+      if (parts.length === 2) return [parts[0], parts[1]];
+    }
+    throw new TokenizerFormatError('tokenizer.json', `model.merges[${i}] is neither "a b" nor ["a", "b"] (got ${preview(m)})`);
+  });
 }

@@ -113,6 +113,7 @@ export async function readBertVocab(path: string, normalizer: BertNormalizerOpti
  * ```
  */
 export async function readTokenizerJson(path: string): Promise<Tokenizer> {
-  const text = (await read(path, 'tokenizer.json')).toString('utf8');
-  return withPath(path, () => loadTokenizerJson(text));
+  // the bytes, not a decoded text: the loader reads the large sections straight from UTF-8
+  const bytes = await read(path, 'tokenizer.json');
+  return withPath(path, () => loadTokenizerJson(bytes));
 }

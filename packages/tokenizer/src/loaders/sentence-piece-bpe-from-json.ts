@@ -1,0 +1,56 @@
+import { parseByteToken } from '../byte-token';
+import { SentencePieceBpe } from '../sentencepiece-bpe';
+import { TOKEN_TYPE } from '../token-type';
+import { TokenizerFormatError } from '../tokenizer-error';
+import type { TokenizerJsonParts } from './read-tokenizer-json-parts';
+import { preview } from './tokenizer-json-checks';
+import { findComponent, flattenComponents } from './tokenizer-json-parts';
+import { splitRule } from './tokenizer-json-splits';
+
+/**
+ * A SentencePiece-style BPE (Llama 2, Gemma) from a tokenizer.json's `model` (BPE, `byte_fallback`) and its
+ * Metaspace pre-tokenizer or Prepend('▁') + Replace(' ', '▁') normalizer, with any Split steps.
+ *
+ * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { readTokenizerJsonParts } from './packages/tokenizer/src/loaders/read-tokenizer-json-parts';
+ * import { sentencePieceBpeFromJson } from './packages/tokenizer/src/loaders/sentence-piece-bpe-from-json';
+ * const vocab = { '<unk>': 0, '▁': 1, h: 2, i: 3, '▁h': 4, '▁hi': 5 };
+ * const parts = readTokenizerJsonParts({ model: { type: 'BPE', byte_fallback: true, unk_token: '<unk>', vocab, merges: ['▁ h', '▁h i'] }, pre_tokenizer: { type: 'Metaspace', replacement: '▁' } });
+ * console.log(sentencePieceBpeFromJson(parts, [['▁', 'h'], ['▁h', 'i']]).encode('hi')); // [ 5 ]
+ * ```
+ */
+export function sentencePieceBpeFromJson(parts: TokenizerJsonParts, merges: Array<[string, string]> | undefined): SentencePieceBpe {
+  const { root, tokens, added, specialTokenIds: ids, template, mergeIds } = parts;
+  const metaspace = findComponent(root.pre_tokenizer, 'Metaspace');
+  const prepend = findComponent(root.normalizer, 'Prepend');
+  const space = typeof metaspace?.replacement === 'string' ? metaspace.replacement : '\u2581';
+  const dummy = metaspace
+    ? metaspace.prepend_scheme !== undefined
+      ? metaspace.prepend_scheme !== 'never'
+      : metaspace.add_prefix_space !== false
+    : prepend !== undefined;
+  const addedType = new Map(added.map((a) => [a.id, a.special ? TOKEN_TYPE.control : TOKEN_TYPE.userDefined]));
+  const tokenTypes = tokens.map((t, id) =>
+    id === ids.unk ? TOKEN_TYPE.unknown : (addedType.get(id) ?? (parseByteToken(t) >= 0 ? TOKEN_TYPE.byte : TOKEN_TYPE.normal)),
+  );
+  const splits = flattenComponents(root.pre_tokenizer).flatMap((p, i) => {
+    if (p.type === 'Metaspace') return [];
+    if (p.type === 'Split') return [splitRule(p, `pre_tokenizer step ${i} (Split)`)];
+    throw new TokenizerFormatError('tokenizer.json', `pre_tokenizer ${preview(p.type)} is not supported with a SentencePiece-style BPE (supported: Metaspace, Split)`);
+  });
+  return new SentencePieceBpe({
+    splits,
+    tokens,
+    merges,
+    mergeIds,
+    tokenTypes,
+    spaceSymbol: space,
+    addDummyPrefix: dummy,
+    specialTokenIds: ids,
+    addBos: ids.bos !== undefined && template.prefix.includes(ids.bos),
+    addEos: ids.eos !== undefined && template.suffix.includes(ids.eos),
+    fileKind: 'tokenizer.json',
+  });
+}
