@@ -21,7 +21,7 @@ export async function loadTokenizerFile(path: string, vocabSize?: number): Promi
   try {
     // Regular files only, with a size limit: a FIFO or /dev/zero given as --tokenizer is refused at once.
     const bytes = await readRegularFile(path);
-    if (name.endsWith('.json') && name !== 'encoder.json') return loadTokenizerJson(new TextDecoder().decode(bytes));
+    if (name.endsWith('.json') && name !== 'encoder.json') return loadTokenizerJson(bytes);
     if (name === 'encoder.json') {
       const merges = join(path, '..', 'vocab.bpe');
       if (!existsSync(merges)) throw new CliError(`${path}: GPT-2's vocab.bpe must sit beside encoder.json`);

@@ -74,7 +74,7 @@ function openHuggingFace(folder: Record<string, ArrayBuffer>): { checkpoint: Che
     files[shard] = new Uint8Array(folder[shard]);
   }
   if (!folder['tokenizer.json']) throw new Error('The Hugging Face files have no tokenizer.json: the page needs the model’s tokenizer.');
-  const tokenizer = loadTokenizerJson(new TextDecoder().decode(folder['tokenizer.json']));
+  const tokenizer = loadTokenizerJson(new Uint8Array(folder['tokenizer.json']));
   const weights = safetensorsWeights(files);
   if (!family) return { checkpoint: llamaCheckpoint(llamaConfigFromHf(config), weights), tokenizer };
   // The family's Hugging Face → GGUF layout rules (Gemma's norms + 1), so the block view reads one layout.

@@ -169,7 +169,7 @@ export async function loadHuggingFace(read: ModelFileReader, options: { onProgre
     }
   }
   const tokenizerBytes = await read('tokenizer.json');
-  const tokenizer = tokenizerBytes ? loadTokenizerJson(new TextDecoder().decode(tokenizerBytes)) : undefined;
+  const tokenizer = tokenizerBytes ? loadTokenizerJson(tokenizerBytes) : undefined;
   progress({ phase: 'build', loaded: 0, total: 1 });
   const { model, config } = modelFromConfig(json, safetensorsWeights(files), options);
   if (tokenizer) checkTokenizerFitsModel(tokenizer, config.vocabSize, { model: 'config.json', tokenizer: 'tokenizer.json' });

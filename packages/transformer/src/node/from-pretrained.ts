@@ -69,7 +69,7 @@ export async function fromPretrained(name: string, options: FromPretrainedOption
     const tok = await localTokenizer();
     if (!tok) return loaded;
     const { loadTokenizerJson } = await import('@transformer-kit/tokenizer');
-    const tokenizer = loadTokenizerJson(new TextDecoder().decode(tok));
+    const tokenizer = loadTokenizerJson(tok);
     checkTokenizerFitsModel(tokenizer, loaded.config.vocabSize, { model: name, tokenizer: options.tokenizer! });
     return { ...loaded, tokenizer };
   }

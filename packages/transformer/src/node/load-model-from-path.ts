@@ -56,7 +56,7 @@ export async function loadModelFromPath(path: string, options: LoadFromPathOptio
     }, options);
     if (options.tokenizer) {
       const { loadTokenizerJson } = await import('@transformer-kit/tokenizer');
-      const tokenizer = loadTokenizerJson(new TextDecoder().decode(await readBytes(options.tokenizer)));
+      const tokenizer = loadTokenizerJson(await readBytes(options.tokenizer));
       checkTokenizerFitsModel(tokenizer, loaded.config.vocabSize, { model: path, tokenizer: options.tokenizer });
       return { ...loaded, tokenizer };
     }
