@@ -5,9 +5,9 @@
  */
 export { Tensor, isTensor } from './tensor';
 export { setBackend, getBackend, memory } from './engine';
-export { CpuBackend, createCpuBackend, type CpuBackendOptions } from './cpu/cpu-backend';
-export type { BufferPoolOptions, BufferPoolStats } from './cpu/buffer-pool';
-export type { WasmKernelsOptions } from './cpu/wasm/wasm-kernels';
+export { CpuBackend, createCpuBackend } from './cpu/cpu-backend';
+export type { CpuBackendOptions, EngineStats } from './cpu/cpu-backend';
+export type { HeapOptions, HeapStats } from './cpu/heap/heap';
 export { allocate, toTypedArray, dtypeOfData, isPackedDType, isWeightDType, weightBlock, weightByteLength, weightDTypeOfGgml } from './dtype';
 export { weightTensor } from './ops/weight-tensor';
 export { installWeightKernels, requireWeightKernels } from './weights/weight-kernels';
