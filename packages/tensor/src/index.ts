@@ -1,6 +1,6 @@
 /**
  * @packageDocumentation
- * Tensors, the Backend seam, the CPU reference backend, ops and a safetensors reader: the foundation every
+ * Tensors, the Backend seam, the CPU backend, ops and a safetensors reader: the foundation every
  * other Transformer Kit package is written against.
  */
 export { Tensor, isTensor } from './tensor';
