@@ -95,6 +95,25 @@ describe('ThreadPool', () => {
     }
   });
 
+  it('sees the heap grown by the calling thread after the workers started (kernels write past the old end)', async () => {
+    const { pool: p, memory } = pool(2);
+    await fillUntilShared(p, memory, 300, 1);
+    const oldBytes = memory.buffer.byteLength;
+    memory.grow(64); // +4 MiB: out / counts / who arrays placed past the old end
+    const at = oldBytes + PAGE;
+    const [out, counts, who] = [at, at + 4 * N + 64, at + 8 * N + 128];
+    let shared = false;
+    for (let attempt = 0; attempt < 200 && !shared; attempt++) {
+      new Int32Array(memory.buffer, counts, N).fill(0);
+      p.run(0, 'fill', [out, counts, who, MUL, 300], N, 1);
+      expect(new Int32Array(memory.buffer, counts, N).every((c) => c === 1)).toBe(true);
+      shared = new Set(new Int32Array(memory.buffer, who, N)).size > 1;
+      if (!shared) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(shared).toBe(true);
+    expect(new Uint32Array(memory.buffer, out, N)).toEqual(new Uint32Array(memory.buffer, OUT, N));
+  });
+
   it('runs a range smaller than two grains on the calling thread alone', () => {
     const { pool: p, memory } = pool(2);
     new Int32Array(memory.buffer, COUNTS, N).fill(0);
