@@ -92,7 +92,7 @@ function decodeBase64(base64: string): Uint8Array {
  */
 export function f32KernelsModule(shared: boolean): WebAssembly.Module {
   const key = shared ? 'shared' : 'unshared';
-  compiled[key] ??= new WebAssembly.Module(decodeBase64(shared ? kernelsWasmBase64 : kernelsWasmUnsharedBase64));
+  compiled[key] ??= new WebAssembly.Module(decodeBase64(shared ? kernelsWasmBase64 : kernelsWasmUnsharedBase64) as BufferSource);
   return compiled[key];
 }
 
