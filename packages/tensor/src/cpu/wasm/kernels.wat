@@ -495,42 +495,19 @@
   ;; ---------------------------------------------------------------------------------------------------------
   ;; gemv(x, w, y, n, k, scratch, begin, end) — outer index: rows of W
   ;;   y[j] = Σ_i x[i]·W[j, i], W [n, k] row-major (a PyTorch-layout weight), x [k], y [n].
-  ;; Four rows of W per pass share each load of x. DETERMINISM: a row's sum always has the same shape —
-  ;; lanes of two accumulators over i mod 8, added lane-wise, then (l0 + l2) + (l1 + l3), then the k mod 8 tail
-  ;; one by one — in the 4-row loop and in the 1-row loop for leftover rows alike.
+  ;; Four rows of W per pass share each load of x. DETERMINISM: a row's sum always has the same shape — two
+  ;; accumulators over i mod 8 (16 elements a pass, then one pass of 8), added lane-wise, then
+  ;; (l0 + l2) + (l1 + l3), then the k mod 8 tail one by one — in the 4-row loop and in the 1-row loop for
+  ;; leftover rows alike.
   ;; ---------------------------------------------------------------------------------------------------------
-
-  ;; y[j] for one row at w (the leftover rows of a range): the same order as the 4-row loop.
-  (func $dotRow (param $x i32) (param $row i32) (param $k i32) (param $k8 i32) (result f32)
-    (local $lo v128) (local $hi v128) (local $p i32) (local $s f32)
-    (block $vec_done
-      (loop $vec
-        (br_if $vec_done (i32.ge_u (local.get $p) (local.get $k8)))
-        (local.set $lo (f32x4.add (local.get $lo) (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $row)))))
-        (local.set $hi (f32x4.add (local.get $hi) (f32x4.mul (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $row)))))
-        (local.set $x (i32.add (local.get $x) (i32.const 32)))
-        (local.set $row (i32.add (local.get $row) (i32.const 32)))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (br $vec)))
-    (local.set $s (call $hsum (f32x4.add (local.get $lo) (local.get $hi))))
-    (block $tail_done
-      (loop $tail
-        (br_if $tail_done (i32.ge_u (local.get $p) (local.get $k)))
-        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $x)) (f32.load (local.get $row)))))
-        (local.set $x (i32.add (local.get $x) (i32.const 4)))
-        (local.set $row (i32.add (local.get $row) (i32.const 4)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $tail)))
-    (local.get $s))
 
   (func (export "gemv") (param $x i32) (param $w i32) (param $y i32) (param $n i32) (param $k i32)
     (param $scratch i32) (param $begin i32) (param $end i32)
-    (local $j i32) (local $k8 i32) (local $rowBytes i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
-    (local $xp i32) (local $p i32) (local $xl v128) (local $xh v128)
+    (local $j i32) (local $rowBytes i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $xp i32) (local $p i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $s0l v128) (local $s0h v128) (local $s1l v128) (local $s1h v128)
     (local $s2l v128) (local $s2h v128) (local $s3l v128) (local $s3h v128)
     (local $t0 f32) (local $t1 f32) (local $t2 f32) (local $t3 f32) (local $xs f32)
-    (local.set $k8 (i32.and (local.get $k) (i32.const -8)))
     (local.set $rowBytes (i32.shl (local.get $k) (i32.const 2)))
     (local.set $j (local.get $begin))
     (block $quads_done
@@ -540,6 +517,8 @@
         (local.set $r1 (i32.add (local.get $r0) (local.get $rowBytes)))
         (local.set $r2 (i32.add (local.get $r1) (local.get $rowBytes)))
         (local.set $r3 (i32.add (local.get $r2) (local.get $rowBytes)))
+        (local.set $xp (local.get $x))
+        (local.set $p (i32.const 0))
         (local.set $s0l (v128.const i32x4 0 0 0 0))
         (local.set $s0h (v128.const i32x4 0 0 0 0))
         (local.set $s1l (v128.const i32x4 0 0 0 0))
@@ -548,28 +527,54 @@
         (local.set $s2h (v128.const i32x4 0 0 0 0))
         (local.set $s3l (v128.const i32x4 0 0 0 0))
         (local.set $s3h (v128.const i32x4 0 0 0 0))
-        (local.set $xp (local.get $x))
-        (local.set $p (i32.const 0))
-        (block $vec_done
-          (loop $vec
-            (br_if $vec_done (i32.ge_u (local.get $p) (local.get $k8)))
-            (local.set $xl (v128.load (local.get $xp)))
-            (local.set $xh (v128.load offset=16 (local.get $xp)))
-            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $xl) (v128.load (local.get $r0)))))
-            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $xh) (v128.load offset=16 (local.get $r0)))))
+        (block $v16_done
+          (loop $v16
+            (br_if $v16_done (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $k)))
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $x2 (v128.load offset=32 (local.get $xp)))
+            (local.set $x3 (v128.load offset=48 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r1)))))
+            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r2)))))
+            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r3)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r1)))))
+            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r2)))))
+            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r3)))))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r0)))))
+            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r1)))))
+            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r2)))))
+            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r3)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r0)))))
+            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r1)))))
+            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r2)))))
+            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r3)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 64)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 64)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 64)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 64)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 64)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $v16)))
+        (if (i32.le_u (i32.add (local.get $p) (i32.const 8)) (local.get $k))
+          (then
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r1)))))
+            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r2)))))
+            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r3)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r1)))))
+            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r2)))))
+            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r3)))))
             (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
-            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $xl) (v128.load (local.get $r1)))))
-            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $xh) (v128.load offset=16 (local.get $r1)))))
             (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
-            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $xl) (v128.load (local.get $r2)))))
-            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $xh) (v128.load offset=16 (local.get $r2)))))
             (local.set $r2 (i32.add (local.get $r2) (i32.const 32)))
-            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $xl) (v128.load (local.get $r3)))))
-            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $xh) (v128.load offset=16 (local.get $r3)))))
             (local.set $r3 (i32.add (local.get $r3) (i32.const 32)))
             (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
-            (local.set $p (i32.add (local.get $p) (i32.const 8)))
-            (br $vec)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))))
         (local.set $t0 (call $hsum (f32x4.add (local.get $s0l) (local.get $s0h))))
         (local.set $t1 (call $hsum (f32x4.add (local.get $s1l) (local.get $s1h))))
         (local.set $t2 (call $hsum (f32x4.add (local.get $s2l) (local.get $s2h))))
@@ -595,11 +600,50 @@
         (f32.store offset=12 (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t3))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $quads)))
+    ;; leftover rows one at a time, in the same order
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
-        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2)))
-          (call $dotRow (local.get $x) (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))) (local.get $k) (local.get $k8)))
+        (local.set $r0 (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $xp (local.get $x))
+        (local.set $p (i32.const 0))
+        (local.set $s0l (v128.const i32x4 0 0 0 0))
+        (local.set $s0h (v128.const i32x4 0 0 0 0))
+        (block $v16_done
+          (loop $v16
+            (br_if $v16_done (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $k)))
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $x2 (v128.load offset=32 (local.get $xp)))
+            (local.set $x3 (v128.load offset=48 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r0)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r0)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 64)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 64)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $v16)))
+        (if (i32.le_u (i32.add (local.get $p) (i32.const 8)) (local.get $k))
+          (then
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))))
+        (local.set $t0 (call $hsum (f32x4.add (local.get $s0l) (local.get $s0h))))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $xs (f32.load (local.get $xp)))
+            (local.set $t0 (f32.add (local.get $t0) (f32.mul (local.get $xs) (f32.load (local.get $r0)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $tail)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t0))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows))))
 
