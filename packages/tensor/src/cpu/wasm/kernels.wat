@@ -174,7 +174,9 @@
   (func $packB (param $b i32) (param $transB i32) (param $n i32) (param $k i32) (param $jc i32) (param $nc i32)
     (param $pc i32) (param $kc i32) (param $dst i32)
     (local $q i32) (local $j0 i32) (local $w i32) (local $p i32) (local $jj i32) (local $src i32) (local $out i32)
-    (local $stride i32)
+    (local $stride i32) (local $st2 i32) (local $st3 i32) (local $src4 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $q (i32.const 0))
     (block $done
       (loop $panels
@@ -221,50 +223,108 @@
                     (local.set $p (i32.add (local.get $p) (i32.const 1)))
                     (br $rows))))))
           (else
-            ;; B[j0 + jj, p] at b + ((j0 + jj)·k + p)·4: each column of the panel is a contiguous row of B
-            (local.set $jj (i32.const 0))
-            (block $cols_done
-              (loop $cols
-                (br_if $cols_done (i32.ge_u (local.get $jj) (i32.const 8)))
-                (local.set $out (i32.add
-                  (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 5)))
-                  (i32.shl (local.get $jj) (i32.const 2))))
+            (if (i32.eq (local.get $w) (i32.const 8))
+              (then
+                ;; a whole panel: 4 columns × 4 p at a time, transposed in registers (rows j0.. of B at column pc)
+                (local.set $src (i32.add (local.get $b) (i32.shl
+                  (i32.add (i32.mul (local.get $j0) (local.get $k)) (local.get $pc)) (i32.const 2))))
+                (local.set $stride (i32.shl (local.get $k) (i32.const 2)))
+                (local.set $st2 (i32.shl (local.get $stride) (i32.const 1)))
+                (local.set $st3 (i32.add (local.get $st2) (local.get $stride)))
                 (local.set $p (i32.const 0))
-                (if (i32.lt_u (local.get $jj) (local.get $w))
-                  (then
-                    (local.set $src (i32.add (local.get $b) (i32.shl
-                      (i32.add (i32.mul (i32.add (local.get $j0) (local.get $jj)) (local.get $k)) (local.get $pc))
-                      (i32.const 2))))
-                    ;; four p at a time (four loads, four stores 32 bytes apart)
-                    (block $quad_done
-                      (loop $quad
-                        (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
-                        (f32.store (local.get $out) (f32.load (local.get $src)))
-                        (f32.store offset=32 (local.get $out) (f32.load offset=4 (local.get $src)))
-                        (f32.store offset=64 (local.get $out) (f32.load offset=8 (local.get $src)))
-                        (f32.store offset=96 (local.get $out) (f32.load offset=12 (local.get $src)))
-                        (local.set $src (i32.add (local.get $src) (i32.const 16)))
-                        (local.set $out (i32.add (local.get $out) (i32.const 128)))
-                        (local.set $p (i32.add (local.get $p) (i32.const 4)))
-                        (br $quad)))
-                    (block $one_done
-                      (loop $one
-                        (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
-                        (f32.store (local.get $out) (f32.load (local.get $src)))
-                        (local.set $src (i32.add (local.get $src) (i32.const 4)))
-                        (local.set $out (i32.add (local.get $out) (i32.const 32)))
-                        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                        (br $one))))
-                  (else
-                    (block $zero_done
-                      (loop $zero
-                        (br_if $zero_done (i32.ge_u (local.get $p) (local.get $kc)))
-                        (f32.store (local.get $out) (f32.const 0))
-                        (local.set $out (i32.add (local.get $out) (i32.const 32)))
-                        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                        (br $zero)))))
-                (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
-                (br $cols)))))
+                (block $quad_done
+                  (loop $quad
+                    (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                    (local.set $v0 (v128.load (local.get $src)))
+                    (local.set $v1 (v128.load (i32.add (local.get $src) (local.get $stride))))
+                    (local.set $v2 (v128.load (i32.add (local.get $src) (local.get $st2))))
+                    (local.set $v3 (v128.load (i32.add (local.get $src) (local.get $st3))))
+                    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                    (v128.store offset=0 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=32 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=64 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                    (v128.store offset=96 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                    (local.set $src4 (i32.add (local.get $src) (i32.shl (local.get $st2) (i32.const 1))))
+                    (local.set $v0 (v128.load (local.get $src4)))
+                    (local.set $v1 (v128.load (i32.add (local.get $src4) (local.get $stride))))
+                    (local.set $v2 (v128.load (i32.add (local.get $src4) (local.get $st2))))
+                    (local.set $v3 (v128.load (i32.add (local.get $src4) (local.get $st3))))
+                    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                    (v128.store offset=16 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=48 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=80 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                    (v128.store offset=112 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                    (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 128)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                    (br $quad)))
+                (block $one_done
+                  (loop $one
+                    (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
+                    (f32.store offset=0 (local.get $out) (f32.load (local.get $src)))
+                    (f32.store offset=4 (local.get $out) (f32.load (i32.add (local.get $src) (local.get $stride))))
+                    (f32.store offset=8 (local.get $out) (f32.load (i32.add (local.get $src) (local.get $st2))))
+                    (f32.store offset=12 (local.get $out) (f32.load (i32.add (local.get $src) (local.get $st3))))
+                    (f32.store offset=16 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 4)))))
+                    (f32.store offset=20 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 5)))))
+                    (f32.store offset=24 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 6)))))
+                    (f32.store offset=28 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 7)))))
+                    (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $one))))
+              (else
+                ;; a partial panel (the last columns of B): one column at a time, zeros past n
+                ;; B[j0 + jj, p] at b + ((j0 + jj)·k + p)·4: each column of the panel is a contiguous row of B
+                (local.set $jj (i32.const 0))
+                (block $cols_done
+                  (loop $cols
+                    (br_if $cols_done (i32.ge_u (local.get $jj) (i32.const 8)))
+                    (local.set $out (i32.add
+                      (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 5)))
+                      (i32.shl (local.get $jj) (i32.const 2))))
+                    (local.set $p (i32.const 0))
+                    (if (i32.lt_u (local.get $jj) (local.get $w))
+                      (then
+                        (local.set $src (i32.add (local.get $b) (i32.shl
+                          (i32.add (i32.mul (i32.add (local.get $j0) (local.get $jj)) (local.get $k)) (local.get $pc))
+                          (i32.const 2))))
+                        ;; four p at a time (four loads, four stores 32 bytes apart)
+                        (block $quad_done
+                          (loop $quad
+                            (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                            (f32.store (local.get $out) (f32.load (local.get $src)))
+                            (f32.store offset=32 (local.get $out) (f32.load offset=4 (local.get $src)))
+                            (f32.store offset=64 (local.get $out) (f32.load offset=8 (local.get $src)))
+                            (f32.store offset=96 (local.get $out) (f32.load offset=12 (local.get $src)))
+                            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                            (local.set $out (i32.add (local.get $out) (i32.const 128)))
+                            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                            (br $quad)))
+                        (block $one_done
+                          (loop $one
+                            (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
+                            (f32.store (local.get $out) (f32.load (local.get $src)))
+                            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                            (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                            (br $one))))
+                      (else
+                        (block $zero_done
+                          (loop $zero
+                            (br_if $zero_done (i32.ge_u (local.get $p) (local.get $kc)))
+                            (f32.store (local.get $out) (f32.const 0))
+                            (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                            (br $zero)))))
+                    (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+                    (br $cols)))))))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (br $panels))))
 
