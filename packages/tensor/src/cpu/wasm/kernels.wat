@@ -163,10 +163,10 @@
   ;; Blocked like BLIS: B is packed, kc × nc at a time, into scratch as panels of 8 columns ([kc, 8] each, the
   ;; last one zero-padded); a 4×8 register tile (8 accumulators) walks each panel for 4 rows of A.
   ;; DETERMINISM: every C[i, j] is Σ_p A[i, p]·B[p, j] summed one p at a time from p = 0 (a block after the
-  ;; first starts from the value stored in C), by the same instructions whether its tile is whole, an edge
-  ;; (missing rows repeat the last row of A and write to a throwaway tile) or a column tail (through a tile in
-  ;; scratch): the bits depend on k alone.
-  ;; Scratch: [0, 128) the throwaway/edge tile (4 rows × 8 floats), [128, 256 KiB) packed B.
+  ;; first starts from the value stored in C), with one multiply and one add per step, whether its tile is
+  ;; whole, a leftover row ($tile1x8), a column tail (through a tile in scratch) or a few-rows product that reads
+  ;; B in place ($rowsDirect): the bits depend on k alone, never on the range or the path.
+  ;; Scratch: [0, 128) the column-tail tile (4 rows × 8 floats), [128, 256 KiB) packed B.
   ;; ---------------------------------------------------------------------------------------------------------
 
   ;; Packs B[pc:pc+kc, jc:jc+nc] (in the op(B) = [k, n] sense) into dst as panels of 8 columns:
@@ -441,6 +441,127 @@
     (v128.store (local.get $c2) (local.get $c2l)) (v128.store offset=16 (local.get $c2) (local.get $c2h))
     (v128.store (local.get $c3) (local.get $c3l)) (v128.store offset=16 (local.get $c3) (local.get $c3h)))
 
+  ;; One row of the 4×8 tile (the rows a range leaves over): the same arithmetic per element as $tile4x8.
+  (func $tile1x8 (param $a0 i32) (param $bp i32) (param $kc i32) (param $c0 i32) (param $accumulate i32)
+    (local $c0l v128) (local $c0h v128) (local $x v128) (local $p i32) (local $k4 i32)
+    (if (local.get $accumulate)
+      (then (local.set $c0l (v128.load (local.get $c0))) (local.set $c0h (v128.load offset=16 (local.get $c0)))))
+    (local.set $k4 (i32.and (local.get $kc) (i32.const -4)))
+    (block $quad_done
+      (loop $quad
+        (br_if $quad_done (i32.ge_u (local.get $p) (local.get $k4)))
+        (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=0 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $bp)))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=32 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=48 (local.get $bp)))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=64 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=80 (local.get $bp)))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=96 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=112 (local.get $bp)))))
+        (local.set $a0 (i32.add (local.get $a0) (i32.const 16)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 128)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $quad)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
+        (local.set $x (v128.load32_splat (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $bp)))))
+        (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $one)))
+    (v128.store (local.get $c0) (local.get $c0l)) (v128.store offset=16 (local.get $c0) (local.get $c0h)))
+
+  ;; Rows [i0, i1) of C = A · B with B [k, n] read in place (no packing: the few-rows case). Each row of C is
+  ;; swept once per four rows of B (four streams of B, the row of C in L1), adding one p at a time: every C[i, j]
+  ;; is summed over p = 0, 1, … from 0 with one multiply and one add per step — the tiles' arithmetic, so the
+  ;; bits do not depend on which path computed an element.
+  (func $rowsDirect (param $a i32) (param $b i32) (param $c i32) (param $n i32) (param $k i32) (param $i0 i32) (param $i1 i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $arow i32) (local $crow i32) (local $ldb i32) (local $n4 i32)
+    (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $off i32) (local $acc v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $xs f32) (local $t f32)
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $i (local.get $i0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $i1)))
+        (local.set $crow (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldb))))
+        (local.set $arow (i32.add (local.get $a) (i32.mul (local.get $i) (i32.shl (local.get $k) (i32.const 2)))))
+        (memory.fill (local.get $crow) (i32.const 0) (local.get $ldb))
+        (local.set $p (i32.const 0))
+        ;; four rows of B per sweep
+        (block $quad_done
+          (loop $quad
+            (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+            (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $ldb))))
+            (local.set $b1 (i32.add (local.get $b0) (local.get $ldb)))
+            (local.set $b2 (i32.add (local.get $b1) (local.get $ldb)))
+            (local.set $b3 (i32.add (local.get $b2) (local.get $ldb)))
+            (local.set $x0 (v128.load32_splat (local.get $arow)))
+            (local.set $x1 (v128.load32_splat offset=4 (local.get $arow)))
+            (local.set $x2 (v128.load32_splat offset=8 (local.get $arow)))
+            (local.set $x3 (v128.load32_splat offset=12 (local.get $arow)))
+            (local.set $off (i32.const 0))
+            (block $vec_done
+              (loop $vec
+                (br_if $vec_done (i32.ge_u (local.get $off) (i32.shl (local.get $n4) (i32.const 2))))
+                (local.set $acc (v128.load (i32.add (local.get $crow) (local.get $off))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x1) (v128.load (i32.add (local.get $b1) (local.get $off))))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x2) (v128.load (i32.add (local.get $b2) (local.get $off))))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x3) (v128.load (i32.add (local.get $b3) (local.get $off))))))
+                (v128.store (i32.add (local.get $crow) (local.get $off)) (local.get $acc))
+                (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                (br $vec)))
+            (block $tail_done
+              (loop $tail
+                (br_if $tail_done (i32.ge_u (local.get $off) (local.get $ldb)))
+                (local.set $t (f32.load (i32.add (local.get $crow) (local.get $off))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x0)) (f32.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x1)) (f32.load (i32.add (local.get $b1) (local.get $off))))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x2)) (f32.load (i32.add (local.get $b2) (local.get $off))))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x3)) (f32.load (i32.add (local.get $b3) (local.get $off))))))
+                (f32.store (i32.add (local.get $crow) (local.get $off)) (local.get $t))
+                (local.set $off (i32.add (local.get $off) (i32.const 4)))
+                (br $tail)))
+            (local.set $arow (i32.add (local.get $arow) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $quad)))
+        ;; the last rows of B one at a time
+        (block $one_done
+          (loop $one
+            (br_if $one_done (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $ldb))))
+            (local.set $x0 (v128.load32_splat (local.get $arow)))
+            (local.set $xs (f32.load (local.get $arow)))
+            (local.set $off (i32.const 0))
+            (block $vec_done
+              (loop $vec
+                (br_if $vec_done (i32.ge_u (local.get $off) (i32.shl (local.get $n4) (i32.const 2))))
+                (v128.store (i32.add (local.get $crow) (local.get $off)) (f32x4.add (v128.load (i32.add (local.get $crow) (local.get $off)))
+                  (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                (br $vec)))
+            (block $tail_done
+              (loop $tail
+                (br_if $tail_done (i32.ge_u (local.get $off) (local.get $ldb)))
+                (f32.store (i32.add (local.get $crow) (local.get $off)) (f32.add (f32.load (i32.add (local.get $crow) (local.get $off)))
+                  (f32.mul (local.get $xs) (f32.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $off (i32.add (local.get $off) (i32.const 4)))
+                (br $tail)))
+            (local.set $arow (i32.add (local.get $arow) (i32.const 4)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $one)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
   ;; Copies a rows × w block of floats between a matrix (row stride ld bytes) and a tile (row stride 32 bytes).
   (func $copyTile (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32) (param $rows i32) (param $w i32)
     (local $r i32) (local $jj i32)
@@ -460,6 +581,25 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rowsLoop))))
 
+
+  ;; `rows` (< 4) rows of C from A rows a0, a0 + lda, … with $tile1x8; a column tail (w < 8) goes through the tile.
+  (func $leftoverRows (param $a0 i32) (param $lda i32) (param $bp i32) (param $kc i32) (param $c0 i32) (param $ldc i32)
+    (param $rows i32) (param $w i32) (param $tile i32) (param $acc i32)
+    (local $r i32)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (if (i32.eq (local.get $w) (i32.const 8))
+          (then (call $tile1x8 (local.get $a0) (local.get $bp) (local.get $kc) (local.get $c0) (local.get $acc)))
+          (else
+            (if (local.get $acc) (then (call $copyTile (local.get $c0) (i32.const 0) (local.get $tile) (i32.const 0) (i32.const 1) (local.get $w))))
+            (call $tile1x8 (local.get $a0) (local.get $bp) (local.get $kc) (local.get $tile) (local.get $acc))
+            (call $copyTile (local.get $tile) (i32.const 0) (local.get $c0) (i32.const 0) (i32.const 1) (local.get $w))))
+        (local.set $a0 (i32.add (local.get $a0) (local.get $lda)))
+        (local.set $c0 (i32.add (local.get $c0) (local.get $ldc)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each))))
+
   (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
     (param $transB i32) (param $scratch i32) (param $begin i32) (param $end i32)
     (local $tile i32) (local $packed i32) (local $kc0 i32) (local $ncMax i32) (local $jc i32) (local $nc i32)
@@ -475,10 +615,16 @@
         (memory.fill (i32.add (local.get $c) (i32.mul (local.get $begin) (local.get $ldc))) (i32.const 0)
           (i32.mul (i32.sub (local.get $end) (local.get $begin)) (local.get $ldc)))
         (return)))
+    (if (i32.and (i32.eqz (local.get $transB)) (i32.lt_u (local.get $m) (i32.const 4)))
+      (then
+        ;; one to three rows (a decode step with B as [k, n]): packing B would cost as much as the product
+        (call $rowsDirect (local.get $a) (local.get $b) (local.get $c) (local.get $n) (local.get $k) (local.get $begin) (local.get $end))
+        (return)))
     (local.set $tile (local.get $scratch))
     (local.set $packed (i32.add (local.get $scratch) (i32.const 128)))
-    (memory.fill (local.get $tile) (i32.const 0) (i32.const 128)) ;; a throwaway row never holds a stale NaN/subnormal
-    ;; k in equal blocks of at most 256 (a block of A's 4 rows and the panel stay in L1);
+    ;; the column-tail tile's unused lanes compute on whatever it holds: zeros, never a stale subnormal
+    (memory.fill (local.get $tile) (i32.const 0) (i32.const 128))
+        ;; k in equal blocks of at most 256 (a block of A's 4 rows and the panel stay in L1);
     ;; nc: as many columns (a multiple of 8) as fill the packing area
     (local.set $kc0 (i32.div_u (i32.add (local.get $k) (i32.const 255)) (i32.const 256)))
     (local.set $kc0 (i32.div_u (i32.add (local.get $k) (i32.sub (local.get $kc0) (i32.const 1))) (local.get $kc0)))
@@ -512,37 +658,37 @@
                     (br_if $i_done (i32.ge_u (local.get $i) (local.get $end)))
                     (local.set $rows (i32.sub (local.get $end) (local.get $i)))
                     (if (i32.gt_u (local.get $rows) (i32.const 4)) (then (local.set $rows (i32.const 4))))
-                    ;; A rows past the range repeat the last one (their results go to the throwaway tile)
                     (local.set $a0 (i32.add (local.get $a)
                       (i32.add (i32.mul (local.get $i) (local.get $lda)) (i32.shl (local.get $pc) (i32.const 2)))))
-                    (local.set $a1 (select (i32.add (local.get $a0) (local.get $lda)) (local.get $a0)
-                      (i32.gt_u (local.get $rows) (i32.const 1))))
-                    (local.set $a2 (select (i32.add (local.get $a1) (local.get $lda)) (local.get $a1)
-                      (i32.gt_u (local.get $rows) (i32.const 2))))
-                    (local.set $a3 (select (i32.add (local.get $a2) (local.get $lda)) (local.get $a2)
-                      (i32.gt_u (local.get $rows) (i32.const 3))))
-                    (if (i32.eq (local.get $w) (i32.const 8))
+                    (local.set $a1 (i32.add (local.get $a0) (local.get $lda)))
+                    (local.set $a2 (i32.add (local.get $a1) (local.get $lda)))
+                    (local.set $a3 (i32.add (local.get $a2) (local.get $lda)))
+                    (if (i32.lt_u (local.get $rows) (i32.const 4))
                       (then
-                        (local.set $c0 (i32.add (local.get $c)
-                          (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
-                        (local.set $c1 (select (i32.add (local.get $c0) (local.get $ldc)) (i32.add (local.get $tile) (i32.const 32))
-                          (i32.gt_u (local.get $rows) (i32.const 1))))
-                        (local.set $c2 (select (i32.add (local.get $c1) (local.get $ldc)) (i32.add (local.get $tile) (i32.const 64))
-                          (i32.gt_u (local.get $rows) (i32.const 2))))
-                        (local.set $c3 (select (i32.add (local.get $c2) (local.get $ldc)) (i32.add (local.get $tile) (i32.const 96))
-                          (i32.gt_u (local.get $rows) (i32.const 3))))
-                        (call $tile4x8 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $bp) (local.get $kc)
-                          (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3) (local.get $acc)))
+                        ;; the rows a range leaves over, one at a time (a full tile would repeat a row)
+                        (call $leftoverRows (local.get $a0) (local.get $lda) (local.get $bp) (local.get $kc)
+                          (i32.add (local.get $c) (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2))))
+                          (local.get $ldc) (local.get $rows) (local.get $w) (local.get $tile) (local.get $acc)))
                       (else
-                        ;; a column tail: through the tile in scratch
-                        (local.set $c0 (i32.add (local.get $c)
-                          (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
-                        (if (local.get $acc)
-                          (then (call $copyTile (local.get $c0) (local.get $ldc) (local.get $tile) (i32.const 32) (local.get $rows) (local.get $w))))
-                        (call $tile4x8 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $bp) (local.get $kc)
-                          (local.get $tile) (i32.add (local.get $tile) (i32.const 32)) (i32.add (local.get $tile) (i32.const 64))
-                          (i32.add (local.get $tile) (i32.const 96)) (local.get $acc))
-                        (call $copyTile (local.get $tile) (i32.const 32) (local.get $c0) (local.get $ldc) (local.get $rows) (local.get $w))))
+                        (if (i32.eq (local.get $w) (i32.const 8))
+                          (then
+                            (local.set $c0 (i32.add (local.get $c)
+                              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
+                            (local.set $c1 (i32.add (local.get $c0) (local.get $ldc)))
+                            (local.set $c2 (i32.add (local.get $c1) (local.get $ldc)))
+                            (local.set $c3 (i32.add (local.get $c2) (local.get $ldc)))
+                            (call $tile4x8 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $bp) (local.get $kc)
+                              (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3) (local.get $acc)))
+                          (else
+                            ;; a column tail: through the tile in scratch
+                            (local.set $c0 (i32.add (local.get $c)
+                              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
+                            (if (local.get $acc)
+                              (then (call $copyTile (local.get $c0) (local.get $ldc) (local.get $tile) (i32.const 32) (local.get $rows) (local.get $w))))
+                            (call $tile4x8 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $bp) (local.get $kc)
+                              (local.get $tile) (i32.add (local.get $tile) (i32.const 32)) (i32.add (local.get $tile) (i32.const 64))
+                              (i32.add (local.get $tile) (i32.const 96)) (local.get $acc))
+                            (call $copyTile (local.get $tile) (i32.const 32) (local.get $c0) (local.get $ldc) (local.get $rows) (local.get $w))))))
                     (local.set $i (i32.add (local.get $i) (i32.const 4)))
                     (br $i_loop)))
                 (local.set $q (i32.add (local.get $q) (i32.const 1)))
