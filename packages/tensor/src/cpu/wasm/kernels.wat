@@ -866,11 +866,64 @@
   ;; ---------------------------------------------------------------------------------------------------------
 
   ;; scores[j] = qs · k_j for cn rows of k (rowBytes apart); returns their max (NaN if any is NaN).
+  ;; Each score is four lanes over d mod 4 summed as (l0 + l2) + (l1 + l3), then the headDim mod 4 tail in order.
+  ;; Four keys at a time (four independent sums, their lanes combined by shuffles into the same order), then
+  ;; the keys left over one at a time: the same bits either way.
   (func $scoreRows (param $qs i32) (param $krow i32) (param $cn i32) (param $headDim i32) (param $scores i32) (result f32)
     (local $j i32) (local $d i32) (local $d4 i32) (local $rowBytes i32) (local $acc v128) (local $s f32) (local $max f32)
+    (local $k1 i32) (local $k2 i32) (local $k3 i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $qv v128) (local $u0 v128) (local $u1 v128) (local $sv v128) (local $maxv v128) (local $kv v128)
     (local.set $d4 (i32.and (local.get $headDim) (i32.const -4)))
     (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
-    (local.set $max (f32.const -inf))
+    (local.set $maxv (v128.const f32x4 -inf -inf -inf -inf))
+    (block $quads_done
+      (loop $quads
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $cn)))
+        (local.set $k1 (i32.add (local.get $krow) (local.get $rowBytes)))
+        (local.set $k2 (i32.add (local.get $k1) (local.get $rowBytes)))
+        (local.set $k3 (i32.add (local.get $k2) (local.get $rowBytes)))
+        (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $d (i32.const 0))
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $d) (i32.shl (local.get $d4) (i32.const 2))))
+            (local.set $qv (v128.load (i32.add (local.get $qs) (local.get $d))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $krow) (local.get $d))))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k1) (local.get $d))))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k2) (local.get $d))))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k3) (local.get $d))))))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $vec)))
+        ;; lane j of sv = (aj0 + aj2) + (aj1 + aj3), the order $hsum uses
+        (local.set $u0 (f32x4.add
+          (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1))
+          (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1))))
+        (local.set $u1 (f32x4.add
+          (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3))
+          (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3))))
+        (local.set $sv (f32x4.add
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u1))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u1))))
+        ;; the headDim mod 4 tail, one dimension at a time for the four keys
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $d) (local.get $rowBytes)))
+            (local.set $kv (f32x4.splat (f32.load (i32.add (local.get $krow) (local.get $d)))))
+            (local.set $kv (f32x4.replace_lane 1 (local.get $kv) (f32.load (i32.add (local.get $k1) (local.get $d)))))
+            (local.set $kv (f32x4.replace_lane 2 (local.get $kv) (f32.load (i32.add (local.get $k2) (local.get $d)))))
+            (local.set $kv (f32x4.replace_lane 3 (local.get $kv) (f32.load (i32.add (local.get $k3) (local.get $d)))))
+            (local.set $sv (f32x4.add (local.get $sv) (f32x4.mul (v128.load32_splat (i32.add (local.get $qs) (local.get $d))) (local.get $kv))))
+            (local.set $d (i32.add (local.get $d) (i32.const 4)))
+            (br $tail)))
+        (v128.store (i32.add (local.get $scores) (i32.shl (local.get $j) (i32.const 2))) (local.get $sv))
+        (local.set $maxv (f32x4.max (local.get $maxv) (local.get $sv)))
+        (local.set $krow (i32.add (local.get $k3) (local.get $rowBytes)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $quads)))
+    (local.set $max (f32.max (f32.max (f32x4.extract_lane 0 (local.get $maxv)) (f32x4.extract_lane 1 (local.get $maxv)))
+      (f32.max (f32x4.extract_lane 2 (local.get $maxv)) (f32x4.extract_lane 3 (local.get $maxv)))))
+    ;; the keys left over, one at a time
     (block $done
       (loop $rows
         (br_if $done (i32.ge_u (local.get $j) (local.get $cn)))
@@ -927,7 +980,7 @@
     (local.get $s))
 
   ;; acc[d] += Σ_j p[j]·v[j, d] over cn rows of v (rowBytes apart), j in order for every d; 16 dimensions at a
-  ;; time in registers (then 4, then 1), so each row of v is read once per 16 dimensions.
+  ;; time in registers (then 8, 4, 1), so each row of v is read once per 16 dimensions.
   (func $accumulateRows (param $p i32) (param $vrow i32) (param $cn i32) (param $headDim i32) (param $acc i32)
     (local $d i32) (local $j i32) (local $row i32) (local $rowBytes i32) (local $pj v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s f32)
@@ -958,6 +1011,25 @@
         (v128.store offset=48 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a3))
         (local.set $d (i32.add (local.get $d) (i32.const 16)))
         (br $d16)))
+    (if (i32.le_u (i32.add (local.get $d) (i32.const 8)) (local.get $headDim))
+      (then
+        ;; 8 dimensions (a head of 8 in one pass over the rows)
+        (local.set $a0 (v128.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $row (i32.add (local.get $vrow) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $j_done
+          (loop $jl
+            (br_if $j_done (i32.ge_u (local.get $j) (local.get $cn)))
+            (local.set $pj (v128.load32_splat (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $pj) (v128.load (local.get $row)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $pj) (v128.load offset=16 (local.get $row)))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jl)))
+        (v128.store (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a1))
+        (local.set $d (i32.add (local.get $d) (i32.const 8)))))
     (block $d4_done
       (loop $d4
         (br_if $d4_done (i32.gt_u (i32.add (local.get $d) (i32.const 4)) (local.get $headDim)))
