@@ -12,15 +12,13 @@
  * the buffer), so the file it came from can be freed.
  */
 import { weightBlock, weightByteLength } from '../dtype';
-import { instantiateQuantKernels, QUANT_KERNEL_TYPES, quantScratchBytes, type QuantKernels } from '../cpu/wasm/quant-kernels';
+import { instantiateQuantKernels, QUANT_KERNEL_TYPES, QUANT_SCRATCH_BYTES, quantScratchBytes, type QuantKernels } from '../cpu/wasm/quant-kernels';
 import type { PackedWeight, WeightKernels } from '../weights/weight-kernels';
 import { WasmHeap } from './wasm-heap';
 import { jsWeightKernels } from './weight-kernels-js';
 
 /** ggml type ids the WebAssembly kernel multiplies. */
 const WASM_TYPES = new Set(QUANT_KERNEL_TYPES);
-/** Per-thread scratch of the heap contract (256 KiB): holds one unpacked weight row. */
-const SCRATCH_BYTES = 262144;
 
 /** The WebAssembly packed-weight kernels, or null where WebAssembly SIMD is unavailable. */
 export function createWasmWeightKernels(): WeightKernels | null {
@@ -32,7 +30,7 @@ export function createWasmWeightKernels(): WeightKernels | null {
     return null;
   }
   const heap = new WasmHeap(memory, 0);
-  const rowScratch = heap.alloc(SCRATCH_BYTES);
+  const rowScratch = heap.alloc(QUANT_SCRATCH_BYTES);
   const adopted = new WeakMap<PackedWeight, { offset: number; bytes: number }>();
   // one scratch block for activations and results, kept between calls and grown when a call needs more (a
   // block per call would fragment the heap over a long generation)
@@ -63,7 +61,7 @@ export function createWasmWeightKernels(): WeightKernels | null {
     matmul(x, m, w, out) {
       const { ggmlType } = weightBlock(w.dtype);
       const { rows: n, cols: k } = w;
-      if (!WASM_TYPES.has(ggmlType) || quantScratchBytes(k) > SCRATCH_BYTES) return jsWeightKernels.matmul(x, m, w, out);
+      if (!WASM_TYPES.has(ggmlType) || quantScratchBytes(k) > QUANT_SCRATCH_BYTES) return jsWeightKernels.matmul(x, m, w, out);
       const { offset } = adopt(w);
       const blocks = (m * k) / 32;
       const xAt = scratchOf(m * k * 4 + m * k * 2 + blocks * 8 + m * n * 4);
