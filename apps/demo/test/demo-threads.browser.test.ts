@@ -70,4 +70,18 @@ describe.skipIf(Boolean(missing))('the CPU backend with worker threads in the de
     expect(two.ids).toEqual(one.ids);
     expect([...one.consoleErrors, ...two.consoleErrors]).toEqual([]);
   });
+
+  it('by default the CPU backend takes the machine\'s parallelism (navigator.hardwareConcurrency)', async () => {
+    const demo = await openDemo(`?source=local&prompt=${encodeURIComponent(PROMPT)}`);
+    try {
+      const { page } = demo;
+      await page.waitForFunction(() => document.querySelector('[data-testid="cpu-threads"]')?.getAttribute('data-threads'), null, { timeout: 60_000 });
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      expect(await page.getAttribute('[data-testid="cpu-threads"]', 'data-threads')).toBe(String(cores));
+      expect((await page.evaluate(() => window.transformerKitDemo!.engineStats()))!.threads).toBe(cores);
+      expect(demo.browser.consoleErrors).toEqual([]);
+    } finally {
+      await demo.close();
+    }
+  });
 });
