@@ -33,13 +33,13 @@ function ours(model) {
   return {
     decode() {
       const cache = model.createCache(256);
-      let out = model.forward(tensor(prompt8, [1, 8], 'int32'), { cache, lastOnly: true });
+      let out = model.forward(tensor(prompt8, [1, 8], 'int32'), { cache, lastPositionOnly: true });
       let next = argmax(out.logits, -1).dataSync()[0];
       const ids = [next];
       const t0 = performance.now();
       for (let i = 0; i < DECODE; i++) {
         out.logits.dispose();
-        out = model.forward(tensor([next], [1, 1], 'int32'), { cache, lastOnly: true });
+        out = model.forward(tensor([next], [1, 1], 'int32'), { cache, lastPositionOnly: true });
         next = argmax(out.logits, -1).dataSync()[0];
         ids.push(next);
       }
@@ -50,7 +50,7 @@ function ours(model) {
     prompt() {
       const cache = model.createCache(256);
       const t0 = performance.now();
-      model.forward(tensor(prompt128, [1, 128], 'int32'), { cache, lastOnly: true }).logits.dispose();
+      model.forward(tensor(prompt128, [1, 128], 'int32'), { cache, lastPositionOnly: true }).logits.dispose();
       return { tokensPerSecond: 128 / ((performance.now() - t0) / 1000) };
     },
   };

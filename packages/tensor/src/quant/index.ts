@@ -5,3 +5,5 @@
  */
 export { useWeightKernels, weightKernels } from './use-weight-kernels';
 export { jsWeightKernels } from './weight-kernels-js';
+export { ACTIVATION_MAX, instantiateQuantKernels, QUANT_KERNEL_TYPES, quantKernelsModule, quantScratchBytes } from '../cpu/wasm/quant-kernels';
+export type { QuantKernels } from '../cpu/wasm/quant-kernels';
