@@ -136,9 +136,25 @@ describe('ThreadPool', () => {
     expect(new Int32Array(memory.buffer, COUNTS, N).every((c) => c === 1)).toBe(true);
   });
 
+  it('a trap in a worker surfaces on the caller naming the kernel, the chunk and the worker', async () => {
+    const { pool: p } = pool(2);
+    let message = '';
+    // Only worker 1's scratch traps; the caller's chunk idles long enough for the worker to take chunk 1.
+    for (let attempt = 0; attempt < 200 && !message; attempt++) {
+      try {
+        p.run(0, 'trapOnThread', [SCRATCH[1], 2_000_000], 1000, 10);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      if (!message) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(message).toMatch(/^ThreadPool\.run: kernel 'trapOnThread' failed on chunk 1 \[500, 1000\) of 1000 in worker 1: RuntimeError: unreachable/);
+    expect(p.stats().workersUsed).toBe(1);
+  });
+
   it('names an unknown kernel, module or too many arguments', () => {
     const { pool: p } = pool(2);
-    expect(() => p.run(0, 'gemm', [], 10, 1)).toThrow("ThreadPool.run: module 0 has no function export 'gemm' (its functions are fill, trapAt, nothing)");
+    expect(() => p.run(0, 'gemm', [], 10, 1)).toThrow("ThreadPool.run: module 0 has no function export 'gemm' (its functions are fill, trapAt, trapOnThread, nothing)");
     expect(() => p.run(1, 'fill', [], 10, 1)).toThrow("ThreadPool.run: module 1 has no function export 'fill' (there are 1 modules)");
     expect(() => p.run(0, 'nothing', new Array(40).fill(0), 10, 1)).toThrow('ThreadPool.run(nothing): 40 arguments, at most 32');
   });
