@@ -200,7 +200,7 @@ export class CpuBackend implements Backend {
       installed.matmul(av, av.length / w.cols, w, out.values as Float32Array);
       return this.store(out);
     }
-    if (this.#wasm?.matmul(a, b, transposeA, transposeB, outShape, out, (own, size) => batchOffsets(own, outShape.slice(0, -2), size))) return this.store(out);
+    if (this.#wasm?.matmul(a, b, transposeA, transposeB, outShape, out, batchOffsets)) return this.store(out);
     const av = floatsOf(a);
     const bv = floatsOf(b);
     const ov = out.values as Float32Array;

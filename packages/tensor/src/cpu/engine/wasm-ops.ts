@@ -10,6 +10,7 @@ import type { CpuData } from '../heap/cpu-data';
 import { F32_BINARY_OPS, SCRATCH_BYTES, type F32Kernels } from '../wasm/f32-kernels';
 import type { CpuEngine } from './cpu-engine';
 
+const EMPTY_SHAPE: Shape = [];
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = F32_BINARY_OPS;
 
 function ptrOf(x: TensorHandle): number {
@@ -43,17 +44,20 @@ export class WasmOps {
   }
 
   /** C [..., m, n] = A · B (B transposed or not; batch dims broadcast through `offsets`). */
-  matmul(a: TensorHandle, b: TensorHandle, transposeA: boolean, transposeB: boolean, outShape: Shape, out: CpuData, offsets: (own: Shape, matrix: number) => (i: number) => number): boolean {
+  matmul(
+    a: TensorHandle, b: TensorHandle, transposeA: boolean, transposeB: boolean, outShape: Shape, out: CpuData,
+    offsets: (own: Shape, batchShape: Shape, matrix: number) => (i: number) => number,
+  ): boolean {
     if (transposeA || a.dtype !== 'float32' || b.dtype !== 'float32') return false;
     const rank = outShape.length;
     const m = outShape[rank - 2];
     const n = outShape[rank - 1];
     const k = a.shape[a.shape.length - 1];
     if (m === 0 || n === 0 || k === 0) return false;
-    const batchShape = outShape.slice(0, rank - 2);
+    const batchShape = rank === 2 ? EMPTY_SHAPE : outShape.slice(0, rank - 2);
     const batches = sizeOf(batchShape);
-    const aBatch = batches === 1 ? null : offsets(a.shape.slice(0, -2), m * k);
-    const bBatch = batches === 1 ? null : offsets(b.shape.slice(0, -2), k * n);
+    const aBatch = batches === 1 ? null : offsets(a.shape.slice(0, -2), batchShape, m * k);
+    const bBatch = batches === 1 ? null : offsets(b.shape.slice(0, -2), batchShape, k * n);
     const [ap, bp] = [ptrOf(a), ptrOf(b)];
     for (let i = 0; i < batches; i++) {
       const ai = ap + 4 * (aBatch ? aBatch(i) : 0);
@@ -73,10 +77,10 @@ export class WasmOps {
     // the scores of one query row (and its accumulator) must fit the scratch block
     if (batch * heads * seqQ * headDim === 0 || 4 * (kvLength + 2 * headDim) > SCRATCH_BYTES) return false;
     const total = batch * heads;
-    const args = [ptrOf(q), ptrOf(k), ptrOf(v), out.ptr, seqQ, kvLength, kvCapacity, headDim, heads, kvHeads, scale, causal ? 1 : 0, queryOffset] as const;
+    const [qp, kp, vp, c] = [ptrOf(q), ptrOf(k), ptrOf(v), causal ? 1 : 0];
     const grain = this.#e.grain(total, 2 * seqQ * kvLength * headDim);
-    if (grain > 0) this.#e.split('attention', args, total, grain);
-    else this.#k.attention(...args, this.#e.scratch, 0, total);
+    if (grain > 0) this.#e.split('attention', [qp, kp, vp, out.ptr, seqQ, kvLength, kvCapacity, headDim, heads, kvHeads, scale, c, queryOffset], total, grain);
+    else this.#k.attention(qp, kp, vp, out.ptr, seqQ, kvLength, kvCapacity, headDim, heads, kvHeads, scale, c, queryOffset, this.#e.scratch, 0, total);
     return true;
   }
 
@@ -96,10 +100,10 @@ export class WasmOps {
     const dim = x.shape[x.shape.length - 1];
     if (dim === 0) return false;
     const rows = lengthOf(x) / dim;
-    const args = [ptrOf(x), gamma ? ptrOf(gamma) : 0, beta ? ptrOf(beta) : 0, out.ptr, dim, eps] as const;
+    const [g, b] = [gamma ? ptrOf(gamma) : 0, beta ? ptrOf(beta) : 0];
     const grain = this.#e.grain(rows, 2 * dim);
-    if (grain > 0) this.#e.split('layernorm', args, rows, grain);
-    else this.#k.layernorm(...args, this.#e.scratch, 0, rows);
+    if (grain > 0) this.#e.split('layernorm', [ptrOf(x), g, b, out.ptr, dim, eps], rows, grain);
+    else this.#k.layernorm(ptrOf(x), g, b, out.ptr, dim, eps, this.#e.scratch, 0, rows);
     return true;
   }
 
@@ -121,10 +125,10 @@ export class WasmOps {
     const half = cos.shape[cos.shape.length - 1];
     if (dim === 0 || seq === 0) return false;
     const rows = lengthOf(x) / dim; // [R·seq, dim], row r at position r mod seq
-    const args = [ptrOf(x), ptrOf(cos), ptrOf(sin), out.ptr, seq, dim, half, layout === 'interleaved' ? 0 : 1] as const;
+    const mode = layout === 'interleaved' ? 0 : 1;
     const grain = this.#e.grain(rows, dim);
-    if (grain > 0) this.#e.split('rope', args, rows, grain);
-    else this.#k.rope(...args, this.#e.scratch, 0, rows);
+    if (grain > 0) this.#e.split('rope', [ptrOf(x), ptrOf(cos), ptrOf(sin), out.ptr, seq, dim, half, mode], rows, grain);
+    else this.#k.rope(ptrOf(x), ptrOf(cos), ptrOf(sin), out.ptr, seq, dim, half, mode, this.#e.scratch, 0, rows);
     return true;
   }
 
