@@ -17,17 +17,18 @@
   ;; Shared math
   ;; ---------------------------------------------------------------------------------------------------------
 
-  ;; e^x in four lanes, relative error < 2.5e-7 (Cody–Waite reduction x = n·ln2 + r with ln2 in two parts,
-  ;; |r| ≤ ln2/2, then the degree-7 minimax polynomial of Cephes' expf). NaN stays NaN, x > 88.72 gives +inf,
-  ;; x below ≈ -87.3 (where e^x is no longer a normal float) gives 0, -inf gives 0.
+  ;; e^x in four lanes, relative error < 1e-7 where e^x is a normal float: Cody–Waite reduction x = n·ln2 + r
+  ;; with ln2 in two parts, |r| ≤ ln2/2, then the degree-7 minimax polynomial of Cephes' expf, scaled by 2^n as
+  ;; 2^(n/2)·2^(n − n/2) so that both factors stay normal floats over the whole range: x > 88.72 gives +inf,
+  ;; subnormal results are kept (to a rounding), x below -104 gives 0, NaN stays NaN.
   (func $exp (param $x v128) (result v128)
-    (local $r v128) (local $n v128) (local $p v128)
+    (local $r v128) (local $n v128) (local $p v128) (local $ni v128) (local $n1 v128)
     (local.set $r (f32x4.max
-      (f32x4.min (local.get $x) (v128.const f32x4 88.37626 88.37626 88.37626 88.37626))
-      (v128.const f32x4 -88.37626 -88.37626 -88.37626 -88.37626)))
+      (f32x4.min (local.get $x) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
+      (v128.const f32x4 -104 -104 -104 -104)))
     (local.set $n (f32x4.nearest (f32x4.mul (local.get $r)
       (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
-    ;; n·C1 is exact (C1 has 9 significant bits, |n| ≤ 128)
+    ;; n·C1 is exact (C1 has 9 significant bits, |n| ≤ 150)
     (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n)
       (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
     (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n)
@@ -47,9 +48,13 @@
     (local.set $p (f32x4.add
       (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
       (v128.const f32x4 1 1 1 1)))
-    ;; · 2^n, built in the exponent bits (n = -127 gives 0: the subnormal range is flushed)
+    ;; · 2^n1 · 2^(n − n1), n1 = n >> 1, each built in the exponent bits
+    (local.set $ni (i32x4.trunc_sat_f32x4_s (local.get $n)))
+    (local.set $n1 (i32x4.shr_s (local.get $ni) (i32.const 1)))
     (local.set $p (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+      (i32x4.shl (i32x4.add (local.get $n1) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+    (local.set $p (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.sub (local.get $ni) (local.get $n1)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
     (v128.bitselect
       (v128.const f32x4 inf inf inf inf)
       (local.get $p)
@@ -139,19 +144,18 @@
   (func $silu (param $x v128) (result v128)
     (f32x4.mul (local.get $x) (call $sigmoid (local.get $x))))
 
-  ;; gelu in four lanes: approximate 0 → x·Φ(x/√2) (erf); 1 → GPT-2's tanh form, written as
-  ;; x·σ(2u) = x / (1 + e^(−2u)) with u = √(2/π)·(x + 0.044715·x³), since (1 + tanh u)/2 = σ(2u): no cancellation
-  ;; for negative x.
+  ;; gelu in four lanes: approximate 0 → x·Φ(x/√2) (erf); 1 → GPT-2's tanh form, written as x·σ(2u) with
+  ;; u = √(2/π)·(x + 0.044715·x³), since (1 + tanh u)/2 = σ(2u): no cancellation for negative x, and σ never
+  ;; overflows (see $sigmoid).
   (func $gelu (param $x v128) (param $approximate i32) (result v128)
     (if (result v128) (local.get $approximate)
       (then
-        (f32x4.div (local.get $x)
-          (f32x4.add (v128.const f32x4 1 1 1 1)
-            (call $exp (f32x4.mul
-              (v128.const f32x4 -1.5957691216057308 -1.5957691216057308 -1.5957691216057308 -1.5957691216057308)
-              (f32x4.add (local.get $x)
-                (f32x4.mul (v128.const f32x4 0.044715 0.044715 0.044715 0.044715)
-                  (f32x4.mul (local.get $x) (f32x4.mul (local.get $x) (local.get $x))))))))))
+        (f32x4.mul (local.get $x)
+          (call $sigmoid (f32x4.mul
+            (v128.const f32x4 1.5957691216057308 1.5957691216057308 1.5957691216057308 1.5957691216057308)
+            (f32x4.add (local.get $x)
+              (f32x4.mul (v128.const f32x4 0.044715 0.044715 0.044715 0.044715)
+                (f32x4.mul (local.get $x) (f32x4.mul (local.get $x) (local.get $x)))))))))
       (else
         (f32x4.mul (local.get $x)
           (call $phi (f32x4.mul (local.get $x)
