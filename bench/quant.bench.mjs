@@ -1,5 +1,5 @@
 // Quantized GGUF speed and memory (issue #14): r42m (dim 512, 8 layers, vocab 32000) as Q4_K_M
-// (../shared/models/r42m/r42m-Q4_K_M.gguf, llama.cpp's quantization), Q8_0 and F32 (made by bench/quant-ggufs.mjs
+// (../shared/models/r42m/r42m-Q4_K_M.gguf, llama.cpp's quantization), Q8_0, Q4_0 and F32 (made by bench/quant-ggufs.mjs
 // from the same f32 weights), one thread, next to named peers in the same run, runs interleaved:
 //  - llama.cpp through node-llama-cpp 3.21.1 (its prebuilt CPU binary: getLlama({ gpu: false, build: 'never' }), 1 thread)
 //  - llama.cpp in WebAssembly, @wllama/wllama in headless Chromium (/usr/bin/chromium via playwright-core, 1 thread)

@@ -32,155 +32,192 @@
   ;; ---- fused one-row kernels (decode) -------------------------------------------------------------------
 
   ;; one row of q8_0 (kb blocks of {f16 d; i8 q[32]}) · one activation row
-  (func $row_q8_0 (param $row i32) (param $kb i32) (param $x i32) (param $xd i32) (result f32)
+  (func $rows_q8_0 (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
+    (local $row i32) (local $x i32) (local $xd i32)
     (local $hh i32) (local $b i32) (local $acc v128) (local $w0 v128) (local $w1 v128)
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-        (local.set $w0 (v128.load offset=2 (local.get $row)))
-        (local.set $w1 (v128.load offset=18 (local.get $row)))
-        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
-          (f32x4.splat (f32.mul (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.load (local.get $xd))))
-          (f32x4.convert_i32x4_s (i32x4.add
-            (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w0)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w0)) (v128.load offset=16 (local.get $x))))
-            (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w1)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w1)) (v128.load offset=48 (local.get $x)))))))))
-        (local.set $row (i32.add (local.get $row) (i32.const 34)))
-        (local.set $x (i32.add (local.get $x) (i32.const 64)))
-        (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $blocks)))
-    (call $hsum (local.get $acc)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $x (local.get $x0))
+        (local.set $xd (local.get $xd0))
+        (local.set $b (i32.const 0))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+            (local.set $w0 (v128.load offset=2 (local.get $row)))
+            (local.set $w1 (v128.load offset=18 (local.get $row)))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+              (f32x4.splat (f32.mul (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.load (local.get $xd))))
+              (f32x4.convert_i32x4_s (i32x4.add
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w0)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w0)) (v128.load offset=16 (local.get $x))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w1)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w1)) (v128.load offset=48 (local.get $x)))))))))
+            (local.set $row (i32.add (local.get $row) (i32.const 34)))
+            (local.set $x (i32.add (local.get $x) (i32.const 64)))
+            (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $blocks)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
 
   ;; one row of q4_k (kb super-blocks of {f16 d, dmin; u8 scales[12]; u8 q[128]}) · one activation row: per
   ;; 32-block an integer dot, scaled by d · sc · xd; the minimums are dmin · Σ m · xd · xs
-  (func $row_q4_k (param $row i32) (param $kb i32) (param $x i32) (param $xd i32) (param $xs i32) (result f32)
+  (func $rows_q4_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $xs0 i32) (param $y i32) (param $j i32) (param $end i32)
+    (local $row i32) (local $x i32) (local $xd i32) (local $xs i32)
     (local $hh i32) (local $b i32) (local $c i32) (local $acc v128) (local $mins f32) (local $msb f32) (local $d f32) (local $dmin f32)
     (local $u0 i32) (local $u1 i32) (local $u2 i32) (local $sc i64) (local $mn i64) (local $s i32) (local $mm i32) (local $f0 f32) (local $f1 f32)
     (local $qa v128) (local $qb v128) (local $la v128) (local $lb v128) (local $ha v128) (local $hb v128) (local $mask v128)
     (local.set $mask (i8x16.splat (i32.const 15)))
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-        ;; the eight 6-bit scales and mins (as $k_scales and $k_mins below)
-        (local.set $u0 (i32.load offset=4 (local.get $row)))
-        (local.set $u1 (i32.load offset=8 (local.get $row)))
-        (local.set $u2 (i32.load offset=12 (local.get $row)))
-        (local.set $sc (i64.or
-          (i64.extend_i32_u (i32.and (local.get $u0) (i32.const 0x3f3f3f3f)))
-          (i64.shl (i64.extend_i32_u (i32.or (i32.and (local.get $u2) (i32.const 0x0f0f0f0f))
-                                             (i32.shl (i32.and (i32.shr_u (local.get $u0) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
-                   (i64.const 32))))
-        (local.set $mn (i64.or
-          (i64.extend_i32_u (i32.and (local.get $u1) (i32.const 0x3f3f3f3f)))
-          (i64.shl (i64.extend_i32_u (i32.or (i32.and (i32.shr_u (local.get $u2) (i32.const 4)) (i32.const 0x0f0f0f0f))
-                                             (i32.shl (i32.and (i32.shr_u (local.get $u1) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
-                   (i64.const 32))))
-        (local.set $d (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
-        (local.set $dmin (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
-        (local.set $msb (f32.const 0))
-        (local.set $c (i32.const 0))
-        (loop $chunks
-          ;; 32 bytes of codes: low nibbles = sub-block 2c, high nibbles = sub-block 2c + 1
-          (local.set $qa (v128.load offset=16 (local.get $row)))
-          (local.set $qb (v128.load offset=32 (local.get $row)))
-          (local.set $la (v128.and (local.get $qa) (local.get $mask)))
-          (local.set $lb (v128.and (local.get $qb) (local.get $mask)))
-          (local.set $ha (i8x16.shr_u (local.get $qa) (i32.const 4)))
-          (local.set $hb (i8x16.shr_u (local.get $qb) (i32.const 4)))
-          (local.set $s (i32.wrap_i64 (local.get $sc)))
-          (local.set $mm (i32.wrap_i64 (local.get $mn)))
-          (local.set $f0 (f32.load (local.get $xd)))
-          (local.set $f1 (f32.load offset=4 (local.get $xd)))
-          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
-            (f32x4.splat (f32.mul (f32.mul (local.get $d) (local.get $f0)) (f32.convert_i32_u (i32.and (local.get $s) (i32.const 255)))))
-            (f32x4.convert_i32x4_s (i32x4.add
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $la)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $la)) (v128.load offset=16 (local.get $x))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lb)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lb)) (v128.load offset=48 (local.get $x)))))))))
-          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
-            (f32x4.splat (f32.mul (f32.mul (local.get $d) (local.get $f1)) (f32.convert_i32_u (i32.and (i32.shr_u (local.get $s) (i32.const 8)) (i32.const 255)))))
-            (f32x4.convert_i32x4_s (i32x4.add
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $ha)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $ha)) (v128.load offset=80 (local.get $x))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hb)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hb)) (v128.load offset=112 (local.get $x)))))))))
-          (local.set $msb (f32.add (local.get $msb) (f32.add
-            (f32.mul (local.get $f0) (f32.convert_i32_s (i32.mul (i32.and (local.get $mm) (i32.const 255)) (i32.load (local.get $xs)))))
-            (f32.mul (local.get $f1) (f32.convert_i32_s (i32.mul (i32.and (i32.shr_u (local.get $mm) (i32.const 8)) (i32.const 255)) (i32.load offset=4 (local.get $xs))))))))
-          (local.set $sc (i64.shr_u (local.get $sc) (i64.const 16)))
-          (local.set $mn (i64.shr_u (local.get $mn) (i64.const 16)))
-          (local.set $row (i32.add (local.get $row) (i32.const 32)))
-          (local.set $x (i32.add (local.get $x) (i32.const 128)))
-          (local.set $xd (i32.add (local.get $xd) (i32.const 8)))
-          (local.set $xs (i32.add (local.get $xs) (i32.const 8)))
-          (local.set $c (i32.add (local.get $c) (i32.const 1)))
-          (br_if $chunks (i32.lt_u (local.get $c) (i32.const 4))))
-        (local.set $mins (f32.add (local.get $mins) (f32.mul (local.get $dmin) (local.get $msb))))
-        (local.set $row (i32.add (local.get $row) (i32.const 16)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $blocks)))
-    (f32.sub (call $hsum (local.get $acc)) (local.get $mins)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $x (local.get $x0))
+        (local.set $xd (local.get $xd0))
+        (local.set $xs (local.get $xs0))
+        (local.set $b (i32.const 0))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $mins (f32.const 0))
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+            ;; the eight 6-bit scales and mins (as $k_scales and $k_mins below)
+            (local.set $u0 (i32.load offset=4 (local.get $row)))
+            (local.set $u1 (i32.load offset=8 (local.get $row)))
+            (local.set $u2 (i32.load offset=12 (local.get $row)))
+            (local.set $sc (i64.or
+              (i64.extend_i32_u (i32.and (local.get $u0) (i32.const 0x3f3f3f3f)))
+              (i64.shl (i64.extend_i32_u (i32.or (i32.and (local.get $u2) (i32.const 0x0f0f0f0f))
+                                                 (i32.shl (i32.and (i32.shr_u (local.get $u0) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+                       (i64.const 32))))
+            (local.set $mn (i64.or
+              (i64.extend_i32_u (i32.and (local.get $u1) (i32.const 0x3f3f3f3f)))
+              (i64.shl (i64.extend_i32_u (i32.or (i32.and (i32.shr_u (local.get $u2) (i32.const 4)) (i32.const 0x0f0f0f0f))
+                                                 (i32.shl (i32.and (i32.shr_u (local.get $u1) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+                       (i64.const 32))))
+            (local.set $d (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+            (local.set $dmin (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+            (local.set $msb (f32.const 0))
+            (local.set $c (i32.const 0))
+            (loop $chunks
+              ;; 32 bytes of codes: low nibbles = sub-block 2c, high nibbles = sub-block 2c + 1
+              (local.set $qa (v128.load offset=16 (local.get $row)))
+              (local.set $qb (v128.load offset=32 (local.get $row)))
+              (local.set $la (v128.and (local.get $qa) (local.get $mask)))
+              (local.set $lb (v128.and (local.get $qb) (local.get $mask)))
+              (local.set $ha (i8x16.shr_u (local.get $qa) (i32.const 4)))
+              (local.set $hb (i8x16.shr_u (local.get $qb) (i32.const 4)))
+              (local.set $s (i32.wrap_i64 (local.get $sc)))
+              (local.set $mm (i32.wrap_i64 (local.get $mn)))
+              (local.set $f0 (f32.load (local.get $xd)))
+              (local.set $f1 (f32.load offset=4 (local.get $xd)))
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+                (f32x4.splat (f32.mul (f32.mul (local.get $d) (local.get $f0)) (f32.convert_i32_u (i32.and (local.get $s) (i32.const 255)))))
+                (f32x4.convert_i32x4_s (i32x4.add
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $la)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $la)) (v128.load offset=16 (local.get $x))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lb)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lb)) (v128.load offset=48 (local.get $x)))))))))
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+                (f32x4.splat (f32.mul (f32.mul (local.get $d) (local.get $f1)) (f32.convert_i32_u (i32.and (i32.shr_u (local.get $s) (i32.const 8)) (i32.const 255)))))
+                (f32x4.convert_i32x4_s (i32x4.add
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $ha)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $ha)) (v128.load offset=80 (local.get $x))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hb)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hb)) (v128.load offset=112 (local.get $x)))))))))
+              (local.set $msb (f32.add (local.get $msb) (f32.add
+                (f32.mul (local.get $f0) (f32.convert_i32_s (i32.mul (i32.and (local.get $mm) (i32.const 255)) (i32.load (local.get $xs)))))
+                (f32.mul (local.get $f1) (f32.convert_i32_s (i32.mul (i32.and (i32.shr_u (local.get $mm) (i32.const 8)) (i32.const 255)) (i32.load offset=4 (local.get $xs))))))))
+              (local.set $sc (i64.shr_u (local.get $sc) (i64.const 16)))
+              (local.set $mn (i64.shr_u (local.get $mn) (i64.const 16)))
+              (local.set $row (i32.add (local.get $row) (i32.const 32)))
+              (local.set $x (i32.add (local.get $x) (i32.const 128)))
+              (local.set $xd (i32.add (local.get $xd) (i32.const 8)))
+              (local.set $xs (i32.add (local.get $xs) (i32.const 8)))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br_if $chunks (i32.lt_u (local.get $c) (i32.const 4))))
+            (local.set $mins (f32.add (local.get $mins) (f32.mul (local.get $dmin) (local.get $msb))))
+            (local.set $row (i32.add (local.get $row) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $blocks)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.sub (call $hsum (local.get $acc)) (local.get $mins)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
 
   ;; one row of q6_k (kb super-blocks of {u8 ql[128]; u8 qh[64]; i8 sc[16]; f16 d}) · one activation row: four
   ;; integer accumulators per half (two 16-groups each), each converted and scaled by d · xd of its 32-block
   ;; NOTE: accumulating the whole super-block in integers (one conversion) measured 10% faster, but needs one
   ;; activation scale per 256 values, whose coarser rounding flipped a near-tie greedy id in the tests
-  (func $row_q6_k (param $row i32) (param $kb i32) (param $x i32) (param $xd i32) (result f32)
+  (func $rows_q6_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
+    (local $row i32) (local $x i32) (local $xd i32)
     (local $hh i32) (local $b i32) (local $n i32) (local $l i32) (local $acc v128) (local $d f32)
     (local $ql i32) (local $qh i32) (local $sc i32) (local $xp i32)
-    (local $A v128) (local $B v128) (local $H v128) (local $m15 v128) (local $m3 v128) (local $m48 v128) (local $k32 v128)
-    (local $w v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128)
+    (local $A v128) (local $B v128) (local $H v128) (local $m15 v128) (local $m48 v128) (local $k32 v128)
+    (local $wv v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128)
     (local.set $m15 (i8x16.splat (i32.const 15)))
-    (local.set $m3 (i8x16.splat (i32.const 3)))
     (local.set $m48 (i8x16.splat (i32.const 48)))
     (local.set $k32 (i8x16.splat (i32.const 32)))
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-        (local.set $d (block (result f32) (local.set $hh (i32.load16_u offset=208 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
-        (local.set $n (i32.const 0))
-        (loop $halves
-          (local.set $ql (i32.add (local.get $row) (i32.shl (local.get $n) (i32.const 6))))
-          (local.set $qh (i32.add (local.get $row) (i32.add (i32.const 128) (i32.shl (local.get $n) (i32.const 5)))))
-          (local.set $sc (i32.add (local.get $row) (i32.add (i32.const 192) (i32.shl (local.get $n) (i32.const 3)))))
-          (local.set $a1 (v128.const i32x4 0 0 0 0))
-          (local.set $a2 (v128.const i32x4 0 0 0 0))
-          (local.set $a3 (v128.const i32x4 0 0 0 0))
-          (local.set $a4 (v128.const i32x4 0 0 0 0))
-          (local.set $l (i32.const 0))
-          (loop $groups
-            ;; 16 values of each of the four 32-blocks of this half: l = 0 or 16, scale index l/16 + 0, 2, 4, 6;
-            ;; lanes hold at most 2 groups · 4 products · 32 · 32767 · 128 < 2^31
-            (local.set $A (v128.load (i32.add (local.get $ql) (local.get $l))))
-            (local.set $B (v128.load offset=32 (i32.add (local.get $ql) (local.get $l))))
-            (local.set $H (v128.load (i32.add (local.get $qh) (local.get $l))))
-            (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $l) (i32.const 1))))
-            (local.set $w (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (i8x16.shl (v128.and (local.get $H) (local.get $m3)) (i32.const 4))) (local.get $k32)))
-            (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i32x4.splat (i32.load8_s (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w)) (v128.load  (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w)) (v128.load offset=16 (local.get $xp)))))))
-            (local.set $w (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
-            (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i32x4.splat (i32.load8_s offset=2 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w)) (v128.load offset=64 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w)) (v128.load offset=80 (local.get $xp)))))))
-            (local.set $w (i8x16.sub (v128.or (i8x16.shr_u (local.get $A) (i32.const 4)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32)))
-            (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i32x4.splat (i32.load8_s offset=4 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w)) (v128.load offset=128 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w)) (v128.load offset=144 (local.get $xp)))))))
-            (local.set $w (i8x16.sub (v128.or (i8x16.shr_u (local.get $B) (i32.const 4)) (v128.and (i8x16.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
-            (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i32x4.splat (i32.load8_s offset=6 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w)) (v128.load offset=192 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w)) (v128.load offset=208 (local.get $xp)))))))
-            (local.set $l (i32.add (local.get $l) (i32.const 16)))
-            (br_if $groups (i32.lt_u (local.get $l) (i32.const 32))))
-          (local.set $acc (f32x4.add (local.get $acc) (f32x4.add
-            (f32x4.add
-              (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a1)))
-              (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=4 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a2))))
-            (f32x4.add
-              (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=8 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a3)))
-              (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=12 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a4)))))))
-          (local.set $x (i32.add (local.get $x) (i32.const 256)))
-          (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
-          (local.set $n (i32.add (local.get $n) (i32.const 1)))
-          (br_if $halves (i32.lt_u (local.get $n) (i32.const 2))))
-        (local.set $row (i32.add (local.get $row) (i32.const 210)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $blocks)))
-    (call $hsum (local.get $acc)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $x (local.get $x0))
+        (local.set $xd (local.get $xd0))
+        (local.set $b (i32.const 0))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+            (local.set $d (block (result f32) (local.set $hh (i32.load16_u offset=208 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+            (local.set $n (i32.const 0))
+            (loop $halves
+              (local.set $ql (i32.add (local.get $row) (i32.shl (local.get $n) (i32.const 6))))
+              (local.set $qh (i32.add (local.get $row) (i32.add (i32.const 128) (i32.shl (local.get $n) (i32.const 5)))))
+              (local.set $sc (i32.add (local.get $row) (i32.add (i32.const 192) (i32.shl (local.get $n) (i32.const 3)))))
+              (local.set $a1 (v128.const i32x4 0 0 0 0))
+              (local.set $a2 (v128.const i32x4 0 0 0 0))
+              (local.set $a3 (v128.const i32x4 0 0 0 0))
+              (local.set $a4 (v128.const i32x4 0 0 0 0))
+              (local.set $l (i32.const 0))
+              (loop $groups
+                ;; 16 values of each of the four 32-blocks of this half: l = 0 or 16, scale index l/16 + 0, 2, 4, 6;
+                ;; lanes hold at most 2 groups · 4 products · 32 · 32767 · 128 < 2^31
+                (local.set $A (v128.load (i32.add (local.get $ql) (local.get $l))))
+                (local.set $B (v128.load offset=32 (i32.add (local.get $ql) (local.get $l))))
+                (local.set $H (v128.load (i32.add (local.get $qh) (local.get $l))))
+                (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $l) (i32.const 1))))
+                (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 4)) (local.get $m48))) (local.get $k32)))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i32x4.splat (i32.load8_s (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load  (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=16 (local.get $xp)))))))
+                (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
+                (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i32x4.splat (i32.load8_s offset=2 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=64 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=80 (local.get $xp)))))))
+                (local.set $wv (i8x16.sub (v128.or (i8x16.shr_u (local.get $A) (i32.const 4)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32)))
+                (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i32x4.splat (i32.load8_s offset=4 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=128 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=144 (local.get $xp)))))))
+                (local.set $wv (i8x16.sub (v128.or (i8x16.shr_u (local.get $B) (i32.const 4)) (v128.and (i8x16.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
+                (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i32x4.splat (i32.load8_s offset=6 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=192 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=208 (local.get $xp)))))))
+                (local.set $l (i32.add (local.get $l) (i32.const 16)))
+                (br_if $groups (i32.lt_u (local.get $l) (i32.const 32))))
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.add
+                (f32x4.add
+                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a1)))
+                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=4 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a2))))
+                (f32x4.add
+                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=8 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a3)))
+                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=12 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a4)))))))
+              (local.set $x (i32.add (local.get $x) (i32.const 256)))
+              (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
+              (local.set $n (i32.add (local.get $n) (i32.const 1)))
+              (br_if $halves (i32.lt_u (local.get $n) (i32.const 2))))
+            (local.set $row (i32.add (local.get $row) (i32.const 210)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $blocks)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
 
   ;; ---- unpacking a row (prompts, and the types without a fused kernel) --------------------------------
   ;; Each writes the row's k codes as i16 at $c and, per 32-block b, a scale A at $ab + 8b and an offset B at
@@ -589,18 +626,11 @@
     (if (i32.and (i32.eq (local.get $m) (i32.const 1))
                  (i32.or (i32.eq (local.get $type) (i32.const 8)) (i32.or (i32.eq (local.get $type) (i32.const 12)) (i32.eq (local.get $type) (i32.const 14)))))
       (then
-        (block $rows_done
-          (loop $rows
-            (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
-            (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
-            (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2)))
-              (if (result f32) (i32.eq (local.get $type) (i32.const 12))
-                (then (call $row_q4_k (local.get $row) (local.get $kb) (local.get $x) (local.get $xd) (local.get $xs)))
-                (else (if (result f32) (i32.eq (local.get $type) (i32.const 14))
-                  (then (call $row_q6_k (local.get $row) (local.get $kb) (local.get $x) (local.get $xd)))
-                  (else (call $row_q8_0 (local.get $row) (local.get $kb) (local.get $x) (local.get $xd)))))))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $rows)))
+        (if (i32.eq (local.get $type) (i32.const 12))
+          (then (call $rows_q4_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $xs) (local.get $y) (local.get $j) (local.get $end)))
+          (else (if (i32.eq (local.get $type) (i32.const 14))
+            (then (call $rows_q6_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end)))
+            (else (call $rows_q8_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end))))))
         (return (i32.const 0))))
     ;; unpacked rows: $rs bytes each (codes, then a scale and an offset per 32-block), $tiles at a time
     (local.set $rs (i32.add (i32.shl (local.get $k) (i32.const 1)) (i32.shl (local.get $nb) (i32.const 3))))
