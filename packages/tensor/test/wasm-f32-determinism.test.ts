@@ -49,6 +49,20 @@ describe('the same bits for any split of the outer index', () => {
     expectSameBitsForEverySplit(m, m * n, (begin, end, scratch, c) => K.gemm(a, b, c, m, n, k, transB, scratch, begin, end));
   });
 
+  it.each([0, 1])('gemm transB=%i: a row has the same bits in a 1-, 2-, 3-row product (other paths) as inside 4-row tiles', (transB) => {
+    const [m, n, k] = [8, 45, 263];
+    const a = heap.put(randoms(m * k, 15));
+    const b = heap.put(randoms(n * k, 16));
+    const whole = heap.alloc(m * n);
+    K.gemm(a, b, whole, m, n, k, transB, heap.scratch[0], 0, m);
+    const expected = new Uint32Array(heap.read(whole, m * n).buffer);
+    for (const rows of [1, 2, 3]) {
+      const c = heap.alloc(rows * n);
+      K.gemm(a + 4 * k * (m - rows), b, c, rows, n, k, transB, heap.scratch[1], 0, rows); // the last rows of A
+      expect(Array.from(new Uint32Array(heap.read(c, rows * n).buffer)), `${rows} rows`).toEqual(Array.from(expected.subarray((m - rows) * n)));
+    }
+  });
+
   it('gemv (rows of W)', () => {
     const [n, k] = [67, 301];
     const x = heap.put(randoms(k, 3));

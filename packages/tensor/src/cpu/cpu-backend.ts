@@ -382,14 +382,18 @@ function batchOffsets(own: Shape, batchShape: Shape, matrixSize: number): (i: nu
 /**
  * Creates the CPU backend. Its tensors live in one WebAssembly memory that grows as needed, up to
  * `heap.maxBytes` (default and most 4 GiB); a freed tensor's block is reused by the next one of its size class.
+ * Big kernels split over `threads` worker threads (default `'auto'`: the machine's parallelism).
  *
  * @example
  * ```ts
  * import { createCpuBackend, setBackend } from '@transformer-kit/tensor';
- * setBackend(createCpuBackend());
+ * const cpu = createCpuBackend({ threads: 2 });
+ * setBackend(cpu);
+ * console.log(cpu.engineStats().threads); // 2
  * const small = createCpuBackend({ heap: { maxBytes: 64 << 20 } }); // refuses tensors past 64 MiB in total
+ * cpu.destroy();
  * ```
  */
-export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
+export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
   return new CpuBackend(options);
 }

@@ -14,8 +14,7 @@
  * the operands into a working heap for the call and frees them after.
  */
 import { weightBlock, weightByteLength, type WeightDType } from '../dtype';
-import { instantiateQuantKernels, QUANT_KERNEL_TYPES, quantKernelsModule, quantScratchBytes, type QuantKernels } from '../cpu/wasm/quant-kernels';
-import { SCRATCH_BYTES } from '../cpu/wasm/f32-kernels';
+import { instantiateQuantKernels, QUANT_KERNEL_TYPES, QUANT_SCRATCH_BYTES, quantKernelsModule, quantScratchBytes, type QuantKernels } from '../cpu/wasm/quant-kernels';
 import { Heap } from '../cpu/heap/heap';
 import type { HeapWeightKernels, PackedWeight, WeightKernels } from '../weights/weight-kernels';
 import { jsWeightKernels } from './weight-kernels-js';
@@ -28,7 +27,7 @@ function heapKernels(kernels: QuantKernels, module: WebAssembly.Module): HeapWei
   return {
     module,
     kernel: 'qmatmul',
-    covers: (dtype: WeightDType, k: number) => WASM_TYPES.has(weightBlock(dtype).ggmlType) && quantScratchBytes(k) <= SCRATCH_BYTES,
+    covers: (dtype: WeightDType, k: number) => WASM_TYPES.has(weightBlock(dtype).ggmlType) && quantScratchBytes(k) <= QUANT_SCRATCH_BYTES,
     // xq int16 [m, k] | xd float32 [m·k/32] | xs int32 [m·k/32]
     activationBytes: (m: number, k: number) => m * k * 2 + (m * k / 32) * 8,
     prepare(w: PackedWeight, x: number, m: number, act: number, y: number): readonly number[] {
@@ -67,10 +66,10 @@ export function createWasmWeightKernels(): WeightKernels | null {
     },
     matmul(x, m, w, out) {
       const { rows: n, cols: k } = w;
-      if (!WASM_TYPES.has(weightBlock(w.dtype).ggmlType) || quantScratchBytes(k) > SCRATCH_BYTES) return jsWeightKernels.matmul(x, m, w, out);
+      if (!WASM_TYPES.has(weightBlock(w.dtype).ggmlType) || quantScratchBytes(k) > QUANT_SCRATCH_BYTES) return jsWeightKernels.matmul(x, m, w, out);
       if (working === null) {
         const heap = new Heap({ shared: false });
-        working = { heap, kernels: heapKernels(instantiateQuantKernels(heap.memory, false), quantKernelsModule(false)), scratch: heap.alloc(SCRATCH_BYTES) };
+        working = { heap, kernels: heapKernels(instantiateQuantKernels(heap.memory, false), quantKernelsModule(false)), scratch: heap.alloc(QUANT_SCRATCH_BYTES) };
       }
       const { heap, kernels, scratch } = working;
       const sizes = [w.bytes.byteLength, m * k * 4, kernels.activationBytes(m, k), m * n * 4];

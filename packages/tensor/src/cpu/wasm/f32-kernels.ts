@@ -70,7 +70,7 @@ export const F32_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
 const compiled: { shared?: WebAssembly.Module; unshared?: WebAssembly.Module } = {};
 
 /** Bytes of a base64 string (atob is global in browsers and in Node 16+). */
-function decodeBase64(base64: string): Uint8Array {
+function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
@@ -98,12 +98,13 @@ export function f32KernelsModule(shared: boolean): WebAssembly.Module {
 
 /**
  * The f32 kernels over `memory` (the backend's heap): `shared` must say whether the memory is shared (the
- * module's import must match it). Synchronous: the module is compiled once ({@link f32KernelsModule}).
+ * module's import must match it), and the memory must declare a `maximum` (at most 65536 pages), since the
+ * import does. Synchronous: the module is compiled once ({@link f32KernelsModule}).
  *
  * @example
  * ```ts
  * import { instantiateF32Kernels } from './packages/tensor/src/cpu/wasm/f32-kernels';
- * const memory = new WebAssembly.Memory({ initial: 8 });
+ * const memory = new WebAssembly.Memory({ initial: 8, maximum: 65536 });
  * const kernels = instantiateF32Kernels(memory, false);
  * const f32 = new Float32Array(memory.buffer);
  * f32.set([1, 2, 3, 4], 0);

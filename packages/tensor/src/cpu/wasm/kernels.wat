@@ -163,10 +163,10 @@
   ;; Blocked like BLIS: B is packed, kc × nc at a time, into scratch as panels of 8 columns ([kc, 8] each, the
   ;; last one zero-padded); a 4×8 register tile (8 accumulators) walks each panel for 4 rows of A.
   ;; DETERMINISM: every C[i, j] is Σ_p A[i, p]·B[p, j] summed one p at a time from p = 0 (a block after the
-  ;; first starts from the value stored in C), by the same instructions whether its tile is whole, an edge
-  ;; (missing rows repeat the last row of A and write to a throwaway tile) or a column tail (through a tile in
-  ;; scratch): the bits depend on k alone.
-  ;; Scratch: [0, 128) the throwaway/edge tile (4 rows × 8 floats), [128, 256 KiB) packed B.
+  ;; first starts from the value stored in C), with one multiply and one add per step, whether its tile is
+  ;; whole, a leftover row ($tile1x8), a column tail (through a tile in scratch) or a few-rows product that reads
+  ;; B in place ($rowsDirect): the bits depend on k alone, never on the range or the path.
+  ;; Scratch: [0, 128) the column-tail tile (4 rows × 8 floats), [128, 256 KiB) packed B.
   ;; ---------------------------------------------------------------------------------------------------------
 
   ;; Packs B[pc:pc+kc, jc:jc+nc] (in the op(B) = [k, n] sense) into dst as panels of 8 columns:
@@ -174,7 +174,9 @@
   (func $packB (param $b i32) (param $transB i32) (param $n i32) (param $k i32) (param $jc i32) (param $nc i32)
     (param $pc i32) (param $kc i32) (param $dst i32)
     (local $q i32) (local $j0 i32) (local $w i32) (local $p i32) (local $jj i32) (local $src i32) (local $out i32)
-    (local $stride i32)
+    (local $stride i32) (local $st2 i32) (local $st3 i32) (local $src4 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $q (i32.const 0))
     (block $done
       (loop $panels
@@ -221,50 +223,108 @@
                     (local.set $p (i32.add (local.get $p) (i32.const 1)))
                     (br $rows))))))
           (else
-            ;; B[j0 + jj, p] at b + ((j0 + jj)·k + p)·4: each column of the panel is a contiguous row of B
-            (local.set $jj (i32.const 0))
-            (block $cols_done
-              (loop $cols
-                (br_if $cols_done (i32.ge_u (local.get $jj) (i32.const 8)))
-                (local.set $out (i32.add
-                  (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 5)))
-                  (i32.shl (local.get $jj) (i32.const 2))))
+            (if (i32.eq (local.get $w) (i32.const 8))
+              (then
+                ;; a whole panel: 4 columns × 4 p at a time, transposed in registers (rows j0.. of B at column pc)
+                (local.set $src (i32.add (local.get $b) (i32.shl
+                  (i32.add (i32.mul (local.get $j0) (local.get $k)) (local.get $pc)) (i32.const 2))))
+                (local.set $stride (i32.shl (local.get $k) (i32.const 2)))
+                (local.set $st2 (i32.shl (local.get $stride) (i32.const 1)))
+                (local.set $st3 (i32.add (local.get $st2) (local.get $stride)))
                 (local.set $p (i32.const 0))
-                (if (i32.lt_u (local.get $jj) (local.get $w))
-                  (then
-                    (local.set $src (i32.add (local.get $b) (i32.shl
-                      (i32.add (i32.mul (i32.add (local.get $j0) (local.get $jj)) (local.get $k)) (local.get $pc))
-                      (i32.const 2))))
-                    ;; four p at a time (four loads, four stores 32 bytes apart)
-                    (block $quad_done
-                      (loop $quad
-                        (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
-                        (f32.store (local.get $out) (f32.load (local.get $src)))
-                        (f32.store offset=32 (local.get $out) (f32.load offset=4 (local.get $src)))
-                        (f32.store offset=64 (local.get $out) (f32.load offset=8 (local.get $src)))
-                        (f32.store offset=96 (local.get $out) (f32.load offset=12 (local.get $src)))
-                        (local.set $src (i32.add (local.get $src) (i32.const 16)))
-                        (local.set $out (i32.add (local.get $out) (i32.const 128)))
-                        (local.set $p (i32.add (local.get $p) (i32.const 4)))
-                        (br $quad)))
-                    (block $one_done
-                      (loop $one
-                        (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
-                        (f32.store (local.get $out) (f32.load (local.get $src)))
-                        (local.set $src (i32.add (local.get $src) (i32.const 4)))
-                        (local.set $out (i32.add (local.get $out) (i32.const 32)))
-                        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                        (br $one))))
-                  (else
-                    (block $zero_done
-                      (loop $zero
-                        (br_if $zero_done (i32.ge_u (local.get $p) (local.get $kc)))
-                        (f32.store (local.get $out) (f32.const 0))
-                        (local.set $out (i32.add (local.get $out) (i32.const 32)))
-                        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                        (br $zero)))))
-                (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
-                (br $cols)))))
+                (block $quad_done
+                  (loop $quad
+                    (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                    (local.set $v0 (v128.load (local.get $src)))
+                    (local.set $v1 (v128.load (i32.add (local.get $src) (local.get $stride))))
+                    (local.set $v2 (v128.load (i32.add (local.get $src) (local.get $st2))))
+                    (local.set $v3 (v128.load (i32.add (local.get $src) (local.get $st3))))
+                    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                    (v128.store offset=0 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=32 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=64 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                    (v128.store offset=96 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                    (local.set $src4 (i32.add (local.get $src) (i32.shl (local.get $st2) (i32.const 1))))
+                    (local.set $v0 (v128.load (local.get $src4)))
+                    (local.set $v1 (v128.load (i32.add (local.get $src4) (local.get $stride))))
+                    (local.set $v2 (v128.load (i32.add (local.get $src4) (local.get $st2))))
+                    (local.set $v3 (v128.load (i32.add (local.get $src4) (local.get $st3))))
+                    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                    (v128.store offset=16 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=48 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=80 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                    (v128.store offset=112 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                    (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 128)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                    (br $quad)))
+                (block $one_done
+                  (loop $one
+                    (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
+                    (f32.store offset=0 (local.get $out) (f32.load (local.get $src)))
+                    (f32.store offset=4 (local.get $out) (f32.load (i32.add (local.get $src) (local.get $stride))))
+                    (f32.store offset=8 (local.get $out) (f32.load (i32.add (local.get $src) (local.get $st2))))
+                    (f32.store offset=12 (local.get $out) (f32.load (i32.add (local.get $src) (local.get $st3))))
+                    (f32.store offset=16 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 4)))))
+                    (f32.store offset=20 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 5)))))
+                    (f32.store offset=24 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 6)))))
+                    (f32.store offset=28 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 7)))))
+                    (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $one))))
+              (else
+                ;; a partial panel (the last columns of B): one column at a time, zeros past n
+                ;; B[j0 + jj, p] at b + ((j0 + jj)·k + p)·4: each column of the panel is a contiguous row of B
+                (local.set $jj (i32.const 0))
+                (block $cols_done
+                  (loop $cols
+                    (br_if $cols_done (i32.ge_u (local.get $jj) (i32.const 8)))
+                    (local.set $out (i32.add
+                      (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 5)))
+                      (i32.shl (local.get $jj) (i32.const 2))))
+                    (local.set $p (i32.const 0))
+                    (if (i32.lt_u (local.get $jj) (local.get $w))
+                      (then
+                        (local.set $src (i32.add (local.get $b) (i32.shl
+                          (i32.add (i32.mul (i32.add (local.get $j0) (local.get $jj)) (local.get $k)) (local.get $pc))
+                          (i32.const 2))))
+                        ;; four p at a time (four loads, four stores 32 bytes apart)
+                        (block $quad_done
+                          (loop $quad
+                            (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                            (f32.store (local.get $out) (f32.load (local.get $src)))
+                            (f32.store offset=32 (local.get $out) (f32.load offset=4 (local.get $src)))
+                            (f32.store offset=64 (local.get $out) (f32.load offset=8 (local.get $src)))
+                            (f32.store offset=96 (local.get $out) (f32.load offset=12 (local.get $src)))
+                            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                            (local.set $out (i32.add (local.get $out) (i32.const 128)))
+                            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                            (br $quad)))
+                        (block $one_done
+                          (loop $one
+                            (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
+                            (f32.store (local.get $out) (f32.load (local.get $src)))
+                            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                            (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                            (br $one))))
+                      (else
+                        (block $zero_done
+                          (loop $zero
+                            (br_if $zero_done (i32.ge_u (local.get $p) (local.get $kc)))
+                            (f32.store (local.get $out) (f32.const 0))
+                            (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                            (br $zero)))))
+                    (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+                    (br $cols)))))))
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (br $panels))))
 
@@ -381,6 +441,127 @@
     (v128.store (local.get $c2) (local.get $c2l)) (v128.store offset=16 (local.get $c2) (local.get $c2h))
     (v128.store (local.get $c3) (local.get $c3l)) (v128.store offset=16 (local.get $c3) (local.get $c3h)))
 
+  ;; One row of the 4×8 tile (the rows a range leaves over): the same arithmetic per element as $tile4x8.
+  (func $tile1x8 (param $a0 i32) (param $bp i32) (param $kc i32) (param $c0 i32) (param $accumulate i32)
+    (local $c0l v128) (local $c0h v128) (local $x v128) (local $p i32) (local $k4 i32)
+    (if (local.get $accumulate)
+      (then (local.set $c0l (v128.load (local.get $c0))) (local.set $c0h (v128.load offset=16 (local.get $c0)))))
+    (local.set $k4 (i32.and (local.get $kc) (i32.const -4)))
+    (block $quad_done
+      (loop $quad
+        (br_if $quad_done (i32.ge_u (local.get $p) (local.get $k4)))
+        (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=0 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $bp)))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=32 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=48 (local.get $bp)))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=64 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=80 (local.get $bp)))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=96 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=112 (local.get $bp)))))
+        (local.set $a0 (i32.add (local.get $a0) (i32.const 16)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 128)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $quad)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
+        (local.set $x (v128.load32_splat (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $bp)))))
+        (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $one)))
+    (v128.store (local.get $c0) (local.get $c0l)) (v128.store offset=16 (local.get $c0) (local.get $c0h)))
+
+  ;; Rows [i0, i1) of C = A · B with B [k, n] read in place (no packing: the few-rows case). Each row of C is
+  ;; swept once per four rows of B (four streams of B, the row of C in L1), adding one p at a time: every C[i, j]
+  ;; is summed over p = 0, 1, … from 0 with one multiply and one add per step — the tiles' arithmetic, so the
+  ;; bits do not depend on which path computed an element.
+  (func $rowsDirect (param $a i32) (param $b i32) (param $c i32) (param $n i32) (param $k i32) (param $i0 i32) (param $i1 i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $arow i32) (local $crow i32) (local $ldb i32) (local $n4 i32)
+    (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $off i32) (local $acc v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $xs f32) (local $t f32)
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $i (local.get $i0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $i1)))
+        (local.set $crow (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldb))))
+        (local.set $arow (i32.add (local.get $a) (i32.mul (local.get $i) (i32.shl (local.get $k) (i32.const 2)))))
+        (memory.fill (local.get $crow) (i32.const 0) (local.get $ldb))
+        (local.set $p (i32.const 0))
+        ;; four rows of B per sweep
+        (block $quad_done
+          (loop $quad
+            (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+            (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $ldb))))
+            (local.set $b1 (i32.add (local.get $b0) (local.get $ldb)))
+            (local.set $b2 (i32.add (local.get $b1) (local.get $ldb)))
+            (local.set $b3 (i32.add (local.get $b2) (local.get $ldb)))
+            (local.set $x0 (v128.load32_splat (local.get $arow)))
+            (local.set $x1 (v128.load32_splat offset=4 (local.get $arow)))
+            (local.set $x2 (v128.load32_splat offset=8 (local.get $arow)))
+            (local.set $x3 (v128.load32_splat offset=12 (local.get $arow)))
+            (local.set $off (i32.const 0))
+            (block $vec_done
+              (loop $vec
+                (br_if $vec_done (i32.ge_u (local.get $off) (i32.shl (local.get $n4) (i32.const 2))))
+                (local.set $acc (v128.load (i32.add (local.get $crow) (local.get $off))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x1) (v128.load (i32.add (local.get $b1) (local.get $off))))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x2) (v128.load (i32.add (local.get $b2) (local.get $off))))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x3) (v128.load (i32.add (local.get $b3) (local.get $off))))))
+                (v128.store (i32.add (local.get $crow) (local.get $off)) (local.get $acc))
+                (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                (br $vec)))
+            (block $tail_done
+              (loop $tail
+                (br_if $tail_done (i32.ge_u (local.get $off) (local.get $ldb)))
+                (local.set $t (f32.load (i32.add (local.get $crow) (local.get $off))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x0)) (f32.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x1)) (f32.load (i32.add (local.get $b1) (local.get $off))))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x2)) (f32.load (i32.add (local.get $b2) (local.get $off))))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x3)) (f32.load (i32.add (local.get $b3) (local.get $off))))))
+                (f32.store (i32.add (local.get $crow) (local.get $off)) (local.get $t))
+                (local.set $off (i32.add (local.get $off) (i32.const 4)))
+                (br $tail)))
+            (local.set $arow (i32.add (local.get $arow) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $quad)))
+        ;; the last rows of B one at a time
+        (block $one_done
+          (loop $one
+            (br_if $one_done (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $ldb))))
+            (local.set $x0 (v128.load32_splat (local.get $arow)))
+            (local.set $xs (f32.load (local.get $arow)))
+            (local.set $off (i32.const 0))
+            (block $vec_done
+              (loop $vec
+                (br_if $vec_done (i32.ge_u (local.get $off) (i32.shl (local.get $n4) (i32.const 2))))
+                (v128.store (i32.add (local.get $crow) (local.get $off)) (f32x4.add (v128.load (i32.add (local.get $crow) (local.get $off)))
+                  (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                (br $vec)))
+            (block $tail_done
+              (loop $tail
+                (br_if $tail_done (i32.ge_u (local.get $off) (local.get $ldb)))
+                (f32.store (i32.add (local.get $crow) (local.get $off)) (f32.add (f32.load (i32.add (local.get $crow) (local.get $off)))
+                  (f32.mul (local.get $xs) (f32.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $off (i32.add (local.get $off) (i32.const 4)))
+                (br $tail)))
+            (local.set $arow (i32.add (local.get $arow) (i32.const 4)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $one)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
   ;; Copies a rows × w block of floats between a matrix (row stride ld bytes) and a tile (row stride 32 bytes).
   (func $copyTile (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32) (param $rows i32) (param $w i32)
     (local $r i32) (local $jj i32)
@@ -400,6 +581,25 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rowsLoop))))
 
+
+  ;; `rows` (< 4) rows of C from A rows a0, a0 + lda, … with $tile1x8; a column tail (w < 8) goes through the tile.
+  (func $leftoverRows (param $a0 i32) (param $lda i32) (param $bp i32) (param $kc i32) (param $c0 i32) (param $ldc i32)
+    (param $rows i32) (param $w i32) (param $tile i32) (param $acc i32)
+    (local $r i32)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (if (i32.eq (local.get $w) (i32.const 8))
+          (then (call $tile1x8 (local.get $a0) (local.get $bp) (local.get $kc) (local.get $c0) (local.get $acc)))
+          (else
+            (if (local.get $acc) (then (call $copyTile (local.get $c0) (i32.const 0) (local.get $tile) (i32.const 0) (i32.const 1) (local.get $w))))
+            (call $tile1x8 (local.get $a0) (local.get $bp) (local.get $kc) (local.get $tile) (local.get $acc))
+            (call $copyTile (local.get $tile) (i32.const 0) (local.get $c0) (i32.const 0) (i32.const 1) (local.get $w))))
+        (local.set $a0 (i32.add (local.get $a0) (local.get $lda)))
+        (local.set $c0 (i32.add (local.get $c0) (local.get $ldc)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each))))
+
   (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
     (param $transB i32) (param $scratch i32) (param $begin i32) (param $end i32)
     (local $tile i32) (local $packed i32) (local $kc0 i32) (local $ncMax i32) (local $jc i32) (local $nc i32)
@@ -415,10 +615,16 @@
         (memory.fill (i32.add (local.get $c) (i32.mul (local.get $begin) (local.get $ldc))) (i32.const 0)
           (i32.mul (i32.sub (local.get $end) (local.get $begin)) (local.get $ldc)))
         (return)))
+    (if (i32.and (i32.eqz (local.get $transB)) (i32.lt_u (local.get $m) (i32.const 4)))
+      (then
+        ;; one to three rows (a decode step with B as [k, n]): packing B would cost as much as the product
+        (call $rowsDirect (local.get $a) (local.get $b) (local.get $c) (local.get $n) (local.get $k) (local.get $begin) (local.get $end))
+        (return)))
     (local.set $tile (local.get $scratch))
     (local.set $packed (i32.add (local.get $scratch) (i32.const 128)))
-    (memory.fill (local.get $tile) (i32.const 0) (i32.const 128)) ;; a throwaway row never holds a stale NaN/subnormal
-    ;; k in equal blocks of at most 256 (a block of A's 4 rows and the panel stay in L1);
+    ;; the column-tail tile's unused lanes compute on whatever it holds: zeros, never a stale subnormal
+    (memory.fill (local.get $tile) (i32.const 0) (i32.const 128))
+        ;; k in equal blocks of at most 256 (a block of A's 4 rows and the panel stay in L1);
     ;; nc: as many columns (a multiple of 8) as fill the packing area
     (local.set $kc0 (i32.div_u (i32.add (local.get $k) (i32.const 255)) (i32.const 256)))
     (local.set $kc0 (i32.div_u (i32.add (local.get $k) (i32.sub (local.get $kc0) (i32.const 1))) (local.get $kc0)))
@@ -452,37 +658,37 @@
                     (br_if $i_done (i32.ge_u (local.get $i) (local.get $end)))
                     (local.set $rows (i32.sub (local.get $end) (local.get $i)))
                     (if (i32.gt_u (local.get $rows) (i32.const 4)) (then (local.set $rows (i32.const 4))))
-                    ;; A rows past the range repeat the last one (their results go to the throwaway tile)
                     (local.set $a0 (i32.add (local.get $a)
                       (i32.add (i32.mul (local.get $i) (local.get $lda)) (i32.shl (local.get $pc) (i32.const 2)))))
-                    (local.set $a1 (select (i32.add (local.get $a0) (local.get $lda)) (local.get $a0)
-                      (i32.gt_u (local.get $rows) (i32.const 1))))
-                    (local.set $a2 (select (i32.add (local.get $a1) (local.get $lda)) (local.get $a1)
-                      (i32.gt_u (local.get $rows) (i32.const 2))))
-                    (local.set $a3 (select (i32.add (local.get $a2) (local.get $lda)) (local.get $a2)
-                      (i32.gt_u (local.get $rows) (i32.const 3))))
-                    (if (i32.eq (local.get $w) (i32.const 8))
+                    (local.set $a1 (i32.add (local.get $a0) (local.get $lda)))
+                    (local.set $a2 (i32.add (local.get $a1) (local.get $lda)))
+                    (local.set $a3 (i32.add (local.get $a2) (local.get $lda)))
+                    (if (i32.lt_u (local.get $rows) (i32.const 4))
                       (then
-                        (local.set $c0 (i32.add (local.get $c)
-                          (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
-                        (local.set $c1 (select (i32.add (local.get $c0) (local.get $ldc)) (i32.add (local.get $tile) (i32.const 32))
-                          (i32.gt_u (local.get $rows) (i32.const 1))))
-                        (local.set $c2 (select (i32.add (local.get $c1) (local.get $ldc)) (i32.add (local.get $tile) (i32.const 64))
-                          (i32.gt_u (local.get $rows) (i32.const 2))))
-                        (local.set $c3 (select (i32.add (local.get $c2) (local.get $ldc)) (i32.add (local.get $tile) (i32.const 96))
-                          (i32.gt_u (local.get $rows) (i32.const 3))))
-                        (call $tile4x8 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $bp) (local.get $kc)
-                          (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3) (local.get $acc)))
+                        ;; the rows a range leaves over, one at a time (a full tile would repeat a row)
+                        (call $leftoverRows (local.get $a0) (local.get $lda) (local.get $bp) (local.get $kc)
+                          (i32.add (local.get $c) (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2))))
+                          (local.get $ldc) (local.get $rows) (local.get $w) (local.get $tile) (local.get $acc)))
                       (else
-                        ;; a column tail: through the tile in scratch
-                        (local.set $c0 (i32.add (local.get $c)
-                          (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
-                        (if (local.get $acc)
-                          (then (call $copyTile (local.get $c0) (local.get $ldc) (local.get $tile) (i32.const 32) (local.get $rows) (local.get $w))))
-                        (call $tile4x8 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $bp) (local.get $kc)
-                          (local.get $tile) (i32.add (local.get $tile) (i32.const 32)) (i32.add (local.get $tile) (i32.const 64))
-                          (i32.add (local.get $tile) (i32.const 96)) (local.get $acc))
-                        (call $copyTile (local.get $tile) (i32.const 32) (local.get $c0) (local.get $ldc) (local.get $rows) (local.get $w))))
+                        (if (i32.eq (local.get $w) (i32.const 8))
+                          (then
+                            (local.set $c0 (i32.add (local.get $c)
+                              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
+                            (local.set $c1 (i32.add (local.get $c0) (local.get $ldc)))
+                            (local.set $c2 (i32.add (local.get $c1) (local.get $ldc)))
+                            (local.set $c3 (i32.add (local.get $c2) (local.get $ldc)))
+                            (call $tile4x8 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $bp) (local.get $kc)
+                              (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3) (local.get $acc)))
+                          (else
+                            ;; a column tail: through the tile in scratch
+                            (local.set $c0 (i32.add (local.get $c)
+                              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
+                            (if (local.get $acc)
+                              (then (call $copyTile (local.get $c0) (local.get $ldc) (local.get $tile) (i32.const 32) (local.get $rows) (local.get $w))))
+                            (call $tile4x8 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $bp) (local.get $kc)
+                              (local.get $tile) (i32.add (local.get $tile) (i32.const 32)) (i32.add (local.get $tile) (i32.const 64))
+                              (i32.add (local.get $tile) (i32.const 96)) (local.get $acc))
+                            (call $copyTile (local.get $tile) (i32.const 32) (local.get $c0) (local.get $ldc) (local.get $rows) (local.get $w))))))
                     (local.set $i (i32.add (local.get $i) (i32.const 4)))
                     (br $i_loop)))
                 (local.set $q (i32.add (local.get $q) (i32.const 1)))
@@ -495,42 +701,19 @@
   ;; ---------------------------------------------------------------------------------------------------------
   ;; gemv(x, w, y, n, k, scratch, begin, end) — outer index: rows of W
   ;;   y[j] = Σ_i x[i]·W[j, i], W [n, k] row-major (a PyTorch-layout weight), x [k], y [n].
-  ;; Four rows of W per pass share each load of x. DETERMINISM: a row's sum always has the same shape —
-  ;; lanes of two accumulators over i mod 8, added lane-wise, then (l0 + l2) + (l1 + l3), then the k mod 8 tail
-  ;; one by one — in the 4-row loop and in the 1-row loop for leftover rows alike.
+  ;; Four rows of W per pass share each load of x. DETERMINISM: a row's sum always has the same shape — two
+  ;; accumulators over i mod 8 (16 elements a pass, then one pass of 8), added lane-wise, then
+  ;; (l0 + l2) + (l1 + l3), then the k mod 8 tail one by one — in the 4-row loop and in the 1-row loop for
+  ;; leftover rows alike.
   ;; ---------------------------------------------------------------------------------------------------------
-
-  ;; y[j] for one row at w (the leftover rows of a range): the same order as the 4-row loop.
-  (func $dotRow (param $x i32) (param $row i32) (param $k i32) (param $k8 i32) (result f32)
-    (local $lo v128) (local $hi v128) (local $p i32) (local $s f32)
-    (block $vec_done
-      (loop $vec
-        (br_if $vec_done (i32.ge_u (local.get $p) (local.get $k8)))
-        (local.set $lo (f32x4.add (local.get $lo) (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $row)))))
-        (local.set $hi (f32x4.add (local.get $hi) (f32x4.mul (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $row)))))
-        (local.set $x (i32.add (local.get $x) (i32.const 32)))
-        (local.set $row (i32.add (local.get $row) (i32.const 32)))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (br $vec)))
-    (local.set $s (call $hsum (f32x4.add (local.get $lo) (local.get $hi))))
-    (block $tail_done
-      (loop $tail
-        (br_if $tail_done (i32.ge_u (local.get $p) (local.get $k)))
-        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $x)) (f32.load (local.get $row)))))
-        (local.set $x (i32.add (local.get $x) (i32.const 4)))
-        (local.set $row (i32.add (local.get $row) (i32.const 4)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $tail)))
-    (local.get $s))
 
   (func (export "gemv") (param $x i32) (param $w i32) (param $y i32) (param $n i32) (param $k i32)
     (param $scratch i32) (param $begin i32) (param $end i32)
-    (local $j i32) (local $k8 i32) (local $rowBytes i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
-    (local $xp i32) (local $p i32) (local $xl v128) (local $xh v128)
+    (local $j i32) (local $rowBytes i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $xp i32) (local $p i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $s0l v128) (local $s0h v128) (local $s1l v128) (local $s1h v128)
     (local $s2l v128) (local $s2h v128) (local $s3l v128) (local $s3h v128)
     (local $t0 f32) (local $t1 f32) (local $t2 f32) (local $t3 f32) (local $xs f32)
-    (local.set $k8 (i32.and (local.get $k) (i32.const -8)))
     (local.set $rowBytes (i32.shl (local.get $k) (i32.const 2)))
     (local.set $j (local.get $begin))
     (block $quads_done
@@ -540,6 +723,8 @@
         (local.set $r1 (i32.add (local.get $r0) (local.get $rowBytes)))
         (local.set $r2 (i32.add (local.get $r1) (local.get $rowBytes)))
         (local.set $r3 (i32.add (local.get $r2) (local.get $rowBytes)))
+        (local.set $xp (local.get $x))
+        (local.set $p (i32.const 0))
         (local.set $s0l (v128.const i32x4 0 0 0 0))
         (local.set $s0h (v128.const i32x4 0 0 0 0))
         (local.set $s1l (v128.const i32x4 0 0 0 0))
@@ -548,28 +733,54 @@
         (local.set $s2h (v128.const i32x4 0 0 0 0))
         (local.set $s3l (v128.const i32x4 0 0 0 0))
         (local.set $s3h (v128.const i32x4 0 0 0 0))
-        (local.set $xp (local.get $x))
-        (local.set $p (i32.const 0))
-        (block $vec_done
-          (loop $vec
-            (br_if $vec_done (i32.ge_u (local.get $p) (local.get $k8)))
-            (local.set $xl (v128.load (local.get $xp)))
-            (local.set $xh (v128.load offset=16 (local.get $xp)))
-            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $xl) (v128.load (local.get $r0)))))
-            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $xh) (v128.load offset=16 (local.get $r0)))))
+        (block $v16_done
+          (loop $v16
+            (br_if $v16_done (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $k)))
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $x2 (v128.load offset=32 (local.get $xp)))
+            (local.set $x3 (v128.load offset=48 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r1)))))
+            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r2)))))
+            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r3)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r1)))))
+            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r2)))))
+            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r3)))))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r0)))))
+            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r1)))))
+            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r2)))))
+            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r3)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r0)))))
+            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r1)))))
+            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r2)))))
+            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r3)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 64)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 64)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 64)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 64)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 64)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $v16)))
+        (if (i32.le_u (i32.add (local.get $p) (i32.const 8)) (local.get $k))
+          (then
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r1)))))
+            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r2)))))
+            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r3)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r1)))))
+            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r2)))))
+            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r3)))))
             (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
-            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $xl) (v128.load (local.get $r1)))))
-            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $xh) (v128.load offset=16 (local.get $r1)))))
             (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
-            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $xl) (v128.load (local.get $r2)))))
-            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $xh) (v128.load offset=16 (local.get $r2)))))
             (local.set $r2 (i32.add (local.get $r2) (i32.const 32)))
-            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $xl) (v128.load (local.get $r3)))))
-            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $xh) (v128.load offset=16 (local.get $r3)))))
             (local.set $r3 (i32.add (local.get $r3) (i32.const 32)))
             (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
-            (local.set $p (i32.add (local.get $p) (i32.const 8)))
-            (br $vec)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))))
         (local.set $t0 (call $hsum (f32x4.add (local.get $s0l) (local.get $s0h))))
         (local.set $t1 (call $hsum (f32x4.add (local.get $s1l) (local.get $s1h))))
         (local.set $t2 (call $hsum (f32x4.add (local.get $s2l) (local.get $s2h))))
@@ -595,11 +806,50 @@
         (f32.store offset=12 (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t3))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $quads)))
+    ;; leftover rows one at a time, in the same order
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
-        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2)))
-          (call $dotRow (local.get $x) (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))) (local.get $k) (local.get $k8)))
+        (local.set $r0 (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $xp (local.get $x))
+        (local.set $p (i32.const 0))
+        (local.set $s0l (v128.const i32x4 0 0 0 0))
+        (local.set $s0h (v128.const i32x4 0 0 0 0))
+        (block $v16_done
+          (loop $v16
+            (br_if $v16_done (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $k)))
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $x2 (v128.load offset=32 (local.get $xp)))
+            (local.set $x3 (v128.load offset=48 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r0)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r0)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 64)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 64)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $v16)))
+        (if (i32.le_u (i32.add (local.get $p) (i32.const 8)) (local.get $k))
+          (then
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))))
+        (local.set $t0 (call $hsum (f32x4.add (local.get $s0l) (local.get $s0h))))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $xs (f32.load (local.get $xp)))
+            (local.set $t0 (f32.add (local.get $t0) (f32.mul (local.get $xs) (f32.load (local.get $r0)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $tail)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t0))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows))))
 
@@ -616,11 +866,64 @@
   ;; ---------------------------------------------------------------------------------------------------------
 
   ;; scores[j] = qs · k_j for cn rows of k (rowBytes apart); returns their max (NaN if any is NaN).
+  ;; Each score is four lanes over d mod 4 summed as (l0 + l2) + (l1 + l3), then the headDim mod 4 tail in order.
+  ;; Four keys at a time (four independent sums, their lanes combined by shuffles into the same order), then
+  ;; the keys left over one at a time: the same bits either way.
   (func $scoreRows (param $qs i32) (param $krow i32) (param $cn i32) (param $headDim i32) (param $scores i32) (result f32)
     (local $j i32) (local $d i32) (local $d4 i32) (local $rowBytes i32) (local $acc v128) (local $s f32) (local $max f32)
+    (local $k1 i32) (local $k2 i32) (local $k3 i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $qv v128) (local $u0 v128) (local $u1 v128) (local $sv v128) (local $maxv v128) (local $kv v128)
     (local.set $d4 (i32.and (local.get $headDim) (i32.const -4)))
     (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
-    (local.set $max (f32.const -inf))
+    (local.set $maxv (v128.const f32x4 -inf -inf -inf -inf))
+    (block $quads_done
+      (loop $quads
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $cn)))
+        (local.set $k1 (i32.add (local.get $krow) (local.get $rowBytes)))
+        (local.set $k2 (i32.add (local.get $k1) (local.get $rowBytes)))
+        (local.set $k3 (i32.add (local.get $k2) (local.get $rowBytes)))
+        (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $d (i32.const 0))
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $d) (i32.shl (local.get $d4) (i32.const 2))))
+            (local.set $qv (v128.load (i32.add (local.get $qs) (local.get $d))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $krow) (local.get $d))))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k1) (local.get $d))))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k2) (local.get $d))))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k3) (local.get $d))))))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $vec)))
+        ;; lane j of sv = (aj0 + aj2) + (aj1 + aj3), the order $hsum uses
+        (local.set $u0 (f32x4.add
+          (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1))
+          (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1))))
+        (local.set $u1 (f32x4.add
+          (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3))
+          (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3))))
+        (local.set $sv (f32x4.add
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u1))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u1))))
+        ;; the headDim mod 4 tail, one dimension at a time for the four keys
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $d) (local.get $rowBytes)))
+            (local.set $kv (f32x4.splat (f32.load (i32.add (local.get $krow) (local.get $d)))))
+            (local.set $kv (f32x4.replace_lane 1 (local.get $kv) (f32.load (i32.add (local.get $k1) (local.get $d)))))
+            (local.set $kv (f32x4.replace_lane 2 (local.get $kv) (f32.load (i32.add (local.get $k2) (local.get $d)))))
+            (local.set $kv (f32x4.replace_lane 3 (local.get $kv) (f32.load (i32.add (local.get $k3) (local.get $d)))))
+            (local.set $sv (f32x4.add (local.get $sv) (f32x4.mul (v128.load32_splat (i32.add (local.get $qs) (local.get $d))) (local.get $kv))))
+            (local.set $d (i32.add (local.get $d) (i32.const 4)))
+            (br $tail)))
+        (v128.store (i32.add (local.get $scores) (i32.shl (local.get $j) (i32.const 2))) (local.get $sv))
+        (local.set $maxv (f32x4.max (local.get $maxv) (local.get $sv)))
+        (local.set $krow (i32.add (local.get $k3) (local.get $rowBytes)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $quads)))
+    (local.set $max (f32.max (f32.max (f32x4.extract_lane 0 (local.get $maxv)) (f32x4.extract_lane 1 (local.get $maxv)))
+      (f32.max (f32x4.extract_lane 2 (local.get $maxv)) (f32x4.extract_lane 3 (local.get $maxv)))))
+    ;; the keys left over, one at a time
     (block $done
       (loop $rows
         (br_if $done (i32.ge_u (local.get $j) (local.get $cn)))
@@ -677,7 +980,7 @@
     (local.get $s))
 
   ;; acc[d] += Σ_j p[j]·v[j, d] over cn rows of v (rowBytes apart), j in order for every d; 16 dimensions at a
-  ;; time in registers (then 4, then 1), so each row of v is read once per 16 dimensions.
+  ;; time in registers (then 8, 4, 1), so each row of v is read once per 16 dimensions.
   (func $accumulateRows (param $p i32) (param $vrow i32) (param $cn i32) (param $headDim i32) (param $acc i32)
     (local $d i32) (local $j i32) (local $row i32) (local $rowBytes i32) (local $pj v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s f32)
@@ -708,6 +1011,25 @@
         (v128.store offset=48 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a3))
         (local.set $d (i32.add (local.get $d) (i32.const 16)))
         (br $d16)))
+    (if (i32.le_u (i32.add (local.get $d) (i32.const 8)) (local.get $headDim))
+      (then
+        ;; 8 dimensions (a head of 8 in one pass over the rows)
+        (local.set $a0 (v128.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $row (i32.add (local.get $vrow) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $j_done
+          (loop $jl
+            (br_if $j_done (i32.ge_u (local.get $j) (local.get $cn)))
+            (local.set $pj (v128.load32_splat (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $pj) (v128.load (local.get $row)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $pj) (v128.load offset=16 (local.get $row)))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jl)))
+        (v128.store (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a1))
+        (local.set $d (i32.add (local.get $d) (i32.const 8)))))
     (block $d4_done
       (loop $d4
         (br_if $d4_done (i32.gt_u (i32.add (local.get $d) (i32.const 4)) (local.get $headDim)))

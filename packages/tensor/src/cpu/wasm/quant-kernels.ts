@@ -9,8 +9,9 @@ export interface QuantKernels {
   /**
    * y [m, n] = x [m, k] · Wᵀ for the weight rows (outputs) j in [begin, end) of W [n, k], ggml type `type`
    * (one of {@link QUANT_KERNEL_TYPES}), `rowBytes` bytes per row, `kb` blocks per row. `x`, `xd`, `xs` are
-   * the activations as {@link QuantKernels.quantizeActivations} wrote them for the same m and k. `scratch`
-   * holds at least {@link quantScratchBytes}(k) bytes. Returns 0, or -1 for a type it does not multiply.
+   * the activations as {@link QuantKernels.quantizeActivations} wrote them for the same m and k. `scratch` is
+   * this thread's {@link QUANT_SCRATCH_BYTES} bytes (rows longer than {@link quantScratchBytes} allows cannot be
+   * multiplied here). Returns 0, or -1 for a type it does not multiply.
    */
   qmatmul(type: number, w: number, n: number, rowBytes: number, kb: number, k: number, x: number, xd: number, xs: number, m: number, y: number, scratch: number, begin: number, end: number): number;
   /**
@@ -26,9 +27,12 @@ export const QUANT_KERNEL_TYPES: readonly number[] = [2, 3, 6, 7, 8, 12, 13, 14]
 /** The largest activation code (16-bit activations). */
 export const ACTIVATION_MAX = 32767;
 
+/** The scratch `qmatmul` takes per thread: the heap contract's SCRATCH_BYTES (256 KiB). */
+export const QUANT_SCRATCH_BYTES = 262144;
+
 /**
- * Scratch bytes `qmatmul` needs per thread for rows of length k (one unpacked weight row: k int16 codes and
- * a scale and an offset per 32-block).
+ * Bytes of one weight row of length k unpacked in scratch (k int16 codes and a scale and an offset per
+ * 32-block): `qmatmul` needs this to be at most {@link QUANT_SCRATCH_BYTES}.
  *
  * @example
  * ```ts
@@ -72,14 +76,14 @@ export function quantKernelsModule(shared: boolean): WebAssembly.Module {
  * @example
  * ```ts
  * import { instantiateQuantKernels } from '@transformer-kit/tensor/quant';
- * const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+ * const memory = new WebAssembly.Memory({ initial: 5, maximum: 65536 });
  * const q = instantiateQuantKernels(memory, false);
  * // one q8_0 row [1, 32] (d = 1 as f16 0x3c00, codes 0..31) times x = 1: Σ codes = 496
  * const bytes = new Uint8Array(memory.buffer);
  * bytes.set([0x00, 0x3c, ...Array.from({ length: 32 }, (_, i) => i)], 0);
  * new Float32Array(memory.buffer, 64, 32).fill(1);
  * q.quantizeActivations(64, 192, 256, 320, 1, 32); // xq at 192, xd at 256, xs at 320
- * q.qmatmul(8, 0, 1, 34, 1, 32, 192, 256, 320, 1, 384, 1024, 0, 1);
+ * q.qmatmul(8, 0, 1, 34, 1, 32, 192, 256, 320, 1, 384, 65536, 0, 1); // scratch: 256 KiB at 64 KiB
  * console.log(new Float32Array(memory.buffer, 384, 1)[0]); // 496
  * ```
  */

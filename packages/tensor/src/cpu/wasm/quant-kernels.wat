@@ -9,10 +9,10 @@
 ;;
 ;; qmatmul(type, w, n, rowBytes, kb, k, x, xd, xs, m, y, scratch, begin, end) does the weight rows (outputs)
 ;; j in [begin, end): with one activation row, q8_0, q4_k and q6_k have fused kernels (decode and dot in one
-;; pass); otherwise the row is first unpacked into scratch (i16 codes and a float scale and offset per 32-block)
-;; and every activation row is dotted with it, so a prompt of m rows decodes each weight row once. An output
-;; element is computed by one call in an order that depends on nothing but its row and type (determinism for
-;; any thread split). Scratch needs 2k + k/4 bytes.
+;; pass); otherwise rows are first unpacked into scratch (i16 codes and a float scale and offset per 32-block)
+;; and every activation row is dotted with them, so a prompt of m rows decodes each weight row once. An output
+;; element is computed by one call in an order that depends on nothing but its row, m and the type (determinism
+;; for any thread split). Scratch: 256 KiB (SCRATCH_BYTES); a row of k needs 2k + k/4 bytes of it.
 ;;
 ;; Integer lanes stay below 2^31 (|xq| ≤ 32767): a lane sums 8 products of a 32-block (codes ≤ 31, or ≤ 4096 for
 ;; q6_k's (q - 32)·sc, unpacked), or q6_k's fused 2 groups · 4 products · 128 · 32.
@@ -458,16 +458,14 @@
     (if (i32.eq (local.get $type) (i32.const 6)) (then (return (call $unpack_q5_0 (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
     (call $unpack_q5_1 (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))
 
-  ;; Σ over nb 32-blocks of one unpacked row (codes $c, scales $ab) · one activation row
-  (func $dot_unpacked (param $c i32) (param $ab i32) (param $nb i32) (param $x i32) (param $xd i32) (param $xs i32) (param $offsets i32) (result f32)
-    (local $b i32) (local $acc v128) (local $s f32) (local $p i32) (local $q i32)
-    (local.set $p (local.get $ab))
-    (local.set $q (local.get $xd))
+  ;; Σ over nb 32-blocks of one unpacked row (codes $c, scales $ab) · one activation row, offsets aside
+  (func $dot_unpacked (param $c i32) (param $ab i32) (param $nb i32) (param $x i32) (param $xd i32) (result f32)
+    (local $b i32) (local $acc v128)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $nb)))
         (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
-          (f32x4.splat (f32.mul (f32.load (local.get $p)) (f32.load (local.get $q))))
+          (f32x4.splat (f32.mul (f32.load (local.get $ab)) (f32.load (local.get $xd))))
           (f32x4.convert_i32x4_s (i32x4.add
             (i32x4.add (i32x4.dot_i16x8_s (v128.load (local.get $c)) (v128.load (local.get $x)))
                        (i32x4.dot_i16x8_s (v128.load offset=16 (local.get $c)) (v128.load offset=16 (local.get $x))))
@@ -475,64 +473,196 @@
                        (i32x4.dot_i16x8_s (v128.load offset=48 (local.get $c)) (v128.load offset=48 (local.get $x)))))))))
         (local.set $c (i32.add (local.get $c) (i32.const 64)))
         (local.set $x (i32.add (local.get $x) (i32.const 64)))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+        (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $blocks)))
-    (if (local.get $offsets)
-      (then
-        (local.set $b (i32.const 0))
-        (block $odone
-          (loop $oblocks
-            (br_if $odone (i32.ge_u (local.get $b) (local.get $nb)))
-            (local.set $s (f32.add (local.get $s) (f32.mul
-              (f32.load offset=4 (i32.add (local.get $ab) (i32.shl (local.get $b) (i32.const 3))))
-              (f32.mul (f32.load (i32.add (local.get $xd) (i32.shl (local.get $b) (i32.const 2))))
-                       (f32.convert_i32_s (i32.load (i32.add (local.get $xs) (i32.shl (local.get $b) (i32.const 2)))))))))
-            (local.set $b (i32.add (local.get $b) (i32.const 1)))
-            (br $oblocks)))))
+    (call $hsum (local.get $acc)))
+
+  ;; the same for four activation rows at once (x and xd rows $xstride and $dstride bytes apart), sharing
+  ;; the code loads; the four sums go to $y + r·$ystride (each computed exactly as $dot_unpacked computes it)
+  (func $dot4_unpacked (param $c i32) (param $ab i32) (param $nb i32) (param $x0 i32) (param $d0 i32) (param $xstride i32) (param $dstride i32) (param $y i32) (param $ystride i32)
+    (local $b i32) (local $A f32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $x1 (i32.add (local.get $x0) (local.get $xstride)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $xstride)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $xstride)))
+    (local.set $d1 (i32.add (local.get $d0) (local.get $dstride)))
+    (local.set $d2 (i32.add (local.get $d1) (local.get $dstride)))
+    (local.set $d3 (i32.add (local.get $d2) (local.get $dstride)))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $nb)))
+        (local.set $c0 (v128.load (local.get $c)))
+        (local.set $c1 (v128.load offset=16 (local.get $c)))
+        (local.set $c2 (v128.load offset=32 (local.get $c)))
+        (local.set $c3 (v128.load offset=48 (local.get $c)))
+        (local.set $A (f32.load (local.get $ab)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul
+          (f32x4.splat (f32.mul (local.get $A) (f32.load (local.get $d0))))
+          (f32x4.convert_i32x4_s (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c0) (v128.load (local.get $x0)))
+                       (i32x4.dot_i16x8_s (local.get $c1) (v128.load offset=16 (local.get $x0))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c2) (v128.load offset=32 (local.get $x0)))
+                       (i32x4.dot_i16x8_s (local.get $c3) (v128.load offset=48 (local.get $x0)))))))))
+        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul
+          (f32x4.splat (f32.mul (local.get $A) (f32.load (local.get $d1))))
+          (f32x4.convert_i32x4_s (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c0) (v128.load (local.get $x1)))
+                       (i32x4.dot_i16x8_s (local.get $c1) (v128.load offset=16 (local.get $x1))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c2) (v128.load offset=32 (local.get $x1)))
+                       (i32x4.dot_i16x8_s (local.get $c3) (v128.load offset=48 (local.get $x1)))))))))
+        (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul
+          (f32x4.splat (f32.mul (local.get $A) (f32.load (local.get $d2))))
+          (f32x4.convert_i32x4_s (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c0) (v128.load (local.get $x2)))
+                       (i32x4.dot_i16x8_s (local.get $c1) (v128.load offset=16 (local.get $x2))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c2) (v128.load offset=32 (local.get $x2)))
+                       (i32x4.dot_i16x8_s (local.get $c3) (v128.load offset=48 (local.get $x2)))))))))
+        (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul
+          (f32x4.splat (f32.mul (local.get $A) (f32.load (local.get $d3))))
+          (f32x4.convert_i32x4_s (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c0) (v128.load (local.get $x3)))
+                       (i32x4.dot_i16x8_s (local.get $c1) (v128.load offset=16 (local.get $x3))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c2) (v128.load offset=32 (local.get $x3)))
+                       (i32x4.dot_i16x8_s (local.get $c3) (v128.load offset=48 (local.get $x3)))))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+        (local.set $x0 (i32.add (local.get $x0) (i32.const 64)))
+        (local.set $d0 (i32.add (local.get $d0) (i32.const 4)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 64)))
+        (local.set $d1 (i32.add (local.get $d1) (i32.const 4)))
+        (local.set $x2 (i32.add (local.get $x2) (i32.const 64)))
+        (local.set $d2 (i32.add (local.get $d2) (i32.const 4)))
+        (local.set $x3 (i32.add (local.get $x3) (i32.const 64)))
+        (local.set $d3 (i32.add (local.get $d3) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+    (f32.store (i32.add (local.get $y) (i32.mul (local.get $ystride) (i32.const 0))) (call $hsum (local.get $a0)))
+    (f32.store (i32.add (local.get $y) (i32.mul (local.get $ystride) (i32.const 1))) (call $hsum (local.get $a1)))
+    (f32.store (i32.add (local.get $y) (i32.mul (local.get $ystride) (i32.const 2))) (call $hsum (local.get $a2)))
+    (f32.store (i32.add (local.get $y) (i32.mul (local.get $ystride) (i32.const 3))) (call $hsum (local.get $a3)))
+  )
+
+  ;; Σ over nb 32-blocks of the offsets B · xd · xs (q4_1, q5_1, q4_k, q5_k): four blocks at a time (the B of
+  ;; the {A, B} pairs picked by a shuffle), then the rest one by one
+  (func $offset_sum (param $ab i32) (param $nb i32) (param $xd i32) (param $xs i32) (result f32)
+    (local $b i32) (local $s f32) (local $acc v128)
+    (block $done
+      (loop $fours
+        (br_if $done (i32.gt_u (i32.add (local.get $b) (i32.const 4)) (local.get $nb)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (v128.load (local.get $ab)) (v128.load offset=16 (local.get $ab)))
+          (f32x4.mul (v128.load (local.get $xd)) (f32x4.convert_i32x4_s (v128.load (local.get $xs)))))))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 32)))
+        (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $fours)))
+    (block $rest_done
+      (loop $rest
+        (br_if $rest_done (i32.ge_u (local.get $b) (local.get $nb)))
+        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load offset=4 (local.get $ab))
+          (f32.mul (f32.load (local.get $xd)) (f32.convert_i32_s (i32.load (local.get $xs)))))))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+        (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $rest)))
     (f32.add (call $hsum (local.get $acc)) (local.get $s)))
 
   ;; y [m, n] = x [m, k] · Wᵀ for the weight rows j in [begin, end) of W [n, k] of ggml type $type; $rowBytes =
   ;; bytes of one weight row, $kb = blocks per row (32-blocks, or 256-blocks for the K-quants); x, xd, xs from
-  ;; quantizeActivations(…, m, k). Returns 0, or -1 for a type this module does not multiply (nothing written).
+  ;; quantizeActivations(…, m, k); scratch: 256 KiB. Returns 0, or -1 for a type this module does not multiply
+  ;; (nothing written). Without a fused kernel, or with several activation rows, up to 8 weight rows are unpacked
+  ;; into scratch at a time (as many as fit) and every activation row, four at a time, is dotted with them while
+  ;; it sits in L1.
   (func (export "qmatmul") (param $type i32) (param $w i32) (param $n i32) (param $rowBytes i32) (param $kb i32) (param $k i32)
                            (param $x i32) (param $xd i32) (param $xs i32) (param $m i32) (param $y i32)
                            (param $scratch i32) (param $begin i32) (param $end i32) (result i32)
-    (local $j i32) (local $i i32) (local $row i32) (local $nb i32) (local $ab i32) (local $offsets i32) (local $yp i32)
+    (local $j i32) (local $i i32) (local $t i32) (local $tend i32) (local $tiles i32) (local $rs i32) (local $c i32)
+    (local $row i32) (local $nb i32) (local $offsets i32) (local $yp i32) (local $yi i32) (local $xi i32) (local $di i32)
     (if (i32.eqz (call $supported (local.get $type))) (then (return (i32.const -1))))
     (local.set $nb (i32.shr_u (local.get $k) (i32.const 5)))
-    (local.set $ab (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 1))))
     (local.set $j (local.get $begin))
-    (block $rows_done
-      (loop $rows
-        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
-        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
-        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))))
-        (block $generic
-          (if (i32.eq (local.get $m) (i32.const 1))
-            (then
-              (if (i32.eq (local.get $type) (i32.const 12))
-                (then (f32.store (local.get $yp) (call $row_q4_k (local.get $row) (local.get $kb) (local.get $x) (local.get $xd) (local.get $xs))) (br $generic)))
-              (if (i32.eq (local.get $type) (i32.const 14))
-                (then (f32.store (local.get $yp) (call $row_q6_k (local.get $row) (local.get $kb) (local.get $x) (local.get $xd))) (br $generic)))
-              (if (i32.eq (local.get $type) (i32.const 8))
-                (then (f32.store (local.get $yp) (call $row_q8_0 (local.get $row) (local.get $kb) (local.get $x) (local.get $xd))) (br $generic)))))
-          (local.set $offsets (call $unpack (local.get $type) (local.get $row) (local.get $kb) (local.get $scratch) (local.get $ab)))
-          (local.set $i (i32.const 0))
-          (block $acts_done
-            (loop $acts
-              (br_if $acts_done (i32.ge_u (local.get $i) (local.get $m)))
-              (f32.store (i32.add (local.get $yp) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2)))
-                (call $dot_unpacked (local.get $scratch) (local.get $ab) (local.get $nb)
-                  (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 1)))
-                  (i32.add (local.get $xd) (i32.shl (i32.mul (local.get $i) (local.get $nb)) (i32.const 2)))
-                  (i32.add (local.get $xs) (i32.shl (i32.mul (local.get $i) (local.get $nb)) (i32.const 2)))
-                  (local.get $offsets)))
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))
-              (br $acts))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $rows)))
+    ;; one activation row and a fused kernel: decode and dot in one pass, row by row
+    (if (i32.and (i32.eq (local.get $m) (i32.const 1))
+                 (i32.or (i32.eq (local.get $type) (i32.const 8)) (i32.or (i32.eq (local.get $type) (i32.const 12)) (i32.eq (local.get $type) (i32.const 14)))))
+      (then
+        (block $rows_done
+          (loop $rows
+            (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
+            (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+            (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2)))
+              (if (result f32) (i32.eq (local.get $type) (i32.const 12))
+                (then (call $row_q4_k (local.get $row) (local.get $kb) (local.get $x) (local.get $xd) (local.get $xs)))
+                (else (if (result f32) (i32.eq (local.get $type) (i32.const 14))
+                  (then (call $row_q6_k (local.get $row) (local.get $kb) (local.get $x) (local.get $xd)))
+                  (else (call $row_q8_0 (local.get $row) (local.get $kb) (local.get $x) (local.get $xd)))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $rows)))
+        (return (i32.const 0))))
+    ;; unpacked rows: $rs bytes each (codes, then a scale and an offset per 32-block), $tiles at a time
+    (local.set $rs (i32.add (i32.shl (local.get $k) (i32.const 1)) (i32.shl (local.get $nb) (i32.const 3))))
+    (local.set $tiles (i32.div_u (i32.const 262144) (local.get $rs)))
+    (if (i32.gt_u (local.get $tiles) (i32.const 8)) (then (local.set $tiles (i32.const 8))))
+    (block $tiles_done
+      (loop $tile
+        (br_if $tiles_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $tend (i32.add (local.get $j) (local.get $tiles)))
+        (if (i32.gt_u (local.get $tend) (local.get $end)) (then (local.set $tend (local.get $end))))
+        (local.set $t (local.get $j))
+        (local.set $c (local.get $scratch))
+        (loop $unpacks
+          (local.set $offsets (call $unpack (local.get $type) (i32.add (local.get $w) (i32.mul (local.get $t) (local.get $rowBytes))) (local.get $kb)
+            (local.get $c) (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1)))))
+          (local.set $c (i32.add (local.get $c) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $unpacks (i32.lt_u (local.get $t) (local.get $tend))))
+        ;; activation rows four at a time, then one at a time, then the offsets (each output summed in the
+        ;; same order whichever way its rows were taken)
+        (local.set $i (i32.const 0))
+        (block $acts_done
+          (loop $acts
+            (br_if $acts_done (i32.ge_u (local.get $i) (local.get $m)))
+            (local.set $xi (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 1))))
+            (local.set $di (i32.add (local.get $xd) (i32.shl (i32.mul (local.get $i) (local.get $nb)) (i32.const 2))))
+            (local.set $t (local.get $j))
+            (local.set $c (local.get $scratch))
+            (loop $dots
+              (local.set $yi (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $t)) (i32.const 2))))
+              (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $m))
+                (then (call $dot4_unpacked (local.get $c) (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1))) (local.get $nb)
+                  (local.get $xi) (local.get $di) (i32.shl (local.get $k) (i32.const 1)) (i32.shl (local.get $nb) (i32.const 2))
+                  (local.get $yi) (i32.shl (local.get $n) (i32.const 2))))
+                (else (f32.store (local.get $yi) (call $dot_unpacked (local.get $c) (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1))) (local.get $nb)
+                  (local.get $xi) (local.get $di)))))
+              (local.set $c (i32.add (local.get $c) (local.get $rs)))
+              (local.set $t (i32.add (local.get $t) (i32.const 1)))
+              (br_if $dots (i32.lt_u (local.get $t) (local.get $tend))))
+            (local.set $i (i32.add (local.get $i) (select (i32.const 4) (i32.const 1) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))))
+            (br $acts)))
+        (if (local.get $offsets)
+          (then
+            (local.set $i (i32.const 0))
+            (block $offs_done
+              (loop $offs
+                (br_if $offs_done (i32.ge_u (local.get $i) (local.get $m)))
+                (local.set $t (local.get $j))
+                (local.set $c (local.get $scratch))
+                (loop $offrows
+                  (local.set $yi (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $t)) (i32.const 2))))
+                  (f32.store (local.get $yi) (f32.add (f32.load (local.get $yi))
+                    (call $offset_sum (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1))) (local.get $nb)
+                      (i32.add (local.get $xd) (i32.shl (i32.mul (local.get $i) (local.get $nb)) (i32.const 2)))
+                      (i32.add (local.get $xs) (i32.shl (i32.mul (local.get $i) (local.get $nb)) (i32.const 2))))))
+                  (local.set $c (i32.add (local.get $c) (local.get $rs)))
+                  (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                  (br_if $offrows (i32.lt_u (local.get $t) (local.get $tend))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $offs)))))
+        (local.set $j (local.get $tend))
+        (br $tile)))
     (i32.const 0))
 
   ;; x [m, k] f32 → xq [m, k] i16, xd [m, k/32] f32, xs [m, k/32] i32 (k a multiple of 32): per 32-block
