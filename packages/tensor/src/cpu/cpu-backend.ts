@@ -32,7 +32,8 @@ export interface CpuBackendOptions {
   /**
    * Threads the big kernels (matmul, attention, norms and elementwise ops over large tensors) split across:
    * `'auto'` (default) = the machine's parallelism; 1 where SharedArrayBuffer is missing (a page without
-   * cross-origin isolation) whatever is asked. Results are bit-for-bit the same for any count.
+   * cross-origin isolation) whatever is asked, and 1 with `wasm: false` (the TypeScript kernels run on the
+   * calling thread). Results are bit-for-bit the same for any count.
    */
   threads?: number | 'auto';
   /** `false` keeps every kernel in TypeScript (default: WebAssembly SIMD kernels where the runtime has them). */
