@@ -159,7 +159,9 @@ export class CpuBackend implements Backend {
 
   upload(values: TensorData, shape: Shape, dtype: DType): DataId {
     if (isPackedDType(dtype)) {
-      // the packed bytes (weightTensor checked their length) are copied into the heap, where the kernels read them
+      // the packed bytes (weightTensor checked their length) are copied into the heap, where the kernels read them;
+      // no kernels installed is an error here, naming what to call, not later at the first matmul or dispose
+      requireWeightKernels('upload', dtype);
       const data = new CpuData(this.#heap, 'bytes', values.length);
       (data.values as Uint8Array).set(values);
       data.packed = packedWeightOf(data, dtype, shape);
