@@ -15,6 +15,9 @@ export const SCRATCH_BYTES = 262144;
  * range and its own {@link SCRATCH_BYTES} of scratch. Each output element is computed by one call, in an order
  * fixed by the shapes alone: any split gives the same bits. Arithmetic is float32 (SIMD, no fused multiply-add).
  *
+ * Aliasing: the row and elementwise kernels (norms, softmax, rope, silu, gelu, swiglu, binary, binaryRow) and
+ * attention (out = q) may write over their input; gemm's C and gemv's y must not overlap their inputs.
+ *
  * @example
  * ```ts
  * import { instantiateF32Kernels } from './packages/tensor/src/cpu/wasm/f32-kernels';
