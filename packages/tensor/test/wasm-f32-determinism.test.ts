@@ -131,4 +131,21 @@ describe('the same bits for any split of the outer index', () => {
       expect(Array.from(new Uint32Array(heap.read(input, n).buffer)), name).toEqual(Array.from(new Uint32Array(heap.read(out, n).buffer)));
     }
   });
+
+  it('the build for a non-shared memory (no SharedArrayBuffer) gives the same bits as the shared one', () => {
+    const plain = new TestHeap(64, false);
+    expect(plain.memory.buffer).toBeInstanceOf(ArrayBuffer);
+    const [m, n, k] = [9, 21, 37];
+    const a = randoms(m * k, 20);
+    const b = randoms(n * k, 21);
+    const results = [heap, plain].map((h) => {
+      h.reset();
+      const c = h.alloc(m * n);
+      h.kernels.gemm(h.put(a), h.put(b), c, m, n, k, 1, h.scratch[0], 0, m);
+      const y = h.alloc(m * n);
+      h.kernels.gelu(c, y, 0, h.scratch[0], 0, m * n);
+      return Array.from(new Uint32Array(h.read(y, m * n).buffer));
+    });
+    expect(results[1]).toEqual(results[0]);
+  });
 });
