@@ -5,9 +5,9 @@
  */
 export { Tensor, isTensor } from './tensor';
 export { setBackend, getBackend, memory } from './engine';
-export { CpuBackend, createCpuBackend, type CpuBackendOptions } from './cpu/cpu-backend';
-export type { BufferPoolOptions, BufferPoolStats } from './cpu/buffer-pool';
-export type { WasmKernelsOptions } from './cpu/wasm/wasm-kernels';
+export { CpuBackend, createCpuBackend } from './cpu/cpu-backend';
+export type { CpuBackendOptions, EngineStats } from './cpu/cpu-backend';
+export type { HeapOptions, HeapStats } from './cpu/heap/heap';
 export { allocate, toTypedArray, dtypeOfData, isPackedDType, isWeightDType, weightBlock, weightByteLength, weightDTypeOfGgml } from './dtype';
 export { weightTensor } from './ops/weight-tensor';
 export { installWeightKernels, requireWeightKernels } from './weights/weight-kernels';
@@ -40,12 +40,13 @@ export { parseJsonBounded, parseJsonObject, jsonKind } from './parse-json-bounde
 export { readGguf } from './formats/gguf/read-gguf';
 export { writeGguf } from './formats/gguf/write-gguf';
 export { quantizeQ8_0, floatToHalfBits } from './formats/gguf/quantize-q8-0';
+export { quantizeQ4_0 } from './formats/gguf/quantize-q4-0';
 export { nonFiniteWeightCount } from './formats/gguf/non-finite-weights';
 export { dequantizeGgml, dequantizeGgmlInto } from './formats/gguf/dequantize-ggml';
 export { ggmlType, ggmlTypeName, ggmlTypeId, WEIGHT_TYPES } from './formats/gguf/ggml-type';
 
 export type { DType, ComputeDType, WeightDType, TensorData, TypedArrayFor } from './dtype';
-export type { PackedWeight, WeightKernels } from './weights/weight-kernels';
+export type { HeapWeightKernels, PackedWeight, WeightKernels } from './weights/weight-kernels';
 export type { Shape } from './shape';
 export type { MemoryInfo } from './engine';
 export type { Backend, DataId, TensorHandle, UnaryOp, BinaryOp, ReduceOp, RotaryLayout, FusedAttentionOptions } from './backend';
