@@ -30,7 +30,7 @@ export function setBackend(backend: Backend): Backend | null {
 }
 
 /**
- * The active backend (the CPU reference backend unless another was set).
+ * The active backend (the CPU backend unless another was set).
  *
  * @example
  * ```ts

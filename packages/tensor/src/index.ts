@@ -1,13 +1,13 @@
 /**
  * @packageDocumentation
- * Tensors, the Backend seam, the CPU reference backend, ops and a safetensors reader: the foundation every
+ * Tensors, the Backend seam, the CPU backend, ops and a safetensors reader: the foundation every
  * other Transformer Kit package is written against.
  */
 export { Tensor, isTensor } from './tensor';
 export { setBackend, getBackend, memory } from './engine';
-export { CpuBackend, createCpuBackend, type CpuBackendOptions } from './cpu/cpu-backend';
-export type { BufferPoolOptions, BufferPoolStats } from './cpu/buffer-pool';
-export type { WasmKernelsOptions } from './cpu/wasm/wasm-kernels';
+export { CpuBackend, createCpuBackend } from './cpu/cpu-backend';
+export type { CpuBackendOptions, EngineStats } from './cpu/cpu-backend';
+export type { HeapOptions, HeapStats } from './cpu/heap/heap';
 export { allocate, toTypedArray, dtypeOfData, isPackedDType, isWeightDType, weightBlock, weightByteLength, weightDTypeOfGgml } from './dtype';
 export { weightTensor } from './ops/weight-tensor';
 export { installWeightKernels, requireWeightKernels } from './weights/weight-kernels';

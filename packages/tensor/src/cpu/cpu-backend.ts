@@ -1,9 +1,9 @@
 import type { Backend, BinaryOp, DataId, FusedAttentionOptions, ReduceOp, RotaryLayout, TensorHandle, UnaryOp } from '../backend';
-import { allocate, isPackedDType, type ComputeDType, type DType, type TensorData } from '../dtype';
+import { isPackedDType, type ComputeDType, type DType, type TensorData } from '../dtype';
 import { requireWeightKernels, type PackedWeight } from '../weights/weight-kernels';
 import { sizeOf, type Shape } from '../shape';
-import { BufferPool, type BufferPoolOptions, type BufferPoolStats } from './buffer-pool';
-import { WasmKernels, type WasmKernelsOptions } from './wasm/wasm-kernels';
+import { Heap, type HeapOptions, type HeapStats } from './heap/heap';
+import { CpuData } from './heap/cpu-data';
 import { binaryKernel, unaryKernel, unaryOutDType, whereKernel } from './elementwise-kernels';
 import { attentionKernel } from './attention-kernel';
 import { geluKernel, layerNormKernel, rmsNormKernel, rotaryKernel, siluKernel, softmaxKernel } from './fused-kernels';
@@ -11,38 +11,21 @@ import { concatKernel, gatherKernel, gatherSize, sliceKernel, transposeKernel, w
 import { gemm } from './matmul-kernel';
 import { reduceKernel } from './reduce-kernel';
 
-/** A CPU storage: the values, and whether the backend allocated them (so may recycle them once disposed). */
-class CpuData {
-  /** For a weight dtype: the packed bytes as the weight kernels see them. */
-  packed: PackedWeight | null = null;
-  constructor(
-    public values: TensorData,
-    readonly owned: boolean,
-  ) {}
-}
-
-const EMPTY = new Float32Array(0);
-
 /** The packed weight behind a weight-dtype handle. */
 function packedOf(x: { dataId: DataId }): PackedWeight {
   return (x.dataId as CpuData).packed!;
 }
 
+/** What a reused block is filled with under `heap: { poison: true }`: NaN, INT32_MIN, 0xAB bytes. */
+const POISON: Record<ComputeDType, number> = { float32: 0x7fc00000, int32: 0x80000000, bool: 0xabababab };
+
 /** Options of {@link createCpuBackend}. */
 export interface CpuBackendOptions {
   /**
-   * Reuse the storage of disposed tensors for new outputs of the same size (default on, with the limits of
-   * {@link BufferPoolOptions}); `false` allocates every output afresh.
+   * The backend's WebAssembly memory, where every tensor it holds lives: its size at start, its limit (4 GiB
+   * at most, the wasm32 address space), and test hooks (`shared: false`, `poison`). See {@link HeapOptions}.
    */
-  bufferPool?: BufferPoolOptions | false;
-  /**
-   * Run a decode step's hot kernels in WebAssembly where available (default on): one row times a weight
-   * matrix ([1, k] · [n, k]ᵀ, with SIMD) and fused attention over a KV cache. The weight or cache is copied
-   * into WebAssembly memory the second time it is used and the copy kept (and written along with the cache)
-   * until the tensor is disposed, so those arrays take twice their size while in use; `maxMirrorBytes` caps
-   * that. `false` keeps every kernel in JavaScript.
-   */
-  wasm?: WasmKernelsOptions | false;
+  heap?: HeapOptions;
 }
 
 function valuesOf(x: TensorHandle): TensorData {
@@ -54,25 +37,40 @@ function floatsOf(x: TensorHandle): Float32Array {
   return v instanceof Float32Array ? v : Float32Array.from(v);
 }
 
+/** What the CPU engine is and has done (`CpuBackend#engineStats()`). */
+export interface EngineStats {
+  /** Threads the kernels may split across (1: all on the calling thread). */
+  threads: number;
+  /** Bytes of the heap (the backend's WebAssembly memory). */
+  heapBytes: number;
+  /** Bytes of the heap in tensors and scratch in use. */
+  heapUsedBytes: number;
+  /** Kernel calls that were split across threads. */
+  parallelRuns: number;
+  /** Workers started so far. */
+  workersUsed: number;
+}
+
 /**
- * The reference backend: plain TypeScript over Float32Arrays, synchronous reads, every fused kernel.
- * Each kernel lives in its own file under `cpu/`; a faster kernel (WebAssembly, threads) replaces one there
- * without touching any caller.
+ * The CPU backend: every tensor in one WebAssembly memory (the heap), kernels in TypeScript over views of
+ * it; synchronous reads, every fused kernel. Each kernel lives in its own file under `cpu/`; a faster
+ * kernel (WebAssembly, threads) replaces one there without touching any caller.
+ *
+ * A kernel allocates its output BEFORE it takes views of its inputs: an allocation may grow the heap, and
+ * growing a non-shared memory detaches every view made before (CpuData re-makes its own on next use).
  */
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly tolerance = 1e-4;
   #live = 0;
-  readonly #pool: BufferPool | null;
-  readonly #wasm: WasmKernels | null;
+  readonly #heap: Heap;
 
   constructor(options: CpuBackendOptions = {}) {
-    this.#pool = options.bufferPool === false ? null : new BufferPool(options.bufferPool);
-    this.#wasm = options.wasm === false ? null : WasmKernels.create(options.wasm);
+    this.#heap = new Heap(options.heap);
   }
 
   /**
-   * What the buffer pool holds and has served (all zeros with `bufferPool: false`).
+   * The heap's figures: its size, bytes in use and idle, and how many allocations reused a freed block.
    *
    * @example
    * ```ts
@@ -80,189 +78,216 @@ export class CpuBackend implements Backend {
    * const cpu = new CpuBackend();
    * setBackend(cpu);
    * const x = zeros([128, 128]);
-   * matmul(x, x).dispose(); // its 64 KiB go to the pool
+   * matmul(x, x).dispose(); // its 64 KiB go back to the heap's free list
+   * const before = cpu.heapStats().reused;
    * matmul(x, x).dispose(); // and are reused here
-   * console.log(cpu.bufferPoolStats()); // { idleBytes: 65536, reused: 1, allocated: 1 }
+   * console.log(cpu.heapStats().reused - before); // 1
    * ```
    */
-  bufferPoolStats(): BufferPoolStats {
-    return this.#pool?.stats() ?? { idleBytes: 0, reused: 0, allocated: 0 };
+  heapStats(): HeapStats {
+    return this.#heap.stats();
   }
 
   /**
-   * Bytes of array copies (weights, KV caches) the WebAssembly kernels hold (0 when they are off or unavailable).
+   * Threads, heap size and use, and how many kernel calls ran split across threads.
    *
    * @example
    * ```ts
    * import { CpuBackend } from '@transformer-kit/tensor';
-   * console.log(new CpuBackend().wasmMirrorBytes()); // 0: nothing multiplied yet
+   * const { threads, heapBytes } = new CpuBackend().engineStats();
+   * console.log(threads >= 1, heapBytes > 0); // true true
    * ```
    */
-  wasmMirrorBytes(): number {
-    return this.#wasm?.mirrorBytes ?? 0;
+  engineStats(): EngineStats {
+    const heap = this.#heap.stats();
+    return { threads: 1, heapBytes: heap.heapBytes, heapUsedBytes: heap.usedBytes, parallelRuns: 0, workersUsed: 0 };
   }
 
-  /** Storage for an output of `size` elements; may hold stale values, so kernels write every element. */
-  private out(dtype: DType, size: number): TensorData {
-    return this.#pool ? this.#pool.take(dtype as ComputeDType, size) : allocate(dtype, size);
+  /** A new storage of `size` elements; may hold stale values, so kernels write every element. */
+  private out(dtype: ComputeDType, size: number): CpuData {
+    return new CpuData(this.#heap, dtype, size, POISON[dtype]);
   }
-  private outFloat32(size: number): Float32Array {
-    return this.out('float32', size) as Float32Array;
+  private outFloat32(size: number): CpuData {
+    return this.out('float32', size);
   }
 
-  private store(values: TensorData, owned = true): DataId {
+  private store(data: CpuData): DataId {
     this.#live++;
-    return new CpuData(values, owned);
+    return data;
+  }
+
+  /** Stores values a kernel computed outside the heap (a copy). */
+  private storeCopy(values: TensorData, dtype: ComputeDType): DataId {
+    const data = this.out(dtype, values.length);
+    data.values.set(values);
+    return this.store(data);
   }
 
   upload(values: TensorData, shape: Shape, dtype: DType): DataId {
-    // a packed weight keeps the caller's bytes (weightTensor checked their length), or the kernels take them
     if (isPackedDType(dtype)) {
-      const data = new CpuData(EMPTY, false);
-      data.packed = { dtype, bytes: values as Uint8Array, rows: shape[0], cols: shape[1] };
-      requireWeightKernels('upload', dtype).adopt?.(data.packed);
+      // the packed bytes (weightTensor checked their length) are copied into the heap, where the kernels read them
+      const data = new CpuData(this.#heap, 'bytes', values.length);
+      (data.values as Uint8Array).set(values);
+      data.packed = packedWeightOf(data, dtype, shape);
       this.#live++;
       return data;
     }
     if (values.length !== sizeOf(shape)) throw new RangeError(`upload: ${values.length} values for shape [${shape.join(', ')}]`);
-    const expected = allocate(dtype, 0).constructor;
-    // NOTE: the caller's typed array is kept as is (documented on `tensor()`); it is never recycled.
-    if (values.constructor === expected) return this.store(values, false);
-    return this.store(new (expected as Float32ArrayConstructor)(values) as TensorData);
+    // NOTE: a copy into the heap: the caller's array is not kept (writing to it later changes nothing)
+    return this.storeCopy(values, dtype);
   }
   read(dataId: DataId, shape: Shape, dtype: DType): Promise<TensorData> {
     return Promise.resolve(this.readSync(dataId, shape, dtype));
   }
   readSync(dataId: DataId, _shape?: Shape, dtype?: DType): TensorData {
     if (dtype && isPackedDType(dtype)) return requireWeightKernels('read', dtype).dequantize(packedOf({ dataId }));
-    return (dataId as CpuData).values.slice();
+    return (dataId as CpuData).values.slice(); // a copy out of the heap, into a plain (non-shared) buffer
   }
   disposeData(dataId: DataId): void {
     this.#live--;
     const data = dataId as CpuData;
     if (data.packed) requireWeightKernels('dispose', data.packed.dtype).release(data.packed);
-    if (this.#wasm && data.values instanceof Float32Array) this.#wasm.forget(data.values);
-    if (data.owned && this.#pool) this.#pool.give(data.values);
+    data.free();
   }
   liveDataCount(): number {
     return this.#live;
   }
   writeSlice(target: TensorHandle, value: TensorHandle, begin: readonly number[]): void {
-    const values = valuesOf(target);
-    const written = valuesOf(value);
-    writeSliceKernel(values, target.shape, written, value.shape, begin);
-    // a copy in WebAssembly memory (a KV cache's) gets the same write
-    if (this.#wasm && values instanceof Float32Array && written instanceof Float32Array) this.#wasm.write(values, target.shape, written, value.shape, begin);
+    writeSliceKernel(valuesOf(target), target.shape, valuesOf(value), value.shape, begin);
   }
 
   matmul(a: TensorHandle, b: TensorHandle, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId {
+    const out = this.outFloat32(sizeOf(outShape));
     if (isPackedDType(b.dtype)) {
       // x [..., m, k] · Wᵀ, W packed [n, k]: every row of x against W, by the installed weight kernels
       const av = floatsOf(a);
       const w = packedOf(b);
-      const out = this.outFloat32(sizeOf(outShape));
-      requireWeightKernels('matmul', b.dtype).matmul(av, av.length / w.cols, w, out);
+      requireWeightKernels('matmul', b.dtype).matmul(av, av.length / w.cols, w, out.values as Float32Array);
       return this.store(out);
     }
     const av = floatsOf(a);
     const bv = floatsOf(b);
+    const ov = out.values as Float32Array;
     const rank = outShape.length;
     const m = outShape[rank - 2];
     const n = outShape[rank - 1];
     const k = transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
-    const out = this.outFloat32(sizeOf(outShape));
     const batchShape = outShape.slice(0, rank - 2);
     const batches = sizeOf(batchShape);
-    // one row times a [n, k] weight (a decode step): the WebAssembly kernel, when it takes it
-    if (this.#wasm && m === 1 && batches === 1 && transposeB && !transposeA && av.length === k && this.#wasm.multiply(av, bv, out, n, k)) {
-      return this.store(out);
-    }
     const aBatch = batchOffsets(a.shape.slice(0, -2), batchShape, m * k);
     const bBatch = batchOffsets(b.shape.slice(0, -2), batchShape, k * n);
     for (let i = 0; i < batches; i++) {
-      gemm(av, aBatch(i), transposeA, bv, bBatch(i), transposeB, out, i * m * n, m, n, k);
+      gemm(av, aBatch(i), transposeA, bv, bBatch(i), transposeB, ov, i * m * n, m, n, k);
     }
     return this.store(out);
   }
   unary(op: UnaryOp, x: TensorHandle): DataId {
-    const xv = valuesOf(x);
-    return this.store(unaryKernel(op, xv, this.out(unaryOutDType(op), xv.length)));
+    const out = this.out(unaryOutDType(op) as ComputeDType, (x.dataId as CpuData).length);
+    unaryKernel(op, valuesOf(x), out.values);
+    return this.store(out);
   }
   binary(op: BinaryOp, a: TensorHandle, b: TensorHandle, outShape: Shape, outDType: DType): DataId {
-    return this.store(binaryKernel(op, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape, outDType, this.out(outDType, sizeOf(outShape))));
+    const out = this.out(outDType as ComputeDType, sizeOf(outShape));
+    binaryKernel(op, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape, outDType, out.values);
+    return this.store(out);
   }
   reduce(op: ReduceOp, x: TensorHandle, axis: number): DataId {
-    return this.store(reduceKernel(op, valuesOf(x), x.shape, axis));
+    const result = reduceKernel(op, valuesOf(x), x.shape, axis);
+    return this.storeCopy(result, (result instanceof Int32Array ? 'int32' : 'float32'));
   }
   gather(table: TensorHandle, indices: TensorHandle, axis: number): DataId {
-    const ids = valuesOf(indices);
+    const count = (indices.dataId as CpuData).length;
     if (isPackedDType(table.dtype)) {
       const w = packedOf(table);
-      const out = this.outFloat32(ids.length * w.cols);
-      requireWeightKernels('gather', table.dtype).gatherRows(w, ids, out);
+      const out = this.outFloat32(count * w.cols);
+      requireWeightKernels('gather', table.dtype).gatherRows(w, valuesOf(indices), out.values as Float32Array);
       return this.store(out);
     }
-    const out = this.out(table.dtype, gatherSize(table.shape, ids.length, axis));
-    return this.store(gatherKernel(valuesOf(table), table.shape, ids, axis, table.dtype, out));
+    const out = this.out(table.dtype as ComputeDType, gatherSize(table.shape, count, axis));
+    gatherKernel(valuesOf(table), table.shape, valuesOf(indices), axis, table.dtype, out.values);
+    return this.store(out);
   }
   transpose(x: TensorHandle, perm: readonly number[]): DataId {
-    const xv = valuesOf(x);
-    return this.store(transposeKernel(xv, x.shape, perm, x.dtype, this.out(x.dtype, xv.length)));
+    const out = this.out(x.dtype as ComputeDType, (x.dataId as CpuData).length);
+    transposeKernel(valuesOf(x), x.shape, perm, x.dtype, out.values);
+    return this.store(out);
   }
   slice(x: TensorHandle, begin: readonly number[], size: readonly number[]): DataId {
-    return this.store(sliceKernel(valuesOf(x), x.shape, begin, size, x.dtype, this.out(x.dtype, sizeOf(size))));
+    const out = this.out(x.dtype as ComputeDType, sizeOf(size));
+    sliceKernel(valuesOf(x), x.shape, begin, size, x.dtype, out.values);
+    return this.store(out);
   }
   concat(xs: readonly TensorHandle[], axis: number, outShape: Shape): DataId {
+    const out = this.out(xs[0].dtype as ComputeDType, sizeOf(outShape));
     const parts = xs.map((x) => ({ data: valuesOf(x), shape: x.shape }));
-    return this.store(concatKernel(parts, axis, outShape, xs[0].dtype, this.out(xs[0].dtype, sizeOf(outShape))));
+    concatKernel(parts, axis, outShape, xs[0].dtype, out.values);
+    return this.store(out);
   }
   where(cond: TensorHandle, a: TensorHandle, b: TensorHandle, outShape: Shape): DataId {
-    const out = this.out(a.dtype, sizeOf(outShape));
-    return this.store(whereKernel(valuesOf(cond), cond.shape, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape, a.dtype, out));
+    const out = this.out(a.dtype as ComputeDType, sizeOf(outShape));
+    whereKernel(valuesOf(cond), cond.shape, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape, a.dtype, out.values);
+    return this.store(out);
   }
   cast(x: TensorHandle, dtype: DType): DataId {
-    if (isPackedDType(x.dtype)) return this.store(requireWeightKernels('cast', x.dtype).dequantize(packedOf(x)));
+    if (isPackedDType(x.dtype)) return this.storeCopy(requireWeightKernels('cast', x.dtype).dequantize(packedOf(x)), 'float32');
     if (isPackedDType(dtype)) throw new TypeError(`cast: cannot encode ${x.dtype} as ${dtype}`);
+    const data = this.out(dtype, (x.dataId as CpuData).length);
     const src = valuesOf(x);
-    const out = this.out(dtype, src.length);
+    const out = data.values;
     if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
     else if (dtype === 'int32') for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i]);
     else out.set(src);
-    return this.store(out);
+    return this.store(data);
   }
 
   softmax(x: TensorHandle): DataId {
-    const xv = floatsOf(x);
-    return this.store(softmaxKernel(xv, x.shape[x.shape.length - 1], this.outFloat32(xv.length)));
+    const out = this.outFloat32((x.dataId as CpuData).length);
+    softmaxKernel(floatsOf(x), x.shape[x.shape.length - 1], out.values as Float32Array);
+    return this.store(out);
   }
   layerNorm(x: TensorHandle, gamma: TensorHandle | null, beta: TensorHandle | null, eps: number): DataId {
-    const xv = floatsOf(x);
-    const out = this.outFloat32(xv.length);
-    return this.store(layerNormKernel(xv, x.shape[x.shape.length - 1], gamma && floatsOf(gamma), beta && floatsOf(beta), eps, out));
+    const out = this.outFloat32((x.dataId as CpuData).length);
+    layerNormKernel(floatsOf(x), x.shape[x.shape.length - 1], gamma && floatsOf(gamma), beta && floatsOf(beta), eps, out.values as Float32Array);
+    return this.store(out);
   }
   rmsNorm(x: TensorHandle, gamma: TensorHandle | null, eps: number): DataId {
-    const xv = floatsOf(x);
-    return this.store(rmsNormKernel(xv, x.shape[x.shape.length - 1], gamma && floatsOf(gamma), eps, this.outFloat32(xv.length)));
+    const out = this.outFloat32((x.dataId as CpuData).length);
+    rmsNormKernel(floatsOf(x), x.shape[x.shape.length - 1], gamma && floatsOf(gamma), eps, out.values as Float32Array);
+    return this.store(out);
   }
   gelu(x: TensorHandle, approximate: 'none' | 'tanh'): DataId {
-    const xv = floatsOf(x);
-    return this.store(geluKernel(xv, approximate, this.outFloat32(xv.length)));
+    const out = this.outFloat32((x.dataId as CpuData).length);
+    geluKernel(floatsOf(x), approximate, out.values as Float32Array);
+    return this.store(out);
   }
   silu(x: TensorHandle): DataId {
-    const xv = floatsOf(x);
-    return this.store(siluKernel(xv, this.outFloat32(xv.length)));
+    const out = this.outFloat32((x.dataId as CpuData).length);
+    siluKernel(floatsOf(x), out.values as Float32Array);
+    return this.store(out);
   }
   rotary(x: TensorHandle, cos: TensorHandle, sin: TensorHandle, layout: RotaryLayout): DataId {
-    const xv = floatsOf(x);
-    const out = this.outFloat32(xv.length);
-    return this.store(rotaryKernel(xv, x.shape, floatsOf(cos), floatsOf(sin), cos.shape[cos.shape.length - 1], layout, out));
+    const out = this.outFloat32((x.dataId as CpuData).length);
+    rotaryKernel(floatsOf(x), x.shape, floatsOf(cos), floatsOf(sin), cos.shape[cos.shape.length - 1], layout, out.values as Float32Array);
+    return this.store(out);
   }
   attention(q: TensorHandle, k: TensorHandle, v: TensorHandle, options: FusedAttentionOptions): DataId {
     const out = this.outFloat32(sizeOf(q.shape));
-    const [qv, kv, vv] = [floatsOf(q), floatsOf(k), floatsOf(v)];
-    if (this.#wasm?.attention(qv, q.shape, kv, vv, k.shape, options, out)) return this.store(out);
-    return this.store(attentionKernel(qv, q.shape, kv, vv, k.shape, options, out));
+    attentionKernel(floatsOf(q), q.shape, floatsOf(k), floatsOf(v), k.shape, options, out.values as Float32Array);
+    return this.store(out);
   }
+}
+
+/** A packed weight whose bytes are a heap block (a view made afresh when the heap's memory was replaced). */
+function packedWeightOf(data: CpuData, dtype: PackedWeight['dtype'], shape: Shape): PackedWeight {
+  return {
+    dtype,
+    rows: shape[0],
+    cols: shape[1],
+    get bytes() {
+      return data.values as Uint8Array;
+    },
+    address: { memory: data.heap.memory, ptr: data.ptr },
+  };
 }
 
 /** Maps an output batch index to the element offset of an operand whose batch dims broadcast to `batchShape`. */
@@ -288,15 +313,14 @@ function batchOffsets(own: Shape, batchShape: Shape, matrixSize: number): (i: nu
 }
 
 /**
- * Creates the CPU reference backend. By default it recycles the storage of disposed tensors (up to 64 MiB
- * idle, 8 buffers per size) for later outputs of the same size; pass `{ bufferPool: false }` to turn that off
- * or `{ bufferPool: { maxBytes } }` to change the limits.
+ * Creates the CPU backend. Its tensors live in one WebAssembly memory that grows as needed, up to
+ * `heap.maxBytes` (default and most 4 GiB); a freed tensor's block is reused by the next one of its size class.
  *
  * @example
  * ```ts
  * import { createCpuBackend, setBackend } from '@transformer-kit/tensor';
  * setBackend(createCpuBackend());
- * const plain = createCpuBackend({ bufferPool: false }); // every output a fresh Float32Array
+ * const small = createCpuBackend({ heap: { maxBytes: 64 << 20 } }); // refuses tensors past 64 MiB in total
  * ```
  */
 export function createCpuBackend(options: CpuBackendOptions = {}): Backend {

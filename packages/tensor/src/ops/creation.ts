@@ -9,7 +9,9 @@ export type TensorLike = TensorData | readonly number[] | readonly boolean[];
 
 /**
  * Makes a tensor from flat row-major values on the active backend (or `backend`).
- * A typed array of the right kind is handed over without copying: do not modify it afterwards.
+ * A typed array of the right kind is handed to the backend without an extra copy here; the CPU backend copies
+ * it into its heap (so changing the array afterwards changes nothing), a GPU backend uploads it. Other backends
+ * may keep it: do not rely on either, and do not modify it while the tensor is in use.
  *
  * @example
  * ```ts

@@ -9,10 +9,15 @@ import type { WeightDType } from '../dtype';
 /** A weight as stored: its dtype, packed bytes, and [rows, cols] (cols a multiple of the dtype's block). */
 export interface PackedWeight {
   readonly dtype: WeightDType;
-  /** The packed bytes (kernels that `adopt` a weight may move them, e.g. into WebAssembly memory). */
+  /** The packed bytes (on the CPU backend a view of its heap: read it afresh, do not keep it across allocations). */
   readonly bytes: Uint8Array;
   readonly rows: number;
   readonly cols: number;
+  /**
+   * Where the bytes live when a CPU backend holds the weight: its WebAssembly memory and the byte address,
+   * so kernels instantiated on that memory read them in place.
+   */
+  readonly address?: { readonly memory: WebAssembly.Memory; readonly ptr: number };
 }
 
 /** What a backend calls to compute with packed weights it has no kernels of its own for. */
