@@ -12,17 +12,20 @@ export async function nodeLlamaCppPeer(path, { threads = 1, contextSize = 512 } 
   return {
     threads: context.currentThreads,
     buildType: llama.buildType,
-    /** Greedy: `count` tokens after the prompt's; the clock starts at the first generated token. */
-    async decode(promptIds, count) {
+    /**
+     * Greedy: `count` tokens after the prompt's (fewer if `maxSeconds` pass first: `tokens` says how many were
+     * timed); the clock starts at the first generated token.
+     */
+    async decode(promptIds, count, maxSeconds = Infinity) {
       await sequence.clearHistory();
       const ids = [];
       let t0 = 0;
       for await (const token of sequence.evaluate(promptIds, { temperature: 0 })) {
         ids.push(token);
         if (ids.length === 1) t0 = performance.now();
-        if (ids.length === count + 1) break;
+        if (ids.length === count + 1 || (ids.length > 1 && performance.now() - t0 > maxSeconds * 1000)) break;
       }
-      return { tokensPerSecond: count / ((performance.now() - t0) / 1000), ids };
+      return { tokensPerSecond: (ids.length - 1) / ((performance.now() - t0) / 1000), tokens: ids.length - 1, ids };
     },
     /** One forward pass over `ids` into an empty cache. */
     async prompt(ids) {
