@@ -14,7 +14,9 @@
 // -march=native); 110M ≥ 1.5 × 32 = 48 tok/s on 2 threads. Measured outside the project, restated as targets.
 // Run: npx turbo run build --filter=@transformer-kit/transformer... && node bench/run.mjs engine-generate
 // Writes bench/results/engine-generate.json. BENCH_RUNS measured rounds (default 3; 2 for the 110M model) after a
-// warm-up round; BENCH_MODELS=stories260K,15M,110M picks models (a partial run writes a .partial.json).
+// warm-up round (none for the 110M model when the smaller ones ran before it in the process: the same code is
+// warm); BENCH_MODELS=stories260K,15M,110M,memory picks parts (a partial run writes a .partial.json). About 8 min
+// here by default, on a quiet machine less.
 /* global console, process, performance, setTimeout */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +38,7 @@ const DECODE = 128;
 // NOTE: a decode run stops early past this many seconds (its tok/s is then over the tokens it made): on this
 // shared 2-core machine, llama.cpp at 2 threads fell to 3.5–7 tok/s on stories260K when other jobs held the cores
 // (its threads wait for each other at every op), which would otherwise take minutes per run.
-const DECODE_MAX_SECONDS = Number(process.env.BENCH_DECODE_MAX_SECONDS ?? 15);
+const DECODE_MAX_SECONDS = Number(process.env.BENCH_DECODE_MAX_SECONDS ?? 10);
 const PROMPT = 128;
 const THREADS = [1, 2];
 const host = machine();
@@ -157,8 +159,10 @@ async function benchModel(m) {
   runners['tfjs-wasm decode'] = () => { const r = tfjs.decode(); ids['tfjs-wasm'] = r.ids; return r.tokensPerSecond; };
   runners['tfjs-wasm prompt'] = () => tfjs.prompt(prompt).tokensPerSecond;
   const loadBefore = load();
-  const measured = await interleaved(runners, m.runs, (r, values) => {
-    console.log(`  ${m.key} round ${r}: ${Object.entries(values).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} tok/s`);
+  const warmUpRounds = m.key === '110M' && MODELS.length > 1 ? 0 : 1;
+  const measured = await interleaved(runners, m.runs, {
+    warmUpRounds,
+    onRound: (r, values) => console.log(`  ${m.key} round ${r}: ${Object.entries(values).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} tok/s`),
   });
   const loadAfter = load();
 
@@ -180,6 +184,8 @@ async function benchModel(m) {
     parameters: paramsOf(ours[0].config),
     gguf: { file: gguf.path, bytes: gguf.bytes, checks: gguf.checks },
     promptTokens: prompt.length,
+    warmUpRounds,
+    measuredRounds: m.runs,
     decodeTokens: DECODE,
     loadAverage1m: [loadBefore, loadAfter],
     results: impls,
@@ -264,18 +270,19 @@ function bars(results) {
 }
 
 setWasmPaths(join(here, '..', 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist') + '/');
+// first, while the process is small: its RSS is then mostly this run's
+const memoryRun = !wanted || wanted.includes('memory') ? await longRunMemory() : null;
 const results = [];
 for (const m of MODELS) {
   const entry = await benchModel(m);
   console.log(JSON.stringify({ model: entry.key, results: entry.results?.map((r) => ({ impl: r.impl.split(' ')[0], threads: r.engineStats?.threads ?? r.threads, decode: r.decodeTokensPerSecond.median, prompt: r.promptTokensPerSecond.median, sameIds: r.greedyIdsEqualOurs1Thread })) }));
   results.push(entry);
 }
-const memoryRun = !wanted || wanted.includes('memory') ? await longRunMemory() : null;
 const result = {
   benchmark: 'engine-generate',
   date: new Date().toISOString(),
   machine: { ...host, loadAverage1mAtEnd: load(), tfjs: tf.version.tfjs },
-  method: `Per model, one process: ours (createCpuBackend({ threads }) for 1 and 2; engineStats.threads says what ran), llama.cpp through node-llama-cpp (threads 1 and 2, F32 GGUF of the same weights), and the same Llama in tfjs ops on tfjs-wasm (single-threaded in Node). A round runs every implementation's decode (${DECODE} greedy tokens after BOS, timed from the first generated token) and prompt (${PROMPT} tokens into an empty cache, one forward pass; tfjs: one batched step) once, the order rotating each round; one warm-up round, then the rounds whose medians are given. A decode run stops early after ${DECODE_MAX_SECONDS} s (decodeTokensTimedLastRun: how many tokens the last one timed). greedyIdsEqualOurs1Thread: the greedy ids (up to ${DECODE + 1}, over those both runs made) equal ours at 1 thread.`,
+  method: `Per model, one process: ours (createCpuBackend({ threads }) for 1 and 2; engineStats.threads says what ran), llama.cpp through node-llama-cpp (threads 1 and 2, F32 GGUF of the same weights), and the same Llama in tfjs ops on tfjs-wasm (single-threaded in Node). A round runs every implementation's decode (${DECODE} greedy tokens after BOS, timed from the first generated token) and prompt (${PROMPT} tokens into an empty cache, one forward pass; tfjs: one batched step) once, the order rotating each round; warmUpRounds unmeasured rounds, then the measuredRounds whose medians are given. A decode run stops early after ${DECODE_MAX_SECONDS} s (decodeTokensTimedLastRun: how many tokens the last one timed). greedyIdsEqualOurs1Thread: the greedy ids (up to ${DECODE + 1}, over those both runs made) equal ours at 1 thread.`,
   bars: bars(results),
   results,
   memory: memoryRun,

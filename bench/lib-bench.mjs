@@ -41,20 +41,20 @@ export function load() {
 }
 
 /**
- * Runs each measurement function of `runners` (name → () => number | Promise<number>) `runs` times after one
- * warm-up round, interleaved (one of each per round, the order rotating each round so no implementation always
- * follows the same one), and returns name → { median, runs }.
+ * Runs each measurement function of `runners` (name → () => number | Promise<number>) `runs` times after
+ * `warmUpRounds` unmeasured rounds (default 1), interleaved (one of each per round, the order rotating each round
+ * so no implementation always follows the same one), and returns name → { median, runs }.
  */
-export async function interleaved(runners, runs, onRound) {
+export async function interleaved(runners, runs, { warmUpRounds = 1, onRound } = {}) {
   const names = Object.keys(runners);
   const values = Object.fromEntries(names.map((n) => [n, []]));
-  for (let r = 0; r <= runs; r++) {
+  for (let r = 0; r < warmUpRounds + runs; r++) {
     const order = names.map((_, i) => names[(i + r) % names.length]);
     for (const name of order) {
       const v = await runners[name]();
-      if (r > 0) values[name].push(v);
+      if (r >= warmUpRounds) values[name].push(v);
     }
-    if (r > 0) onRound?.(r, Object.fromEntries(names.map((n) => [n, values[n][values[n].length - 1]])));
+    if (r >= warmUpRounds) onRound?.(r - warmUpRounds + 1, Object.fromEntries(names.map((n) => [n, values[n][values[n].length - 1]])));
   }
   return Object.fromEntries(names.map((n) => [n, { median: median(values[n]), runs: values[n] }]));
 }
