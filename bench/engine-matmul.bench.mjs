@@ -161,7 +161,7 @@ const result = {
     tfjsWasm: { threads: tfjsWasmThreads, simd: tfjsWasmSimd, threadedBuildInNode: threadedProbe },
     plainLoop: 1,
   },
-  method: `GFLOP/s = 2·m·n·k / median wall-clock seconds per call over ${SAMPLES} samples; the implementations' samples interleaved (the order rotating each round), each sample >= ${MIN_SAMPLE_MS} ms of calls after >= ${WARM_UP_MS} ms of warm-up; every implementation alternates two input sets of the same shape. Ours includes making the output tensor; tfjs includes dataSync(). cpuSecondsPerWallSecond: this process's CPU time over wall time (about the number of busy threads). ours "N threads" is createCpuBackend({ threads: N }); engineStats.threads is what the engine ran with.`,
+  method: `GFLOP/s = 2·m·n·k / median wall-clock seconds per call over ${SAMPLES} samples; the implementations' samples interleaved (the order rotating each round), each sample >= ${MIN_SAMPLE_MS} ms of calls after >= ${WARM_UP_MS} ms of warm-up; every implementation alternates two input sets of the same shape. Ours includes making the output tensor; tfjs includes dataSync(). cpuSecondsPerWallSecond: this process's CPU time over wall time (about the number of busy threads). ours "N threads" is createCpuBackend({ threads: N }); engineStats.threads is what the engine ran with. All in one process with tfjs loaded (tensor.bench found that loading tfjs slows plain JS typed-array loops by about 20%: the plain loop is a reference, not a bar).`,
   bars,
   results: rows,
 };
