@@ -1,10 +1,11 @@
 // r42m as F32 and Q8_0 GGUF files, made here: the f32 weights from the same generator ../shared/models/r42m
 // was made from (bench/random-llama2c.mjs, seed 1337), the metadata (tokenizer included) of
-// r42m-Q4_K_M.gguf, Q8_0 blocks from @transformer-kit/tensor's quantizeQ8_0 (ggml's reference rounding).
+// r42m-Q4_K_M.gguf, Q8_0 blocks from @transformer-kit/tensor's quantizeQ8_0 (ggml's reference rounding), Q4_0
+// blocks from quantizeQ4_0 below (ggml's quantize_row_q4_0_ref rounding, float32 arithmetic).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quantizeQ8_0, readGguf, writeGguf } from '@transformer-kit/tensor';
+import { floatToHalfBits, quantizeQ8_0, readGguf, writeGguf } from '@transformer-kit/tensor';
 import { randomLlama2cBin } from './random-llama2c.mjs';
 
 export const R42M = { dim: 512, hidden: 1536, layers: 8, heads: 8, kvHeads: 4, vocab: 32000, seqLen: 512 };
@@ -31,14 +32,42 @@ function r42mTensors() {
   return byName;
 }
 
+/** Q4_0 blocks {f16 d; u8 q[16]} of x (a multiple of 32 values), as ggml's quantize_row_q4_0_ref rounds them. */
+export function quantizeQ4_0(x) {
+  const f = Math.fround;
+  const out = new Uint8Array((x.length / 32) * 18);
+  for (let b = 0; b < x.length / 32; b++) {
+    let amax = 0;
+    let max = 0;
+    for (let j = 0; j < 32; j++) {
+      const v = x[b * 32 + j];
+      if (amax < Math.abs(v)) {
+        amax = Math.abs(v);
+        max = v;
+      }
+    }
+    const d = f(max / -8);
+    const id = d ? f(1 / d) : 0;
+    const h = floatToHalfBits(d);
+    out[b * 18] = h & 255;
+    out[b * 18 + 1] = h >> 8;
+    for (let j = 0; j < 16; j++) {
+      const q0 = Math.min(15, Math.trunc(f(f(x[b * 32 + j] * id) + 8.5)));
+      const q1 = Math.min(15, Math.trunc(f(f(x[b * 32 + 16 + j] * id) + 8.5)));
+      out[b * 18 + 2 + j] = q0 | (q1 << 4);
+    }
+  }
+  return out;
+}
+
 const ARRAY_TYPES = { 'tokenizer.ggml.tokens': 8, 'tokenizer.ggml.scores': 6, 'tokenizer.ggml.token_type': 5, 'tokenizer.ggml.merges': 8 };
 
-/** Writes (once) r42m-F32.gguf and r42m-Q8_0.gguf beside each other in a temporary folder; returns their paths. */
+/** Writes (once) r42m-F32.gguf, r42m-Q8_0.gguf and r42m-Q4_0.gguf beside each other in a temporary folder; returns their paths. */
 export function r42mGgufs(q4kmPath) {
   const dir = join(tmpdir(), 'transformer-kit-bench');
   mkdirSync(dir, { recursive: true });
-  const paths = { F32: join(dir, 'r42m-F32.gguf'), Q8_0: join(dir, 'r42m-Q8_0.gguf') };
-  if (existsSync(paths.F32) && existsSync(paths.Q8_0)) return paths;
+  const paths = { F32: join(dir, 'r42m-F32.gguf'), Q8_0: join(dir, 'r42m-Q8_0.gguf'), Q4_0: join(dir, 'r42m-Q4_0.gguf') };
+  if (Object.values(paths).every((p) => existsSync(p))) return paths;
   const source = readGguf(readFileSync(q4kmPath));
   const tensors = r42mTensors();
   // the mapping is checked, not assumed: the Q4_K_M file's blk.0.attn_q decodes to within Q4_K's error of ours
@@ -47,7 +76,7 @@ export function r42mGgufs(q4kmPath) {
   let worst = 0;
   for (let i = 0; i < q.length; i++) worst = Math.max(worst, Math.abs(q[i] - ours[i]));
   if (!(worst < 0.02)) throw new Error(`r42m weights do not match r42m-Q4_K_M.gguf (blk.0.attn_q max diff ${worst})`);
-  for (const [type, fileType] of [['F32', 0], ['Q8_0', 7]]) {
+  for (const [type, fileType] of [['F32', 0], ['Q8_0', 7], ['Q4_0', 2]]) {
     const metadata = {};
     for (const [key, value] of Object.entries(source.metadata)) {
       const t = source.metadataTypes[key];
@@ -56,8 +85,8 @@ export function r42mGgufs(q4kmPath) {
     const out = source.tensors.map((info) => {
       const values = tensors.get(info.name);
       if (!values || values.length !== info.shape.reduce((a, b) => a * b, 1)) throw new Error(`r42m: no f32 values for ${info.name}`);
-      const quantize = type === 'Q8_0' && info.shape.length === 2;
-      return { name: info.name, shape: info.shape, type: quantize ? 8 : 0, data: quantize ? quantizeQ8_0(values) : new Uint8Array(values.slice().buffer) };
+      if (type === 'F32' || info.shape.length !== 2) return { name: info.name, shape: info.shape, type: 0, data: new Uint8Array(values.slice().buffer) };
+      return type === 'Q8_0' ? { name: info.name, shape: info.shape, type: 8, data: quantizeQ8_0(values) } : { name: info.name, shape: info.shape, type: 2, data: quantizeQ4_0(values) };
     });
     writeFileSync(paths[type], writeGguf({ metadata, tensors: out }));
   }

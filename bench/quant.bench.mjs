@@ -1,5 +1,5 @@
 // Quantized GGUF speed and memory (issue #14): r42m (dim 512, 8 layers, vocab 32000) as Q4_K_M
-// (../shared/models/r42m/r42m-Q4_K_M.gguf, llama.cpp's quantization), Q8_0 and F32 (made by bench/quant-ggufs.mjs
+// (../shared/models/r42m/r42m-Q4_K_M.gguf, llama.cpp's quantization), Q8_0, Q4_0 and F32 (made by bench/quant-ggufs.mjs
 // from the same f32 weights), one thread, next to named peers in the same run, runs interleaved:
 //  - llama.cpp through node-llama-cpp 3.21.1 (its prebuilt CPU binary: getLlama({ gpu: false, build: 'never' }), 1 thread)
 //  - llama.cpp in WebAssembly, @wllama/wllama in headless Chromium (/usr/bin/chromium via playwright-core, 1 thread)
@@ -34,13 +34,13 @@ function ours(model) {
   return {
     decode() {
       const cache = model.createCache(256);
-      let out = model.forward(tensor(prompt8, [1, 8], 'int32'), { cache, lastOnly: true });
+      let out = model.forward(tensor(prompt8, [1, 8], 'int32'), { cache, lastPositionOnly: true });
       let next = argmax(out.logits, -1).dataSync()[0];
       const ids = [next];
       const t0 = performance.now();
       for (let i = 0; i < DECODE; i++) {
         out.logits.dispose();
-        out = model.forward(tensor([next], [1, 1], 'int32'), { cache, lastOnly: true });
+        out = model.forward(tensor([next], [1, 1], 'int32'), { cache, lastPositionOnly: true });
         next = argmax(out.logits, -1).dataSync()[0];
         ids.push(next);
       }
@@ -51,7 +51,7 @@ function ours(model) {
     prompt() {
       const cache = model.createCache(256);
       const t0 = performance.now();
-      model.forward(tensor(prompt128, [1, 128], 'int32'), { cache, lastOnly: true }).logits.dispose();
+      model.forward(tensor(prompt128, [1, 128], 'int32'), { cache, lastPositionOnly: true }).logits.dispose();
       return { tokensPerSecond: 128 / ((performance.now() - t0) / 1000) };
     },
   };

@@ -6,7 +6,7 @@
 //   node bench/thread-pool.bench.mjs      writes bench/results/thread-pool.json
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -112,6 +112,7 @@ const result = {
   peer: 'a worker_threads postMessage round trip (what a pool that messages each call pays), and the same empty wasm call on one thread (the floor)',
   timing: `median over ${ROUNDS} interleaved rounds; back-to-back = mean of ${N} consecutive runs; after idle = median of 50 runs each after a 2 ms sleep; workerShare = fraction of runs whose chunk 1 the worker ran (the caller takes a chunk nobody has started)`,
   node: process.version,
+  loadAverage: loadavg().map((x) => Number(x.toFixed(2))), // this machine is shared: figures drift with it
   date: new Date().toISOString(),
   results: summary,
 };

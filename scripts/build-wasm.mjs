@@ -37,10 +37,11 @@ export function unsharedSource(source) {
 
 /** Compiles one .wat source (SIMD and threads enabled) to its binary. */
 export function compileWat(fileName, source) {
-  const parsed = wabt.parseWat(fileName, source, { simd: true, threads: true });
+  const features = { simd: true, threads: true };
+  const parsed = wabt.parseWat(fileName, source, features);
   try {
     parsed.resolveNames();
-    parsed.validate();
+    parsed.validate(features); // NOTE: validate takes the features too; without them a shared memory is refused
     return parsed.toBinary({ log: false, write_debug_names: false }).buffer;
   } finally {
     parsed.destroy();

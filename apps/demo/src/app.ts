@@ -5,6 +5,7 @@ import { EngineClient } from './model/engine-client';
 import type { BackendReport } from './model/protocol';
 import { detectRenderer } from './model/renderer';
 import type { Analysis, ModelInfo } from './model/types';
+import type { EngineStats } from '@transformer-kit/tensor';
 import { AttentionPanel } from './panels/attention-panel';
 import { BlockPanel } from './panels/block-panel';
 import { EmbeddingPanel } from './panels/embedding-panel';
@@ -15,6 +16,12 @@ import { TokensPanel } from './panels/tokens-panel';
 
 const DEFAULT_PROMPT = 'Once upon a time, there was a little girl named Lily.';
 
+/** The page's `?threads=N` (a positive integer): the CPU backend's thread count; absent → the machine's parallelism. */
+function requestedThreads(): number | undefined {
+  const n = Number(new URLSearchParams(location.search).get('threads') ?? NaN);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
 /** What the page exposes on `window.transformerKitDemo` (for the curious and for the browser test). */
 export interface DemoHook {
   readonly state: 'starting' | 'loading' | 'ready' | 'error';
@@ -23,6 +30,8 @@ export interface DemoHook {
   readonly engine: 'worker' | 'page';
   readonly analysis: Analysis | null;
   run(prompt: string): Promise<void>;
+  /** The CPU backend's threads and the work split across them (null while the GPU runs). */
+  engineStats(): Promise<EngineStats | null>;
 }
 
 declare global {
@@ -108,6 +117,7 @@ export class App {
         this.#prompt.value = prompt;
         return this.run(prompt);
       },
+      engineStats: () => this.#client.call('engineStats', {}),
     };
   }
 
@@ -189,7 +199,7 @@ export class App {
         let client = this.#worker;
         // `?engine=page` puts gpu.js in the page, as where a browser has no WebGL2 on OffscreenCanvas (and for the test of that path).
         const forcePage = new URLSearchParams(location.search).get('engine') === 'page';
-        let report: BackendReport = forcePage && choice === 'gpu' ? { name: 'cpu', choice: 'cpu', note: '?engine=page' } : await this.#worker.call('backend', { choice });
+        let report: BackendReport = forcePage && choice === 'gpu' ? { name: 'cpu', choice: 'cpu', note: '?engine=page', cpuThreads: null } : await this.#worker.call('backend', { choice, threads: requestedThreads() });
         if (choice === 'gpu' && report.choice !== 'gpu') {
           // gpu.js could not start in the worker (no WebGL2 on OffscreenCanvas here): run it in the page.
           this.#page ??= new EngineClient('page');
@@ -206,6 +216,7 @@ export class App {
         this.#choice = report.choice;
         this.#backendName = report.name;
         this.#backendCard.setActive(report.name, report.choice, client.where, report.note);
+        this.#backendCard.setThreads(report.cpuThreads, globalThis.crossOriginIsolated === true);
         this.#backendCard.setSpeed('');
       });
       if (this.#info) await this.run(this.#prompt.value);

@@ -15,6 +15,7 @@ export class BackendCard {
   readonly #cpu = h('input', { type: 'radio', name: 'backend', id: 'backend-cpu', value: 'cpu' });
   readonly #active = h('strong', { id: 'active-backend', 'data-testid': 'active-backend' }, '—');
   readonly #where = h('span', { class: 'muted', 'data-testid': 'engine-where' });
+  readonly #threads = h('span', { class: 'muted', 'data-testid': 'cpu-threads' });
   readonly #speed = h('span', { id: 'speed', 'data-testid': 'speed' });
   readonly #renderer = h('p', { class: 'readout', 'data-testid': 'renderer' });
   readonly #measured = h('p', { class: 'readout', 'data-testid': 'measured' }, 'ms per token: GPU —, CPU — (each is measured when it generates).');
@@ -33,7 +34,7 @@ export class BackendCard {
       { class: 'card', id: 'backend' },
       h('h2', {}, 'Backend'),
       h('div', { class: 'row' }, h('label', {}, this.#gpu, 'GPU (gpu.js, WebGL2)'), h('label', {}, this.#cpu, 'CPU (reference)')),
-      h('p', { class: 'backend-status' }, 'active: ', this.#active, ' ', this.#where, ' ', this.#speed),
+      h('p', { class: 'backend-status' }, 'active: ', this.#active, ' ', this.#where, ' ', this.#threads, ' ', this.#speed),
       this.#renderer,
       this.#measured,
       this.#note,
@@ -67,6 +68,17 @@ export class BackendCard {
     (choice === 'gpu' ? this.#gpu : this.#cpu).checked = true;
     if (note) this.#note.textContent = note;
     this.#note.classList.toggle('error', note !== '' && choice === 'cpu' && this.#info.webgl2);
+  }
+
+  /**
+   * Shows the CPU backend's thread count (null: the GPU runs). One thread on a page that is not cross-origin
+   * isolated says why: worker threads share memory through SharedArrayBuffer, which needs COOP/COEP headers.
+   */
+  setThreads(threads: number | null, isolated: boolean): void {
+    this.#threads.dataset.threads = String(threads ?? '');
+    if (threads === null) this.#threads.textContent = '';
+    else if (threads > 1) this.#threads.textContent = `· ${threads} threads`;
+    else this.#threads.textContent = isolated ? '· 1 thread' : '· 1 thread (the page is not cross-origin isolated: no SharedArrayBuffer for worker threads)';
   }
 
   setSpeed(text: string): void {

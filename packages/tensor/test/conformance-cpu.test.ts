@@ -27,3 +27,6 @@ it('the poisoned run served hundreds of outputs from recycled buffers', () => {
 // The same suite on a non-shared memory, which detaches every view when it grows: starting at one page, the
 // heap grows under the suite's feet, so a kernel holding a stale view would fail here.
 describeConformance(() => new CpuBackend({ heap: { shared: false, initialBytes: 65536 } }), { describe, it, expect, afterAll }, { title: 'conformance: cpu, non-shared heap growing from one page' });
+
+// The TypeScript kernels alone (`wasm: false`): what runs where WebAssembly SIMD is missing, on heap views too.
+describeConformance(() => new CpuBackend({ wasm: false }), { describe, it, expect, afterAll }, { title: 'conformance: cpu, TypeScript kernels only' });

@@ -59,11 +59,13 @@ describe.skipIf(missing)('quantized matmul = decoded float32 matmul (quant-types
     }
   });
 
-  // The installed kernels (WebAssembly SIMD for q8_0, q4_k, q6_k) quantize activations to 16 bits per block of
-  // 32: |x - x̂| ≤ xd/2, xd = max|x_block| / 32767, so |y - y_exact| ≤ Σ_b xd_b/2 · Σ_b|w|
-  // (plus float32 rounding, 1e-5 of Σ|x·w|). Checked for 1 and 7 rows (the decode and the prompt path).
+  // The installed kernels (WebAssembly SIMD for q4_0, q4_1, q5_0, q5_1, q8_0, q4_k, q5_k, q6_k) quantize
+  // activations to 16 bits per block of 32: |x - x̂| ≤ xd/2, xd = max|x_block| / 32767, so
+  // |y - y_exact| ≤ Σ_b xd_b/2 · Σ_b|w| (plus float32 rounding, 1e-5 of Σ|x·w|). Checked for 1 and 7 rows (the
+  // decode and the prompt path).
   it.each(types.map((t) => [t]))('%s: installed kernels within the 16-bit activation bound', (type) => {
     const { x, m, w, decoded, n, k } = setup(type, 2);
+    const g = 32;
     for (const rows of [1, m]) {
       const out = new Float32Array(rows * n);
       weightKernels().matmul(x, rows, w, out);
@@ -71,10 +73,10 @@ describe.skipIf(missing)('quantized matmul = decoded float32 matmul (quant-types
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < n; j++) {
           let bound = 1e-5 * mag[i * n + j];
-          for (let b = 0; b < k / 32; b++) {
+          for (let b = 0; b < k / g; b++) {
             let amax = 0;
             let wsum = 0;
-            for (let c = b * 32; c < b * 32 + 32; c++) {
+            for (let c = b * g; c < b * g + g; c++) {
               amax = Math.max(amax, Math.abs(x[i * k + c]));
               wsum += Math.abs(decoded[j * k + c]);
             }

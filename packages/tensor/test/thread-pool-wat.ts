@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
  *     counts[i] += 1 atomically (so a test sees every element written exactly once)
  *     who[i]    = scratch (the per-thread scratch pointer: which thread wrote i)
  *   trapAt(at, scratch, begin, end): `unreachable` when at ∈ [begin, end)
+ *   trapOnThread(which, work, scratch, begin, end): `work` idle loop turns, then `unreachable` if scratch = which
  *   nothing(scratch, begin, end): returns (the empty run of the latency measurement)
  */
 export const THREAD_POOL_TEST_WAT = `(module
@@ -34,6 +35,12 @@ export const THREAD_POOL_TEST_WAT = `(module
   (func (export "trapAt") (param $at i32) (param $scratch i32) (param $begin i32) (param $end i32)
     (if (i32.and (i32.ge_u (local.get $at) (local.get $begin)) (i32.lt_u (local.get $at) (local.get $end)))
       (then unreachable)))
+  (func (export "trapOnThread") (param $which i32) (param $work i32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (block $done (loop $l
+      (br_if $done (i32.eqz (local.get $work)))
+      (local.set $work (i32.sub (local.get $work) (i32.const 1)))
+      (br $l)))
+    (if (i32.eq (local.get $scratch) (local.get $which)) (then unreachable)))
   (func (export "nothing") (param $scratch i32) (param $begin i32) (param $end i32)))`;
 
 /** The test module's bytes (wabt with the threads feature, for the shared memory import and atomics). */

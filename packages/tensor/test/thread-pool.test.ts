@@ -95,6 +95,25 @@ describe('ThreadPool', () => {
     }
   });
 
+  it('sees the heap grown by the calling thread after the workers started (kernels write past the old end)', async () => {
+    const { pool: p, memory } = pool(2);
+    await fillUntilShared(p, memory, 300, 1);
+    const oldBytes = memory.buffer.byteLength;
+    memory.grow(64); // +4 MiB: out / counts / who arrays placed past the old end
+    const at = oldBytes + PAGE;
+    const [out, counts, who] = [at, at + 4 * N + 64, at + 8 * N + 128];
+    let shared = false;
+    for (let attempt = 0; attempt < 200 && !shared; attempt++) {
+      new Int32Array(memory.buffer, counts, N).fill(0);
+      p.run(0, 'fill', [out, counts, who, MUL, 300], N, 1);
+      expect(new Int32Array(memory.buffer, counts, N).every((c) => c === 1)).toBe(true);
+      shared = new Set(new Int32Array(memory.buffer, who, N)).size > 1;
+      if (!shared) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(shared).toBe(true);
+    expect(new Uint32Array(memory.buffer, out, N)).toEqual(new Uint32Array(memory.buffer, OUT, N));
+  });
+
   it('runs a range smaller than two grains on the calling thread alone', () => {
     const { pool: p, memory } = pool(2);
     new Int32Array(memory.buffer, COUNTS, N).fill(0);
@@ -117,9 +136,25 @@ describe('ThreadPool', () => {
     expect(new Int32Array(memory.buffer, COUNTS, N).every((c) => c === 1)).toBe(true);
   });
 
+  it('a trap in a worker surfaces on the caller naming the kernel, the chunk and the worker', async () => {
+    const { pool: p } = pool(2);
+    let message = '';
+    // Only worker 1's scratch traps; the caller's chunk idles long enough for the worker to take chunk 1.
+    for (let attempt = 0; attempt < 200 && !message; attempt++) {
+      try {
+        p.run(0, 'trapOnThread', [SCRATCH[1], 2_000_000], 1000, 10);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      if (!message) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(message).toMatch(/^ThreadPool\.run: kernel 'trapOnThread' failed on chunk 1 \[500, 1000\) of 1000 in worker 1: RuntimeError: unreachable/);
+    expect(p.stats().workersUsed).toBe(1);
+  });
+
   it('names an unknown kernel, module or too many arguments', () => {
     const { pool: p } = pool(2);
-    expect(() => p.run(0, 'gemm', [], 10, 1)).toThrow("ThreadPool.run: module 0 has no function export 'gemm' (its functions are fill, trapAt, nothing)");
+    expect(() => p.run(0, 'gemm', [], 10, 1)).toThrow("ThreadPool.run: module 0 has no function export 'gemm' (its functions are fill, trapAt, trapOnThread, nothing)");
     expect(() => p.run(1, 'fill', [], 10, 1)).toThrow("ThreadPool.run: module 1 has no function export 'fill' (there are 1 modules)");
     expect(() => p.run(0, 'nothing', new Array(40).fill(0), 10, 1)).toThrow('ThreadPool.run(nothing): 40 arguments, at most 32');
   });

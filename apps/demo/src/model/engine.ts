@@ -4,7 +4,7 @@
  * worker it runs in the page (model/engine-client.ts) and yields to the browser between tokens.
  */
 import { blockView } from './block-view';
-import { useBackend } from './backends';
+import { cpuEngineStats, useBackend } from './backends';
 import { generateTokens } from './generation';
 import { nearestTokens } from './nearest';
 import { rotaryPicture, sinusoidalTable } from './positions';
@@ -95,10 +95,13 @@ export class Engine {
     const a = args as never as Record<string, never>;
     switch (op) {
       case 'backend': {
-        const report = await useBackend((args as EngineOps['backend']['args']).choice);
+        const { choice, threads } = args as EngineOps['backend']['args'];
+        const report = await useBackend(choice, threads);
         this.#session?.rebuild();
         return report as never;
       }
+      case 'engineStats':
+        return cpuEngineStats() as never;
       case 'open': {
         // Open the new model before letting go of the old one: a bad file leaves the engine as it was.
         const session = Session.open((args as EngineOps['open']['args']).files);

@@ -10,9 +10,9 @@ import { splitHostRows, type HostTensor, type WeightSource } from '@transformer-
 
 let cpu: Backend | null = null;
 
-/** The private CPU backend the recomputations run on. */
+/** The private CPU backend the recomputations run on (one thread: the model's backend owns the worker threads). */
 export function hostBackend(): Backend {
-  cpu ??= createCpuBackend();
+  cpu ??= createCpuBackend({ threads: 1 });
   return cpu;
 }
 

@@ -7,6 +7,7 @@ import type { BlockView } from './block-view';
 import type { Neighbour } from './nearest';
 import type { Analysis, GeneratedToken, ModelInfo, SamplingSettings } from './types';
 import type { BackendChoice } from '../backend-card';
+import type { EngineStats } from '@transformer-kit/tensor';
 
 /** The files of a model: a llama2.c .bin + its tokenizer, one GGUF, or a Hugging Face folder's files. */
 export interface ModelFiles {
@@ -23,11 +24,16 @@ export interface BackendReport {
   name: string;
   choice: BackendChoice;
   note: string;
+  /** The CPU backend's threads (1 where the page is not cross-origin isolated); null while the GPU runs. */
+  cpuThreads: number | null;
 }
 
 /** Each operation: its arguments and its result. */
 export interface EngineOps {
-  backend: { args: { choice: BackendChoice }; result: BackendReport };
+  /** `threads`: the CPU backend's thread count (the page's `?threads=N`); the machine's parallelism when absent. */
+  backend: { args: { choice: BackendChoice; threads?: number }; result: BackendReport };
+  /** The CPU backend's threads and the work split across them; null while the GPU runs. */
+  engineStats: { args: Record<string, never>; result: EngineStats | null };
   open: { args: { files: ModelFiles }; result: ModelInfo };
   analyse: { args: { prompt: string }; result: Analysis };
   block: { args: { position: number; layer: number }; result: BlockView };

@@ -1,9 +1,12 @@
 import type { Backend, BinaryOp, DataId, FusedAttentionOptions, ReduceOp, RotaryLayout, TensorHandle, UnaryOp } from '../backend';
 import { isPackedDType, type ComputeDType, type DType, type TensorData } from '../dtype';
-import { requireWeightKernels, type PackedWeight } from '../weights/weight-kernels';
+import { requireWeightKernels, type HeapWeightKernels, type PackedWeight, type WeightKernels } from '../weights/weight-kernels';
 import { sizeOf, type Shape } from '../shape';
 import { Heap, type HeapOptions, type HeapStats } from './heap/heap';
 import { CpuData } from './heap/cpu-data';
+import { CpuEngine } from './engine/cpu-engine';
+import { resolveThreads } from './engine/default-threads';
+import { WasmOps } from './engine/wasm-ops';
 import { binaryKernel, unaryKernel, unaryOutDType, whereKernel } from './elementwise-kernels';
 import { attentionKernel } from './attention-kernel';
 import { geluKernel, layerNormKernel, rmsNormKernel, rotaryKernel, siluKernel, softmaxKernel } from './fused-kernels';
@@ -26,6 +29,14 @@ export interface CpuBackendOptions {
    * at most, the wasm32 address space), and test hooks (`shared: false`, `poison`). See {@link HeapOptions}.
    */
   heap?: HeapOptions;
+  /**
+   * Threads the big kernels (matmul, attention, norms and elementwise ops over large tensors) split across:
+   * `'auto'` (default) = the machine's parallelism; 1 where SharedArrayBuffer is missing (a page without
+   * cross-origin isolation) whatever is asked. Results are bit-for-bit the same for any count.
+   */
+  threads?: number | 'auto';
+  /** `false` keeps every kernel in TypeScript (default: WebAssembly SIMD kernels where the runtime has them). */
+  wasm?: false;
 }
 
 function valuesOf(x: TensorHandle): TensorData {
@@ -64,9 +75,30 @@ export class CpuBackend implements Backend {
   readonly tolerance = 1e-4;
   #live = 0;
   readonly #heap: Heap;
+  readonly #engine: CpuEngine;
+  readonly #wasm: WasmOps | null;
+  /** The installed packed-weight kernels this backend bound to its heap (asked once per installed set). */
+  #heapWeights: { from: WeightKernels; kernels: HeapWeightKernels | null; module: number } | null = null;
 
   constructor(options: CpuBackendOptions = {}) {
+    const threads = resolveThreads(options.threads);
     this.#heap = new Heap(options.heap);
+    this.#engine = new CpuEngine(this.#heap, threads, options.wasm !== false);
+    this.#wasm = this.#engine.kernels ? new WasmOps(this.#engine, this.#engine.kernels) : null;
+  }
+
+  /**
+   * Ends the worker threads (the backend stays usable, on the calling thread).
+   *
+   * @example
+   * ```ts
+   * import { CpuBackend } from '@transformer-kit/tensor';
+   * const cpu = new CpuBackend({ threads: 2 });
+   * cpu.destroy();
+   * ```
+   */
+  destroy(): void {
+    this.#engine.destroy();
   }
 
   /**
@@ -100,7 +132,8 @@ export class CpuBackend implements Backend {
    */
   engineStats(): EngineStats {
     const heap = this.#heap.stats();
-    return { threads: 1, heapBytes: heap.heapBytes, heapUsedBytes: heap.usedBytes, parallelRuns: 0, workersUsed: 0 };
+    const { threads, parallelRuns, workersUsed } = this.#engine.stats();
+    return { threads, heapBytes: heap.heapBytes, heapUsedBytes: heap.usedBytes, parallelRuns, workersUsed };
   }
 
   /** A new storage of `size` elements; may hold stale values, so kernels write every element. */
@@ -160,11 +193,14 @@ export class CpuBackend implements Backend {
     const out = this.outFloat32(sizeOf(outShape));
     if (isPackedDType(b.dtype)) {
       // x [..., m, k] · Wᵀ, W packed [n, k]: every row of x against W, by the installed weight kernels
-      const av = floatsOf(a);
       const w = packedOf(b);
-      requireWeightKernels('matmul', b.dtype).matmul(av, av.length / w.cols, w, out.values as Float32Array);
+      const installed = requireWeightKernels('matmul', b.dtype);
+      if (a.dtype === 'float32' && this.#packedMatmul(installed, a, w, out)) return this.store(out);
+      const av = floatsOf(a);
+      installed.matmul(av, av.length / w.cols, w, out.values as Float32Array);
       return this.store(out);
     }
+    if (this.#wasm?.matmul(a, b, transposeA, transposeB, outShape, out, batchOffsets)) return this.store(out);
     const av = floatsOf(a);
     const bv = floatsOf(b);
     const ov = out.values as Float32Array;
@@ -181,6 +217,29 @@ export class CpuBackend implements Backend {
     }
     return this.store(out);
   }
+  /** y = x · Wᵀ by packed-weight kernels on this heap, in place, split over threads; false when none cover W. */
+  #packedMatmul(installed: WeightKernels, a: TensorHandle, w: PackedWeight, out: CpuData): boolean {
+    if (this.#heapWeights?.from !== installed) {
+      const kernels = this.#engine.kernels ? (installed.onHeap?.(this.#heap.memory, this.#heap.shared) ?? null) : null;
+      this.#heapWeights = { from: installed, kernels, module: kernels && this.#engine.threads > 1 ? this.#engine.addModule(kernels.module) : -1 };
+    }
+    const { kernels, module } = this.#heapWeights;
+    const { rows: n, cols: k } = w;
+    if (kernels === null || !kernels.covers(w.dtype, k)) return false;
+    const m = (a.dataId as CpuData).length / k;
+    const actBytes = kernels.activationBytes(m, k);
+    const act = this.#heap.alloc(actBytes);
+    try {
+      const args = kernels.prepare(w, (a.dataId as CpuData).ptr, m, act, out.ptr);
+      const grain = module >= 0 ? this.#engine.grain(n, m * k) : 0;
+      if (grain > 0) this.#engine.splitModule(module, kernels.kernel, args, n, grain);
+      else kernels.run(args, this.#engine.scratch, 0, n);
+    } finally {
+      this.#heap.free(act, actBytes);
+    }
+    return true;
+  }
+
   unary(op: UnaryOp, x: TensorHandle): DataId {
     const out = this.out(unaryOutDType(op) as ComputeDType, (x.dataId as CpuData).length);
     unaryKernel(op, valuesOf(x), out.values);
@@ -188,6 +247,7 @@ export class CpuBackend implements Backend {
   }
   binary(op: BinaryOp, a: TensorHandle, b: TensorHandle, outShape: Shape, outDType: DType): DataId {
     const out = this.out(outDType as ComputeDType, sizeOf(outShape));
+    if (this.#wasm?.binary(op, a, b, outShape, out)) return this.store(out);
     binaryKernel(op, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape, outDType, out.values);
     return this.store(out);
   }
@@ -242,36 +302,43 @@ export class CpuBackend implements Backend {
 
   softmax(x: TensorHandle): DataId {
     const out = this.outFloat32((x.dataId as CpuData).length);
+    if (this.#wasm?.softmax(x, out)) return this.store(out);
     softmaxKernel(floatsOf(x), x.shape[x.shape.length - 1], out.values as Float32Array);
     return this.store(out);
   }
   layerNorm(x: TensorHandle, gamma: TensorHandle | null, beta: TensorHandle | null, eps: number): DataId {
     const out = this.outFloat32((x.dataId as CpuData).length);
+    if (this.#wasm?.layerNorm(x, gamma, beta, eps, out)) return this.store(out);
     layerNormKernel(floatsOf(x), x.shape[x.shape.length - 1], gamma && floatsOf(gamma), beta && floatsOf(beta), eps, out.values as Float32Array);
     return this.store(out);
   }
   rmsNorm(x: TensorHandle, gamma: TensorHandle | null, eps: number): DataId {
     const out = this.outFloat32((x.dataId as CpuData).length);
+    if (this.#wasm?.rmsNorm(x, gamma, eps, out)) return this.store(out);
     rmsNormKernel(floatsOf(x), x.shape[x.shape.length - 1], gamma && floatsOf(gamma), eps, out.values as Float32Array);
     return this.store(out);
   }
   gelu(x: TensorHandle, approximate: 'none' | 'tanh'): DataId {
     const out = this.outFloat32((x.dataId as CpuData).length);
+    if (this.#wasm?.gelu(x, approximate, out)) return this.store(out);
     geluKernel(floatsOf(x), approximate, out.values as Float32Array);
     return this.store(out);
   }
   silu(x: TensorHandle): DataId {
     const out = this.outFloat32((x.dataId as CpuData).length);
+    if (this.#wasm?.silu(x, out)) return this.store(out);
     siluKernel(floatsOf(x), out.values as Float32Array);
     return this.store(out);
   }
   rotary(x: TensorHandle, cos: TensorHandle, sin: TensorHandle, layout: RotaryLayout): DataId {
     const out = this.outFloat32((x.dataId as CpuData).length);
+    if (this.#wasm?.rotary(x, cos, sin, layout, out)) return this.store(out);
     rotaryKernel(floatsOf(x), x.shape, floatsOf(cos), floatsOf(sin), cos.shape[cos.shape.length - 1], layout, out.values as Float32Array);
     return this.store(out);
   }
   attention(q: TensorHandle, k: TensorHandle, v: TensorHandle, options: FusedAttentionOptions): DataId {
     const out = this.outFloat32(sizeOf(q.shape));
+    if (this.#wasm?.attention(q, k, v, options, out)) return this.store(out);
     attentionKernel(floatsOf(q), q.shape, floatsOf(k), floatsOf(v), k.shape, options, out.values as Float32Array);
     return this.store(out);
   }
@@ -315,14 +382,18 @@ function batchOffsets(own: Shape, batchShape: Shape, matrixSize: number): (i: nu
 /**
  * Creates the CPU backend. Its tensors live in one WebAssembly memory that grows as needed, up to
  * `heap.maxBytes` (default and most 4 GiB); a freed tensor's block is reused by the next one of its size class.
+ * Big kernels split over `threads` worker threads (default `'auto'`: the machine's parallelism).
  *
  * @example
  * ```ts
  * import { createCpuBackend, setBackend } from '@transformer-kit/tensor';
- * setBackend(createCpuBackend());
+ * const cpu = createCpuBackend({ threads: 2 });
+ * setBackend(cpu);
+ * console.log(cpu.engineStats().threads); // 2
  * const small = createCpuBackend({ heap: { maxBytes: 64 << 20 } }); // refuses tensors past 64 MiB in total
+ * cpu.destroy();
  * ```
  */
-export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
+export function createCpuBackend(options: CpuBackendOptions = {}): CpuBackend {
   return new CpuBackend(options);
 }

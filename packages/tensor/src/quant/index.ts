@@ -5,3 +5,5 @@
  */
 export { useWeightKernels, weightKernels } from './use-weight-kernels';
 export { jsWeightKernels } from './weight-kernels-js';
+export { ACTIVATION_MAX, instantiateQuantKernels, QUANT_KERNEL_TYPES, QUANT_SCRATCH_BYTES, quantKernelsModule, quantScratchBytes } from '../cpu/wasm/quant-kernels';
+export type { QuantKernels } from '../cpu/wasm/quant-kernels';

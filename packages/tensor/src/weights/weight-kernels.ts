@@ -32,6 +32,30 @@ export interface WeightKernels {
   release(w: PackedWeight): void;
   /** Optional: take W's bytes where the kernels compute (called at upload, so the file's copy can be freed). */
   adopt?(w: PackedWeight): void;
+  /**
+   * Optional: kernels instantiated on a CPU backend's heap (`memory`, shared or not), which multiply a weight
+   * held there in place (`w.address`); null where they cannot run. The CPU backend asks once per backend.
+   */
+  onHeap?(memory: WebAssembly.Memory, shared: boolean): HeapWeightKernels | null;
+}
+
+/**
+ * Packed-weight kernels on a CPU backend's heap: the backend allocates the blocks, the kernels read and write
+ * them in place, and the backend splits the multiply over its threads by output rows (rows of W).
+ */
+export interface HeapWeightKernels {
+  /** The compiled module: the backend's worker threads instantiate it on the same memory. */
+  readonly module: WebAssembly.Module;
+  /** The export that multiplies, called as `kernel(...args, scratch, begin, end)` over rows of W [begin, end). */
+  readonly kernel: string;
+  /** Whether W [n, k] of `dtype` is multiplied here (else the backend calls `WeightKernels.matmul` on views). */
+  covers(dtype: WeightDType, k: number): boolean;
+  /** Bytes of the per-call block for m activation rows of length k (their quantized form). */
+  activationBytes(m: number, k: number): number;
+  /** Prepares x [m, k] at `x` into the block at `act` and returns `kernel`'s arguments for y [m, n] at `y`. */
+  prepare(w: PackedWeight, x: number, m: number, act: number, y: number): readonly number[];
+  /** Runs `kernel` on the calling thread with `args` from `prepare`. */
+  run(args: readonly number[], scratch: number, begin: number, end: number): void;
 }
 
 let installed: WeightKernels | null = null;

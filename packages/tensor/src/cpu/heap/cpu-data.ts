@@ -31,8 +31,9 @@ export class CpuData {
   packed: PackedWeight | null = null;
   /** Byte address in the heap (0 for an empty storage). */
   readonly ptr: number;
-  #view: TensorData;
-  #generation: number;
+  // made on first use: a storage that only WebAssembly kernels touch never needs one
+  #view: TensorData | null = null;
+  #generation = -1;
 
   constructor(
     readonly heap: Heap,
@@ -41,13 +42,11 @@ export class CpuData {
     poisonWord = 0,
   ) {
     this.ptr = length === 0 ? 0 : heap.alloc(length * elementBytes(kind), poisonWord);
-    this.#generation = heap.generation;
-    this.#view = this.#makeView();
   }
 
   /** The storage's elements: a view of the heap, valid until the next allocation (which may grow it). */
   get values(): TensorData {
-    if (this.#generation !== this.heap.generation) {
+    if (this.#view === null || this.#generation !== this.heap.generation) {
       this.#generation = this.heap.generation;
       this.#view = this.#makeView();
     }

@@ -15,8 +15,8 @@
 export function sizeClass(bytes: number): number {
   if (bytes <= 128) return Math.max(16, Math.ceil(bytes / 16) * 16);
   if (bytes >= LARGE) return Math.ceil(bytes / LARGE_STEP) * LARGE_STEP;
-  // eight steps between 2^e and 2^(e+1)
-  const step = 2 ** (Math.floor(Math.log2(bytes)) - 3);
+  // eight steps between 2^e and 2^(e+1) (e = floor(log2(bytes)), from the leading zeros: no float log per call)
+  const step = 1 << (28 - Math.clz32(bytes));
   return Math.ceil(bytes / step) * step;
 }
 

@@ -52,10 +52,9 @@ export const CHUNK_WORDS = 4;
  *
  * @example
  * ```ts
- * // the layout is the thread pool's (internal); the CPU backend's threads are configured through the backend
- * import { createCpuBackend } from '@transformer-kit/tensor';
- * const cpu = createCpuBackend();
- * console.log(typeof cpu.matmul); // 'function'
+ * // internal to the CPU backend's thread pool; what it serves is visible through the backend
+ * import { CpuBackend } from '@transformer-kit/tensor';
+ * console.log(new CpuBackend({ threads: 2 }).engineStats().threads); // 2 (1 where SharedArrayBuffer is missing)
  * ```
  */
 export function controlLayout(threads: number): ControlLayout {

@@ -47,7 +47,14 @@ function nodeWorkerThreads(): NodeWorkerThreads | null {
   return null;
 }
 
-/** Where workers come from here: Node's worker_threads, browser Web Workers, or nowhere. */
+/** Where workers come from here: Node's worker_threads, browser Web Workers, or nowhere. *
+ * @example
+ * ```ts
+ * // internal to the CPU backend's thread pool; what it serves is visible through the backend
+ * import { CpuBackend } from '@transformer-kit/tensor';
+ * console.log(new CpuBackend({ threads: 2 }).engineStats().threads); // 2 (1 where SharedArrayBuffer is missing)
+ * ```
+ */
 export function workerPlatform(): 'node' | 'web' | null {
   if (nodeProcess()?.versions?.node) return 'node';
   const g = globalThis as { Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
@@ -58,6 +65,13 @@ export function workerPlatform(): 'node' | 'web' | null {
 /**
  * Whether {@link spawnThreadWorker} can start a worker now. On an old Node (no `process.getBuiltinModule`) the
  * first call starts loading `worker_threads` and says no; a later call says yes.
+ *
+ * @example
+ * ```ts
+ * // internal to the CPU backend's thread pool; what it serves is visible through the backend
+ * import { CpuBackend } from '@transformer-kit/tensor';
+ * console.log(new CpuBackend({ threads: 2 }).engineStats().threads); // 2 (1 where SharedArrayBuffer is missing)
+ * ```
  */
 export function canSpawnThreadWorker(): boolean {
   const platform = workerPlatform();
@@ -68,6 +82,13 @@ export function canSpawnThreadWorker(): boolean {
  * Starts one pool worker from the self-contained worker source. Node: an `eval` worker_threads Worker,
  * unref'd (a pool never keeps a process alive). Browser: a classic Web Worker from a blob URL.
  * `onGone` is called (on a later task) if the worker exits or fails on its own.
+ *
+ * @example
+ * ```ts
+ * // internal to the CPU backend's thread pool; what it serves is visible through the backend
+ * import { CpuBackend } from '@transformer-kit/tensor';
+ * console.log(new CpuBackend({ threads: 2 }).engineStats().threads); // 2 (1 where SharedArrayBuffer is missing)
+ * ```
  */
 export function spawnThreadWorker(init: ThreadWorkerInit, onGone: () => void): ThreadWorkerHandle {
   if (workerPlatform() === 'node') {

@@ -81,10 +81,13 @@ function callerMayWait(): boolean {
  *
  * @example
  * ```ts
- * // the pool is the CPU backend's (internal); the CPU backend's threads are configured through the backend
- * import { createCpuBackend } from '@transformer-kit/tensor';
- * const cpu = createCpuBackend();
- * console.log(typeof cpu.matmul); // 'function'
+ * // the thread pool is the CPU backend's (internal): threads are asked for, and observed, through the backend
+ * import { CpuBackend, matmul, randomNormal, setBackend } from '@transformer-kit/tensor';
+ * const cpu = new CpuBackend({ threads: 2 });
+ * setBackend(cpu);
+ * const a = randomNormal([128, 128], 0, 1, { seed: 1 }); // [m, k]
+ * matmul(a, a).dispose();                                 // [128, 128]: its rows split over the 2 threads
+ * console.log(cpu.engineStats().threads);                 // 2
  * ```
  */
 export class ThreadPool {

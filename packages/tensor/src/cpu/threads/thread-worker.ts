@@ -26,10 +26,9 @@ export interface ThreadWorkerInit {
  *
  * @example
  * ```ts
- * // the workers are the thread pool's (internal); the CPU backend's threads are configured through the backend
- * import { createCpuBackend } from '@transformer-kit/tensor';
- * const cpu = createCpuBackend();
- * console.log(typeof cpu.matmul); // 'function'
+ * // internal to the CPU backend's thread pool; what it serves is visible through the backend
+ * import { CpuBackend } from '@transformer-kit/tensor';
+ * console.log(new CpuBackend({ threads: 2 }).engineStats().threads); // 2 (1 where SharedArrayBuffer is missing)
  * ```
  */
 export function threadWorkerMain(init: ThreadWorkerInit, run: typeof runChunks, onExit: ((listener: () => void) => void) | null): void {
@@ -82,15 +81,17 @@ let sources: { node: string; web: string } | undefined;
  *
  * @example
  * ```ts
- * // the worker source is the thread pool's (internal); the CPU backend's threads are configured through the backend
- * import { createCpuBackend } from '@transformer-kit/tensor';
- * const cpu = createCpuBackend();
- * console.log(typeof cpu.matmul); // 'function'
+ * // internal to the CPU backend's thread pool; what it serves is visible through the backend
+ * import { CpuBackend } from '@transformer-kit/tensor';
+ * console.log(new CpuBackend({ threads: 2 }).engineStats().threads); // 2 (1 where SharedArrayBuffer is missing)
  * ```
  */
 export function threadWorkerSource(platform: 'node' | 'web'): string {
   if (!sources) {
-    const body = `'use strict';\nconst runChunks = ${runChunks.toString()};\nconst threadWorkerMain = ${threadWorkerMain.toString()};\n`;
+    // NOTE: `__name` is what esbuild's keepNames (the demo's Vite build uses it) may call inside a function body.
+    const body =
+      `'use strict';\nvar __name = function (f) { return f; };\n` +
+      `const runChunks = ${runChunks.toString()};\nconst threadWorkerMain = ${threadWorkerMain.toString()};\n`;
     sources = {
       node:
         body +

@@ -1,272 +1,1561 @@
-;; The CPU backend's WebAssembly kernels (scripts/build-wasm.mjs compiles this into kernels-wasm.ts).
+;; The CPU backend's float32 kernels (issue #13's engine contract; scripts/build-wasm.mjs compiles this into
+;; kernels-wasm.ts, once importing a shared memory and once a non-shared one).
 ;;
-;; gemv: one row times a matrix with WebAssembly SIMD: y[j] = Σ_p x[p] · w[j·k + p] for j in [0, n).
-;;   x: f64[k] (the row, widened once by the caller), w: f32[n·k] (row-major, a PyTorch-layout weight),
-;;   y: f32[n]. Products and sums are float64, as in the JavaScript kernels, so both paths agree closely.
-;; Two rows of w per pass share each load of x; four partial sums (two f64x2 per row) are added at the end.
+;; Rules every export keeps (see the contract in f32-kernels.ts):
+;; - The module owns no memory, data or address globals: it imports the backend's heap, and every pointer is a
+;;   byte offset into it. Constants live in code (v128.const).
+;; - A kernel that can be split across threads ends with (scratch, begin, end): it computes the outputs whose
+;;   outer index lies in [begin, end); scratch is a 256 KiB region of its own (SCRATCH_BYTES).
+;; - Determinism: each output element is computed by one call, in an order fixed by the shapes alone (never by
+;;   begin/end or where a tile falls), so any split into calls gives the same bits.
+;; - Float32 arithmetic throughout, SIMD 128-bit; no fused multiply-add (relaxed SIMD would make results
+;;   depend on the CPU).
 (module
-  (memory (export "memory") 1)
-  ;; Constants of the attention kernel's exp, each in both lanes of a v128 at a fixed address below the heap
-  ;; (a memory operand costs one instruction; V8 would rebuild a splatted constant on every use). Stored on
-  ;; instantiation; the heap (the caller's blocks) starts at heapBase.
-  (global (export "heapBase") i32 (i32.const 1024))
-  (func $constants
-    (v128.store (i32.const 0) (f64x2.splat (f64.const 1.4426950408889634))) ;; log2 e
-    (v128.store (i32.const 16) (f64x2.splat (f64.const 6755399441055744))) ;; 1.5·2^52: adding it rounds to an integer
-    (v128.store (i32.const 32) (f64x2.splat (f64.const 0.6931471803691238))) ;; ln 2, high part
-    (v128.store (i32.const 48) (f64x2.splat (f64.const 1.9082149292705877e-10))) ;; ln 2, low part
-    (v128.store (i32.const 64) (f64x2.splat (f64.const 1))) ;; 1/0!
-    (v128.store (i32.const 80) (f64x2.splat (f64.const 0.5))) ;; 1/2!
-    (v128.store (i32.const 96) (f64x2.splat (f64.const 0.16666666666666666))) ;; 1/3!
-    (v128.store (i32.const 112) (f64x2.splat (f64.const 0.041666666666666664))) ;; 1/4!
-    (v128.store (i32.const 128) (f64x2.splat (f64.const 0.008333333333333333))) ;; 1/5!
-    (v128.store (i32.const 144) (f64x2.splat (f64.const 0.001388888888888889))) ;; 1/6!
-    (v128.store (i32.const 160) (f64x2.splat (f64.const 0.0001984126984126984))) ;; 1/7!
-    (v128.store (i32.const 176) (f64x2.splat (f64.const 2.48015873015873e-05))) ;; 1/8!
-    (v128.store (i32.const 192) (f64x2.splat (f64.const 2.7557319223985893e-06))) ;; 1/9!
-    (v128.store (i32.const 208) (f64x2.splat (f64.const 2.755731922398589e-07))) ;; 1/10!
-    (v128.store (i32.const 224) (f64x2.splat (f64.const 2.505210838544172e-08))) ;; 1/11!
-    (v128.store (i32.const 240) (f64x2.splat (f64.const -708))) ;; below this e^x is 0
-    (v128.store (i32.const 256) (i64x2.splat (i64.const 1023)))) ;; the exponent bias
-  (start $constants)
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; Shared math
+  ;; ---------------------------------------------------------------------------------------------------------
+
+  ;; e^x in four lanes, relative error < 1e-7 where e^x is a normal float: Cody–Waite reduction x = n·ln2 + r
+  ;; with ln2 in two parts, |r| ≤ ln2/2, then the degree-7 minimax polynomial of Cephes' expf, scaled by 2^n as
+  ;; 2^(n/2)·2^(n − n/2) so that both factors stay normal floats over the whole range: x > 88.72 gives +inf,
+  ;; subnormal results are kept (to a rounding), x below -104 gives 0, NaN stays NaN.
+  (func $exp (param $x v128) (result v128)
+    (local $r v128) (local $n v128) (local $p v128) (local $ni v128) (local $n1 v128)
+    (local.set $r (f32x4.max
+      (f32x4.min (local.get $x) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
+      (v128.const f32x4 -104 -104 -104 -104)))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $r)
+      (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
+    ;; n·C1 is exact (C1 has 9 significant bits, |n| ≤ 150)
+    (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n)
+      (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+    (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n)
+      (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $r)
+      (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+      (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    ;; e^r = 1 + r + r²·p
+    (local.set $p (f32x4.add
+      (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
+      (v128.const f32x4 1 1 1 1)))
+    ;; · 2^n1 · 2^(n − n1), n1 = n >> 1, each built in the exponent bits
+    (local.set $ni (i32x4.trunc_sat_f32x4_s (local.get $n)))
+    (local.set $n1 (i32x4.shr_s (local.get $ni) (i32.const 1)))
+    (local.set $p (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (local.get $n1) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+    (local.set $p (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.sub (local.get $ni) (local.get $n1)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+    (v128.bitselect
+      (v128.const f32x4 inf inf inf inf)
+      (local.get $p)
+      (f32x4.gt (local.get $x) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))))
+
+  ;; The four lanes summed in a fixed order: (l0 + l2) + (l1 + l3).
+  (func $hsum (param $v v128) (result f32)
+    (local.set $v (f32x4.add (local.get $v)
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
+    (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v))))
+
+  ;; Φ(z) = (1 + erf(z)) / 2 in four lanes, with W. J. Cody's rational approximations of erf/erfc (the ones
+  ;; cpu/erf.ts uses, split at |z| = 0.5 and 4) evaluated in float32. Tails come from erfc directly, so Φ of a
+  ;; very negative z keeps its relative precision (no 1 - (1 - ε) cancellation).
+  (func $phi (param $z v128) (result v128)
+    (local $az v128) (local $t v128) (local $e v128) (local $p v128) (local $q v128) (local $small v128)
+    (local $mid v128) (local $zz v128) (local $erfc v128) (local $half v128)
+    (local.set $az (f32x4.abs (local.get $z)))
+    (local.set $t (f32x4.mul (local.get $z) (local.get $z)))
+    ;; |z| < 0.5: erf = z·P(t)/Q(t)
+    (local.set $p (f32x4.add (f32x4.mul (local.get $t) (v128.const f32x4 0.18577770618460315 0.18577770618460315 0.18577770618460315 0.18577770618460315))
+      (v128.const f32x4 3.1611237438705655 3.1611237438705655 3.1611237438705655 3.1611237438705655)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 113.86415415105016 113.86415415105016 113.86415415105016 113.86415415105016)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 377.485237685302 377.485237685302 377.485237685302 377.485237685302)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t)) (v128.const f32x4 3209.3775891384694 3209.3775891384694 3209.3775891384694 3209.3775891384694)))
+    (local.set $q (f32x4.add (local.get $t) (v128.const f32x4 23.601290952344122 23.601290952344122 23.601290952344122 23.601290952344122)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $t)) (v128.const f32x4 244.02463793444417 244.02463793444417 244.02463793444417 244.02463793444417)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $t)) (v128.const f32x4 1282.6165260773723 1282.6165260773723 1282.6165260773723 1282.6165260773723)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $t)) (v128.const f32x4 2844.236833439171 2844.236833439171 2844.236833439171 2844.236833439171)))
+    (local.set $small (f32x4.add (v128.const f32x4 0.5 0.5 0.5 0.5)
+      (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5) (f32x4.div (f32x4.mul (local.get $z) (local.get $p)) (local.get $q)))))
+    (local.set $e (call $exp (f32x4.neg (local.get $t))))
+    ;; 0.5 ≤ |z| < 4: erfc = e^(-z²)·P(|z|)/Q(|z|)
+    (local.set $p (f32x4.add (f32x4.mul (local.get $az) (v128.const f32x4 0.5641884969886701 0.5641884969886701 0.5641884969886701 0.5641884969886701))
+      (v128.const f32x4 8.883149794388377 8.883149794388377 8.883149794388377 8.883149794388377)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $az)) (v128.const f32x4 66.11919063714163 66.11919063714163 66.11919063714163 66.11919063714163)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $az)) (v128.const f32x4 298.6351381974001 298.6351381974001 298.6351381974001 298.6351381974001)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $az)) (v128.const f32x4 881.952221241769 881.952221241769 881.952221241769 881.952221241769)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $az)) (v128.const f32x4 1712.0476126340707 1712.0476126340707 1712.0476126340707 1712.0476126340707)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $az)) (v128.const f32x4 2051.0783778260716 2051.0783778260716 2051.0783778260716 2051.0783778260716)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $az)) (v128.const f32x4 1230.3393547979972 1230.3393547979972 1230.3393547979972 1230.3393547979972)))
+    (local.set $q (f32x4.add (local.get $az) (v128.const f32x4 15.744926110709835 15.744926110709835 15.744926110709835 15.744926110709835)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $az)) (v128.const f32x4 117.6939508913125 117.6939508913125 117.6939508913125 117.6939508913125)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $az)) (v128.const f32x4 537.1811018620099 537.1811018620099 537.1811018620099 537.1811018620099)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $az)) (v128.const f32x4 1621.3895745666903 1621.3895745666903 1621.3895745666903 1621.3895745666903)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $az)) (v128.const f32x4 3290.7992357334597 3290.7992357334597 3290.7992357334597 3290.7992357334597)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $az)) (v128.const f32x4 4362.619090143247 4362.619090143247 4362.619090143247 4362.619090143247)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $az)) (v128.const f32x4 3439.3676741437216 3439.3676741437216 3439.3676741437216 3439.3676741437216)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $az)) (v128.const f32x4 1230.3393548037495 1230.3393548037495 1230.3393548037495 1230.3393548037495)))
+    (local.set $mid (f32x4.mul (local.get $e) (f32x4.div (local.get $p) (local.get $q))))
+    ;; |z| ≥ 4: erfc = e^(-z²)/|z| · (1/√π − w·P(w)/Q(w)), w = 1/z²
+    (local.set $zz (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $t)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $zz) (v128.const f32x4 0.016315387137302097 0.016315387137302097 0.016315387137302097 0.016315387137302097))
+      (v128.const f32x4 0.30532663496123236 0.30532663496123236 0.30532663496123236 0.30532663496123236)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $zz)) (v128.const f32x4 0.36034489994980445 0.36034489994980445 0.36034489994980445 0.36034489994980445)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $zz)) (v128.const f32x4 0.12578172611122926 0.12578172611122926 0.12578172611122926 0.12578172611122926)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $zz)) (v128.const f32x4 0.016083785148742275 0.016083785148742275 0.016083785148742275 0.016083785148742275)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $zz)) (v128.const f32x4 0.0006587491615298378 0.0006587491615298378 0.0006587491615298378 0.0006587491615298378)))
+    (local.set $q (f32x4.add (local.get $zz) (v128.const f32x4 2.568520192289822 2.568520192289822 2.568520192289822 2.568520192289822)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $zz)) (v128.const f32x4 1.8729528499234673 1.8729528499234673 1.8729528499234673 1.8729528499234673)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $zz)) (v128.const f32x4 0.5279051029514285 0.5279051029514285 0.5279051029514285 0.5279051029514285)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $zz)) (v128.const f32x4 0.06051834131244132 0.06051834131244132 0.06051834131244132 0.06051834131244132)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $zz)) (v128.const f32x4 0.0023352049762686918 0.0023352049762686918 0.0023352049762686918 0.0023352049762686918)))
+    (local.set $erfc (f32x4.mul (f32x4.div (local.get $e) (local.get $az))
+      (f32x4.sub (v128.const f32x4 0.5641895835477563 0.5641895835477563 0.5641895835477563 0.5641895835477563)
+        (f32x4.div (f32x4.mul (local.get $zz) (local.get $p)) (local.get $q)))))
+    (local.set $erfc (v128.bitselect (local.get $mid) (local.get $erfc)
+      (f32x4.lt (local.get $az) (v128.const f32x4 4 4 4 4))))
+    ;; Φ = erfc(|z|)/2 for z < 0, 1 − erfc(|z|)/2 for z > 0 (NaN falls through here and stays NaN)
+    (local.set $half (f32x4.mul (local.get $erfc) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+    (local.set $half (v128.bitselect (local.get $half)
+      (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $half))
+      (f32x4.lt (local.get $z) (v128.const f32x4 0 0 0 0))))
+    (v128.bitselect (local.get $small) (local.get $half)
+      (f32x4.lt (local.get $az) (v128.const f32x4 0.5 0.5 0.5 0.5))))
+
+  ;; σ(x) = 1 / (1 + e^−x) in four lanes, from t = e^−|x| (never overflows): 1/(1 + t) for x ≥ 0, t/(1 + t) below,
+  ;; so σ of a very negative x keeps its relative precision.
+  (func $sigmoid (param $x v128) (result v128)
+    (local $t v128)
+    (local.set $t (call $exp (f32x4.neg (f32x4.abs (local.get $x)))))
+    (f32x4.div
+      (v128.bitselect (local.get $t) (v128.const f32x4 1 1 1 1) (f32x4.lt (local.get $x) (v128.const f32x4 0 0 0 0)))
+      (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $t))))
+
+  ;; silu(x) = x·σ(x) in four lanes.
+  (func $silu (param $x v128) (result v128)
+    (f32x4.mul (local.get $x) (call $sigmoid (local.get $x))))
+
+  ;; gelu in four lanes: approximate 0 → x·Φ(x/√2) (erf); 1 → GPT-2's tanh form, written as x·σ(2u) with
+  ;; u = √(2/π)·(x + 0.044715·x³), since (1 + tanh u)/2 = σ(2u): no cancellation for negative x, and σ never
+  ;; overflows (see $sigmoid).
+  (func $gelu (param $x v128) (param $approximate i32) (result v128)
+    (if (result v128) (local.get $approximate)
+      (then
+        (f32x4.mul (local.get $x)
+          (call $sigmoid (f32x4.mul
+            (v128.const f32x4 1.5957691216057308 1.5957691216057308 1.5957691216057308 1.5957691216057308)
+            (f32x4.add (local.get $x)
+              (f32x4.mul (v128.const f32x4 0.044715 0.044715 0.044715 0.044715)
+                (f32x4.mul (local.get $x) (f32x4.mul (local.get $x) (local.get $x)))))))))
+      (else
+        (f32x4.mul (local.get $x)
+          (call $phi (f32x4.mul (local.get $x)
+            (v128.const f32x4 0.7071067811865476 0.7071067811865476 0.7071067811865476 0.7071067811865476)))))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; gemm(a, b, c, m, n, k, transB, scratch, begin, end) — outer index: rows of C
+  ;;   C[m, n] = A[m, k] · (transB ? B[n, k]ᵀ : B[k, n]), all row-major.
+  ;; Blocked like BLIS: B is packed, kc × nc at a time, into scratch as panels of 8 columns ([kc, 8] each, the
+  ;; last one zero-padded); a 4×8 register tile (8 accumulators) walks each panel for 4 rows of A.
+  ;; DETERMINISM: every C[i, j] is Σ_p A[i, p]·B[p, j] summed one p at a time from p = 0 (a block after the
+  ;; first starts from the value stored in C), with one multiply and one add per step, whether its tile is
+  ;; whole, a leftover row ($tile1x8), a column tail (through a tile in scratch) or a few-rows product that reads
+  ;; B in place ($rowsDirect): the bits depend on k alone, never on the range or the path.
+  ;; Scratch: [0, 128) the column-tail tile (4 rows × 8 floats), [128, 256 KiB) packed B.
+  ;; ---------------------------------------------------------------------------------------------------------
+
+  ;; Packs B[pc:pc+kc, jc:jc+nc] (in the op(B) = [k, n] sense) into dst as panels of 8 columns:
+  ;; panel q at dst + q·kc·32, element (p, jj) at + p·32 + jj·4; columns at or past n are zeros.
+  (func $packB (param $b i32) (param $transB i32) (param $n i32) (param $k i32) (param $jc i32) (param $nc i32)
+    (param $pc i32) (param $kc i32) (param $dst i32)
+    (local $q i32) (local $j0 i32) (local $w i32) (local $p i32) (local $jj i32) (local $src i32) (local $out i32)
+    (local $stride i32) (local $st2 i32) (local $st3 i32) (local $src4 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $q (i32.const 0))
+    (block $done
+      (loop $panels
+        (local.set $j0 (i32.add (local.get $jc) (i32.shl (local.get $q) (i32.const 3))))
+        (br_if $done (i32.ge_u (local.get $j0) (i32.add (local.get $jc) (local.get $nc))))
+        (local.set $w (i32.sub (local.get $n) (local.get $j0)))
+        (if (i32.gt_u (local.get $w) (i32.const 8)) (then (local.set $w (i32.const 8))))
+        (local.set $out (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 5))))
+        (if (i32.eqz (local.get $transB))
+          (then
+            ;; B[p, j0 + jj] at b + (p·n + j0 + jj)·4: rows of the panel are contiguous in B
+            (local.set $src (i32.add (local.get $b)
+              (i32.shl (i32.add (i32.mul (local.get $pc) (local.get $n)) (local.get $j0)) (i32.const 2))))
+            (local.set $stride (i32.shl (local.get $n) (i32.const 2)))
+            (if (i32.eq (local.get $w) (i32.const 8))
+              (then
+                (local.set $p (i32.const 0))
+                (block $rows_done
+                  (loop $rows
+                    (br_if $rows_done (i32.ge_u (local.get $p) (local.get $kc)))
+                    (v128.store (local.get $out) (v128.load (local.get $src)))
+                    (v128.store offset=16 (local.get $out) (v128.load offset=16 (local.get $src)))
+                    (local.set $src (i32.add (local.get $src) (local.get $stride)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $rows))))
+              (else
+                (local.set $p (i32.const 0))
+                (block $rows_done
+                  (loop $rows
+                    (br_if $rows_done (i32.ge_u (local.get $p) (local.get $kc)))
+                    (v128.store (local.get $out) (v128.const i32x4 0 0 0 0))
+                    (v128.store offset=16 (local.get $out) (v128.const i32x4 0 0 0 0))
+                    (local.set $jj (i32.const 0))
+                    (block $cols_done
+                      (loop $cols
+                        (br_if $cols_done (i32.ge_u (local.get $jj) (local.get $w)))
+                        (f32.store (i32.add (local.get $out) (i32.shl (local.get $jj) (i32.const 2)))
+                          (f32.load (i32.add (local.get $src) (i32.shl (local.get $jj) (i32.const 2)))))
+                        (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+                        (br $cols)))
+                    (local.set $src (i32.add (local.get $src) (local.get $stride)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $rows))))))
+          (else
+            (if (i32.eq (local.get $w) (i32.const 8))
+              (then
+                ;; a whole panel: 4 columns × 4 p at a time, transposed in registers (rows j0.. of B at column pc)
+                (local.set $src (i32.add (local.get $b) (i32.shl
+                  (i32.add (i32.mul (local.get $j0) (local.get $k)) (local.get $pc)) (i32.const 2))))
+                (local.set $stride (i32.shl (local.get $k) (i32.const 2)))
+                (local.set $st2 (i32.shl (local.get $stride) (i32.const 1)))
+                (local.set $st3 (i32.add (local.get $st2) (local.get $stride)))
+                (local.set $p (i32.const 0))
+                (block $quad_done
+                  (loop $quad
+                    (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                    (local.set $v0 (v128.load (local.get $src)))
+                    (local.set $v1 (v128.load (i32.add (local.get $src) (local.get $stride))))
+                    (local.set $v2 (v128.load (i32.add (local.get $src) (local.get $st2))))
+                    (local.set $v3 (v128.load (i32.add (local.get $src) (local.get $st3))))
+                    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                    (v128.store offset=0 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=32 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=64 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                    (v128.store offset=96 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                    (local.set $src4 (i32.add (local.get $src) (i32.shl (local.get $st2) (i32.const 1))))
+                    (local.set $v0 (v128.load (local.get $src4)))
+                    (local.set $v1 (v128.load (i32.add (local.get $src4) (local.get $stride))))
+                    (local.set $v2 (v128.load (i32.add (local.get $src4) (local.get $st2))))
+                    (local.set $v3 (v128.load (i32.add (local.get $src4) (local.get $st3))))
+                    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                    (v128.store offset=16 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=48 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=80 (local.get $out) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                    (v128.store offset=112 (local.get $out) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                    (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 128)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                    (br $quad)))
+                (block $one_done
+                  (loop $one
+                    (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
+                    (f32.store offset=0 (local.get $out) (f32.load (local.get $src)))
+                    (f32.store offset=4 (local.get $out) (f32.load (i32.add (local.get $src) (local.get $stride))))
+                    (f32.store offset=8 (local.get $out) (f32.load (i32.add (local.get $src) (local.get $st2))))
+                    (f32.store offset=12 (local.get $out) (f32.load (i32.add (local.get $src) (local.get $st3))))
+                    (f32.store offset=16 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 4)))))
+                    (f32.store offset=20 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 5)))))
+                    (f32.store offset=24 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 6)))))
+                    (f32.store offset=28 (local.get $out) (f32.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 7)))))
+                    (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (br $one))))
+              (else
+                ;; a partial panel (the last columns of B): one column at a time, zeros past n
+                ;; B[j0 + jj, p] at b + ((j0 + jj)·k + p)·4: each column of the panel is a contiguous row of B
+                (local.set $jj (i32.const 0))
+                (block $cols_done
+                  (loop $cols
+                    (br_if $cols_done (i32.ge_u (local.get $jj) (i32.const 8)))
+                    (local.set $out (i32.add
+                      (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 5)))
+                      (i32.shl (local.get $jj) (i32.const 2))))
+                    (local.set $p (i32.const 0))
+                    (if (i32.lt_u (local.get $jj) (local.get $w))
+                      (then
+                        (local.set $src (i32.add (local.get $b) (i32.shl
+                          (i32.add (i32.mul (i32.add (local.get $j0) (local.get $jj)) (local.get $k)) (local.get $pc))
+                          (i32.const 2))))
+                        ;; four p at a time (four loads, four stores 32 bytes apart)
+                        (block $quad_done
+                          (loop $quad
+                            (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                            (f32.store (local.get $out) (f32.load (local.get $src)))
+                            (f32.store offset=32 (local.get $out) (f32.load offset=4 (local.get $src)))
+                            (f32.store offset=64 (local.get $out) (f32.load offset=8 (local.get $src)))
+                            (f32.store offset=96 (local.get $out) (f32.load offset=12 (local.get $src)))
+                            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                            (local.set $out (i32.add (local.get $out) (i32.const 128)))
+                            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                            (br $quad)))
+                        (block $one_done
+                          (loop $one
+                            (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
+                            (f32.store (local.get $out) (f32.load (local.get $src)))
+                            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                            (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                            (br $one))))
+                      (else
+                        (block $zero_done
+                          (loop $zero
+                            (br_if $zero_done (i32.ge_u (local.get $p) (local.get $kc)))
+                            (f32.store (local.get $out) (f32.const 0))
+                            (local.set $out (i32.add (local.get $out) (i32.const 32)))
+                            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                            (br $zero)))))
+                    (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+                    (br $cols)))))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $panels))))
+
+  ;; The 4×8 register tile: rows a0..a3 of A (at column pc), one packed panel bp of kc rows, into the C rows
+  ;; c0..c3 (8 floats each), starting from zero or (accumulate ≠ 0) from the values there.
+  (func $tile4x8 (param $a0 i32) (param $a1 i32) (param $a2 i32) (param $a3 i32) (param $bp i32) (param $kc i32)
+    (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32) (param $accumulate i32)
+    (local $c0l v128) (local $c0h v128) (local $c1l v128) (local $c1h v128)
+    (local $c2l v128) (local $c2h v128) (local $c3l v128) (local $c3h v128)
+    (local $bl v128) (local $bh v128) (local $x v128) (local $p i32) (local $k4 i32)
+    (if (local.get $accumulate)
+      (then
+        (local.set $c0l (v128.load (local.get $c0))) (local.set $c0h (v128.load offset=16 (local.get $c0)))
+        (local.set $c1l (v128.load (local.get $c1))) (local.set $c1h (v128.load offset=16 (local.get $c1)))
+        (local.set $c2l (v128.load (local.get $c2))) (local.set $c2h (v128.load offset=16 (local.get $c2)))
+        (local.set $c3l (v128.load (local.get $c3))) (local.set $c3h (v128.load offset=16 (local.get $c3)))))
+    (local.set $k4 (i32.and (local.get $kc) (i32.const -4)))
+    (block $quad_done
+      (loop $quad
+        (br_if $quad_done (i32.ge_u (local.get $p) (local.get $k4)))
+        ;; p + 0
+        (local.set $bl (v128.load offset=0 (local.get $bp)))
+        (local.set $bh (v128.load offset=16 (local.get $bp)))
+        (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=0 (local.get $a1)))
+        (local.set $c1l (f32x4.add (local.get $c1l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c1h (f32x4.add (local.get $c1h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=0 (local.get $a2)))
+        (local.set $c2l (f32x4.add (local.get $c2l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c2h (f32x4.add (local.get $c2h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=0 (local.get $a3)))
+        (local.set $c3l (f32x4.add (local.get $c3l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c3h (f32x4.add (local.get $c3h) (f32x4.mul (local.get $x) (local.get $bh))))
+        ;; p + 1
+        (local.set $bl (v128.load offset=32 (local.get $bp)))
+        (local.set $bh (v128.load offset=48 (local.get $bp)))
+        (local.set $x (v128.load32_splat offset=4 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $a1)))
+        (local.set $c1l (f32x4.add (local.get $c1l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c1h (f32x4.add (local.get $c1h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $a2)))
+        (local.set $c2l (f32x4.add (local.get $c2l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c2h (f32x4.add (local.get $c2h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $a3)))
+        (local.set $c3l (f32x4.add (local.get $c3l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c3h (f32x4.add (local.get $c3h) (f32x4.mul (local.get $x) (local.get $bh))))
+        ;; p + 2
+        (local.set $bl (v128.load offset=64 (local.get $bp)))
+        (local.set $bh (v128.load offset=80 (local.get $bp)))
+        (local.set $x (v128.load32_splat offset=8 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $a1)))
+        (local.set $c1l (f32x4.add (local.get $c1l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c1h (f32x4.add (local.get $c1h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $a2)))
+        (local.set $c2l (f32x4.add (local.get $c2l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c2h (f32x4.add (local.get $c2h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $a3)))
+        (local.set $c3l (f32x4.add (local.get $c3l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c3h (f32x4.add (local.get $c3h) (f32x4.mul (local.get $x) (local.get $bh))))
+        ;; p + 3
+        (local.set $bl (v128.load offset=96 (local.get $bp)))
+        (local.set $bh (v128.load offset=112 (local.get $bp)))
+        (local.set $x (v128.load32_splat offset=12 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $a1)))
+        (local.set $c1l (f32x4.add (local.get $c1l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c1h (f32x4.add (local.get $c1h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $a2)))
+        (local.set $c2l (f32x4.add (local.get $c2l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c2h (f32x4.add (local.get $c2h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $a3)))
+        (local.set $c3l (f32x4.add (local.get $c3l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c3h (f32x4.add (local.get $c3h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $a0 (i32.add (local.get $a0) (i32.const 16)))
+        (local.set $a1 (i32.add (local.get $a1) (i32.const 16)))
+        (local.set $a2 (i32.add (local.get $a2) (i32.const 16)))
+        (local.set $a3 (i32.add (local.get $a3) (i32.const 16)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 128)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $quad)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
+        (local.set $bl (v128.load (local.get $bp)))
+        (local.set $bh (v128.load offset=16 (local.get $bp)))
+        (local.set $x (v128.load32_splat (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat (local.get $a1)))
+        (local.set $c1l (f32x4.add (local.get $c1l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c1h (f32x4.add (local.get $c1h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat (local.get $a2)))
+        (local.set $c2l (f32x4.add (local.get $c2l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c2h (f32x4.add (local.get $c2h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat (local.get $a3)))
+        (local.set $c3l (f32x4.add (local.get $c3l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c3h (f32x4.add (local.get $c3h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+        (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
+        (local.set $a2 (i32.add (local.get $a2) (i32.const 4)))
+        (local.set $a3 (i32.add (local.get $a3) (i32.const 4)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $one)))
+    (v128.store (local.get $c0) (local.get $c0l)) (v128.store offset=16 (local.get $c0) (local.get $c0h))
+    (v128.store (local.get $c1) (local.get $c1l)) (v128.store offset=16 (local.get $c1) (local.get $c1h))
+    (v128.store (local.get $c2) (local.get $c2l)) (v128.store offset=16 (local.get $c2) (local.get $c2h))
+    (v128.store (local.get $c3) (local.get $c3l)) (v128.store offset=16 (local.get $c3) (local.get $c3h)))
+
+  ;; One row of the 4×8 tile (the rows a range leaves over): the same arithmetic per element as $tile4x8.
+  (func $tile1x8 (param $a0 i32) (param $bp i32) (param $kc i32) (param $c0 i32) (param $accumulate i32)
+    (local $c0l v128) (local $c0h v128) (local $x v128) (local $p i32) (local $k4 i32)
+    (if (local.get $accumulate)
+      (then (local.set $c0l (v128.load (local.get $c0))) (local.set $c0h (v128.load offset=16 (local.get $c0)))))
+    (local.set $k4 (i32.and (local.get $kc) (i32.const -4)))
+    (block $quad_done
+      (loop $quad
+        (br_if $quad_done (i32.ge_u (local.get $p) (local.get $k4)))
+        (local.set $x (v128.load32_splat offset=0 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=0 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $bp)))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=32 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=48 (local.get $bp)))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=64 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=80 (local.get $bp)))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load offset=96 (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=112 (local.get $bp)))))
+        (local.set $a0 (i32.add (local.get $a0) (i32.const 16)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 128)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $quad)))
+    (block $one_done
+      (loop $one
+        (br_if $one_done (i32.ge_u (local.get $p) (local.get $kc)))
+        (local.set $x (v128.load32_splat (local.get $a0)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (v128.load (local.get $bp)))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $bp)))))
+        (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $one)))
+    (v128.store (local.get $c0) (local.get $c0l)) (v128.store offset=16 (local.get $c0) (local.get $c0h)))
+
+  ;; Rows [i0, i1) of C = A · B with B [k, n] read in place (no packing: the few-rows case). Each row of C is
+  ;; swept once per four rows of B (four streams of B, the row of C in L1), adding one p at a time: every C[i, j]
+  ;; is summed over p = 0, 1, … from 0 with one multiply and one add per step — the tiles' arithmetic, so the
+  ;; bits do not depend on which path computed an element.
+  (func $rowsDirect (param $a i32) (param $b i32) (param $c i32) (param $n i32) (param $k i32) (param $i0 i32) (param $i1 i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $arow i32) (local $crow i32) (local $ldb i32) (local $n4 i32)
+    (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $off i32) (local $acc v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $xs f32) (local $t f32)
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $i (local.get $i0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $i1)))
+        (local.set $crow (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldb))))
+        (local.set $arow (i32.add (local.get $a) (i32.mul (local.get $i) (i32.shl (local.get $k) (i32.const 2)))))
+        (memory.fill (local.get $crow) (i32.const 0) (local.get $ldb))
+        (local.set $p (i32.const 0))
+        ;; four rows of B per sweep
+        (block $quad_done
+          (loop $quad
+            (br_if $quad_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+            (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $ldb))))
+            (local.set $b1 (i32.add (local.get $b0) (local.get $ldb)))
+            (local.set $b2 (i32.add (local.get $b1) (local.get $ldb)))
+            (local.set $b3 (i32.add (local.get $b2) (local.get $ldb)))
+            (local.set $x0 (v128.load32_splat (local.get $arow)))
+            (local.set $x1 (v128.load32_splat offset=4 (local.get $arow)))
+            (local.set $x2 (v128.load32_splat offset=8 (local.get $arow)))
+            (local.set $x3 (v128.load32_splat offset=12 (local.get $arow)))
+            (local.set $off (i32.const 0))
+            (block $vec_done
+              (loop $vec
+                (br_if $vec_done (i32.ge_u (local.get $off) (i32.shl (local.get $n4) (i32.const 2))))
+                (local.set $acc (v128.load (i32.add (local.get $crow) (local.get $off))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x1) (v128.load (i32.add (local.get $b1) (local.get $off))))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x2) (v128.load (i32.add (local.get $b2) (local.get $off))))))
+                (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $x3) (v128.load (i32.add (local.get $b3) (local.get $off))))))
+                (v128.store (i32.add (local.get $crow) (local.get $off)) (local.get $acc))
+                (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                (br $vec)))
+            (block $tail_done
+              (loop $tail
+                (br_if $tail_done (i32.ge_u (local.get $off) (local.get $ldb)))
+                (local.set $t (f32.load (i32.add (local.get $crow) (local.get $off))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x0)) (f32.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x1)) (f32.load (i32.add (local.get $b1) (local.get $off))))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x2)) (f32.load (i32.add (local.get $b2) (local.get $off))))))
+                (local.set $t (f32.add (local.get $t) (f32.mul (f32x4.extract_lane 0 (local.get $x3)) (f32.load (i32.add (local.get $b3) (local.get $off))))))
+                (f32.store (i32.add (local.get $crow) (local.get $off)) (local.get $t))
+                (local.set $off (i32.add (local.get $off) (i32.const 4)))
+                (br $tail)))
+            (local.set $arow (i32.add (local.get $arow) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $quad)))
+        ;; the last rows of B one at a time
+        (block $one_done
+          (loop $one
+            (br_if $one_done (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $ldb))))
+            (local.set $x0 (v128.load32_splat (local.get $arow)))
+            (local.set $xs (f32.load (local.get $arow)))
+            (local.set $off (i32.const 0))
+            (block $vec_done
+              (loop $vec
+                (br_if $vec_done (i32.ge_u (local.get $off) (i32.shl (local.get $n4) (i32.const 2))))
+                (v128.store (i32.add (local.get $crow) (local.get $off)) (f32x4.add (v128.load (i32.add (local.get $crow) (local.get $off)))
+                  (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                (br $vec)))
+            (block $tail_done
+              (loop $tail
+                (br_if $tail_done (i32.ge_u (local.get $off) (local.get $ldb)))
+                (f32.store (i32.add (local.get $crow) (local.get $off)) (f32.add (f32.load (i32.add (local.get $crow) (local.get $off)))
+                  (f32.mul (local.get $xs) (f32.load (i32.add (local.get $b0) (local.get $off))))))
+                (local.set $off (i32.add (local.get $off) (i32.const 4)))
+                (br $tail)))
+            (local.set $arow (i32.add (local.get $arow) (i32.const 4)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $one)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; Copies a rows × w block of floats between a matrix (row stride ld bytes) and a tile (row stride 32 bytes).
+  (func $copyTile (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32) (param $rows i32) (param $w i32)
+    (local $r i32) (local $jj i32)
+    (block $done
+      (loop $rowsLoop
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $jj (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $jj) (local.get $w)))
+            (f32.store (i32.add (local.get $dst) (i32.shl (local.get $jj) (i32.const 2)))
+              (f32.load (i32.add (local.get $src) (i32.shl (local.get $jj) (i32.const 2)))))
+            (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+            (br $cols)))
+        (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowsLoop))))
+
+
+  ;; `rows` (< 4) rows of C from A rows a0, a0 + lda, … with $tile1x8; a column tail (w < 8) goes through the tile.
+  (func $leftoverRows (param $a0 i32) (param $lda i32) (param $bp i32) (param $kc i32) (param $c0 i32) (param $ldc i32)
+    (param $rows i32) (param $w i32) (param $tile i32) (param $acc i32)
+    (local $r i32)
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (if (i32.eq (local.get $w) (i32.const 8))
+          (then (call $tile1x8 (local.get $a0) (local.get $bp) (local.get $kc) (local.get $c0) (local.get $acc)))
+          (else
+            (if (local.get $acc) (then (call $copyTile (local.get $c0) (i32.const 0) (local.get $tile) (i32.const 0) (i32.const 1) (local.get $w))))
+            (call $tile1x8 (local.get $a0) (local.get $bp) (local.get $kc) (local.get $tile) (local.get $acc))
+            (call $copyTile (local.get $tile) (i32.const 0) (local.get $c0) (i32.const 0) (i32.const 1) (local.get $w))))
+        (local.set $a0 (i32.add (local.get $a0) (local.get $lda)))
+        (local.set $c0 (i32.add (local.get $c0) (local.get $ldc)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each))))
+
+  (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
+    (param $transB i32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (local $tile i32) (local $packed i32) (local $kc0 i32) (local $ncMax i32) (local $jc i32) (local $nc i32)
+    (local $pc i32) (local $kc i32) (local $q i32) (local $j0 i32) (local $w i32) (local $bp i32) (local $i i32)
+    (local $rows i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32) (local $lda i32) (local $ldc i32) (local $acc i32)
+    (if (i32.ge_u (local.get $begin) (local.get $end)) (then (return)))
+    (local.set $lda (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (if (i32.eqz (local.get $k))
+      (then
+        ;; an empty sum: rows of zeros
+        (memory.fill (i32.add (local.get $c) (i32.mul (local.get $begin) (local.get $ldc))) (i32.const 0)
+          (i32.mul (i32.sub (local.get $end) (local.get $begin)) (local.get $ldc)))
+        (return)))
+    (if (i32.and (i32.eqz (local.get $transB)) (i32.lt_u (local.get $m) (i32.const 4)))
+      (then
+        ;; one to three rows (a decode step with B as [k, n]): packing B would cost as much as the product
+        (call $rowsDirect (local.get $a) (local.get $b) (local.get $c) (local.get $n) (local.get $k) (local.get $begin) (local.get $end))
+        (return)))
+    (local.set $tile (local.get $scratch))
+    (local.set $packed (i32.add (local.get $scratch) (i32.const 128)))
+    ;; the column-tail tile's unused lanes compute on whatever it holds: zeros, never a stale subnormal
+    (memory.fill (local.get $tile) (i32.const 0) (i32.const 128))
+        ;; k in equal blocks of at most 256 (a block of A's 4 rows and the panel stay in L1);
+    ;; nc: as many columns (a multiple of 8) as fill the packing area
+    (local.set $kc0 (i32.div_u (i32.add (local.get $k) (i32.const 255)) (i32.const 256)))
+    (local.set $kc0 (i32.div_u (i32.add (local.get $k) (i32.sub (local.get $kc0) (i32.const 1))) (local.get $kc0)))
+    (local.set $ncMax (i32.and (i32.div_u (i32.const 65504) (local.get $kc0)) (i32.const -8)))
+    (local.set $jc (i32.const 0))
+    (block $jc_done
+      (loop $jc_loop
+        (br_if $jc_done (i32.ge_u (local.get $jc) (local.get $n)))
+        (local.set $nc (i32.sub (local.get $n) (local.get $jc)))
+        (if (i32.gt_u (local.get $nc) (local.get $ncMax)) (then (local.set $nc (local.get $ncMax))))
+        (local.set $pc (i32.const 0))
+        (block $pc_done
+          (loop $pc_loop
+            (br_if $pc_done (i32.ge_u (local.get $pc) (local.get $k)))
+            (local.set $kc (i32.sub (local.get $k) (local.get $pc)))
+            (if (i32.gt_u (local.get $kc) (local.get $kc0)) (then (local.set $kc (local.get $kc0))))
+            (local.set $acc (i32.ne (local.get $pc) (i32.const 0)))
+            (call $packB (local.get $b) (local.get $transB) (local.get $n) (local.get $k) (local.get $jc) (local.get $nc)
+              (local.get $pc) (local.get $kc) (local.get $packed))
+            (local.set $q (i32.const 0))
+            (block $q_done
+              (loop $q_loop
+                (local.set $j0 (i32.add (local.get $jc) (i32.shl (local.get $q) (i32.const 3))))
+                (br_if $q_done (i32.ge_u (local.get $j0) (i32.add (local.get $jc) (local.get $nc))))
+                (local.set $w (i32.sub (local.get $n) (local.get $j0)))
+                (if (i32.gt_u (local.get $w) (i32.const 8)) (then (local.set $w (i32.const 8))))
+                (local.set $bp (i32.add (local.get $packed) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 5))))
+                (local.set $i (local.get $begin))
+                (block $i_done
+                  (loop $i_loop
+                    (br_if $i_done (i32.ge_u (local.get $i) (local.get $end)))
+                    (local.set $rows (i32.sub (local.get $end) (local.get $i)))
+                    (if (i32.gt_u (local.get $rows) (i32.const 4)) (then (local.set $rows (i32.const 4))))
+                    (local.set $a0 (i32.add (local.get $a)
+                      (i32.add (i32.mul (local.get $i) (local.get $lda)) (i32.shl (local.get $pc) (i32.const 2)))))
+                    (local.set $a1 (i32.add (local.get $a0) (local.get $lda)))
+                    (local.set $a2 (i32.add (local.get $a1) (local.get $lda)))
+                    (local.set $a3 (i32.add (local.get $a2) (local.get $lda)))
+                    (if (i32.lt_u (local.get $rows) (i32.const 4))
+                      (then
+                        ;; the rows a range leaves over, one at a time (a full tile would repeat a row)
+                        (call $leftoverRows (local.get $a0) (local.get $lda) (local.get $bp) (local.get $kc)
+                          (i32.add (local.get $c) (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2))))
+                          (local.get $ldc) (local.get $rows) (local.get $w) (local.get $tile) (local.get $acc)))
+                      (else
+                        (if (i32.eq (local.get $w) (i32.const 8))
+                          (then
+                            (local.set $c0 (i32.add (local.get $c)
+                              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
+                            (local.set $c1 (i32.add (local.get $c0) (local.get $ldc)))
+                            (local.set $c2 (i32.add (local.get $c1) (local.get $ldc)))
+                            (local.set $c3 (i32.add (local.get $c2) (local.get $ldc)))
+                            (call $tile4x8 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $bp) (local.get $kc)
+                              (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3) (local.get $acc)))
+                          (else
+                            ;; a column tail: through the tile in scratch
+                            (local.set $c0 (i32.add (local.get $c)
+                              (i32.add (i32.mul (local.get $i) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
+                            (if (local.get $acc)
+                              (then (call $copyTile (local.get $c0) (local.get $ldc) (local.get $tile) (i32.const 32) (local.get $rows) (local.get $w))))
+                            (call $tile4x8 (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $bp) (local.get $kc)
+                              (local.get $tile) (i32.add (local.get $tile) (i32.const 32)) (i32.add (local.get $tile) (i32.const 64))
+                              (i32.add (local.get $tile) (i32.const 96)) (local.get $acc))
+                            (call $copyTile (local.get $tile) (i32.const 32) (local.get $c0) (local.get $ldc) (local.get $rows) (local.get $w))))))
+                    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                    (br $i_loop)))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $q_loop)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
+            (br $pc_loop)))
+        (local.set $jc (i32.add (local.get $jc) (local.get $nc)))
+        (br $jc_loop))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; gemv(x, w, y, n, k, scratch, begin, end) — outer index: rows of W
+  ;;   y[j] = Σ_i x[i]·W[j, i], W [n, k] row-major (a PyTorch-layout weight), x [k], y [n].
+  ;; Four rows of W per pass share each load of x. DETERMINISM: a row's sum always has the same shape — two
+  ;; accumulators over i mod 8 (16 elements a pass, then one pass of 8), added lane-wise, then
+  ;; (l0 + l2) + (l1 + l3), then the k mod 8 tail one by one — in the 4-row loop and in the 1-row loop for
+  ;; leftover rows alike.
+  ;; ---------------------------------------------------------------------------------------------------------
 
   (func (export "gemv") (param $x i32) (param $w i32) (param $y i32) (param $n i32) (param $k i32)
-    (local $j i32) (local $p i32) (local $k4 i32) (local $rowA i32) (local $rowB i32)
-    (local $t v128) (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128)
-    (local $va v128) (local $vb v128) (local $xl v128) (local $xh v128)
-    (local $sa f64) (local $sb f64) (local $xp f64)
-    (local.set $k4 (i32.and (local.get $k) (i32.const -4)))
-    ;; pairs of rows
-    (block $pairs_done
-      (loop $pairs
-        (br_if $pairs_done (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $n)))
-        (local.set $rowA (i32.add (local.get $w) (i32.shl (i32.mul (local.get $j) (local.get $k)) (i32.const 2))))
-        (local.set $rowB (i32.add (local.get $rowA) (i32.shl (local.get $k) (i32.const 2))))
-        (local.set $a0 (v128.const f64x2 0 0))
-        (local.set $a1 (v128.const f64x2 0 0))
-        (local.set $b0 (v128.const f64x2 0 0))
-        (local.set $b1 (v128.const f64x2 0 0))
+    (param $scratch i32) (param $begin i32) (param $end i32)
+    (local $j i32) (local $rowBytes i32) (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $xp i32) (local $p i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $s0l v128) (local $s0h v128) (local $s1l v128) (local $s1h v128)
+    (local $s2l v128) (local $s2h v128) (local $s3l v128) (local $s3h v128)
+    (local $t0 f32) (local $t1 f32) (local $t2 f32) (local $t3 f32) (local $xs f32)
+    (local.set $rowBytes (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $j (local.get $begin))
+    (block $quads_done
+      (loop $quads
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $end)))
+        (local.set $r0 (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $rowBytes)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $rowBytes)))
+        (local.set $r3 (i32.add (local.get $r2) (local.get $rowBytes)))
+        (local.set $xp (local.get $x))
         (local.set $p (i32.const 0))
-        (block $vec_done
-          (loop $vec
-            (br_if $vec_done (i32.ge_s (local.get $p) (local.get $k4)))
-            (local.set $xl (v128.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 3)))))
-            (local.set $xh (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 3)))))
-            (local.set $va (v128.load (i32.add (local.get $rowA) (i32.shl (local.get $p) (i32.const 2)))))
-            (local.set $vb (v128.load (i32.add (local.get $rowB) (i32.shl (local.get $p) (i32.const 2)))))
-            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $va)) (local.get $xl))))
-            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul
-              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
-              (local.get $xh))))
-            (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $vb)) (local.get $xl))))
-            (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul
-              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb)))
-              (local.get $xh))))
-            (local.set $p (i32.add (local.get $p) (i32.const 4)))
-            (br $vec)))
-        (local.set $a0 (f64x2.add (local.get $a0) (local.get $a1)))
-        (local.set $b0 (f64x2.add (local.get $b0) (local.get $b1)))
-        (local.set $sa (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
-        (local.set $sb (f64.add (f64x2.extract_lane 0 (local.get $b0)) (f64x2.extract_lane 1 (local.get $b0))))
-        ;; k mod 4 tail
+        (local.set $s0l (v128.const i32x4 0 0 0 0))
+        (local.set $s0h (v128.const i32x4 0 0 0 0))
+        (local.set $s1l (v128.const i32x4 0 0 0 0))
+        (local.set $s1h (v128.const i32x4 0 0 0 0))
+        (local.set $s2l (v128.const i32x4 0 0 0 0))
+        (local.set $s2h (v128.const i32x4 0 0 0 0))
+        (local.set $s3l (v128.const i32x4 0 0 0 0))
+        (local.set $s3h (v128.const i32x4 0 0 0 0))
+        (block $v16_done
+          (loop $v16
+            (br_if $v16_done (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $k)))
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $x2 (v128.load offset=32 (local.get $xp)))
+            (local.set $x3 (v128.load offset=48 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r1)))))
+            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r2)))))
+            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r3)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r1)))))
+            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r2)))))
+            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r3)))))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r0)))))
+            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r1)))))
+            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r2)))))
+            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r3)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r0)))))
+            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r1)))))
+            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r2)))))
+            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r3)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 64)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 64)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 64)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 64)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 64)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $v16)))
+        (if (i32.le_u (i32.add (local.get $p) (i32.const 8)) (local.get $k))
+          (then
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s1l (f32x4.add (local.get $s1l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r1)))))
+            (local.set $s2l (f32x4.add (local.get $s2l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r2)))))
+            (local.set $s3l (f32x4.add (local.get $s3l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r3)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $s1h (f32x4.add (local.get $s1h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r1)))))
+            (local.set $s2h (f32x4.add (local.get $s2h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r2)))))
+            (local.set $s3h (f32x4.add (local.get $s3h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r3)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 32)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 32)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))))
+        (local.set $t0 (call $hsum (f32x4.add (local.get $s0l) (local.get $s0h))))
+        (local.set $t1 (call $hsum (f32x4.add (local.get $s1l) (local.get $s1h))))
+        (local.set $t2 (call $hsum (f32x4.add (local.get $s2l) (local.get $s2h))))
+        (local.set $t3 (call $hsum (f32x4.add (local.get $s3l) (local.get $s3h))))
         (block $tail_done
           (loop $tail
-            (br_if $tail_done (i32.ge_s (local.get $p) (local.get $k)))
-            (local.set $xp (f64.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 3)))))
-            (local.set $sa (f64.add (local.get $sa) (f64.mul (local.get $xp)
-              (f64.promote_f32 (f32.load (i32.add (local.get $rowA) (i32.shl (local.get $p) (i32.const 2))))))))
-            (local.set $sb (f64.add (local.get $sb) (f64.mul (local.get $xp)
-              (f64.promote_f32 (f32.load (i32.add (local.get $rowB) (i32.shl (local.get $p) (i32.const 2))))))))
+            (br_if $tail_done (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $xs (f32.load (local.get $xp)))
+            (local.set $t0 (f32.add (local.get $t0) (f32.mul (local.get $xs) (f32.load (local.get $r0)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
+            (local.set $t1 (f32.add (local.get $t1) (f32.mul (local.get $xs) (f32.load (local.get $r1)))))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 4)))
+            (local.set $t2 (f32.add (local.get $t2) (f32.mul (local.get $xs) (f32.load (local.get $r2)))))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 4)))
+            (local.set $t3 (f32.add (local.get $t3) (f32.mul (local.get $xs) (f32.load (local.get $r3)))))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 4)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br $tail)))
-        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.demote_f64 (local.get $sa)))
-        (f32.store offset=4 (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.demote_f64 (local.get $sb)))
-        (local.set $j (i32.add (local.get $j) (i32.const 2)))
-        (br $pairs)))
-    ;; an odd last row
-    (if (i32.lt_s (local.get $j) (local.get $n))
-      (then
-        (local.set $rowA (i32.add (local.get $w) (i32.shl (i32.mul (local.get $j) (local.get $k)) (i32.const 2))))
-        (local.set $sa (f64.const 0))
+        (f32.store offset=0 (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t0))
+        (f32.store offset=4 (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t1))
+        (f32.store offset=8 (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t2))
+        (f32.store offset=12 (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t3))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $quads)))
+    ;; leftover rows one at a time, in the same order
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $r0 (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $xp (local.get $x))
         (local.set $p (i32.const 0))
-        (block $last_done
-          (loop $last
-            (br_if $last_done (i32.ge_s (local.get $p) (local.get $k)))
-            (local.set $sa (f64.add (local.get $sa) (f64.mul
-              (f64.load (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 3))))
-              (f64.promote_f32 (f32.load (i32.add (local.get $rowA) (i32.shl (local.get $p) (i32.const 2))))))))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $last)))
-        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.demote_f64 (local.get $sa))))))
-
-  ;; attend: one query row over `visible` key/value rows (f32, `headDim` apart) into out (f32[headDim]):
-  ;; out = softmax(q · kⱼ)ⱼ · v, with q f64[headDim] already scaled, scores f64[visible + 1] and acc
-  ;; f64[headDim] as scratch. Float64 throughout, as the JavaScript kernel. Returns 0 when every score is
-  ;; -Infinity (the caller writes zeros), else 1. Dimensions go four at a time with SIMD, any remainder one by
-  ;; one; q and acc need no alignment.
-  (func (export "attend") (param $q i32) (param $k i32) (param $v i32) (param $visible i32) (param $headDim i32)
-    (param $scores i32) (param $acc i32) (param $out i32) (result i32)
-    (local $j i32) (local $d i32) (local $row i32) (local $s f64) (local $max f64) (local $sum f64)
-    (local $rowBytes i32) (local $d4 i32) (local $at i32) (local $kv v128) (local $lo v128) (local $hi v128)
-    (local $x v128) (local $n v128) (local $r v128) (local $r2 v128) (local $r4 v128) (local $ev v128) (local $fv v128)
-    (local $t v128) (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $end i32)
-    (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
-    (local.set $d4 (i32.and (local.get $headDim) (i32.const -4)))
-    (local.set $max (f64.const -inf))
-    ;; scores and their max (f64.max: NaN wins, as in the JavaScript kernel)
-    (local.set $row (local.get $k))
-    (local.set $j (i32.const 0))
-    (block $scored
-      (loop $score
-        (br_if $scored (i32.ge_s (local.get $j) (local.get $visible)))
-        ;; four dimensions at a time (float32 k widened to two float64 pairs), then the rest one by one
-        (local.set $lo (v128.const f64x2 0 0))
-        (local.set $hi (v128.const f64x2 0 0))
-        (local.set $d (i32.const 0))
-        (block $vdotted
-          (loop $vdot
-            (br_if $vdotted (i32.ge_s (local.get $d) (local.get $d4)))
-            (local.set $kv (v128.load (i32.add (local.get $row) (i32.shl (local.get $d) (i32.const 2)))))
-            (local.set $lo (f64x2.add (local.get $lo) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $kv))
-              (v128.load (i32.add (local.get $q) (i32.shl (local.get $d) (i32.const 3)))))))
-            (local.set $hi (f64x2.add (local.get $hi) (f64x2.mul
-              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $kv) (local.get $kv)))
-              (v128.load offset=16 (i32.add (local.get $q) (i32.shl (local.get $d) (i32.const 3)))))))
-            (local.set $d (i32.add (local.get $d) (i32.const 4)))
-            (br $vdot)))
-        (local.set $lo (f64x2.add (local.get $lo) (local.get $hi)))
-        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $lo)) (f64x2.extract_lane 1 (local.get $lo))))
-        (block $dotted
-          (loop $dot
-            (br_if $dotted (i32.ge_s (local.get $d) (local.get $headDim)))
-            (local.set $s (f64.add (local.get $s) (f64.mul
-              (f64.load (i32.add (local.get $q) (i32.shl (local.get $d) (i32.const 3))))
-              (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $d) (i32.const 2))))))))
-            (local.set $d (i32.add (local.get $d) (i32.const 1)))
-            (br $dot)))
-        (f64.store (i32.add (local.get $scores) (i32.shl (local.get $j) (i32.const 3))) (local.get $s))
-        (local.set $max (f64.max (local.get $max) (local.get $s)))
-        (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $score)))
-    (if (f64.eq (local.get $max) (f64.const -inf)) (then (return (i32.const 0))))
-    ;; scores[j] = e^(sⱼ - max), two at a time, and their sum. An odd count is padded with -Infinity (its
-    ;; e^x is exactly 0; scores has room for it). e^x for x <= 0: x = n·ln2 + r with |r| <= ln2/2, e^r by its
-    ;; Taylor series to r^11 (error below 1e-14 relative) in Estrin's scheme (short dependency chains), times
-    ;; 2^n built from the exponent bits. NaN stays NaN; below -708 (e^x < 1e-307) the lane is 0. Written out
-    ;; here rather than called: a call per pair cost as much as the series.
-    (if (i32.and (local.get $visible) (i32.const 1))
-      (then (f64.store (i32.add (local.get $scores) (i32.shl (local.get $visible) (i32.const 3))) (f64.const -inf))))
-    (local.set $lo (v128.const f64x2 0 0))
-    (local.set $hi (f64x2.splat (local.get $max)))
-    (local.set $j (i32.const 0))
-    (block $exped
-      (loop $expv
-        (br_if $exped (i32.ge_s (local.get $j) (local.get $visible)))
-        (local.set $at (i32.add (local.get $scores) (i32.shl (local.get $j) (i32.const 3))))
-        (local.set $x (f64x2.sub (v128.load (local.get $at)) (local.get $hi)))
-        ;; constants by address (see $constants): 0 log2 e, 16 1.5·2^52, 32 and 48 ln 2 in two parts, 64 to 224
-        ;; the series' 1/0!, 1/2!, …, 1/11! (1/1! is the bare r), 240 -708, 256 the exponent bias
-        ;; n = round(x·log2 e): adding 1.5·2^52 rounds to an integer and leaves n in the low bits of $t
-        (local.set $t (f64x2.add (f64x2.mul (local.get $x) (v128.load (i32.const 0))) (v128.load (i32.const 16))))
-        (local.set $n (f64x2.sub (local.get $t) (v128.load (i32.const 16))))
-        (local.set $r (f64x2.sub (f64x2.sub (local.get $x) (f64x2.mul (local.get $n) (v128.load (i32.const 32))))
-                                 (f64x2.mul (local.get $n) (v128.load (i32.const 48)))))
-        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-        (local.set $kv
-          (v128.andnot
-            (f64x2.mul
-              (f64x2.add
-                (f64x2.add
-                  (f64x2.add (f64x2.add (v128.load (i32.const 64)) (local.get $r))
-                             (f64x2.mul (f64x2.add (v128.load (i32.const 80)) (f64x2.mul (v128.load (i32.const 96)) (local.get $r))) (local.get $r2)))
-                  (f64x2.mul
-                    (f64x2.add (f64x2.add (v128.load (i32.const 112)) (f64x2.mul (v128.load (i32.const 128)) (local.get $r)))
-                               (f64x2.mul (f64x2.add (v128.load (i32.const 144)) (f64x2.mul (v128.load (i32.const 160)) (local.get $r))) (local.get $r2)))
-                    (local.get $r4)))
-                (f64x2.mul
-                  (f64x2.add (f64x2.add (v128.load (i32.const 176)) (f64x2.mul (v128.load (i32.const 192)) (local.get $r)))
-                             (f64x2.mul (f64x2.add (v128.load (i32.const 208)) (f64x2.mul (v128.load (i32.const 224)) (local.get $r))) (local.get $r2)))
-                  (f64x2.mul (local.get $r4) (local.get $r4))))
-              ;; 2^n: (n + 1023) into the exponent bits (the shift drops $t's high bits)
-              (i64x2.shl (i64x2.add (local.get $t) (v128.load (i32.const 256))) (i32.const 52)))
-            (f64x2.lt (local.get $x) (v128.load (i32.const 240)))))
-        (v128.store (local.get $at) (local.get $kv))
-        (local.set $lo (f64x2.add (local.get $lo) (local.get $kv)))
-        (local.set $j (i32.add (local.get $j) (i32.const 2)))
-        (br $expv)))
-    (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $lo)) (f64x2.extract_lane 1 (local.get $lo))))
-    ;; acc[d] = Σⱼ scores[j] · vⱼ[d], four dimensions at a time over every row (the sums stay in registers:
-    ;; even and odd rows in separate ones), then any remaining dimension one by one
-    (local.set $end (i32.and (local.get $visible) (i32.const -2)))
-    (local.set $d (i32.const 0))
-    (block $vweighed
-      (loop $vweigh
-        (br_if $vweighed (i32.ge_s (local.get $d) (local.get $d4)))
-        (local.set $a0 (v128.const f64x2 0 0))
-        (local.set $a1 (v128.const f64x2 0 0))
-        (local.set $b0 (v128.const f64x2 0 0))
-        (local.set $b1 (v128.const f64x2 0 0))
-        (local.set $row (i32.add (local.get $v) (i32.shl (local.get $d) (i32.const 2))))
-        (local.set $at (local.get $scores))
-        (local.set $j (i32.const 0))
-        (block $pairsdone
-          (loop $pairs
-            (br_if $pairsdone (i32.ge_s (local.get $j) (local.get $end)))
-            (local.set $ev (v128.load64_splat (local.get $at)))
-            (local.set $fv (v128.load64_splat offset=8 (local.get $at)))
-            (local.set $kv (v128.load (local.get $row)))
-            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $ev) (f64x2.promote_low_f32x4 (local.get $kv)))))
-            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $ev)
-              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $kv) (local.get $kv))))))
-            (local.set $kv (v128.load (i32.add (local.get $row) (local.get $rowBytes))))
-            (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $fv) (f64x2.promote_low_f32x4 (local.get $kv)))))
-            (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $fv)
-              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $kv) (local.get $kv))))))
-            (local.set $row (i32.add (local.get $row) (i32.shl (local.get $rowBytes) (i32.const 1))))
-            (local.set $at (i32.add (local.get $at) (i32.const 16)))
-            (local.set $j (i32.add (local.get $j) (i32.const 2)))
-            (br $pairs)))
-        (if (i32.lt_s (local.get $j) (local.get $visible))
+        (local.set $s0l (v128.const i32x4 0 0 0 0))
+        (local.set $s0h (v128.const i32x4 0 0 0 0))
+        (block $v16_done
+          (loop $v16
+            (br_if $v16_done (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $k)))
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $x2 (v128.load offset=32 (local.get $xp)))
+            (local.set $x3 (v128.load offset=48 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x2) (v128.load offset=32 (local.get $r0)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x3) (v128.load offset=48 (local.get $r0)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 64)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 64)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $v16)))
+        (if (i32.le_u (i32.add (local.get $p) (i32.const 8)) (local.get $k))
           (then
-            (local.set $ev (v128.load64_splat (local.get $at)))
-            (local.set $kv (v128.load (local.get $row)))
-            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $ev) (f64x2.promote_low_f32x4 (local.get $kv)))))
-            (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $ev)
-              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $kv) (local.get $kv))))))))
-        (local.set $at (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 3))))
-        (v128.store (local.get $at) (f64x2.add (local.get $a0) (local.get $b0)))
-        (v128.store offset=16 (local.get $at) (f64x2.add (local.get $a1) (local.get $b1)))
-        (local.set $d (i32.add (local.get $d) (i32.const 4)))
-        (br $vweigh)))
-    (block $weighed
-      (loop $weigh
-        (br_if $weighed (i32.ge_s (local.get $d) (local.get $headDim)))
-        (local.set $s (f64.const 0))
-        (local.set $row (i32.add (local.get $v) (i32.shl (local.get $d) (i32.const 2))))
+            (local.set $x0 (v128.load offset=0 (local.get $xp)))
+            (local.set $x1 (v128.load offset=16 (local.get $xp)))
+            (local.set $s0l (f32x4.add (local.get $s0l) (f32x4.mul (local.get $x0) (v128.load offset=0 (local.get $r0)))))
+            (local.set $s0h (f32x4.add (local.get $s0h) (f32x4.mul (local.get $x1) (v128.load offset=16 (local.get $r0)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))))
+        (local.set $t0 (call $hsum (f32x4.add (local.get $s0l) (local.get $s0h))))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $xs (f32.load (local.get $xp)))
+            (local.set $t0 (f32.add (local.get $t0) (f32.mul (local.get $xs) (f32.load (local.get $r0)))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 4)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $tail)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (local.get $t0))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; attention(q, k, v, out, seqQ, kvLength, kvCapacity, headDim, heads, kvHeads, scale, causal, queryOffset,
+  ;;           scratch, begin, end) — outer index: batch·heads
+  ;;   q, out [B, H, seqQ, D]; k, v [B, KVH, kvCapacity, D] (a KV cache: only the first kvLength rows are read);
+  ;;   query head h reads k/v head h / (H / KVH) (grouped-query attention). Query row i sees keys
+  ;;   [0, min(kvLength, queryOffset + i + 1)) when causal, else [0, kvLength); a row that sees nothing (or
+  ;;   whose scores are all -Infinity) is zeros.
+  ;; Keys go in chunks of 8192 (scores in scratch) with an online softmax across chunks: a row of up to 8192
+  ;; visible keys is the plain two-pass softmax (scores, max, e^(s − max) and their sum, then Σ p·v / sum).
+  ;; Scratch: q·scale [D], the output accumulator [D] (each padded to 16 bytes), then the chunk's scores.
+  ;; ---------------------------------------------------------------------------------------------------------
+
+  ;; scores[j] = qs · k_j for cn rows of k (rowBytes apart); returns their max (NaN if any is NaN).
+  ;; Each score is four lanes over d mod 4 summed as (l0 + l2) + (l1 + l3), then the headDim mod 4 tail in order.
+  ;; Four keys at a time (four independent sums, their lanes combined by shuffles into the same order), then
+  ;; the keys left over one at a time: the same bits either way.
+  (func $scoreRows (param $qs i32) (param $krow i32) (param $cn i32) (param $headDim i32) (param $scores i32) (result f32)
+    (local $j i32) (local $d i32) (local $d4 i32) (local $rowBytes i32) (local $acc v128) (local $s f32) (local $max f32)
+    (local $k1 i32) (local $k2 i32) (local $k3 i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $qv v128) (local $u0 v128) (local $u1 v128) (local $sv v128) (local $maxv v128) (local $kv v128)
+    (local.set $d4 (i32.and (local.get $headDim) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
+    (local.set $maxv (v128.const f32x4 -inf -inf -inf -inf))
+    (block $quads_done
+      (loop $quads
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $cn)))
+        (local.set $k1 (i32.add (local.get $krow) (local.get $rowBytes)))
+        (local.set $k2 (i32.add (local.get $k1) (local.get $rowBytes)))
+        (local.set $k3 (i32.add (local.get $k2) (local.get $rowBytes)))
+        (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $d (i32.const 0))
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $d) (i32.shl (local.get $d4) (i32.const 2))))
+            (local.set $qv (v128.load (i32.add (local.get $qs) (local.get $d))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $krow) (local.get $d))))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k1) (local.get $d))))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k2) (local.get $d))))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k3) (local.get $d))))))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $vec)))
+        ;; lane j of sv = (aj0 + aj2) + (aj1 + aj3), the order $hsum uses
+        (local.set $u0 (f32x4.add
+          (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1))
+          (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1))))
+        (local.set $u1 (f32x4.add
+          (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3))
+          (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3))))
+        (local.set $sv (f32x4.add
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u1))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u1))))
+        ;; the headDim mod 4 tail, one dimension at a time for the four keys
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $d) (local.get $rowBytes)))
+            (local.set $kv (f32x4.splat (f32.load (i32.add (local.get $krow) (local.get $d)))))
+            (local.set $kv (f32x4.replace_lane 1 (local.get $kv) (f32.load (i32.add (local.get $k1) (local.get $d)))))
+            (local.set $kv (f32x4.replace_lane 2 (local.get $kv) (f32.load (i32.add (local.get $k2) (local.get $d)))))
+            (local.set $kv (f32x4.replace_lane 3 (local.get $kv) (f32.load (i32.add (local.get $k3) (local.get $d)))))
+            (local.set $sv (f32x4.add (local.get $sv) (f32x4.mul (v128.load32_splat (i32.add (local.get $qs) (local.get $d))) (local.get $kv))))
+            (local.set $d (i32.add (local.get $d) (i32.const 4)))
+            (br $tail)))
+        (v128.store (i32.add (local.get $scores) (i32.shl (local.get $j) (i32.const 2))) (local.get $sv))
+        (local.set $maxv (f32x4.max (local.get $maxv) (local.get $sv)))
+        (local.set $krow (i32.add (local.get $k3) (local.get $rowBytes)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $quads)))
+    (local.set $max (f32.max (f32.max (f32x4.extract_lane 0 (local.get $maxv)) (f32x4.extract_lane 1 (local.get $maxv)))
+      (f32.max (f32x4.extract_lane 2 (local.get $maxv)) (f32x4.extract_lane 3 (local.get $maxv)))))
+    ;; the keys left over, one at a time
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $j) (local.get $cn)))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $d (i32.const 0))
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $d4)))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+              (v128.load (i32.add (local.get $qs) (i32.shl (local.get $d) (i32.const 2))))
+              (v128.load (i32.add (local.get $krow) (i32.shl (local.get $d) (i32.const 2)))))))
+            (local.set $d (i32.add (local.get $d) (i32.const 4)))
+            (br $vec)))
+        (local.set $s (call $hsum (local.get $acc)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $d) (local.get $headDim)))
+            (local.set $s (f32.add (local.get $s) (f32.mul
+              (f32.load (i32.add (local.get $qs) (i32.shl (local.get $d) (i32.const 2))))
+              (f32.load (i32.add (local.get $krow) (i32.shl (local.get $d) (i32.const 2)))))))
+            (local.set $d (i32.add (local.get $d) (i32.const 1)))
+            (br $tail)))
+        (f32.store (i32.add (local.get $scores) (i32.shl (local.get $j) (i32.const 2))) (local.get $s))
+        (local.set $max (f32.max (local.get $max) (local.get $s)))
+        (local.set $krow (i32.add (local.get $krow) (local.get $rowBytes)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows)))
+    (local.get $max))
+
+  ;; dst[j] = e^(src[j] − max) for j < count; returns their sum (lanes of one accumulator over j mod 4, then
+  ;; (l0 + l2) + (l1 + l3), then the count mod 4 tail in order). src and dst may be the same.
+  (func $expShift (param $src i32) (param $dst i32) (param $count i32) (param $max f32) (result f32)
+    (local $j i32) (local $c4 i32) (local $mv v128) (local $e v128) (local $sum v128) (local $s f32) (local $t f32)
+    (local.set $c4 (i32.and (local.get $count) (i32.const -4)))
+    (local.set $mv (f32x4.splat (local.get $max)))
+    (block $vec_done
+      (loop $vec
+        (br_if $vec_done (i32.ge_u (local.get $j) (local.get $c4)))
+        (local.set $e (call $exp (f32x4.sub (v128.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))) (local.get $mv))))
+        (v128.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
+        (local.set $sum (f32x4.add (local.get $sum) (local.get $e)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $vec)))
+    (local.set $s (call $hsum (local.get $sum)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $j) (local.get $count)))
+        (local.set $t (f32x4.extract_lane 0 (call $exp (f32x4.splat (f32.sub
+          (f32.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))) (local.get $max))))))
+        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2))) (local.get $t))
+        (local.set $s (f32.add (local.get $s) (local.get $t)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $tail)))
+    (local.get $s))
+
+  ;; acc[d] += Σ_j p[j]·v[j, d] over cn rows of v (rowBytes apart), j in order for every d; 16 dimensions at a
+  ;; time in registers (then 8, 4, 1), so each row of v is read once per 16 dimensions.
+  (func $accumulateRows (param $p i32) (param $vrow i32) (param $cn i32) (param $headDim i32) (param $acc i32)
+    (local $d i32) (local $j i32) (local $row i32) (local $rowBytes i32) (local $pj v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s f32)
+    (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
+    (block $d16_done
+      (loop $d16
+        (br_if $d16_done (i32.gt_u (i32.add (local.get $d) (i32.const 16)) (local.get $headDim)))
+        (local.set $a0 (v128.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $a2 (v128.load offset=32 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $a3 (v128.load offset=48 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $row (i32.add (local.get $vrow) (i32.shl (local.get $d) (i32.const 2))))
         (local.set $j (i32.const 0))
-        (block $added
-          (loop $add
-            (br_if $added (i32.ge_s (local.get $j) (local.get $visible)))
-            (local.set $s (f64.add (local.get $s)
-              (f64.mul (f64.load (i32.add (local.get $scores) (i32.shl (local.get $j) (i32.const 3))))
-                (f64.promote_f32 (f32.load (local.get $row))))))
+        (block $j_done
+          (loop $jl
+            (br_if $j_done (i32.ge_u (local.get $j) (local.get $cn)))
+            (local.set $pj (v128.load32_splat (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $pj) (v128.load (local.get $row)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $pj) (v128.load offset=16 (local.get $row)))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $pj) (v128.load offset=32 (local.get $row)))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $pj) (v128.load offset=48 (local.get $row)))))
             (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $add)))
-        (f64.store (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 3))) (local.get $s))
+            (br $jl)))
+        (v128.store (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a1))
+        (v128.store offset=32 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a2))
+        (v128.store offset=48 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a3))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (br $d16)))
+    (if (i32.le_u (i32.add (local.get $d) (i32.const 8)) (local.get $headDim))
+      (then
+        ;; 8 dimensions (a head of 8 in one pass over the rows)
+        (local.set $a0 (v128.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $a1 (v128.load offset=16 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $row (i32.add (local.get $vrow) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $j_done
+          (loop $jl
+            (br_if $j_done (i32.ge_u (local.get $j) (local.get $cn)))
+            (local.set $pj (v128.load32_splat (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $pj) (v128.load (local.get $row)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $pj) (v128.load offset=16 (local.get $row)))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jl)))
+        (v128.store (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a1))
+        (local.set $d (i32.add (local.get $d) (i32.const 8)))))
+    (block $d4_done
+      (loop $d4
+        (br_if $d4_done (i32.gt_u (i32.add (local.get $d) (i32.const 4)) (local.get $headDim)))
+        (local.set $a0 (v128.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $row (i32.add (local.get $vrow) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $j_done
+          (loop $jl
+            (br_if $j_done (i32.ge_u (local.get $j) (local.get $cn)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul
+              (v128.load32_splat (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))) (v128.load (local.get $row)))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jl)))
+        (v128.store (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $a0))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (br $d4)))
+    (block $d1_done
+      (loop $d1
+        (br_if $d1_done (i32.ge_u (local.get $d) (local.get $headDim)))
+        (local.set $s (f32.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $row (i32.add (local.get $vrow) (i32.shl (local.get $d) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $j_done
+          (loop $jl
+            (br_if $j_done (i32.ge_u (local.get $j) (local.get $cn)))
+            (local.set $s (f32.add (local.get $s) (f32.mul
+              (f32.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))) (f32.load (local.get $row)))))
+            (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jl)))
+        (f32.store (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 2))) (local.get $s))
         (local.set $d (i32.add (local.get $d) (i32.const 1)))
-        (br $weigh)))
-    ;; out = acc / sum
-    (local.set $sum (f64.div (f64.const 1) (local.get $sum)))
-    (local.set $d (i32.const 0))
-    (block $written
-      (loop $write
-        (br_if $written (i32.ge_s (local.get $d) (local.get $headDim)))
-        (f32.store (i32.add (local.get $out) (i32.shl (local.get $d) (i32.const 2)))
-          (f32.demote_f64 (f64.mul (f64.load (i32.add (local.get $acc) (i32.shl (local.get $d) (i32.const 3))))
-            (local.get $sum))))
+        (br $d1))))
+
+  ;; dst[d] = src[d]·s for d < count (four at a time, then one by one: the same product either way).
+  (func $scaleInto (param $src i32) (param $dst i32) (param $count i32) (param $s f32)
+    (local $d i32) (local $c4 i32) (local $sv v128)
+    (local.set $c4 (i32.and (local.get $count) (i32.const -4)))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (block $vec_done
+      (loop $vec
+        (br_if $vec_done (i32.ge_u (local.get $d) (local.get $c4)))
+        (v128.store (i32.add (local.get $dst) (i32.shl (local.get $d) (i32.const 2)))
+          (f32x4.mul (v128.load (i32.add (local.get $src) (i32.shl (local.get $d) (i32.const 2)))) (local.get $sv)))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (br $vec)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $d) (local.get $count)))
+        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $d) (i32.const 2)))
+          (f32.mul (f32.load (i32.add (local.get $src) (i32.shl (local.get $d) (i32.const 2)))) (local.get $s)))
         (local.set $d (i32.add (local.get $d) (i32.const 1)))
-        (br $write)))
-    (i32.const 1)))
+        (br $tail))))
+
+  (func (export "attention") (param $q i32) (param $k i32) (param $v i32) (param $out i32) (param $seqQ i32)
+    (param $kvLength i32) (param $kvCap i32) (param $headDim i32) (param $heads i32) (param $kvHeads i32)
+    (param $scale f32) (param $causal i32) (param $queryOffset i32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (local $bh i32) (local $group i32) (local $rowBytes i32) (local $pad i32) (local $qs i32) (local $acc i32)
+    (local $scores i32) (local $kvBase i32) (local $i i32) (local $qRow i32) (local $visible i32) (local $c0 i32)
+    (local $cn i32) (local $m f32) (local $mNew f32) (local $l f32) (local $alpha f32)
+    (local.set $group (i32.div_u (local.get $heads) (local.get $kvHeads)))
+    (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
+    (local.set $pad (i32.and (i32.add (local.get $rowBytes) (i32.const 15)) (i32.const -16)))
+    (local.set $qs (local.get $scratch))
+    (local.set $acc (i32.add (local.get $scratch) (local.get $pad)))
+    (local.set $scores (i32.add (local.get $acc) (local.get $pad)))
+    (local.set $bh (local.get $begin))
+    (block $bh_done
+      (loop $bh_loop
+        (br_if $bh_done (i32.ge_u (local.get $bh) (local.get $end)))
+        ;; k/v head: batch b = bh / H, query head h = bh mod H, kv row block (b·KVH + h / group)·kvCapacity
+        (local.set $kvBase (i32.mul
+          (i32.mul
+            (i32.add (i32.mul (i32.div_u (local.get $bh) (local.get $heads)) (local.get $kvHeads))
+              (i32.div_u (i32.rem_u (local.get $bh) (local.get $heads)) (local.get $group)))
+            (local.get $kvCap))
+          (local.get $rowBytes)))
+        (local.set $i (i32.const 0))
+        (block $i_done
+          (loop $i_loop
+            (br_if $i_done (i32.ge_u (local.get $i) (local.get $seqQ)))
+            (local.set $qRow (i32.mul (i32.add (i32.mul (local.get $bh) (local.get $seqQ)) (local.get $i)) (local.get $rowBytes)))
+            (local.set $visible (local.get $kvLength))
+            (if (local.get $causal)
+              (then
+                (local.set $visible (i32.add (i32.add (local.get $queryOffset) (local.get $i)) (i32.const 1)))
+                (if (i32.lt_s (local.get $visible) (i32.const 0)) (then (local.set $visible (i32.const 0))))
+                (if (i32.gt_s (local.get $visible) (local.get $kvLength)) (then (local.set $visible (local.get $kvLength))))))
+            (call $scaleInto (i32.add (local.get $q) (local.get $qRow)) (local.get $qs) (local.get $headDim) (local.get $scale))
+            (memory.fill (local.get $acc) (i32.const 0) (local.get $rowBytes))
+            (local.set $m (f32.const -inf))
+            (local.set $l (f32.const 0))
+            (local.set $c0 (i32.const 0))
+            (block $c_done
+              (loop $c_loop
+                (br_if $c_done (i32.ge_u (local.get $c0) (local.get $visible)))
+                (local.set $cn (i32.sub (local.get $visible) (local.get $c0)))
+                (if (i32.gt_u (local.get $cn) (i32.const 8192)) (then (local.set $cn (i32.const 8192))))
+                (local.set $mNew (f32.max (local.get $m)
+                  (call $scoreRows (local.get $qs) (i32.add (local.get $k) (i32.add (local.get $kvBase) (i32.mul (local.get $c0) (local.get $rowBytes))))
+                    (local.get $cn) (local.get $headDim) (local.get $scores))))
+                (if (f32.ne (local.get $mNew) (f32.const -inf))
+                  (then
+                    (if (local.get $c0)
+                      (then
+                        ;; a later chunk: rescale what the earlier ones summed to the new max
+                        (local.set $alpha (f32x4.extract_lane 0 (call $exp (f32x4.splat (f32.sub (local.get $m) (local.get $mNew))))))
+                        (local.set $l (f32.mul (local.get $l) (local.get $alpha)))
+                        (call $scaleInto (local.get $acc) (local.get $acc) (local.get $headDim) (local.get $alpha))))
+                    (local.set $m (local.get $mNew))
+                    (local.set $l (f32.add (local.get $l)
+                      (call $expShift (local.get $scores) (local.get $scores) (local.get $cn) (local.get $m))))
+                    (call $accumulateRows (local.get $scores)
+                      (i32.add (local.get $v) (i32.add (local.get $kvBase) (i32.mul (local.get $c0) (local.get $rowBytes))))
+                      (local.get $cn) (local.get $headDim) (local.get $acc))))
+                (local.set $c0 (i32.add (local.get $c0) (local.get $cn)))
+                (br $c_loop)))
+            (if (f32.eq (local.get $m) (f32.const -inf))
+              (then (memory.fill (i32.add (local.get $out) (local.get $qRow)) (i32.const 0) (local.get $rowBytes)))
+              (else (call $scaleInto (local.get $acc) (i32.add (local.get $out) (local.get $qRow)) (local.get $headDim)
+                (f32.div (f32.const 1) (local.get $l)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $i_loop)))
+        (local.set $bh (i32.add (local.get $bh) (i32.const 1)))
+        (br $bh_loop))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; Row kernels — outer index: rows of length dim
+  ;; ---------------------------------------------------------------------------------------------------------
+
+  ;; Σ x[d] (square = 0) or Σ (x[d] − shift)² (square = 1) over a row: lanes of two accumulators over d mod 8,
+  ;; added lane-wise, then (l0 + l2) + (l1 + l3), then the dim mod 8 tail in order.
+  (func $rowSum (param $x i32) (param $dim i32) (param $square i32) (param $shift f32) (result f32)
+    (local $d i32) (local $d8 i32) (local $lo v128) (local $hi v128) (local $a v128) (local $b v128)
+    (local $sv v128) (local $s f32) (local $t f32)
+    (local.set $d8 (i32.and (local.get $dim) (i32.const -8)))
+    (local.set $sv (f32x4.splat (local.get $shift)))
+    (block $vec_done
+      (loop $vec
+        (br_if $vec_done (i32.ge_u (local.get $d) (local.get $d8)))
+        (local.set $a (v128.load (i32.add (local.get $x) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $b (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $d) (i32.const 2)))))
+        (if (local.get $square)
+          (then
+            (local.set $a (f32x4.sub (local.get $a) (local.get $sv)))
+            (local.set $b (f32x4.sub (local.get $b) (local.get $sv)))
+            (local.set $a (f32x4.mul (local.get $a) (local.get $a)))
+            (local.set $b (f32x4.mul (local.get $b) (local.get $b)))))
+        (local.set $lo (f32x4.add (local.get $lo) (local.get $a)))
+        (local.set $hi (f32x4.add (local.get $hi) (local.get $b)))
+        (local.set $d (i32.add (local.get $d) (i32.const 8)))
+        (br $vec)))
+    (local.set $s (call $hsum (f32x4.add (local.get $lo) (local.get $hi))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $d) (local.get $dim)))
+        (local.set $t (f32.load (i32.add (local.get $x) (i32.shl (local.get $d) (i32.const 2)))))
+        (if (local.get $square)
+          (then
+            (local.set $t (f32.sub (local.get $t) (local.get $shift)))
+            (local.set $t (f32.mul (local.get $t) (local.get $t)))))
+        (local.set $s (f32.add (local.get $s) (local.get $t)))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $tail)))
+    (local.get $s))
+
+  ;; y[d] = ((x[d] − shift)·scale)·gamma[d] + beta[d] over a row; gamma / beta = 0 leave their step out.
+  (func $normalizeRow (param $x i32) (param $y i32) (param $dim i32) (param $shift f32) (param $scale f32)
+    (param $gamma i32) (param $beta i32)
+    (local $d i32) (local $d4 i32) (local $t v128) (local $sv v128) (local $mv v128) (local $s f32)
+    (local.set $d4 (i32.and (local.get $dim) (i32.const -4)))
+    (local.set $mv (f32x4.splat (local.get $shift)))
+    (local.set $sv (f32x4.splat (local.get $scale)))
+    (block $vec_done
+      (loop $vec
+        (br_if $vec_done (i32.ge_u (local.get $d) (local.get $d4)))
+        (local.set $t (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (i32.shl (local.get $d) (i32.const 2)))) (local.get $mv))
+          (local.get $sv)))
+        (if (local.get $gamma)
+          (then (local.set $t (f32x4.mul (local.get $t) (v128.load (i32.add (local.get $gamma) (i32.shl (local.get $d) (i32.const 2))))))))
+        (if (local.get $beta)
+          (then (local.set $t (f32x4.add (local.get $t) (v128.load (i32.add (local.get $beta) (i32.shl (local.get $d) (i32.const 2))))))))
+        (v128.store (i32.add (local.get $y) (i32.shl (local.get $d) (i32.const 2))) (local.get $t))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (br $vec)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $d) (local.get $dim)))
+        (local.set $s (f32.mul (f32.sub (f32.load (i32.add (local.get $x) (i32.shl (local.get $d) (i32.const 2)))) (local.get $shift))
+          (local.get $scale)))
+        (if (local.get $gamma)
+          (then (local.set $s (f32.mul (local.get $s) (f32.load (i32.add (local.get $gamma) (i32.shl (local.get $d) (i32.const 2))))))))
+        (if (local.get $beta)
+          (then (local.set $s (f32.add (local.get $s) (f32.load (i32.add (local.get $beta) (i32.shl (local.get $d) (i32.const 2))))))))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $d) (i32.const 2))) (local.get $s))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $tail))))
+
+  ;; rmsnorm(x, gamma, y, dim, eps, scratch, begin, end): y = x / sqrt(mean(x²) + eps) · gamma (gamma = 0: none).
+  ;; As llama2.c: ss = Σx² / dim + eps, then x·(1/√ss)·gamma, in float32.
+  (func (export "rmsnorm") (param $x i32) (param $gamma i32) (param $y i32) (param $dim i32) (param $eps f32)
+    (param $scratch i32) (param $begin i32) (param $end i32)
+    (local $r i32) (local $off i32) (local $ss f32)
+    (local.set $r (local.get $begin))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $off (i32.mul (local.get $r) (i32.shl (local.get $dim) (i32.const 2))))
+        (local.set $ss (f32.add (f32.div (call $rowSum (i32.add (local.get $x) (local.get $off)) (local.get $dim) (i32.const 1) (f32.const 0))
+          (f32.convert_i32_u (local.get $dim))) (local.get $eps)))
+        (call $normalizeRow (i32.add (local.get $x) (local.get $off)) (i32.add (local.get $y) (local.get $off)) (local.get $dim)
+          (f32.const 0) (f32.div (f32.const 1) (f32.sqrt (local.get $ss))) (local.get $gamma) (i32.const 0))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; layernorm(x, gamma, beta, y, dim, eps, scratch, begin, end): (x − mean)/sqrt(var + eps)·gamma + beta, the
+  ;; biased variance as PyTorch, gamma / beta = 0: none. Two passes (mean, then Σ(x − mean)²) keep float32 sums
+  ;; accurate for rows far from zero.
+  (func (export "layernorm") (param $x i32) (param $gamma i32) (param $beta i32) (param $y i32) (param $dim i32)
+    (param $eps f32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (local $r i32) (local $off i32) (local $mean f32) (local $var f32) (local $n f32)
+    (local.set $n (f32.convert_i32_u (local.get $dim)))
+    (local.set $r (local.get $begin))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $off (i32.mul (local.get $r) (i32.shl (local.get $dim) (i32.const 2))))
+        (local.set $mean (f32.div (call $rowSum (i32.add (local.get $x) (local.get $off)) (local.get $dim) (i32.const 0) (f32.const 0))
+          (local.get $n)))
+        (local.set $var (f32.div (call $rowSum (i32.add (local.get $x) (local.get $off)) (local.get $dim) (i32.const 1) (local.get $mean))
+          (local.get $n)))
+        (call $normalizeRow (i32.add (local.get $x) (local.get $off)) (i32.add (local.get $y) (local.get $off)) (local.get $dim)
+          (local.get $mean) (f32.div (f32.const 1) (f32.sqrt (f32.add (local.get $var) (local.get $eps))))
+          (local.get $gamma) (local.get $beta))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; softmax(x, y, dim, scratch, begin, end): max-subtracted; a row of all -Infinity becomes zeros.
+  (func (export "softmax") (param $x i32) (param $y i32) (param $dim i32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (local $r i32) (local $off i32) (local $d i32) (local $d4 i32) (local $mv v128) (local $max f32)
+    (local.set $d4 (i32.and (local.get $dim) (i32.const -4)))
+    (local.set $r (local.get $begin))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $off (i32.mul (local.get $r) (i32.shl (local.get $dim) (i32.const 2))))
+        ;; the max (f32.max: NaN wins, so a NaN row stays NaN)
+        (local.set $mv (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $d (i32.const 0))
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $d) (local.get $d4)))
+            (local.set $mv (f32x4.max (local.get $mv)
+              (v128.load (i32.add (local.get $x) (i32.add (local.get $off) (i32.shl (local.get $d) (i32.const 2)))))))
+            (local.set $d (i32.add (local.get $d) (i32.const 4)))
+            (br $vec)))
+        (local.set $max (f32.max (f32.max (f32x4.extract_lane 0 (local.get $mv)) (f32x4.extract_lane 1 (local.get $mv)))
+          (f32.max (f32x4.extract_lane 2 (local.get $mv)) (f32x4.extract_lane 3 (local.get $mv)))))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $d) (local.get $dim)))
+            (local.set $max (f32.max (local.get $max)
+              (f32.load (i32.add (local.get $x) (i32.add (local.get $off) (i32.shl (local.get $d) (i32.const 2)))))))
+            (local.set $d (i32.add (local.get $d) (i32.const 1)))
+            (br $tail)))
+        (if (f32.eq (local.get $max) (f32.const -inf))
+          (then (memory.fill (i32.add (local.get $y) (local.get $off)) (i32.const 0) (i32.shl (local.get $dim) (i32.const 2))))
+          (else
+            (call $scaleInto (i32.add (local.get $y) (local.get $off)) (i32.add (local.get $y) (local.get $off)) (local.get $dim)
+              (f32.div (f32.const 1)
+                (call $expShift (i32.add (local.get $x) (local.get $off)) (i32.add (local.get $y) (local.get $off)) (local.get $dim) (local.get $max))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; rope(x, cos, sin, y, seq, dim, half, layout, scratch, begin, end) — outer index: rows of x viewed as
+  ;; [R·seq, dim], row r at position r mod seq; cos/sin [seq, half]. layout 0 (interleaved) rotates pairs
+  ;; (2i, 2i+1), layout 1 (halves) pairs (i, i + half): (a, b) → (a·c − b·s, a·s + b·c). Dimensions from 2·half
+  ;; on are copied. y may be x.
+  (func (export "rope") (param $x i32) (param $cos i32) (param $sin i32) (param $y i32) (param $seq i32) (param $dim i32)
+    (param $half i32) (param $layout i32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (local $r i32) (local $xr i32) (local $yr i32) (local $cr i32) (local $sr i32) (local $i i32) (local $i4 i32)
+    (local $hb i32) (local $a v128) (local $b v128) (local $c v128) (local $s v128)
+    (local $fa f32) (local $fb f32) (local $fc f32) (local $fs f32)
+    (local.set $hb (i32.shl (local.get $half) (i32.const 2)))
+    (local.set $r (local.get $begin))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $r) (i32.shl (local.get $dim) (i32.const 2)))))
+        (local.set $yr (i32.add (local.get $y) (i32.mul (local.get $r) (i32.shl (local.get $dim) (i32.const 2)))))
+        (local.set $cr (i32.add (local.get $cos) (i32.mul (i32.rem_u (local.get $r) (local.get $seq)) (local.get $hb))))
+        (local.set $sr (i32.add (local.get $sin) (i32.mul (i32.rem_u (local.get $r) (local.get $seq)) (local.get $hb))))
+        (local.set $i (i32.const 0))
+        (if (local.get $layout)
+          (then
+            ;; halves: a = x[i], b = x[i + half], four i at a time
+            (local.set $i4 (i32.and (local.get $half) (i32.const -4)))
+            (block $vec_done
+              (loop $vec
+                (br_if $vec_done (i32.ge_u (local.get $i) (local.get $i4)))
+                (local.set $a (v128.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $b (v128.load (i32.add (i32.add (local.get $xr) (local.get $hb)) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $c (v128.load (i32.add (local.get $cr) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $s (v128.load (i32.add (local.get $sr) (i32.shl (local.get $i) (i32.const 2)))))
+                (v128.store (i32.add (local.get $yr) (i32.shl (local.get $i) (i32.const 2)))
+                  (f32x4.sub (f32x4.mul (local.get $a) (local.get $c)) (f32x4.mul (local.get $b) (local.get $s))))
+                (v128.store (i32.add (i32.add (local.get $yr) (local.get $hb)) (i32.shl (local.get $i) (i32.const 2)))
+                  (f32x4.add (f32x4.mul (local.get $a) (local.get $s)) (f32x4.mul (local.get $b) (local.get $c))))
+                (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                (br $vec)))
+            (block $tail_done
+              (loop $tail
+                (br_if $tail_done (i32.ge_u (local.get $i) (local.get $half)))
+                (local.set $fa (f32.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $fb (f32.load (i32.add (i32.add (local.get $xr) (local.get $hb)) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $fc (f32.load (i32.add (local.get $cr) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $fs (f32.load (i32.add (local.get $sr) (i32.shl (local.get $i) (i32.const 2)))))
+                (f32.store (i32.add (local.get $yr) (i32.shl (local.get $i) (i32.const 2)))
+                  (f32.sub (f32.mul (local.get $fa) (local.get $fc)) (f32.mul (local.get $fb) (local.get $fs))))
+                (f32.store (i32.add (i32.add (local.get $yr) (local.get $hb)) (i32.shl (local.get $i) (i32.const 2)))
+                  (f32.add (f32.mul (local.get $fa) (local.get $fs)) (f32.mul (local.get $fb) (local.get $fc))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $tail))))
+          (else
+            ;; interleaved: two pairs (four floats) at a time; [a0 b0 a1 b1]·[c0 c0 c1 c1] + [b0 a0 b1 a1]·[−s0 s0 −s1 s1]
+            (local.set $i4 (i32.and (local.get $half) (i32.const -2)))
+            (block $vec_done
+              (loop $vec
+                (br_if $vec_done (i32.ge_u (local.get $i) (local.get $i4)))
+                (local.set $a (v128.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 3)))))
+                (local.set $c (v128.load64_splat (i32.add (local.get $cr) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $s (v128.load64_splat (i32.add (local.get $sr) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $c (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $c) (local.get $c)))
+                (local.set $s (f32x4.mul (i8x16.shuffle 0 1 2 3 0 1 2 3 4 5 6 7 4 5 6 7 (local.get $s) (local.get $s))
+                  (v128.const f32x4 -1 1 -1 1)))
+                (local.set $b (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $a) (local.get $a)))
+                (v128.store (i32.add (local.get $yr) (i32.shl (local.get $i) (i32.const 3)))
+                  (f32x4.add (f32x4.mul (local.get $a) (local.get $c)) (f32x4.mul (local.get $b) (local.get $s))))
+                (local.set $i (i32.add (local.get $i) (i32.const 2)))
+                (br $vec)))
+            (if (i32.lt_u (local.get $i) (local.get $half))
+              (then
+                (local.set $fa (f32.load (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 3)))))
+                (local.set $fb (f32.load offset=4 (i32.add (local.get $xr) (i32.shl (local.get $i) (i32.const 3)))))
+                (local.set $fc (f32.load (i32.add (local.get $cr) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $fs (f32.load (i32.add (local.get $sr) (i32.shl (local.get $i) (i32.const 2)))))
+                (f32.store (i32.add (local.get $yr) (i32.shl (local.get $i) (i32.const 3)))
+                  (f32.sub (f32.mul (local.get $fa) (local.get $fc)) (f32.mul (local.get $fb) (local.get $fs))))
+                (f32.store offset=4 (i32.add (local.get $yr) (i32.shl (local.get $i) (i32.const 3)))
+                  (f32.add (f32.mul (local.get $fa) (local.get $fs)) (f32.mul (local.get $fb) (local.get $fc))))))))
+        ;; the dimensions past the rotary ones
+        (if (i32.ne (local.get $x) (local.get $y))
+          (then (memory.copy (i32.add (local.get $yr) (i32.shl (local.get $hb) (i32.const 1)))
+            (i32.add (local.get $xr) (i32.shl (local.get $hb) (i32.const 1)))
+            (i32.shl (i32.sub (local.get $dim) (i32.shl (local.get $half) (i32.const 1))) (i32.const 2)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; ---------------------------------------------------------------------------------------------------------
+  ;; Elementwise kernels — outer index: elements (binaryRow: rows). Four at a time, the last count mod 4 through
+  ;; the same lane-wise code one at a time, so an element's bits never depend on where a range starts.
+  ;; ---------------------------------------------------------------------------------------------------------
+
+  ;; y[i] = f(x[i]) for i in [begin, end), f = 0 silu, 1 gelu (erf), 2 gelu (tanh).
+  (func $unary (param $f i32) (param $x i32) (param $y i32) (param $begin i32) (param $end i32)
+    (local $i i32) (local $v v128)
+    (local.set $i (local.get $begin))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $end))
+          (then (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+          (else (local.set $v (v128.load32_splat (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))))
+        (local.set $v (if (result v128) (local.get $f)
+          (then (call $gelu (local.get $v) (i32.sub (local.get $f) (i32.const 1))))
+          (else (call $silu (local.get $v)))))
+        (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $end))
+          (then
+            (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2))) (local.get $v))
+            (local.set $i (i32.add (local.get $i) (i32.const 4))))
+          (else
+            (f32.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2))) (f32x4.extract_lane 0 (local.get $v)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+        (br $each))))
+
+  ;; silu(x, y, scratch, begin, end): y = x·σ(x).
+  (func (export "silu") (param $x i32) (param $y i32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (call $unary (i32.const 0) (local.get $x) (local.get $y) (local.get $begin) (local.get $end)))
+
+  ;; gelu(x, y, approximate, scratch, begin, end): approximate 0 = x·Φ(x) (erf), 1 = the tanh form.
+  (func (export "gelu") (param $x i32) (param $y i32) (param $approximate i32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (call $unary (i32.add (i32.const 1) (i32.ne (local.get $approximate) (i32.const 0)))
+      (local.get $x) (local.get $y) (local.get $begin) (local.get $end)))
+
+  ;; swiglu(gate, up, y, scratch, begin, end): y = silu(gate)·up, in llama2.c's order: (g·σ(g))·up.
+  (func (export "swiglu") (param $gate i32) (param $up i32) (param $y i32) (param $scratch i32) (param $begin i32) (param $end i32)
+    (local $i i32) (local $g v128) (local $u v128) (local $v v128)
+    (local.set $i (local.get $begin))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $end))
+          (then
+            (local.set $g (v128.load (i32.add (local.get $gate) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $u (v128.load (i32.add (local.get $up) (i32.shl (local.get $i) (i32.const 2))))))
+          (else
+            (local.set $g (v128.load32_splat (i32.add (local.get $gate) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $u (v128.load32_splat (i32.add (local.get $up) (i32.shl (local.get $i) (i32.const 2)))))))
+        (local.set $v (f32x4.mul (call $silu (local.get $g)) (local.get $u)))
+        (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $end))
+          (then
+            (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2))) (local.get $v))
+            (local.set $i (i32.add (local.get $i) (i32.const 4))))
+          (else
+            (f32.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2))) (f32x4.extract_lane 0 (local.get $v)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))))
+        (br $each))))
+
+  ;; y[i] = a[i] op b[i] for i < count (op 0 add, 1 sub, 2 mul, 3 div), one loop per op.
+  (func $binaryRun (param $op i32) (param $a i32) (param $b i32) (param $y i32) (param $count i32)
+    (local $i i32) (local $c4 i32)
+    (local.set $c4 (i32.and (local.get $count) (i32.const -4)))
+    (if (i32.eq (local.get $op) (i32.const 0))
+      (then
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $i) (local.get $c4)))
+            (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))
+              (f32x4.add (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                (v128.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $vec)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $i) (local.get $count)))
+            (f32.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))
+              (f32.add (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                (f32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
+        (return)))
+    (if (i32.eq (local.get $op) (i32.const 1))
+      (then
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $i) (local.get $c4)))
+            (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))
+              (f32x4.sub (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                (v128.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $vec)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $i) (local.get $count)))
+            (f32.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))
+              (f32.sub (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                (f32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
+        (return)))
+    (if (i32.eq (local.get $op) (i32.const 2))
+      (then
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $i) (local.get $c4)))
+            (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))
+              (f32x4.mul (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                (v128.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $vec)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $i) (local.get $count)))
+            (f32.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))
+              (f32.mul (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                (f32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
+        (return)))
+    (if (i32.eq (local.get $op) (i32.const 3))
+      (then
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $i) (local.get $c4)))
+            (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))
+              (f32x4.div (v128.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                (v128.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $vec)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $i) (local.get $count)))
+            (f32.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 2)))
+              (f32.div (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))
+                (f32.load (i32.add (local.get $b) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
+        (return)))
+    (unreachable)) ;; an unknown op: trap rather than leave y unwritten
+
+  ;; binary(op, a, b, y, scratch, begin, end): y = a op b, same shapes; op 0 add, 1 sub, 2 mul, 3 div.
+  (func (export "binary") (param $op i32) (param $a i32) (param $b i32) (param $y i32) (param $scratch i32)
+    (param $begin i32) (param $end i32)
+    (local $off i32)
+    (if (i32.ge_u (local.get $begin) (local.get $end)) (then (return)))
+    (local.set $off (i32.shl (local.get $begin) (i32.const 2)))
+    (call $binaryRun (local.get $op) (i32.add (local.get $a) (local.get $off)) (i32.add (local.get $b) (local.get $off))
+      (i32.add (local.get $y) (local.get $off)) (i32.sub (local.get $end) (local.get $begin))))
+
+  ;; binaryRow(op, a, b, y, cols, scratch, begin, end) — outer index: rows: y[r, c] = a[r, c] op b[c]
+  ;; (a bias, a gain), a [rows, cols], b [cols].
+  (func (export "binaryRow") (param $op i32) (param $a i32) (param $b i32) (param $y i32) (param $cols i32)
+    (param $scratch i32) (param $begin i32) (param $end i32)
+    (local $r i32) (local $off i32)
+    (local.set $r (local.get $begin))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $off (i32.mul (local.get $r) (i32.shl (local.get $cols) (i32.const 2))))
+        (call $binaryRun (local.get $op) (i32.add (local.get $a) (local.get $off)) (local.get $b)
+          (i32.add (local.get $y) (local.get $off)) (local.get $cols))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+)

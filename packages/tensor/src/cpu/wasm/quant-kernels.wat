@@ -1,120 +1,438 @@
 ;; Packed-weight kernels (scripts/build-wasm.mjs compiles this into quant-kernels-wasm.ts; only the
-;; @transformer-kit/tensor/quant entry imports it).
+;; @transformer-kit/tensor/quant entry imports it). The module owns no memory: it imports the CPU backend's heap
+;; and reads weights, activations and scratch where the caller put them (byte offsets, 16-byte aligned).
 ;;
-;; y[i·n + j] = Σ_p x[i, p] · W[j, p] for a packed weight W [n, k] and m activation rows, as llama.cpp computes
-;; it, but with 16-bit activations: x quantized per block of 32 (x ≈ xd[b] · xq, xq an i16 in [-32767, 32767],
-;; with the block sums xs[b] = Σ xq), exact integer dot products of weight codes and xq (i32x4.dot_i16x8_s),
-;; one float multiply per block, float32 accumulation. Integer lanes stay below 2^31: a q8_0 block's lane holds
-;; at most 8 products (8·128·32767), q4_k's 8·15·32767, q6_k's 2 groups of 4 products times a scale (8·32·128·32767).
-;;   q8_0: per 32 {f16 d; i8 q[32]}                       y += d · xd · Σ q·xq
-;;   q4_k: per 256 {f16 d, dmin; u8 sc[12]; u8 q[128]}    y += xd · (d·sc_s · Σ q·xq - dmin·m_s · xs), s = 32-block
-;;   q6_k: per 256 {u8 ql[128]; u8 qh[64]; i8 sc[16]; f16 d}  y += d · xd · Σ_16-groups sc_g · Σ (q6 - 32)·xq
-;; The f16 → f32 table (65536 floats) sits at address 0, written by the caller on instantiation; a scale is
-;; read as f32.load(h << 2). Helpers are written out at each use: V8 does not inline WebAssembly calls.
+;; y[i·n + j] = Σ_p x[i, p] · W[j, p] for a packed weight W [n, k] of ggml type `type` and m activation rows,
+;; as llama.cpp computes it, but with 16-bit activations: `quantizeActivations` writes x ≈ xd · xq per 32-block,
+;; xq an i16 in [-32767, 32767], and xs[b] = Σ xq (for the types with an offset). Weight codes times xq are exact
+;; integer dot products (i32x4.dot_i16x8_s); floats enter once per 32-block.
+;;
+;; qmatmul(type, w, n, rowBytes, kb, k, x, xd, xs, m, y, scratch, begin, end) does the weight rows (outputs)
+;; j in [begin, end): with one activation row, q8_0, q4_k and q6_k have fused kernels (decode and dot in one
+;; pass); otherwise rows are first unpacked into scratch (i16 codes and a float scale and offset per 32-block)
+;; and every activation row is dotted with them, so a prompt of m rows decodes each weight row once. An output
+;; element is computed by one call in an order that depends on nothing but its row, m and the type (determinism
+;; for any thread split). Scratch: 256 KiB (SCRATCH_BYTES); a row of k needs 2k + k/4 bytes of it.
+;;
+;; Integer lanes stay below 2^31 (|xq| ≤ 32767): a lane sums 8 products of a 32-block (codes ≤ 31, or ≤ 4096 for
+;; q6_k's (q - 32)·sc, unpacked), or q6_k's fused 2 groups · 4 products · 128 · 32.
 (module
-  (memory (export "memory") 5)
-  (global (export "heapBase") i32 (i32.const 262144))
+  (import "env" "memory" (memory 1 65536 shared))
 
-  ;; The row kernels below keep one f32x4 accumulator: each 32-block's integer dot (i32x4 lanes) is converted
-  ;; to float and multiplied by that block's scale product, so there is one horizontal sum per row. The dot
-  ;; products are written out (not called): V8 does not inline WebAssembly calls.
+  ;; An f16 scale h is read inline as (block (result f32) (local.set $hh h) …), exactly: a normal's bits moved
+  ;; to f32's places with the exponent rebased (+112), a subnormal as its mantissa · 2^-24, infinities and NaNs
+  ;; rebuilt, then the sign. NOTE: no float arithmetic on f32 subnormals (the K-quants' small d and dmin are
+  ;; often f16 subnormals; a multiply with a subnormal operand costs a microcode assist on x86). Helpers are written out at each use in the loops: V8 does not inline WebAssembly calls, and
+  ;; a call spills the SIMD registers.
 
-  ;; one row of q8_0 (kb blocks at $row) · one activation row ($x i16, $xd f32 per block)
-  (func $row_q8_0 (param $row i32) (param $kb i32) (param $x i32) (param $xd i32) (result f32)
-    (local $b i32) (local $acc v128) (local $w0 v128) (local $w1 v128)
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-        (local.set $w0 (v128.load offset=2 (local.get $row)))
-        (local.set $w1 (v128.load offset=18 (local.get $row)))
-        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
-          (f32x4.splat (f32.mul (f32.load (i32.shl (i32.load16_u (local.get $row)) (i32.const 2))) (f32.load (local.get $xd))))
-          (f32x4.convert_i32x4_s (i32x4.add
-            (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w0)) (v128.load  (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w0)) (v128.load offset=16 (local.get $x))))
-            (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w1)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w1)) (v128.load offset=48 (local.get $x)))))))))
-        (local.set $row (i32.add (local.get $row) (i32.const 34)))
-        (local.set $x (i32.add (local.get $x) (i32.const 64)))
-        (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $blocks)))
-    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+  (func $hsum (param $v v128) (result f32)
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+             (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
 
-  ;; one row of q4_k (kb super-blocks) · one activation row ($x i16, $xd f32 and $xs i32 per 32-block)
-  (func $row_q4_k (param $row i32) (param $kb i32) (param $x i32) (param $xd i32) (param $xs i32) (result f32)
-    (local $b i32) (local $c i32) (local $j i32) (local $s i32) (local $acc v128) (local $mins f32) (local $d f32) (local $dmin f32)
+  ;; ---- fused one-row kernels (decode) -------------------------------------------------------------------
+
+  ;; one row of q8_0 (kb blocks of {f16 d; i8 q[32]}) · one activation row
+  (func $rows_q8_0 (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
+    (local $row i32) (local $x i32) (local $xd i32)
+    (local $hh i32) (local $b i32) (local $acc v128) (local $w0 v128) (local $w1 v128)
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $x (local.get $x0))
+        (local.set $xd (local.get $xd0))
+        (local.set $b (i32.const 0))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+            (local.set $w0 (v128.load offset=2 (local.get $row)))
+            (local.set $w1 (v128.load offset=18 (local.get $row)))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+              (f32x4.splat (f32.mul (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.load (local.get $xd))))
+              (f32x4.convert_i32x4_s (i32x4.add
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w0)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w0)) (v128.load offset=16 (local.get $x))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w1)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w1)) (v128.load offset=48 (local.get $x)))))))))
+            (local.set $row (i32.add (local.get $row) (i32.const 34)))
+            (local.set $x (i32.add (local.get $x) (i32.const 64)))
+            (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $blocks)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
+
+  ;; one row of q4_k (kb super-blocks of {f16 d, dmin; u8 scales[12]; u8 q[128]}) · one activation row: per
+  ;; 32-block an integer dot, scaled by d · sc · xd; the minimums are dmin · Σ m · xd · xs
+  (func $rows_q4_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $xs0 i32) (param $y i32) (param $j i32) (param $end i32)
+    (local $row i32) (local $x i32) (local $xd i32) (local $xs i32)
+    (local $hh i32) (local $b i32) (local $c i32) (local $acc v128) (local $mins f32) (local $msb f32) (local $d f32) (local $dmin f32)
+    (local $u0 i32) (local $u1 i32) (local $u2 i32) (local $sc i64) (local $mn i64) (local $s i32) (local $mm i32) (local $f0 f32) (local $f1 f32)
     (local $qa v128) (local $qb v128) (local $la v128) (local $lb v128) (local $ha v128) (local $hb v128) (local $mask v128)
-    (local $q i32) (local $sc0 i32) (local $m0 i32) (local $sc1 i32) (local $m1 i32)
     (local.set $mask (i8x16.splat (i32.const 15)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $x (local.get $x0))
+        (local.set $xd (local.get $xd0))
+        (local.set $xs (local.get $xs0))
+        (local.set $b (i32.const 0))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $mins (f32.const 0))
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+            ;; the eight 6-bit scales and mins (as $k_scales and $k_mins below)
+            (local.set $u0 (i32.load offset=4 (local.get $row)))
+            (local.set $u1 (i32.load offset=8 (local.get $row)))
+            (local.set $u2 (i32.load offset=12 (local.get $row)))
+            (local.set $sc (i64.or
+              (i64.extend_i32_u (i32.and (local.get $u0) (i32.const 0x3f3f3f3f)))
+              (i64.shl (i64.extend_i32_u (i32.or (i32.and (local.get $u2) (i32.const 0x0f0f0f0f))
+                                                 (i32.shl (i32.and (i32.shr_u (local.get $u0) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+                       (i64.const 32))))
+            (local.set $mn (i64.or
+              (i64.extend_i32_u (i32.and (local.get $u1) (i32.const 0x3f3f3f3f)))
+              (i64.shl (i64.extend_i32_u (i32.or (i32.and (i32.shr_u (local.get $u2) (i32.const 4)) (i32.const 0x0f0f0f0f))
+                                                 (i32.shl (i32.and (i32.shr_u (local.get $u1) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+                       (i64.const 32))))
+            (local.set $d (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+            (local.set $dmin (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+            (local.set $msb (f32.const 0))
+            (local.set $c (i32.const 0))
+            (loop $chunks
+              ;; 32 bytes of codes: low nibbles = sub-block 2c, high nibbles = sub-block 2c + 1
+              (local.set $qa (v128.load offset=16 (local.get $row)))
+              (local.set $qb (v128.load offset=32 (local.get $row)))
+              (local.set $la (v128.and (local.get $qa) (local.get $mask)))
+              (local.set $lb (v128.and (local.get $qb) (local.get $mask)))
+              (local.set $ha (i8x16.shr_u (local.get $qa) (i32.const 4)))
+              (local.set $hb (i8x16.shr_u (local.get $qb) (i32.const 4)))
+              (local.set $s (i32.wrap_i64 (local.get $sc)))
+              (local.set $mm (i32.wrap_i64 (local.get $mn)))
+              (local.set $f0 (f32.load (local.get $xd)))
+              (local.set $f1 (f32.load offset=4 (local.get $xd)))
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+                (f32x4.splat (f32.mul (f32.mul (local.get $d) (local.get $f0)) (f32.convert_i32_u (i32.and (local.get $s) (i32.const 255)))))
+                (f32x4.convert_i32x4_s (i32x4.add
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $la)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $la)) (v128.load offset=16 (local.get $x))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lb)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lb)) (v128.load offset=48 (local.get $x)))))))))
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+                (f32x4.splat (f32.mul (f32.mul (local.get $d) (local.get $f1)) (f32.convert_i32_u (i32.and (i32.shr_u (local.get $s) (i32.const 8)) (i32.const 255)))))
+                (f32x4.convert_i32x4_s (i32x4.add
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $ha)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $ha)) (v128.load offset=80 (local.get $x))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hb)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hb)) (v128.load offset=112 (local.get $x)))))))))
+              (local.set $msb (f32.add (local.get $msb) (f32.add
+                (f32.mul (local.get $f0) (f32.convert_i32_s (i32.mul (i32.and (local.get $mm) (i32.const 255)) (i32.load (local.get $xs)))))
+                (f32.mul (local.get $f1) (f32.convert_i32_s (i32.mul (i32.and (i32.shr_u (local.get $mm) (i32.const 8)) (i32.const 255)) (i32.load offset=4 (local.get $xs))))))))
+              (local.set $sc (i64.shr_u (local.get $sc) (i64.const 16)))
+              (local.set $mn (i64.shr_u (local.get $mn) (i64.const 16)))
+              (local.set $row (i32.add (local.get $row) (i32.const 32)))
+              (local.set $x (i32.add (local.get $x) (i32.const 128)))
+              (local.set $xd (i32.add (local.get $xd) (i32.const 8)))
+              (local.set $xs (i32.add (local.get $xs) (i32.const 8)))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br_if $chunks (i32.lt_u (local.get $c) (i32.const 4))))
+            (local.set $mins (f32.add (local.get $mins) (f32.mul (local.get $dmin) (local.get $msb))))
+            (local.set $row (i32.add (local.get $row) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $blocks)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.sub (call $hsum (local.get $acc)) (local.get $mins)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
+
+  ;; one row of q6_k (kb super-blocks of {u8 ql[128]; u8 qh[64]; i8 sc[16]; f16 d}) · one activation row: four
+  ;; integer accumulators per half (two 16-groups each), each converted and scaled by d · xd of its 32-block
+  ;; NOTE: accumulating the whole super-block in integers (one conversion) measured 10% faster, but needs one
+  ;; activation scale per 256 values, whose coarser rounding flipped a near-tie greedy id in the tests
+  (func $rows_q6_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
+    (local $row i32) (local $x i32) (local $xd i32)
+    (local $hh i32) (local $b i32) (local $n i32) (local $l i32) (local $acc v128) (local $d f32)
+    (local $ql i32) (local $qh i32) (local $sc i32) (local $xp i32)
+    (local $A v128) (local $B v128) (local $H v128) (local $m15 v128) (local $m48 v128) (local $k32 v128)
+    (local $wv v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128)
+    (local.set $m15 (i8x16.splat (i32.const 15)))
+    (local.set $m48 (i8x16.splat (i32.const 48)))
+    (local.set $k32 (i8x16.splat (i32.const 32)))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $x (local.get $x0))
+        (local.set $xd (local.get $xd0))
+        (local.set $b (i32.const 0))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+            (local.set $d (block (result f32) (local.set $hh (i32.load16_u offset=208 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+            (local.set $n (i32.const 0))
+            (loop $halves
+              (local.set $ql (i32.add (local.get $row) (i32.shl (local.get $n) (i32.const 6))))
+              (local.set $qh (i32.add (local.get $row) (i32.add (i32.const 128) (i32.shl (local.get $n) (i32.const 5)))))
+              (local.set $sc (i32.add (local.get $row) (i32.add (i32.const 192) (i32.shl (local.get $n) (i32.const 3)))))
+              (local.set $a1 (v128.const i32x4 0 0 0 0))
+              (local.set $a2 (v128.const i32x4 0 0 0 0))
+              (local.set $a3 (v128.const i32x4 0 0 0 0))
+              (local.set $a4 (v128.const i32x4 0 0 0 0))
+              (local.set $l (i32.const 0))
+              (loop $groups
+                ;; 16 values of each of the four 32-blocks of this half: l = 0 or 16, scale index l/16 + 0, 2, 4, 6;
+                ;; lanes hold at most 2 groups · 4 products · 32 · 32767 · 128 < 2^31
+                (local.set $A (v128.load (i32.add (local.get $ql) (local.get $l))))
+                (local.set $B (v128.load offset=32 (i32.add (local.get $ql) (local.get $l))))
+                (local.set $H (v128.load (i32.add (local.get $qh) (local.get $l))))
+                (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $l) (i32.const 1))))
+                (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 4)) (local.get $m48))) (local.get $k32)))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i32x4.splat (i32.load8_s (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load  (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=16 (local.get $xp)))))))
+                (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
+                (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i32x4.splat (i32.load8_s offset=2 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=64 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=80 (local.get $xp)))))))
+                (local.set $wv (i8x16.sub (v128.or (i8x16.shr_u (local.get $A) (i32.const 4)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32)))
+                (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i32x4.splat (i32.load8_s offset=4 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=128 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=144 (local.get $xp)))))))
+                (local.set $wv (i8x16.sub (v128.or (i8x16.shr_u (local.get $B) (i32.const 4)) (v128.and (i8x16.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
+                (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i32x4.splat (i32.load8_s offset=6 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=192 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=208 (local.get $xp)))))))
+                (local.set $l (i32.add (local.get $l) (i32.const 16)))
+                (br_if $groups (i32.lt_u (local.get $l) (i32.const 32))))
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.add
+                (f32x4.add
+                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a1)))
+                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=4 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a2))))
+                (f32x4.add
+                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=8 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a3)))
+                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=12 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a4)))))))
+              (local.set $x (i32.add (local.get $x) (i32.const 256)))
+              (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
+              (local.set $n (i32.add (local.get $n) (i32.const 1)))
+              (br_if $halves (i32.lt_u (local.get $n) (i32.const 2))))
+            (local.set $row (i32.add (local.get $row) (i32.const 210)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $blocks)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
+
+  ;; ---- unpacking a row (prompts, and the types without a fused kernel) --------------------------------
+  ;; Each writes the row's k codes as i16 at $c and, per 32-block b, a scale A at $ab + 8b and an offset B at
+  ;; $ab + 8b + 4 such that w = A · code + B; it returns 1 when any B may be non-zero (the dot then adds
+  ;; Σ B · xd · xs).
+  ;; 16 i8 codes (signed or not) as 16 i16 at $c
+  (func $store_s (param $c i32) (param $v v128)
+    (v128.store (local.get $c) (i16x8.extend_low_i8x16_s (local.get $v)))
+    (v128.store offset=16 (local.get $c) (i16x8.extend_high_i8x16_s (local.get $v))))
+  (func $store_u (param $c i32) (param $v v128)
+    (v128.store (local.get $c) (i16x8.extend_low_i8x16_u (local.get $v)))
+    (v128.store offset=16 (local.get $c) (i16x8.extend_high_i8x16_u (local.get $v))))
+  (func $scale (param $ab i32) (param $a f32) (param $b f32)
+    (f32.store (local.get $ab) (local.get $a))
+    (f32.store offset=4 (local.get $ab) (local.get $b)))
+
+  ;; the 5th bits of a q5 block's 32 codes (qh, bit j for code j) as 0 or 16 per byte: codes 0-15, then 16-31
+  (func $q5_high_lo (param $qh i32) (result v128)
+    (v128.and (i8x16.eq
+      (v128.and (i8x16.swizzle (i32x4.splat (local.get $qh)) (v128.const i8x16 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1))
+                (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128))
+      (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128)) (i8x16.splat (i32.const 16))))
+  (func $q5_high_hi (param $qh i32) (result v128)
+    (v128.and (i8x16.eq
+      (v128.and (i8x16.swizzle (i32x4.splat (local.get $qh)) (v128.const i8x16 2 2 2 2 2 2 2 2 3 3 3 3 3 3 3 3))
+                (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128))
+      (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128)) (i8x16.splat (i32.const 16))))
+
+  ;; q8_0 {f16 d; i8 q[32]}: w = d·q
+  (func $unpack_q8_0 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
+    (local $hh i32) (local $b i32)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-        (local.set $d (f32.load (i32.shl (i32.load16_u (local.get $row)) (i32.const 2))))
-        (local.set $dmin (f32.load (i32.shl (i32.load16_u (i32.add (local.get $row) (i32.const 2))) (i32.const 2))))
-        (local.set $s (i32.add (local.get $row) (i32.const 4)))
-        (local.set $c (i32.const 0))
-        (loop $chunks
-          ;; the 6-bit scales and mins of sub-blocks j = 2c and 2c + 1 (ggml's get_scale_min_k4, both branches
-          ;; computed and one selected: for j < 4 the other reads bytes of this block's header, harmlessly)
-          (local.set $j (i32.shl (local.get $c) (i32.const 1)))
-          (local.set $sc0 (select
-            (i32.and (i32.load8_u (i32.add (local.get $s) (local.get $j))) (i32.const 63))
-            (i32.or (i32.and (i32.load8_u offset=4 (i32.add (local.get $s) (local.get $j))) (i32.const 15))
-                    (i32.shl (i32.shr_u (i32.load8_u (i32.sub (i32.add (local.get $s) (local.get $j)) (i32.const 4))) (i32.const 6)) (i32.const 4)))
-            (i32.lt_u (local.get $j) (i32.const 4))))
-          (local.set $m0 (select
-            (i32.and (i32.load8_u offset=4 (i32.add (local.get $s) (local.get $j))) (i32.const 63))
-            (i32.or (i32.shr_u (i32.load8_u offset=4 (i32.add (local.get $s) (local.get $j))) (i32.const 4))
-                    (i32.shl (i32.shr_u (i32.load8_u (i32.add (local.get $s) (local.get $j))) (i32.const 6)) (i32.const 4)))
-            (i32.lt_u (local.get $j) (i32.const 4))))
-          (local.set $j (i32.add (local.get $j) (i32.const 1)))
-          (local.set $sc1 (select
-            (i32.and (i32.load8_u (i32.add (local.get $s) (local.get $j))) (i32.const 63))
-            (i32.or (i32.and (i32.load8_u offset=4 (i32.add (local.get $s) (local.get $j))) (i32.const 15))
-                    (i32.shl (i32.shr_u (i32.load8_u (i32.sub (i32.add (local.get $s) (local.get $j)) (i32.const 4))) (i32.const 6)) (i32.const 4)))
-            (i32.lt_u (local.get $j) (i32.const 4))))
-          (local.set $m1 (select
-            (i32.and (i32.load8_u offset=4 (i32.add (local.get $s) (local.get $j))) (i32.const 63))
-            (i32.or (i32.shr_u (i32.load8_u offset=4 (i32.add (local.get $s) (local.get $j))) (i32.const 4))
-                    (i32.shl (i32.shr_u (i32.load8_u (i32.add (local.get $s) (local.get $j))) (i32.const 6)) (i32.const 4)))
-            (i32.lt_u (local.get $j) (i32.const 4))))
-          ;; 32 bytes of codes: low nibbles = sub-block 2c, high nibbles = sub-block 2c + 1
-          (local.set $q (i32.add (local.get $row) (i32.add (i32.const 16) (i32.shl (local.get $c) (i32.const 5)))))
-          (local.set $qa (v128.load (local.get $q)))
-          (local.set $qb (v128.load offset=16 (local.get $q)))
-          (local.set $la (v128.and (local.get $qa) (local.get $mask)))
-          (local.set $lb (v128.and (local.get $qb) (local.get $mask)))
-          (local.set $ha (i8x16.shr_u (local.get $qa) (i32.const 4)))
-          (local.set $hb (i8x16.shr_u (local.get $qb) (i32.const 4)))
-          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
-            (f32x4.splat (f32.mul (f32.load (local.get $xd)) (f32.mul (local.get $d) (f32.convert_i32_u (local.get $sc0)))))
-            (f32x4.convert_i32x4_s (i32x4.add
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $la)) (v128.load  (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $la)) (v128.load offset=16 (local.get $x))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lb)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lb)) (v128.load offset=48 (local.get $x)))))))))
-          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
-            (f32x4.splat (f32.mul (f32.load offset=4 (local.get $xd)) (f32.mul (local.get $d) (f32.convert_i32_u (local.get $sc1)))))
-            (f32x4.convert_i32x4_s (i32x4.add
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $ha)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $ha)) (v128.load offset=80 (local.get $x))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hb)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hb)) (v128.load offset=112 (local.get $x)))))))))
-          ;; the minimums: dmin · m · Σ x̂ over each sub-block
-          (local.set $mins (f32.add (local.get $mins) (f32.mul (local.get $dmin) (f32.add
-            (f32.mul (f32.mul (f32.load (local.get $xd)) (f32.convert_i32_s (i32.load (local.get $xs)))) (f32.convert_i32_u (local.get $m0)))
-            (f32.mul (f32.mul (f32.load offset=4 (local.get $xd)) (f32.convert_i32_s (i32.load offset=4 (local.get $xs)))) (f32.convert_i32_u (local.get $m1)))))))
-          (local.set $x (i32.add (local.get $x) (i32.const 128)))
-          (local.set $xd (i32.add (local.get $xd) (i32.const 8)))
-          (local.set $xs (i32.add (local.get $xs) (i32.const 8)))
-          (local.set $c (i32.add (local.get $c) (i32.const 1)))
-          (br_if $chunks (i32.lt_u (local.get $c) (i32.const 4))))
-        (local.set $row (i32.add (local.get $row) (i32.const 144)))
+        (call $store_s (local.get $c) (v128.load offset=2 (local.get $row)))
+        (call $store_s (i32.add (local.get $c) (i32.const 32)) (v128.load offset=18 (local.get $row)))
+        (call $scale (local.get $ab) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.const 0))
+        (local.set $row (i32.add (local.get $row) (i32.const 34)))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $blocks)))
-    (f32.sub (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))) (local.get $mins)))
+    (i32.const 0))
 
-  ;; one row of q6_k (kb super-blocks) · one activation row ($x i16, $xd f32 per 32-block)
-  (func $row_q6_k (param $row i32) (param $kb i32) (param $x i32) (param $xd i32) (result f32)
-    (local $b i32) (local $n i32) (local $l i32) (local $acc v128) (local $d f32)
-    (local $ql i32) (local $qh i32) (local $sc i32) (local $xp i32)
+  ;; q4_0 {f16 d; u8 q[16]} (low nibbles codes 0-15, high 16-31): w = d·(q - 8)
+  (func $unpack_q4_0 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
+    (local $hh i32) (local $b i32) (local $q v128)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+        (local.set $q (v128.load offset=2 (local.get $row)))
+        (call $store_s (local.get $c) (i8x16.sub (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (i8x16.splat (i32.const 8))))
+        (call $store_s (i32.add (local.get $c) (i32.const 32)) (i8x16.sub (i8x16.shr_u (local.get $q) (i32.const 4)) (i8x16.splat (i32.const 8))))
+        (call $scale (local.get $ab) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.const 0))
+        (local.set $row (i32.add (local.get $row) (i32.const 18)))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+    (i32.const 0))
+
+  ;; q4_1 {f16 d, m; u8 q[16]}: w = d·q + m
+  (func $unpack_q4_1 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
+    (local $hh i32) (local $b i32) (local $q v128)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+        (local.set $q (v128.load offset=4 (local.get $row)))
+        (call $store_u (local.get $c) (v128.and (local.get $q) (i8x16.splat (i32.const 15))))
+        (call $store_u (i32.add (local.get $c) (i32.const 32)) (i8x16.shr_u (local.get $q) (i32.const 4)))
+        (call $scale (local.get $ab) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+        (local.set $row (i32.add (local.get $row) (i32.const 20)))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+    (i32.const 1))
+
+  ;; q5_0 {f16 d; u32 qh; u8 q[16]}: w = d·((q | high bit·16) - 16)
+  (func $unpack_q5_0 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
+    (local $hh i32) (local $b i32) (local $q v128) (local $qh i32)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+        (local.set $q (v128.load offset=6 (local.get $row)))
+        (local.set $qh (i32.load offset=2 (local.get $row)))
+        (call $store_s (local.get $c) (i8x16.sub (v128.or (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (call $q5_high_lo (local.get $qh))) (i8x16.splat (i32.const 16))))
+        (call $store_s (i32.add (local.get $c) (i32.const 32)) (i8x16.sub (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (call $q5_high_hi (local.get $qh))) (i8x16.splat (i32.const 16))))
+        (call $scale (local.get $ab) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.const 0))
+        (local.set $row (i32.add (local.get $row) (i32.const 22)))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+    (i32.const 0))
+
+  ;; q5_1 {f16 d, m; u32 qh; u8 q[16]}: w = d·(q | high bit·16) + m
+  (func $unpack_q5_1 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
+    (local $hh i32) (local $b i32) (local $q v128) (local $qh i32)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+        (local.set $q (v128.load offset=8 (local.get $row)))
+        (local.set $qh (i32.load offset=4 (local.get $row)))
+        (call $store_u (local.get $c) (v128.or (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (call $q5_high_lo (local.get $qh))))
+        (call $store_u (i32.add (local.get $c) (i32.const 32)) (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (call $q5_high_hi (local.get $qh))))
+        (call $scale (local.get $ab) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+        (local.set $row (i32.add (local.get $row) (i32.const 24)))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+    (i32.const 1))
+
+  ;; the K-quants' eight 6-bit scales (bytes 0-7 of the result) or mins, from the 12 bytes at $s (ggml's
+  ;; get_scale_min_k4, all eight at once as llama.cpp's kmask trick)
+  (func $k_scales (param $s i32) (result i64)
+    (i64.or
+      (i64.extend_i32_u (i32.and (i32.load (local.get $s)) (i32.const 0x3f3f3f3f)))
+      (i64.shl (i64.extend_i32_u (i32.or (i32.and (i32.load offset=8 (local.get $s)) (i32.const 0x0f0f0f0f))
+                                         (i32.shl (i32.and (i32.shr_u (i32.load (local.get $s)) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+               (i64.const 32))))
+  (func $k_mins (param $s i32) (result i64)
+    (i64.or
+      (i64.extend_i32_u (i32.and (i32.load offset=4 (local.get $s)) (i32.const 0x3f3f3f3f)))
+      (i64.shl (i64.extend_i32_u (i32.or (i32.and (i32.shr_u (i32.load offset=8 (local.get $s)) (i32.const 4)) (i32.const 0x0f0f0f0f))
+                                         (i32.shl (i32.and (i32.shr_u (i32.load offset=4 (local.get $s)) (i32.const 6)) (i32.const 0x03030303)) (i32.const 4))))
+               (i64.const 32))))
+
+  ;; q4_k (header at $row: f16 d, dmin; scales[12]) and q5_k: the eight 32-blocks' A = d·sc, B = -dmin·m
+  (func $k_scale_pairs (param $row i32) (param $ab i32)
+    (local $hh i32) (local $d f32) (local $dmin f32) (local $sc i64) (local $mn i64) (local $s i32)
+    (local.set $d (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+    (local.set $dmin (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+    (local.set $sc (call $k_scales (i32.add (local.get $row) (i32.const 4))))
+    (local.set $mn (call $k_mins (i32.add (local.get $row) (i32.const 4))))
+    (loop $subs
+      (call $scale (local.get $ab)
+        (f32.mul (local.get $d) (f32.convert_i64_u (i64.and (local.get $sc) (i64.const 255))))
+        (f32.neg (f32.mul (local.get $dmin) (f32.convert_i64_u (i64.and (local.get $mn) (i64.const 255))))))
+      (local.set $sc (i64.shr_u (local.get $sc) (i64.const 8)))
+      (local.set $mn (i64.shr_u (local.get $mn) (i64.const 8)))
+      (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br_if $subs (i32.lt_u (local.get $s) (i32.const 8)))))
+
+  ;; q4_k {f16 d, dmin; u8 scales[12]; u8 q[128]}: per 64 codes, 32 bytes (low nibbles, then high nibbles)
+  (func $unpack_q4_k (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
+    (local $b i32) (local $ch i32) (local $qa v128) (local $qb v128)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+        (call $k_scale_pairs (local.get $row) (local.get $ab))
+        (local.set $ch (i32.const 0))
+        (loop $chunks
+          (local.set $qa (v128.load offset=16 (i32.add (local.get $row) (i32.shl (local.get $ch) (i32.const 5)))))
+          (local.set $qb (v128.load offset=32 (i32.add (local.get $row) (i32.shl (local.get $ch) (i32.const 5)))))
+          (call $store_u (local.get $c) (v128.and (local.get $qa) (i8x16.splat (i32.const 15))))
+          (call $store_u (i32.add (local.get $c) (i32.const 32)) (v128.and (local.get $qb) (i8x16.splat (i32.const 15))))
+          (call $store_u (i32.add (local.get $c) (i32.const 64)) (i8x16.shr_u (local.get $qa) (i32.const 4)))
+          (call $store_u (i32.add (local.get $c) (i32.const 96)) (i8x16.shr_u (local.get $qb) (i32.const 4)))
+          (local.set $c (i32.add (local.get $c) (i32.const 128)))
+          (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+          (br_if $chunks (i32.lt_u (local.get $ch) (i32.const 4))))
+        (local.set $row (i32.add (local.get $row) (i32.const 144)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 64)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+    (i32.const 1))
+
+  ;; q5_k {f16 d, dmin; u8 scales[12]; u8 qh[32]; u8 q[128]}: as q4_k, plus 16 where qh's bit 2c (low nibbles
+  ;; of chunk c) or 2c + 1 (high nibbles) is set
+  (func $unpack_q5_k (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
+    (local $b i32) (local $ch i32) (local $qa v128) (local $qb v128) (local $h0 v128) (local $h1 v128) (local $u1 v128) (local $u2 v128) (local $k16 v128)
+    (local.set $k16 (i8x16.splat (i32.const 16)))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+        (call $k_scale_pairs (local.get $row) (local.get $ab))
+        (local.set $h0 (v128.load offset=16 (local.get $row)))
+        (local.set $h1 (v128.load offset=32 (local.get $row)))
+        (local.set $ch (i32.const 0))
+        (loop $chunks
+          (local.set $u1 (i8x16.splat (i32.shl (i32.const 1) (i32.shl (local.get $ch) (i32.const 1)))))
+          (local.set $u2 (i8x16.splat (i32.shl (i32.const 2) (i32.shl (local.get $ch) (i32.const 1)))))
+          (local.set $qa (v128.load offset=48 (i32.add (local.get $row) (i32.shl (local.get $ch) (i32.const 5)))))
+          (local.set $qb (v128.load offset=64 (i32.add (local.get $row) (i32.shl (local.get $ch) (i32.const 5)))))
+          (call $store_u (local.get $c) (v128.or (v128.and (local.get $qa) (i8x16.splat (i32.const 15)))
+            (v128.and (i8x16.eq (v128.and (local.get $h0) (local.get $u1)) (local.get $u1)) (local.get $k16))))
+          (call $store_u (i32.add (local.get $c) (i32.const 32)) (v128.or (v128.and (local.get $qb) (i8x16.splat (i32.const 15)))
+            (v128.and (i8x16.eq (v128.and (local.get $h1) (local.get $u1)) (local.get $u1)) (local.get $k16))))
+          (call $store_u (i32.add (local.get $c) (i32.const 64)) (v128.or (i8x16.shr_u (local.get $qa) (i32.const 4))
+            (v128.and (i8x16.eq (v128.and (local.get $h0) (local.get $u2)) (local.get $u2)) (local.get $k16))))
+          (call $store_u (i32.add (local.get $c) (i32.const 96)) (v128.or (i8x16.shr_u (local.get $qb) (i32.const 4))
+            (v128.and (i8x16.eq (v128.and (local.get $h1) (local.get $u2)) (local.get $u2)) (local.get $k16))))
+          (local.set $c (i32.add (local.get $c) (i32.const 128)))
+          (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+          (br_if $chunks (i32.lt_u (local.get $ch) (i32.const 4))))
+        (local.set $row (i32.add (local.get $row) (i32.const 176)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 64)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+    (i32.const 1))
+
+  ;; 16 q6 codes (i8, q - 32) times their 16-group's scale (i8 at $sc), as i16 at $c
+  (func $store_q6 (param $c i32) (param $w v128) (param $sc i32)
+    (local $s v128)
+    (local.set $s (i16x8.splat (i32.load8_s (local.get $sc))))
+    (v128.store (local.get $c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $w)) (local.get $s)))
+    (v128.store offset=16 (local.get $c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $w)) (local.get $s))))
+
+  ;; q6_k {u8 ql[128]; u8 qh[64]; i8 sc[16]; f16 d}: codes (q - 32)·sc (|·| ≤ 4096), A = d
+  (func $unpack_q6_k (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
+    (local $hh i32) (local $b i32) (local $n i32) (local $l i32) (local $d f32) (local $ql i32) (local $qh i32) (local $sc i32) (local $cp i32) (local $t i32)
     (local $A v128) (local $B v128) (local $H v128) (local $m15 v128) (local $m3 v128) (local $m48 v128) (local $k32 v128)
-    (local $w v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128)
     (local.set $m15 (i8x16.splat (i32.const 15)))
     (local.set $m3 (i8x16.splat (i32.const 3)))
     (local.set $m48 (i8x16.splat (i32.const 48)))
@@ -122,83 +440,294 @@
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-        (local.set $d (f32.load (i32.shl (i32.load16_u (i32.add (local.get $row) (i32.const 208))) (i32.const 2))))
+        (local.set $d (block (result f32) (local.set $hh (i32.load16_u offset=208 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+        (local.set $t (i32.const 0))
+        (loop $scales
+          (call $scale (local.get $ab) (local.get $d) (f32.const 0))
+          (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $scales (i32.lt_u (local.get $t) (i32.const 8))))
         (local.set $n (i32.const 0))
         (loop $halves
           (local.set $ql (i32.add (local.get $row) (i32.shl (local.get $n) (i32.const 6))))
           (local.set $qh (i32.add (local.get $row) (i32.add (i32.const 128) (i32.shl (local.get $n) (i32.const 5)))))
-          (local.set $sc (i32.add (local.get $row) (i32.add (i32.const 192) (i32.shl (local.get $n) (i32.const 3)))))
-          (local.set $a1 (v128.const i32x4 0 0 0 0))
-          (local.set $a2 (v128.const i32x4 0 0 0 0))
-          (local.set $a3 (v128.const i32x4 0 0 0 0))
-          (local.set $a4 (v128.const i32x4 0 0 0 0))
           (local.set $l (i32.const 0))
           (loop $groups
-            ;; 16 values of each of the four 32-blocks of this half: l = 0 or 16, scale index l/16 + 0, 2, 4, 6;
-            ;; lanes hold at most 2 groups · 4 products · 32 · 32767 · 128 < 2^31
+            (local.set $sc (i32.add (local.get $row) (i32.add (i32.add (i32.const 192) (i32.shl (local.get $n) (i32.const 3))) (i32.shr_u (local.get $l) (i32.const 4)))))
+            (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.shl (local.get $n) (i32.const 7)) (local.get $l)) (i32.const 1))))
             (local.set $A (v128.load (i32.add (local.get $ql) (local.get $l))))
             (local.set $B (v128.load offset=32 (i32.add (local.get $ql) (local.get $l))))
             (local.set $H (v128.load (i32.add (local.get $qh) (local.get $l))))
-            (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $l) (i32.const 1))))
-            (local.set $w (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (i8x16.shl (v128.and (local.get $H) (local.get $m3)) (i32.const 4))) (local.get $k32)))
-            (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i32x4.splat (i32.load8_s (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w)) (v128.load  (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w)) (v128.load offset=16 (local.get $xp)))))))
-            (local.set $w (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
-            (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i32x4.splat (i32.load8_s offset=2 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w)) (v128.load offset=64 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w)) (v128.load offset=80 (local.get $xp)))))))
-            (local.set $w (i8x16.sub (v128.or (i8x16.shr_u (local.get $A) (i32.const 4)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32)))
-            (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i32x4.splat (i32.load8_s offset=4 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w)) (v128.load offset=128 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w)) (v128.load offset=144 (local.get $xp)))))))
-            (local.set $w (i8x16.sub (v128.or (i8x16.shr_u (local.get $B) (i32.const 4)) (v128.and (i8x16.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
-            (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i32x4.splat (i32.load8_s offset=6 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
-              (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w)) (v128.load offset=192 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w)) (v128.load offset=208 (local.get $xp)))))))
+            (call $store_q6 (local.get $cp)
+              (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (i8x16.shl (v128.and (local.get $H) (local.get $m3)) (i32.const 4))) (local.get $k32))
+              (local.get $sc))
+            (call $store_q6 (i32.add (local.get $cp) (i32.const 64))
+              (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32))
+              (i32.add (local.get $sc) (i32.const 2)))
+            (call $store_q6 (i32.add (local.get $cp) (i32.const 128))
+              (i8x16.sub (v128.or (i8x16.shr_u (local.get $A) (i32.const 4)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32))
+              (i32.add (local.get $sc) (i32.const 4)))
+            (call $store_q6 (i32.add (local.get $cp) (i32.const 192))
+              (i8x16.sub (v128.or (i8x16.shr_u (local.get $B) (i32.const 4)) (v128.and (i8x16.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32))
+              (i32.add (local.get $sc) (i32.const 6)))
             (local.set $l (i32.add (local.get $l) (i32.const 16)))
             (br_if $groups (i32.lt_u (local.get $l) (i32.const 32))))
-          (local.set $acc (f32x4.add (local.get $acc) (f32x4.add
-            (f32x4.add
-              (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a1)))
-              (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=4 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a2))))
-            (f32x4.add
-              (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=8 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a3)))
-              (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=12 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a4)))))))
-          (local.set $x (i32.add (local.get $x) (i32.const 256)))
-          (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
           (local.set $n (i32.add (local.get $n) (i32.const 1)))
           (br_if $halves (i32.lt_u (local.get $n) (i32.const 2))))
         (local.set $row (i32.add (local.get $row) (i32.const 210)))
+        (local.set $c (i32.add (local.get $c) (i32.const 512)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $blocks)))
-    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+    (i32.const 0))
 
-  ;; y [m, n] = x [m, k] · Wᵀ for W [n, k] of `$type` (8 q8_0, 12 q4_k, 14 q6_k): every weight row against
-  ;; every activation row, so a prompt reads each weight row once. $rowBytes = bytes of one weight row,
-  ;; $kb = blocks per row (32-blocks for q8_0, 256-blocks for the K-quants), $k = row length.
-  (func (export "matmul") (param $type i32) (param $w i32) (param $n i32) (param $rowBytes i32) (param $kb i32) (param $k i32)
-                          (param $x i32) (param $xd i32) (param $xs i32) (param $m i32) (param $y i32)
-    (local $j i32) (local $i i32) (local $row i32) (local $v f32)
-    (block $rows_done
-      (loop $rows
-        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $n)))
-        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+  ;; the ggml types this module multiplies: q4_0 2, q4_1 3, q5_0 6, q5_1 7, q8_0 8, q4_k 12, q5_k 13, q6_k 14
+  (func $supported (param $type i32) (result i32)
+    (i32.and (i32.lt_u (local.get $type) (i32.const 15))
+      (i32.and (i32.shr_u (i32.const 0x71cc) (local.get $type)) (i32.const 1))))
+
+  (func $unpack (param $type i32) (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
+    (if (i32.eq (local.get $type) (i32.const 12)) (then (return (call $unpack_q4_k (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
+    (if (i32.eq (local.get $type) (i32.const 14)) (then (return (call $unpack_q6_k (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
+    (if (i32.eq (local.get $type) (i32.const 13)) (then (return (call $unpack_q5_k (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
+    (if (i32.eq (local.get $type) (i32.const 8)) (then (return (call $unpack_q8_0 (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
+    (if (i32.eq (local.get $type) (i32.const 2)) (then (return (call $unpack_q4_0 (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
+    (if (i32.eq (local.get $type) (i32.const 3)) (then (return (call $unpack_q4_1 (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
+    (if (i32.eq (local.get $type) (i32.const 6)) (then (return (call $unpack_q5_0 (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
+    (call $unpack_q5_1 (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))
+
+  ;; Σ over nb 32-blocks of one unpacked row (codes $c, scales $ab) · one activation row, offsets aside
+  (func $dot_unpacked (param $c i32) (param $ab i32) (param $nb i32) (param $x i32) (param $xd i32) (result f32)
+    (local $b i32) (local $acc v128)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $nb)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+          (f32x4.splat (f32.mul (f32.load (local.get $ab)) (f32.load (local.get $xd))))
+          (f32x4.convert_i32x4_s (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load (local.get $c)) (v128.load (local.get $x)))
+                       (i32x4.dot_i16x8_s (v128.load offset=16 (local.get $c)) (v128.load offset=16 (local.get $x))))
+            (i32x4.add (i32x4.dot_i16x8_s (v128.load offset=32 (local.get $c)) (v128.load offset=32 (local.get $x)))
+                       (i32x4.dot_i16x8_s (v128.load offset=48 (local.get $c)) (v128.load offset=48 (local.get $x)))))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (local.set $x (i32.add (local.get $x) (i32.const 64)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+        (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+    (call $hsum (local.get $acc)))
+
+  ;; the same for four activation rows at once (x and xd rows $xstride and $dstride bytes apart), sharing
+  ;; the code loads; the four sums go to $y + r·$ystride (each computed exactly as $dot_unpacked computes it)
+  (func $dot4_unpacked (param $c i32) (param $ab i32) (param $nb i32) (param $x0 i32) (param $d0 i32) (param $xstride i32) (param $dstride i32) (param $y i32) (param $ystride i32)
+    (local $b i32) (local $A f32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $x1 (i32.add (local.get $x0) (local.get $xstride)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $xstride)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $xstride)))
+    (local.set $d1 (i32.add (local.get $d0) (local.get $dstride)))
+    (local.set $d2 (i32.add (local.get $d1) (local.get $dstride)))
+    (local.set $d3 (i32.add (local.get $d2) (local.get $dstride)))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $nb)))
+        (local.set $c0 (v128.load (local.get $c)))
+        (local.set $c1 (v128.load offset=16 (local.get $c)))
+        (local.set $c2 (v128.load offset=32 (local.get $c)))
+        (local.set $c3 (v128.load offset=48 (local.get $c)))
+        (local.set $A (f32.load (local.get $ab)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul
+          (f32x4.splat (f32.mul (local.get $A) (f32.load (local.get $d0))))
+          (f32x4.convert_i32x4_s (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c0) (v128.load (local.get $x0)))
+                       (i32x4.dot_i16x8_s (local.get $c1) (v128.load offset=16 (local.get $x0))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c2) (v128.load offset=32 (local.get $x0)))
+                       (i32x4.dot_i16x8_s (local.get $c3) (v128.load offset=48 (local.get $x0)))))))))
+        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul
+          (f32x4.splat (f32.mul (local.get $A) (f32.load (local.get $d1))))
+          (f32x4.convert_i32x4_s (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c0) (v128.load (local.get $x1)))
+                       (i32x4.dot_i16x8_s (local.get $c1) (v128.load offset=16 (local.get $x1))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c2) (v128.load offset=32 (local.get $x1)))
+                       (i32x4.dot_i16x8_s (local.get $c3) (v128.load offset=48 (local.get $x1)))))))))
+        (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul
+          (f32x4.splat (f32.mul (local.get $A) (f32.load (local.get $d2))))
+          (f32x4.convert_i32x4_s (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c0) (v128.load (local.get $x2)))
+                       (i32x4.dot_i16x8_s (local.get $c1) (v128.load offset=16 (local.get $x2))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c2) (v128.load offset=32 (local.get $x2)))
+                       (i32x4.dot_i16x8_s (local.get $c3) (v128.load offset=48 (local.get $x2)))))))))
+        (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul
+          (f32x4.splat (f32.mul (local.get $A) (f32.load (local.get $d3))))
+          (f32x4.convert_i32x4_s (i32x4.add
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c0) (v128.load (local.get $x3)))
+                       (i32x4.dot_i16x8_s (local.get $c1) (v128.load offset=16 (local.get $x3))))
+            (i32x4.add (i32x4.dot_i16x8_s (local.get $c2) (v128.load offset=32 (local.get $x3)))
+                       (i32x4.dot_i16x8_s (local.get $c3) (v128.load offset=48 (local.get $x3)))))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+        (local.set $x0 (i32.add (local.get $x0) (i32.const 64)))
+        (local.set $d0 (i32.add (local.get $d0) (i32.const 4)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 64)))
+        (local.set $d1 (i32.add (local.get $d1) (i32.const 4)))
+        (local.set $x2 (i32.add (local.get $x2) (i32.const 64)))
+        (local.set $d2 (i32.add (local.get $d2) (i32.const 4)))
+        (local.set $x3 (i32.add (local.get $x3) (i32.const 64)))
+        (local.set $d3 (i32.add (local.get $d3) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+    (f32.store (i32.add (local.get $y) (i32.mul (local.get $ystride) (i32.const 0))) (call $hsum (local.get $a0)))
+    (f32.store (i32.add (local.get $y) (i32.mul (local.get $ystride) (i32.const 1))) (call $hsum (local.get $a1)))
+    (f32.store (i32.add (local.get $y) (i32.mul (local.get $ystride) (i32.const 2))) (call $hsum (local.get $a2)))
+    (f32.store (i32.add (local.get $y) (i32.mul (local.get $ystride) (i32.const 3))) (call $hsum (local.get $a3)))
+  )
+
+  ;; Σ over nb 32-blocks of the offsets B · xd · xs (q4_1, q5_1, q4_k, q5_k): four blocks at a time (the B of
+  ;; the {A, B} pairs picked by a shuffle), then the rest one by one
+  (func $offset_sum (param $ab i32) (param $nb i32) (param $xd i32) (param $xs i32) (result f32)
+    (local $b i32) (local $s f32) (local $acc v128)
+    (block $done
+      (loop $fours
+        (br_if $done (i32.gt_u (i32.add (local.get $b) (i32.const 4)) (local.get $nb)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (v128.load (local.get $ab)) (v128.load offset=16 (local.get $ab)))
+          (f32x4.mul (v128.load (local.get $xd)) (f32x4.convert_i32x4_s (v128.load (local.get $xs)))))))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 32)))
+        (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $fours)))
+    (block $rest_done
+      (loop $rest
+        (br_if $rest_done (i32.ge_u (local.get $b) (local.get $nb)))
+        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load offset=4 (local.get $ab))
+          (f32.mul (f32.load (local.get $xd)) (f32.convert_i32_s (i32.load (local.get $xs)))))))
+        (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+        (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $rest)))
+    (f32.add (call $hsum (local.get $acc)) (local.get $s)))
+
+  ;; y [m, n] = x [m, k] · Wᵀ for the weight rows j in [begin, end) of W [n, k] of ggml type $type; $rowBytes =
+  ;; bytes of one weight row, $kb = blocks per row (32-blocks, or 256-blocks for the K-quants); x, xd, xs from
+  ;; quantizeActivations(…, m, k); scratch: 256 KiB. Returns 0, or -1 for a type this module does not multiply
+  ;; (nothing written). Without a fused kernel, or with several activation rows, up to 8 weight rows are unpacked
+  ;; into scratch at a time (as many as fit) and every activation row, four at a time, is dotted with them while
+  ;; it sits in L1.
+  (func (export "qmatmul") (param $type i32) (param $w i32) (param $n i32) (param $rowBytes i32) (param $kb i32) (param $k i32)
+                           (param $x i32) (param $xd i32) (param $xs i32) (param $m i32) (param $y i32)
+                           (param $scratch i32) (param $begin i32) (param $end i32) (result i32)
+    (local $j i32) (local $i i32) (local $t i32) (local $tend i32) (local $tiles i32) (local $rs i32) (local $c i32)
+    (local $row i32) (local $nb i32) (local $offsets i32) (local $yp i32) (local $yi i32) (local $xi i32) (local $di i32)
+    (if (i32.eqz (call $supported (local.get $type))) (then (return (i32.const -1))))
+    (local.set $nb (i32.shr_u (local.get $k) (i32.const 5)))
+    (local.set $j (local.get $begin))
+    ;; one activation row and a fused kernel: decode and dot in one pass, row by row
+    (if (i32.and (i32.eq (local.get $m) (i32.const 1))
+                 (i32.or (i32.eq (local.get $type) (i32.const 8)) (i32.or (i32.eq (local.get $type) (i32.const 12)) (i32.eq (local.get $type) (i32.const 14)))))
+      (then
+        (if (i32.eq (local.get $type) (i32.const 12))
+          (then (call $rows_q4_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $xs) (local.get $y) (local.get $j) (local.get $end)))
+          (else (if (i32.eq (local.get $type) (i32.const 14))
+            (then (call $rows_q6_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end)))
+            (else (call $rows_q8_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end))))))
+        (return (i32.const 0))))
+    ;; unpacked rows: $rs bytes each (codes, then a scale and an offset per 32-block), $tiles at a time
+    (local.set $rs (i32.add (i32.shl (local.get $k) (i32.const 1)) (i32.shl (local.get $nb) (i32.const 3))))
+    (local.set $tiles (i32.div_u (i32.const 262144) (local.get $rs)))
+    (if (i32.gt_u (local.get $tiles) (i32.const 8)) (then (local.set $tiles (i32.const 8))))
+    (block $tiles_done
+      (loop $tile
+        (br_if $tiles_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $tend (i32.add (local.get $j) (local.get $tiles)))
+        (if (i32.gt_u (local.get $tend) (local.get $end)) (then (local.set $tend (local.get $end))))
+        (local.set $t (local.get $j))
+        (local.set $c (local.get $scratch))
+        (loop $unpacks
+          (local.set $offsets (call $unpack (local.get $type) (i32.add (local.get $w) (i32.mul (local.get $t) (local.get $rowBytes))) (local.get $kb)
+            (local.get $c) (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1)))))
+          (local.set $c (i32.add (local.get $c) (local.get $rs)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $unpacks (i32.lt_u (local.get $t) (local.get $tend))))
+        ;; activation rows four at a time, then one at a time, then the offsets (each output summed in the
+        ;; same order whichever way its rows were taken)
         (local.set $i (i32.const 0))
         (block $acts_done
           (loop $acts
             (br_if $acts_done (i32.ge_u (local.get $i) (local.get $m)))
-            (local.set $v
-              (if (result f32) (i32.eq (local.get $type) (i32.const 12))
-                (then (call $row_q4_k (local.get $row) (local.get $kb)
-                  (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 1)))
-                  (i32.add (local.get $xd) (i32.shr_u (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
-                  (i32.add (local.get $xs) (i32.shr_u (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))))
-                (else (if (result f32) (i32.eq (local.get $type) (i32.const 14))
-                  (then (call $row_q6_k (local.get $row) (local.get $kb)
-                    (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 1)))
-                    (i32.add (local.get $xd) (i32.shr_u (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))))
-                  (else (call $row_q8_0 (local.get $row) (local.get $kb)
-                    (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 1)))
-                    (i32.add (local.get $xd) (i32.shr_u (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))))))))
-            (f32.store (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2))) (local.get $v))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $xi (i32.add (local.get $x) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 1))))
+            (local.set $di (i32.add (local.get $xd) (i32.shl (i32.mul (local.get $i) (local.get $nb)) (i32.const 2))))
+            (local.set $t (local.get $j))
+            (local.set $c (local.get $scratch))
+            (loop $dots
+              (local.set $yi (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $t)) (i32.const 2))))
+              (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $m))
+                (then (call $dot4_unpacked (local.get $c) (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1))) (local.get $nb)
+                  (local.get $xi) (local.get $di) (i32.shl (local.get $k) (i32.const 1)) (i32.shl (local.get $nb) (i32.const 2))
+                  (local.get $yi) (i32.shl (local.get $n) (i32.const 2))))
+                (else (f32.store (local.get $yi) (call $dot_unpacked (local.get $c) (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1))) (local.get $nb)
+                  (local.get $xi) (local.get $di)))))
+              (local.set $c (i32.add (local.get $c) (local.get $rs)))
+              (local.set $t (i32.add (local.get $t) (i32.const 1)))
+              (br_if $dots (i32.lt_u (local.get $t) (local.get $tend))))
+            (local.set $i (i32.add (local.get $i) (select (i32.const 4) (i32.const 1) (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))))
             (br $acts)))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $rows)))))
+        (if (local.get $offsets)
+          (then
+            (local.set $i (i32.const 0))
+            (block $offs_done
+              (loop $offs
+                (br_if $offs_done (i32.ge_u (local.get $i) (local.get $m)))
+                (local.set $t (local.get $j))
+                (local.set $c (local.get $scratch))
+                (loop $offrows
+                  (local.set $yi (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $t)) (i32.const 2))))
+                  (f32.store (local.get $yi) (f32.add (f32.load (local.get $yi))
+                    (call $offset_sum (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1))) (local.get $nb)
+                      (i32.add (local.get $xd) (i32.shl (i32.mul (local.get $i) (local.get $nb)) (i32.const 2)))
+                      (i32.add (local.get $xs) (i32.shl (i32.mul (local.get $i) (local.get $nb)) (i32.const 2))))))
+                  (local.set $c (i32.add (local.get $c) (local.get $rs)))
+                  (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                  (br_if $offrows (i32.lt_u (local.get $t) (local.get $tend))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $offs)))))
+        (local.set $j (local.get $tend))
+        (br $tile)))
+    (i32.const 0))
+
+  ;; x [m, k] f32 → xq [m, k] i16, xd [m, k/32] f32, xs [m, k/32] i32 (k a multiple of 32): per 32-block
+  ;; xd = max|x| / 32767 and xq = round(x / xd), half to even, so |x - xd·xq| ≤ xd/2 (the quotient is formed in
+  ;; float64 so that bound holds exactly); xs = Σ xq.
+  (func (export "quantizeActivations") (param $x i32) (param $xq i32) (param $xd i32) (param $xs i32) (param $m i32) (param $k i32)
+    (local $end i32) (local $amax v128) (local $d f32) (local $id f64) (local $q i32) (local $sum i32) (local $e i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.mul (local.get $m) (local.get $k)) (i32.const 2))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $amax (f32x4.max
+          (f32x4.max (f32x4.max (f32x4.abs (v128.load (local.get $x))) (f32x4.abs (v128.load offset=16 (local.get $x))))
+                     (f32x4.max (f32x4.abs (v128.load offset=32 (local.get $x))) (f32x4.abs (v128.load offset=48 (local.get $x)))))
+          (f32x4.max (f32x4.max (f32x4.abs (v128.load offset=64 (local.get $x))) (f32x4.abs (v128.load offset=80 (local.get $x))))
+                     (f32x4.max (f32x4.abs (v128.load offset=96 (local.get $x))) (f32x4.abs (v128.load offset=112 (local.get $x)))))))
+        (local.set $d (f32.div
+          (f32.max (f32.max (f32x4.extract_lane 0 (local.get $amax)) (f32x4.extract_lane 1 (local.get $amax)))
+                   (f32.max (f32x4.extract_lane 2 (local.get $amax)) (f32x4.extract_lane 3 (local.get $amax))))
+          (f32.const 32767)))
+        ;; 0 for an all-zero block (codes 0, not NaN); a NaN in x makes d NaN, so y is NaN
+        (local.set $id (select (f64.div (f64.const 1) (f64.promote_f32 (local.get $d))) (f64.const 0) (f32.gt (local.get $d) (f32.const 0))))
+        (local.set $sum (i32.const 0))
+        (local.set $e (i32.const 0))
+        (loop $values
+          (local.set $q (i32.trunc_sat_f64_s (f64.min (f64.const 32767) (f64.max (f64.const -32767)
+            (f64.nearest (f64.mul (f64.promote_f32 (f32.load (local.get $x))) (local.get $id)))))))
+          (i32.store16 (local.get $xq) (local.get $q))
+          (local.set $sum (i32.add (local.get $sum) (local.get $q)))
+          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+          (local.set $xq (i32.add (local.get $xq) (i32.const 2)))
+          (local.set $e (i32.add (local.get $e) (i32.const 1)))
+          (br_if $values (i32.lt_u (local.get $e) (i32.const 32))))
+        (f32.store (local.get $xd) (local.get $d))
+        (i32.store (local.get $xs) (local.get $sum))
+        (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
+        (local.set $xs (i32.add (local.get $xs) (i32.const 4)))
+        (br $blocks)))))
