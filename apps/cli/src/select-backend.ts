@@ -22,9 +22,7 @@ export async function selectBackend(name: string | undefined, threadsFlag?: stri
   const choice = name ?? 'cpu';
   const threads = threadsOption(threadsFlag, choice);
   if (choice === 'cpu') {
-    // NOTE: typed wider than today's CpuBackendOptions until issue #13's engine (which adds `threads`) is merged.
-    const options: Parameters<typeof createCpuBackend>[0] & { threads?: number | 'auto' } = threads === undefined ? {} : { threads };
-    const backend = createCpuBackend(options);
+    const backend = createCpuBackend(threads === undefined ? {} : { threads });
     setBackend(backend);
     return backend;
   }

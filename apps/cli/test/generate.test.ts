@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generate, loadGguf, type CausalLM } from '@transformer-kit/transformer';
-import { createCpuBackend, type Backend } from '@transformer-kit/tensor';
+import { createCpuBackend } from '@transformer-kit/tensor';
 import { backendThreads } from '../src/backend-threads';
 import { runCli } from './run-cli';
 import { haveShared, shared } from './shared-data';
@@ -10,9 +10,6 @@ const BIN = 'models/stories260K/stories260K.bin';
 const GGUF = 'models/stories260K/stories260K.gguf';
 const TOK = 'models/stories260K/tok512.bin';
 const GREEDY = 'models/stories260K/greedy-256.txt';
-
-// NOTE: typed wider than today's CpuBackendOptions until issue #13's engine (which adds `threads`) is merged.
-const cpuBackendWith = (threads: number): Backend => (createCpuBackend as (options: { threads: number }) => Backend)({ threads });
 
 describe.runIf(haveShared(BIN, GGUF, TOK, GREEDY))('transformer-kit generate', () => {
   it('prints what llama2.c prints for stories260K, greedy, 256 tokens (the npm start command)', async () => {
@@ -29,7 +26,7 @@ describe.runIf(haveShared(BIN, GGUF, TOK, GREEDY))('transformer-kit generate', (
       const r = await runCli('generate', '--model', shared(BIN), '-n', '16', '--temperature', '0', '--threads', asked);
       expect(r.code, r.stderr).toBe(0);
       // what the engine runs with when asked for that many (2 → 1 where it cannot make threads)
-      const ran = backendThreads(cpuBackendWith(Number(asked)));
+      const ran = backendThreads(createCpuBackend({ threads: Number(asked) }));
       expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^achieved tok/s: \\d+\\.\\d \\(cpu, ${ran} threads?\\)$`));
       if (asked === '1') expect(r.stderr).toContain('(cpu, 1 thread)');
     }
