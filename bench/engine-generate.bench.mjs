@@ -286,6 +286,11 @@ const result = {
   date: new Date().toISOString(),
   machine: { ...host, loadAverage1mAtEnd: load(), tfjs: tf.version.tfjs },
   method: `Per model, one process: ours (createCpuBackend({ threads }) for 1 and 2; engineStats.threads says what ran), llama.cpp through node-llama-cpp (threads 1 and 2, F32 GGUF of the same weights), and the same Llama in tfjs ops on tfjs-wasm (single-threaded in Node). A round runs every implementation's decode (${DECODE} greedy tokens after BOS, timed from the first generated token) and prompt (${PROMPT} tokens into an empty cache, one forward pass; tfjs: one batched step) once, the order rotating each round; warmUpRounds unmeasured rounds, then the measuredRounds whose medians are given. A decode run stops early after ${DECODE_MAX_SECONDS} s (decodeTokensTimedLastRun: how many tokens the last one timed). greedyIdsEqualOurs1Thread: the greedy ids (up to ${DECODE + 1}, over those both runs made) equal ours at 1 thread.`,
+  notes: [
+    'The machine is shared (2 cores, other jobs running: see the load averages); ratios within a round matter more than absolute figures.',
+    "llama.cpp at 2 threads decodes far slower than at 1 here: its threads meet at a barrier after every op, so when another process holds one core each token waits for the scheduler many times (the same run's prompt figures, few large ops, are less hit). Measured as it is, not corrected.",
+    'tfjs-wasm runs its single-threaded SIMD build: tfjs turns the threaded build off in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there; forcing it fails with ERR_WORKER_PATH, see engine-matmul.json).',
+  ],
   bars: bars(results),
   results,
   memory: memoryRun,
