@@ -1,11 +1,11 @@
 // r42m as F32 and Q8_0 GGUF files, made here: the f32 weights from the same generator ../shared/models/r42m
 // was made from (bench/random-llama2c.mjs, seed 1337), the metadata (tokenizer included) of
 // r42m-Q4_K_M.gguf, Q8_0 blocks from @transformer-kit/tensor's quantizeQ8_0 (ggml's reference rounding), Q4_0
-// blocks from quantizeQ4_0 below (ggml's quantize_row_q4_0_ref rounding, float32 arithmetic).
+// blocks from its quantizeQ4_0 (ggml's quantize_row_q4_0_ref rounding).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { floatToHalfBits, quantizeQ8_0, readGguf, writeGguf } from '@transformer-kit/tensor';
+import { quantizeQ4_0, quantizeQ8_0, readGguf, writeGguf } from '@transformer-kit/tensor';
 import { randomLlama2cBin } from './random-llama2c.mjs';
 
 export const R42M = { dim: 512, hidden: 1536, layers: 8, heads: 8, kvHeads: 4, vocab: 32000, seqLen: 512 };
@@ -30,34 +30,6 @@ function r42mTensors() {
     }
   }
   return byName;
-}
-
-/** Q4_0 blocks {f16 d; u8 q[16]} of x (a multiple of 32 values), as ggml's quantize_row_q4_0_ref rounds them. */
-export function quantizeQ4_0(x) {
-  const f = Math.fround;
-  const out = new Uint8Array((x.length / 32) * 18);
-  for (let b = 0; b < x.length / 32; b++) {
-    let amax = 0;
-    let max = 0;
-    for (let j = 0; j < 32; j++) {
-      const v = x[b * 32 + j];
-      if (amax < Math.abs(v)) {
-        amax = Math.abs(v);
-        max = v;
-      }
-    }
-    const d = f(max / -8);
-    const id = d ? f(1 / d) : 0;
-    const h = floatToHalfBits(d);
-    out[b * 18] = h & 255;
-    out[b * 18 + 1] = h >> 8;
-    for (let j = 0; j < 16; j++) {
-      const q0 = Math.min(15, Math.trunc(f(f(x[b * 32 + j] * id) + 8.5)));
-      const q1 = Math.min(15, Math.trunc(f(f(x[b * 32 + 16 + j] * id) + 8.5)));
-      out[b * 18 + 2 + j] = q0 | (q1 << 4);
-    }
-  }
-  return out;
 }
 
 const ARRAY_TYPES = { 'tokenizer.ggml.tokens': 8, 'tokenizer.ggml.scores': 6, 'tokenizer.ggml.token_type': 5, 'tokenizer.ggml.merges': 8 };

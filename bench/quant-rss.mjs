@@ -21,7 +21,7 @@ const { model } = loadGguf(readFileSync(file));
 await settle();
 const rssLoaded = process.memoryUsage().rss;
 const cache = model.createCache(256);
-model.forward(tensor([1, 9038, 2501, 263], [1, 4], 'int32'), { cache, lastOnly: true }).logits.dispose();
+model.forward(tensor([1, 9038, 2501, 263], [1, 4], 'int32'), { cache, lastPositionOnly: true }).logits.dispose();
 await settle();
 const rssAfterForward = process.memoryUsage().rss;
 console.log(JSON.stringify({ fileBytes: statSync(file).size, rssBefore, rssLoaded, rssAfterForward }));

@@ -1,8 +1,7 @@
 // Test-only (never published): shared by packages/transformer/test/families-quantized.test.ts and the GPU test in
 // apps/cli/test/gpu-models.test.ts.
 /**
- * Float32 → Q4_0 and Q4_K encoders (the tensor package ships Q8_0 only). Q4_0 follows ggml's
- * `quantize_row_q4_0_ref`; Q4_K writes valid blocks with a plain min/max fit per 32 values (not llama.cpp's
+ * Float32 → Q4_K encoder (the tensor package ships Q8_0 and Q4_0). Q4_K writes valid blocks with a plain min/max fit per 32 values (not llama.cpp's
  * searched scales). The tests compare a quantized file with the float32 decoding of the same bytes, so what
  * matters is that the bytes are valid blocks, which tensor's decoders (bit-exact to ggml) then read.
  */
@@ -32,28 +31,8 @@ function halfValue(h: number): number {
   return h & 0x8000 ? -v : v;
 }
 
-/** Q4_0: blocks of 32 as d (f16) + 16 bytes of nibbles, x ≈ d·(q − 8), d = max / −8 of the largest-magnitude value. */
-export function quantizeQ4_0(x: Float32Array): Uint8Array {
-  const out = new Uint8Array((x.length / 32) * 18);
-  for (let b = 0; b < x.length / 32; b++) {
-    let amax = 0;
-    let max = 0;
-    for (let j = 0; j < 32; j++) {
-      const v = x[b * 32 + j];
-      if (Math.abs(v) > amax) [amax, max] = [Math.abs(v), v];
-    }
-    const d = Math.fround(max / -8);
-    const id = d ? Math.fround(1 / d) : 0;
-    const h = halfBits(d);
-    out[b * 18] = h & 0xff;
-    out[b * 18 + 1] = h >> 8;
-    for (let j = 0; j < 16; j++) {
-      const q = (v: number) => Math.min(15, Math.trunc(Math.fround(Math.fround(v * id) + 8.5)));
-      out[b * 18 + 2 + j] = q(x[b * 32 + j]) | (q(x[b * 32 + 16 + j]) << 4);
-    }
-  }
-  return out;
-}
+/** Q4_0 (ggml's `quantize_row_q4_0_ref`): shipped by the tensor package. */
+export { quantizeQ4_0 } from '@transformer-kit/tensor';
 
 /** Q4_K: super-blocks of 256 = d, dmin (f16), 12 bytes of 6-bit scales/mins for 8 sub-blocks, 128 bytes of nibbles. */
 export function quantizeQ4_K(x: Float32Array): Uint8Array {

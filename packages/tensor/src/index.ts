@@ -38,6 +38,7 @@ export { parseJsonBounded, parseJsonObject, jsonKind } from './parse-json-bounde
 export { readGguf } from './formats/gguf/read-gguf';
 export { writeGguf } from './formats/gguf/write-gguf';
 export { quantizeQ8_0, floatToHalfBits } from './formats/gguf/quantize-q8-0';
+export { quantizeQ4_0 } from './formats/gguf/quantize-q4-0';
 export { nonFiniteWeightCount } from './formats/gguf/non-finite-weights';
 export { dequantizeGgml, dequantizeGgmlInto } from './formats/gguf/dequantize-ggml';
 export { ggmlType, ggmlTypeName, ggmlTypeId, WEIGHT_TYPES } from './formats/gguf/ggml-type';

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   attend, CpuBackend, dispose, layerNorm, matmul, readGguf, rmsNorm, setBackend, silu, softmax, tensor, weightDTypeOfGgml, weightTensor, type Tensor,
@@ -32,6 +33,29 @@ function run(threads: number, fn: () => Tensor[], wasm = true): { bits: Uint32Ar
 function f32(t: Uint32Array): Float32Array {
   return new Float32Array(t.buffer);
 }
+
+describe('the threads option', () => {
+  it("'auto' (the default) is os.availableParallelism() in Node; a number is taken as given", () => {
+    const auto = new CpuBackend();
+    const three = new CpuBackend({ threads: 3 });
+    backends.push(auto, three);
+    expect(auto.engineStats().threads).toBe(availableParallelism());
+    expect(three.engineStats().threads).toBe(3);
+  });
+
+  it('is 1 on a non-shared heap (no SharedArrayBuffer) and without WebAssembly kernels, whatever is asked', () => {
+    const plain = new CpuBackend({ threads: 4, heap: { shared: false } });
+    const js = new CpuBackend({ threads: 4, wasm: false });
+    backends.push(plain, js);
+    expect(plain.engineStats().threads).toBe(1);
+    expect(js.engineStats().threads).toBe(1);
+  });
+
+  it('refuses anything but a positive integer or auto, naming the value', () => {
+    expect(() => new CpuBackend({ threads: 0 })).toThrow(/threads must be 'auto' or a positive integer, got 0/);
+    expect(() => new CpuBackend({ threads: 1.5 })).toThrow(/got 1\.5/);
+  });
+});
 
 describe('the CPU engine split across threads', () => {
   // big enough that every kernel below splits on 2 and 3 threads

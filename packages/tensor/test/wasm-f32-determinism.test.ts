@@ -105,4 +105,47 @@ describe('the same bits for any split of the outer index', () => {
     expectSameBitsForEverySplit(n, n, (begin, end, s, y) => K.binary(3, x, u, y, s, begin, end));
     expectSameBitsForEverySplit(9, 9 * 11, (begin, end, s, y) => K.binaryRow(0, x, u, y, 11, s, begin, end));
   });
+
+  it('in place (output = input) gives the same bits as out of place, where the contract allows it', () => {
+    const n = 6 * 29;
+    const x = randoms(n, 18, -4, 4);
+    const u = randoms(n, 19, -4, 4);
+    const runs: [string, (input: number, out: number, other: number) => void][] = [
+      ['softmax', (i, o) => K.softmax(i, o, 29, heap.scratch[0], 0, 6)],
+      ['layernorm', (i, o) => K.layernorm(i, 0, 0, o, 29, 1e-5, heap.scratch[0], 0, 6)],
+      ['silu', (i, o) => K.silu(i, o, heap.scratch[0], 0, n)],
+      ['gelu', (i, o) => K.gelu(i, o, 0, heap.scratch[0], 0, n)],
+      ['swiglu', (i, o, other) => K.swiglu(i, other, o, heap.scratch[0], 0, n)],
+      ['binary', (i, o, other) => K.binary(3, i, other, o, heap.scratch[0], 0, n)],
+      ['binaryRow', (i, o, other) => K.binaryRow(1, i, other, o, 29, heap.scratch[0], 0, 6)],
+      // q [1, 6, 1, 29] over k/v [1, 1, 6, 29]: out = q
+      ['attention', (i, o, other) => K.attention(i, other, other, o, 1, 6, 6, 29, 6, 1, 0.2, 0, 0, heap.scratch[0], 0, 6)],
+    ];
+    for (const [name, run] of runs) {
+      heap.reset();
+      const other = heap.put(u);
+      const input = heap.put(x);
+      const out = heap.alloc(n);
+      run(input, out, other);
+      run(input, input, other);
+      expect(Array.from(new Uint32Array(heap.read(input, n).buffer)), name).toEqual(Array.from(new Uint32Array(heap.read(out, n).buffer)));
+    }
+  });
+
+  it('the build for a non-shared memory (no SharedArrayBuffer) gives the same bits as the shared one', () => {
+    const plain = new TestHeap(64, false);
+    expect(plain.memory.buffer).toBeInstanceOf(ArrayBuffer);
+    const [m, n, k] = [9, 21, 37];
+    const a = randoms(m * k, 20);
+    const b = randoms(n * k, 21);
+    const results = [heap, plain].map((h) => {
+      h.reset();
+      const c = h.alloc(m * n);
+      h.kernels.gemm(h.put(a), h.put(b), c, m, n, k, 1, h.scratch[0], 0, m);
+      const y = h.alloc(m * n);
+      h.kernels.gelu(c, y, 0, h.scratch[0], 0, m * n);
+      return Array.from(new Uint32Array(h.read(y, m * n).buffer));
+    });
+    expect(results[1]).toEqual(results[0]);
+  });
 });

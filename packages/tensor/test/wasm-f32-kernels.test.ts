@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { F32_BINARY_OPS } from '../src/cpu/wasm/f32-kernels';
+import { ATTENTION_MAX_HEAD_DIM, F32_BINARY_OPS } from '../src/cpu/wasm/f32-kernels';
 import { refAttention, refErf, refLayerNormRow, refMatmul, refRmsNormRow, refRotary, refRows, refSoftmaxRow } from '../src/testing/reference';
 import { firstMismatch, randoms, TestHeap } from './f32-heap';
 
@@ -101,6 +101,7 @@ describe('attention', () => {
     [1, 2, 1, 5, 8, 6, 8, true, -2], // the first rows see no key: zeros
     [1, 2, 1, 2, 9000, 9000, 4, false, 0], // longer than one chunk of scores (8192): the online rescaling
     [1, 2, 2, 3, 9100, 9001, 6, true, 8998],
+    [1, 1, 1, 2, 3, 3, ATTENTION_MAX_HEAD_DIM, false, 0], // the largest head dimension the scratch holds
   ])('B=%i H=%i KVH=%i seqQ=%i cap=%i len=%i D=%i causal=%s offset=%i', (batch, heads, kvHeads, seqQ, cap, kvLength, headDim, causal, queryOffset) => {
     const q = randoms(batch * heads * seqQ * headDim, 21, -2, 2);
     const k = randoms(batch * kvHeads * cap * headDim, 22, -2, 2);

@@ -12,7 +12,7 @@ import { haveShared, readShared } from './shared-data';
 // file is checked against the float path on the SAME values: a second file holding the quantized bytes decoded
 // to float32 (tensor's decoders, bit-exact to ggml). With the TypeScript packed kernels (float32 activations) the
 // two differ only by float32 rounding, so the CPU bar 1e-4 abs + 1e-4 rel holds. The installed WebAssembly
-// kernels (q8_0, q4_k) round activations to 16 bits per block of 32; they are held to the same greedy ids.
+// kernels (q4_0, q8_0, q4_k; WebAssembly) round activations to 16 bits per block of 32; they are held to the same greedy ids.
 const FAMILIES = ['qwen2', 'phi3', 'gemma', 'gemma2'] as const;
 const { Q8_0, Q4_0, Q4_K } = GGML;
 const SCHEMES = {

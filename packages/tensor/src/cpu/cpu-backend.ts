@@ -32,7 +32,8 @@ export interface CpuBackendOptions {
   /**
    * Threads the big kernels (matmul, attention, norms and elementwise ops over large tensors) split across:
    * `'auto'` (default) = the machine's parallelism; 1 where SharedArrayBuffer is missing (a page without
-   * cross-origin isolation) whatever is asked. Results are bit-for-bit the same for any count.
+   * cross-origin isolation) whatever is asked, and 1 with `wasm: false` (the TypeScript kernels run on the
+   * calling thread). Results are bit-for-bit the same for any count.
    */
   threads?: number | 'auto';
   /** `false` keeps every kernel in TypeScript (default: WebAssembly SIMD kernels where the runtime has them). */
@@ -158,7 +159,9 @@ export class CpuBackend implements Backend {
 
   upload(values: TensorData, shape: Shape, dtype: DType): DataId {
     if (isPackedDType(dtype)) {
-      // the packed bytes (weightTensor checked their length) are copied into the heap, where the kernels read them
+      // the packed bytes (weightTensor checked their length) are copied into the heap, where the kernels read them;
+      // no kernels installed is an error here, naming what to call, not later at the first matmul or dispose
+      requireWeightKernels('upload', dtype);
       const data = new CpuData(this.#heap, 'bytes', values.length);
       (data.values as Uint8Array).set(values);
       data.packed = packedWeightOf(data, dtype, shape);

@@ -7,7 +7,7 @@
 import type { BinaryOp, FusedAttentionOptions, RotaryLayout, TensorHandle } from '../../backend';
 import { sizeOf, type Shape } from '../../shape';
 import type { CpuData } from '../heap/cpu-data';
-import { F32_BINARY_OPS, SCRATCH_BYTES, type F32Kernels } from '../wasm/f32-kernels';
+import { ATTENTION_MAX_HEAD_DIM, F32_BINARY_OPS, type F32Kernels } from '../wasm/f32-kernels';
 import type { CpuEngine } from './cpu-engine';
 
 const EMPTY_SHAPE: Shape = [];
@@ -74,8 +74,8 @@ export class WasmOps {
     const [batch, heads, seqQ, headDim] = q.shape;
     const [, kvHeads, kvCapacity] = k.shape;
     const { scale, causal, queryOffset, kvLength } = options;
-    // the scores of one query row (and its accumulator) must fit the scratch block
-    if (batch * heads * seqQ * headDim === 0 || 4 * (kvLength + 2 * headDim) > SCRATCH_BYTES) return false;
+    // any kvLength (the kernel takes keys in blocks); a head too wide for its scratch stays in TypeScript
+    if (batch * heads * seqQ * headDim === 0 || headDim > ATTENTION_MAX_HEAD_DIM) return false;
     const total = batch * heads;
     const [qp, kp, vp, c] = [ptrOf(q), ptrOf(k), ptrOf(v), causal ? 1 : 0];
     const grain = this.#e.grain(total, 2 * seqQ * kvLength * headDim);

@@ -3,6 +3,12 @@ import { kernelsWasmBase64, kernelsWasmUnsharedBase64 } from './kernels-wasm';
 /**
  * Bytes of scratch memory each thread passes to a splittable kernel (the engine contract's `SCRATCH_BYTES`):
  * gemm packs panels of B there, attention keeps its scores there. 16-byte aligned, owned by the caller.
+ *
+ * @example
+ * ```ts
+ * import { SCRATCH_BYTES } from './packages/tensor/src/cpu/wasm/f32-kernels';
+ * console.log(SCRATCH_BYTES / 1024); // 256
+ * ```
  */
 export const SCRATCH_BYTES = 262144;
 
@@ -14,6 +20,9 @@ export const SCRATCH_BYTES = 262144;
  * kernel) lies in `[begin, end)`, so a thread pool can call the same export from every thread with its own
  * range and its own {@link SCRATCH_BYTES} of scratch. Each output element is computed by one call, in an order
  * fixed by the shapes alone: any split gives the same bits. Arithmetic is float32 (SIMD, no fused multiply-add).
+ *
+ * Aliasing: the row and elementwise kernels (norms, softmax, rope, silu, gelu, swiglu, binary, binaryRow) and
+ * attention (out = q) may write over their input; gemm's C and gemv's y must not overlap their inputs.
  *
  * @example
  * ```ts
@@ -35,7 +44,7 @@ export interface F32Kernels {
   /**
    * [batch·heads] softmax(q·kᵀ·scale, causal from queryOffset)·v with q/out [B, H, seqQ, D] and a KV cache
    * k/v [B, KVH, kvCapacity, D] of which the first kvLength rows are read; head h reads k/v head h / (H / KVH).
-   * A query row that sees no key (or only -Infinity scores) gets zeros. headDim ≤ 16384.
+   * A query row that sees no key (or only -Infinity scores) gets zeros. headDim ≤ {@link ATTENTION_MAX_HEAD_DIM}.
    */
   attention(
     q: number, k: number, v: number, out: number, seqQ: number, kvLength: number, kvCapacity: number, headDim: number,
@@ -64,7 +73,27 @@ export interface F32Kernels {
   swiglu(gate: number, up: number, y: number, scratch: number, begin: number, end: number): void;
 }
 
-/** The binary ops' codes, as `binary` and `binaryRow` take them. */
+/**
+ * The largest head dimension `attention` takes: q·scale and the output accumulator ([headDim] each) sit in
+ * scratch beside one chunk of 8192 scores. Any kvLength works (chunks of keys, online softmax across them).
+ *
+ * @example
+ * ```ts
+ * import { ATTENTION_MAX_HEAD_DIM } from './packages/tensor/src/cpu/wasm/f32-kernels';
+ * console.log(128 <= ATTENTION_MAX_HEAD_DIM); // true: every head size models use
+ * ```
+ */
+export const ATTENTION_MAX_HEAD_DIM = 16384;
+
+/**
+ * The binary ops' codes, as `binary` and `binaryRow` take them.
+ *
+ * @example
+ * ```ts
+ * import { F32_BINARY_OPS } from './packages/tensor/src/cpu/wasm/f32-kernels';
+ * console.log(F32_BINARY_OPS.div); // 3
+ * ```
+ */
 export const F32_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
 
 const compiled: { shared?: WebAssembly.Module; unshared?: WebAssembly.Module } = {};

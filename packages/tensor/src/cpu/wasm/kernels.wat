@@ -10,6 +10,8 @@
 ;;   begin/end or where a tile falls), so any split into calls gives the same bits.
 ;; - Float32 arithmetic throughout, SIMD 128-bit; no fused multiply-add (relaxed SIMD would make results
 ;;   depend on the CPU).
+;; - Outputs may overwrite their input (same layout) in the row and elementwise kernels and attention (out = q);
+;;   gemm's C and gemv's y must not overlap their inputs.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 

@@ -8,7 +8,7 @@
 ;; integer dot products (i32x4.dot_i16x8_s); floats enter once per 32-block.
 ;;
 ;; qmatmul(type, w, n, rowBytes, kb, k, x, xd, xs, m, y, scratch, begin, end) does the weight rows (outputs)
-;; j in [begin, end): with one activation row, q8_0, q4_k and q6_k have fused kernels (decode and dot in one
+;; j in [begin, end): with one activation row, q4_0, q8_0, q4_k and q6_k have fused kernels (decode and dot in one
 ;; pass); otherwise rows are first unpacked into scratch (i16 codes and a float scale and offset per 32-block)
 ;; and every activation row is dotted with them, so a prompt of m rows decodes each weight row once. An output
 ;; element is computed by one call in an order that depends on nothing but its row, m and the type (determinism
@@ -31,7 +31,7 @@
 
   ;; ---- fused one-row kernels (decode) -------------------------------------------------------------------
 
-  ;; one row of q8_0 (kb blocks of {f16 d; i8 q[32]}) · one activation row
+  ;; one row of q8_0 (kb blocks of {f16 d; i8 q[32]}) · one activation row, for the rows [j, end) of W at $w
   (func $rows_q8_0 (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
     (local $row i32) (local $x i32) (local $xd i32)
     (local $hh i32) (local $b i32) (local $acc v128) (local $w0 v128) (local $w1 v128)
@@ -63,7 +63,40 @@
         (br $rows))))
 
 
-  ;; one row of q4_k (kb super-blocks of {f16 d, dmin; u8 scales[12]; u8 q[128]}) · one activation row: per
+  ;; the same for q4_0 (kb blocks of {f16 d; u8 q[16]}, codes q - 8, low nibbles first)
+  (func $rows_q4_0 (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
+    (local $row i32) (local $x i32) (local $xd i32)
+    (local $hh i32) (local $b i32) (local $acc v128) (local $w0 v128) (local $w1 v128) (local $q v128)
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $x (local.get $x0))
+        (local.set $xd (local.get $xd0))
+        (local.set $b (i32.const 0))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+            (local.set $q (v128.load offset=2 (local.get $row)))
+            (local.set $w0 (i8x16.sub (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (i8x16.splat (i32.const 8))))
+            (local.set $w1 (i8x16.sub (i8x16.shr_u (local.get $q) (i32.const 4)) (i8x16.splat (i32.const 8))))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+              (f32x4.splat (f32.mul (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.load (local.get $xd))))
+              (f32x4.convert_i32x4_s (i32x4.add
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w0)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w0)) (v128.load offset=16 (local.get $x))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $w1)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $w1)) (v128.load offset=48 (local.get $x)))))))))
+            (local.set $row (i32.add (local.get $row) (i32.const 18)))
+            (local.set $x (i32.add (local.get $x) (i32.const 64)))
+            (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $blocks)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
+
+  ;; one row of q4_k (kb super-blocks of {f16 d, dmin; u8 scales[12]; u8 q[128]}) · one activation row (rows [j, end)): per
   ;; 32-block an integer dot, scaled by d · sc · xd; the minimums are dmin · Σ m · xd · xs
   (func $rows_q4_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $xs0 i32) (param $y i32) (param $j i32) (param $end i32)
     (local $row i32) (local $x i32) (local $xd i32) (local $xs i32)
@@ -219,42 +252,17 @@
         (br $rows))))
 
 
-  ;; ---- unpacking a row (prompts, and the types without a fused kernel) --------------------------------
-  ;; Each writes the row's k codes as i16 at $c and, per 32-block b, a scale A at $ab + 8b and an offset B at
-  ;; $ab + 8b + 4 such that w = A · code + B; it returns 1 when any B may be non-zero (the dot then adds
-  ;; Σ B · xd · xs).
-  ;; 16 i8 codes (signed or not) as 16 i16 at $c
-  (func $store_s (param $c i32) (param $v v128)
-    (v128.store (local.get $c) (i16x8.extend_low_i8x16_s (local.get $v)))
-    (v128.store offset=16 (local.get $c) (i16x8.extend_high_i8x16_s (local.get $v))))
-  (func $store_u (param $c i32) (param $v v128)
-    (v128.store (local.get $c) (i16x8.extend_low_i8x16_u (local.get $v)))
-    (v128.store offset=16 (local.get $c) (i16x8.extend_high_i8x16_u (local.get $v))))
-  (func $scale (param $ab i32) (param $a f32) (param $b f32)
-    (f32.store (local.get $ab) (local.get $a))
-    (f32.store offset=4 (local.get $ab) (local.get $b)))
 
-  ;; the 5th bits of a q5 block's 32 codes (qh, bit j for code j) as 0 or 16 per byte: codes 0-15, then 16-31
-  (func $q5_high_lo (param $qh i32) (result v128)
-    (v128.and (i8x16.eq
-      (v128.and (i8x16.swizzle (i32x4.splat (local.get $qh)) (v128.const i8x16 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1))
-                (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128))
-      (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128)) (i8x16.splat (i32.const 16))))
-  (func $q5_high_hi (param $qh i32) (result v128)
-    (v128.and (i8x16.eq
-      (v128.and (i8x16.swizzle (i32x4.splat (local.get $qh)) (v128.const i8x16 2 2 2 2 2 2 2 2 3 3 3 3 3 3 3 3))
-                (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128))
-      (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128)) (i8x16.splat (i32.const 16))))
 
   ;; q8_0 {f16 d; i8 q[32]}: w = d·q
   (func $unpack_q8_0 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
-    (local $hh i32) (local $b i32)
+    (local $store_c i32) (local $store_v v128) (local $hh i32) (local $b i32)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-        (call $store_s (local.get $c) (v128.load offset=2 (local.get $row)))
-        (call $store_s (i32.add (local.get $c) (i32.const 32)) (v128.load offset=18 (local.get $row)))
-        (call $scale (local.get $ab) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.const 0))
+        (local.set $store_c (local.get $c)) (local.set $store_v (v128.load offset=2 (local.get $row))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_s (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_s (local.get $store_v)))
+        (local.set $store_c (i32.add (local.get $c) (i32.const 32))) (local.set $store_v (v128.load offset=18 (local.get $row))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_s (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_s (local.get $store_v)))
+        (local.set $store_c (local.get $ab)) (f32.store (local.get $store_c) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16)))))) (f32.store offset=4 (local.get $store_c) (f32.const 0))
         (local.set $row (i32.add (local.get $row) (i32.const 34)))
         (local.set $c (i32.add (local.get $c) (i32.const 64)))
         (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
@@ -264,14 +272,14 @@
 
   ;; q4_0 {f16 d; u8 q[16]} (low nibbles codes 0-15, high 16-31): w = d·(q - 8)
   (func $unpack_q4_0 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
-    (local $hh i32) (local $b i32) (local $q v128)
+    (local $store_c i32) (local $store_v v128) (local $hh i32) (local $b i32) (local $q v128)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
         (local.set $q (v128.load offset=2 (local.get $row)))
-        (call $store_s (local.get $c) (i8x16.sub (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (i8x16.splat (i32.const 8))))
-        (call $store_s (i32.add (local.get $c) (i32.const 32)) (i8x16.sub (i8x16.shr_u (local.get $q) (i32.const 4)) (i8x16.splat (i32.const 8))))
-        (call $scale (local.get $ab) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.const 0))
+        (local.set $store_c (local.get $c)) (local.set $store_v (i8x16.sub (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (i8x16.splat (i32.const 8)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_s (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_s (local.get $store_v)))
+        (local.set $store_c (i32.add (local.get $c) (i32.const 32))) (local.set $store_v (i8x16.sub (i8x16.shr_u (local.get $q) (i32.const 4)) (i8x16.splat (i32.const 8)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_s (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_s (local.get $store_v)))
+        (local.set $store_c (local.get $ab)) (f32.store (local.get $store_c) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16)))))) (f32.store offset=4 (local.get $store_c) (f32.const 0))
         (local.set $row (i32.add (local.get $row) (i32.const 18)))
         (local.set $c (i32.add (local.get $c) (i32.const 64)))
         (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
@@ -281,14 +289,14 @@
 
   ;; q4_1 {f16 d, m; u8 q[16]}: w = d·q + m
   (func $unpack_q4_1 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
-    (local $hh i32) (local $b i32) (local $q v128)
+    (local $store_c i32) (local $store_v v128) (local $hh i32) (local $b i32) (local $q v128)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
         (local.set $q (v128.load offset=4 (local.get $row)))
-        (call $store_u (local.get $c) (v128.and (local.get $q) (i8x16.splat (i32.const 15))))
-        (call $store_u (i32.add (local.get $c) (i32.const 32)) (i8x16.shr_u (local.get $q) (i32.const 4)))
-        (call $scale (local.get $ab) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+        (local.set $store_c (local.get $c)) (local.set $store_v (v128.and (local.get $q) (i8x16.splat (i32.const 15)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
+        (local.set $store_c (i32.add (local.get $c) (i32.const 32))) (local.set $store_v (i8x16.shr_u (local.get $q) (i32.const 4))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
+        (local.set $store_c (local.get $ab)) (f32.store (local.get $store_c) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16)))))) (f32.store offset=4 (local.get $store_c) (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
         (local.set $row (i32.add (local.get $row) (i32.const 20)))
         (local.set $c (i32.add (local.get $c) (i32.const 64)))
         (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
@@ -298,15 +306,21 @@
 
   ;; q5_0 {f16 d; u32 qh; u8 q[16]}: w = d·((q | high bit·16) - 16)
   (func $unpack_q5_0 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
-    (local $hh i32) (local $b i32) (local $q v128) (local $qh i32)
+    (local $store_c i32) (local $store_v v128) (local $hh i32) (local $b i32) (local $q v128) (local $qh i32)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
         (local.set $q (v128.load offset=6 (local.get $row)))
         (local.set $qh (i32.load offset=2 (local.get $row)))
-        (call $store_s (local.get $c) (i8x16.sub (v128.or (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (call $q5_high_lo (local.get $qh))) (i8x16.splat (i32.const 16))))
-        (call $store_s (i32.add (local.get $c) (i32.const 32)) (i8x16.sub (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (call $q5_high_hi (local.get $qh))) (i8x16.splat (i32.const 16))))
-        (call $scale (local.get $ab) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.const 0))
+        (local.set $store_c (local.get $c)) (local.set $store_v (i8x16.sub (v128.or (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (v128.and (i8x16.eq
+      (v128.and (i8x16.swizzle (i32x4.splat (local.get $qh)) (v128.const i8x16 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1))
+                (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128))
+      (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128)) (i8x16.splat (i32.const 16)))) (i8x16.splat (i32.const 16)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_s (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_s (local.get $store_v)))
+        (local.set $store_c (i32.add (local.get $c) (i32.const 32))) (local.set $store_v (i8x16.sub (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (v128.and (i8x16.eq
+      (v128.and (i8x16.swizzle (i32x4.splat (local.get $qh)) (v128.const i8x16 2 2 2 2 2 2 2 2 3 3 3 3 3 3 3 3))
+                (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128))
+      (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128)) (i8x16.splat (i32.const 16)))) (i8x16.splat (i32.const 16)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_s (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_s (local.get $store_v)))
+        (local.set $store_c (local.get $ab)) (f32.store (local.get $store_c) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16)))))) (f32.store offset=4 (local.get $store_c) (f32.const 0))
         (local.set $row (i32.add (local.get $row) (i32.const 22)))
         (local.set $c (i32.add (local.get $c) (i32.const 64)))
         (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
@@ -316,15 +330,21 @@
 
   ;; q5_1 {f16 d, m; u32 qh; u8 q[16]}: w = d·(q | high bit·16) + m
   (func $unpack_q5_1 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
-    (local $hh i32) (local $b i32) (local $q v128) (local $qh i32)
+    (local $store_c i32) (local $store_v v128) (local $hh i32) (local $b i32) (local $q v128) (local $qh i32)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
         (local.set $q (v128.load offset=8 (local.get $row)))
         (local.set $qh (i32.load offset=4 (local.get $row)))
-        (call $store_u (local.get $c) (v128.or (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (call $q5_high_lo (local.get $qh))))
-        (call $store_u (i32.add (local.get $c) (i32.const 32)) (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (call $q5_high_hi (local.get $qh))))
-        (call $scale (local.get $ab) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+        (local.set $store_c (local.get $c)) (local.set $store_v (v128.or (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (v128.and (i8x16.eq
+      (v128.and (i8x16.swizzle (i32x4.splat (local.get $qh)) (v128.const i8x16 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1))
+                (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128))
+      (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128)) (i8x16.splat (i32.const 16))))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
+        (local.set $store_c (i32.add (local.get $c) (i32.const 32))) (local.set $store_v (v128.or (i8x16.shr_u (local.get $q) (i32.const 4)) (v128.and (i8x16.eq
+      (v128.and (i8x16.swizzle (i32x4.splat (local.get $qh)) (v128.const i8x16 2 2 2 2 2 2 2 2 3 3 3 3 3 3 3 3))
+                (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128))
+      (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128)) (i8x16.splat (i32.const 16))))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
+        (local.set $store_c (local.get $ab)) (f32.store (local.get $store_c) (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16)))))) (f32.store offset=4 (local.get $store_c) (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
         (local.set $row (i32.add (local.get $row) (i32.const 24)))
         (local.set $c (i32.add (local.get $c) (i32.const 64)))
         (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
@@ -349,15 +369,13 @@
 
   ;; q4_k (header at $row: f16 d, dmin; scales[12]) and q5_k: the eight 32-blocks' A = d·sc, B = -dmin·m
   (func $k_scale_pairs (param $row i32) (param $ab i32)
-    (local $hh i32) (local $d f32) (local $dmin f32) (local $sc i64) (local $mn i64) (local $s i32)
+    (local $store_c i32) (local $hh i32) (local $d f32) (local $dmin f32) (local $sc i64) (local $mn i64) (local $s i32)
     (local.set $d (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
     (local.set $dmin (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
     (local.set $sc (call $k_scales (i32.add (local.get $row) (i32.const 4))))
     (local.set $mn (call $k_mins (i32.add (local.get $row) (i32.const 4))))
     (loop $subs
-      (call $scale (local.get $ab)
-        (f32.mul (local.get $d) (f32.convert_i64_u (i64.and (local.get $sc) (i64.const 255))))
-        (f32.neg (f32.mul (local.get $dmin) (f32.convert_i64_u (i64.and (local.get $mn) (i64.const 255))))))
+      (local.set $store_c (local.get $ab)) (f32.store (local.get $store_c) (f32.mul (local.get $d) (f32.convert_i64_u (i64.and (local.get $sc) (i64.const 255))))) (f32.store offset=4 (local.get $store_c) (f32.neg (f32.mul (local.get $dmin) (f32.convert_i64_u (i64.and (local.get $mn) (i64.const 255))))))
       (local.set $sc (i64.shr_u (local.get $sc) (i64.const 8)))
       (local.set $mn (i64.shr_u (local.get $mn) (i64.const 8)))
       (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
@@ -366,7 +384,7 @@
 
   ;; q4_k {f16 d, dmin; u8 scales[12]; u8 q[128]}: per 64 codes, 32 bytes (low nibbles, then high nibbles)
   (func $unpack_q4_k (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
-    (local $b i32) (local $ch i32) (local $qa v128) (local $qb v128)
+    (local $store_c i32) (local $store_v v128) (local $b i32) (local $ch i32) (local $qa v128) (local $qb v128)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
@@ -375,10 +393,10 @@
         (loop $chunks
           (local.set $qa (v128.load offset=16 (i32.add (local.get $row) (i32.shl (local.get $ch) (i32.const 5)))))
           (local.set $qb (v128.load offset=32 (i32.add (local.get $row) (i32.shl (local.get $ch) (i32.const 5)))))
-          (call $store_u (local.get $c) (v128.and (local.get $qa) (i8x16.splat (i32.const 15))))
-          (call $store_u (i32.add (local.get $c) (i32.const 32)) (v128.and (local.get $qb) (i8x16.splat (i32.const 15))))
-          (call $store_u (i32.add (local.get $c) (i32.const 64)) (i8x16.shr_u (local.get $qa) (i32.const 4)))
-          (call $store_u (i32.add (local.get $c) (i32.const 96)) (i8x16.shr_u (local.get $qb) (i32.const 4)))
+          (local.set $store_c (local.get $c)) (local.set $store_v (v128.and (local.get $qa) (i8x16.splat (i32.const 15)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
+          (local.set $store_c (i32.add (local.get $c) (i32.const 32))) (local.set $store_v (v128.and (local.get $qb) (i8x16.splat (i32.const 15)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
+          (local.set $store_c (i32.add (local.get $c) (i32.const 64))) (local.set $store_v (i8x16.shr_u (local.get $qa) (i32.const 4))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
+          (local.set $store_c (i32.add (local.get $c) (i32.const 96))) (local.set $store_v (i8x16.shr_u (local.get $qb) (i32.const 4))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
           (local.set $c (i32.add (local.get $c) (i32.const 128)))
           (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
           (br_if $chunks (i32.lt_u (local.get $ch) (i32.const 4))))
@@ -391,7 +409,7 @@
   ;; q5_k {f16 d, dmin; u8 scales[12]; u8 qh[32]; u8 q[128]}: as q4_k, plus 16 where qh's bit 2c (low nibbles
   ;; of chunk c) or 2c + 1 (high nibbles) is set
   (func $unpack_q5_k (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
-    (local $b i32) (local $ch i32) (local $qa v128) (local $qb v128) (local $h0 v128) (local $h1 v128) (local $u1 v128) (local $u2 v128) (local $k16 v128)
+    (local $store_c i32) (local $store_v v128) (local $b i32) (local $ch i32) (local $qa v128) (local $qb v128) (local $h0 v128) (local $h1 v128) (local $u1 v128) (local $u2 v128) (local $k16 v128)
     (local.set $k16 (i8x16.splat (i32.const 16)))
     (block $done
       (loop $blocks
@@ -405,14 +423,14 @@
           (local.set $u2 (i8x16.splat (i32.shl (i32.const 2) (i32.shl (local.get $ch) (i32.const 1)))))
           (local.set $qa (v128.load offset=48 (i32.add (local.get $row) (i32.shl (local.get $ch) (i32.const 5)))))
           (local.set $qb (v128.load offset=64 (i32.add (local.get $row) (i32.shl (local.get $ch) (i32.const 5)))))
-          (call $store_u (local.get $c) (v128.or (v128.and (local.get $qa) (i8x16.splat (i32.const 15)))
-            (v128.and (i8x16.eq (v128.and (local.get $h0) (local.get $u1)) (local.get $u1)) (local.get $k16))))
-          (call $store_u (i32.add (local.get $c) (i32.const 32)) (v128.or (v128.and (local.get $qb) (i8x16.splat (i32.const 15)))
-            (v128.and (i8x16.eq (v128.and (local.get $h1) (local.get $u1)) (local.get $u1)) (local.get $k16))))
-          (call $store_u (i32.add (local.get $c) (i32.const 64)) (v128.or (i8x16.shr_u (local.get $qa) (i32.const 4))
-            (v128.and (i8x16.eq (v128.and (local.get $h0) (local.get $u2)) (local.get $u2)) (local.get $k16))))
-          (call $store_u (i32.add (local.get $c) (i32.const 96)) (v128.or (i8x16.shr_u (local.get $qb) (i32.const 4))
-            (v128.and (i8x16.eq (v128.and (local.get $h1) (local.get $u2)) (local.get $u2)) (local.get $k16))))
+          (local.set $store_c (local.get $c)) (local.set $store_v (v128.or (v128.and (local.get $qa) (i8x16.splat (i32.const 15)))
+            (v128.and (i8x16.eq (v128.and (local.get $h0) (local.get $u1)) (local.get $u1)) (local.get $k16)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
+          (local.set $store_c (i32.add (local.get $c) (i32.const 32))) (local.set $store_v (v128.or (v128.and (local.get $qb) (i8x16.splat (i32.const 15)))
+            (v128.and (i8x16.eq (v128.and (local.get $h1) (local.get $u1)) (local.get $u1)) (local.get $k16)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
+          (local.set $store_c (i32.add (local.get $c) (i32.const 64))) (local.set $store_v (v128.or (i8x16.shr_u (local.get $qa) (i32.const 4))
+            (v128.and (i8x16.eq (v128.and (local.get $h0) (local.get $u2)) (local.get $u2)) (local.get $k16)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
+          (local.set $store_c (i32.add (local.get $c) (i32.const 96))) (local.set $store_v (v128.or (i8x16.shr_u (local.get $qb) (i32.const 4))
+            (v128.and (i8x16.eq (v128.and (local.get $h1) (local.get $u2)) (local.get $u2)) (local.get $k16)))) (v128.store (local.get $store_c) (i16x8.extend_low_i8x16_u (local.get $store_v))) (v128.store offset=16 (local.get $store_c) (i16x8.extend_high_i8x16_u (local.get $store_v)))
           (local.set $c (i32.add (local.get $c) (i32.const 128)))
           (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
           (br_if $chunks (i32.lt_u (local.get $ch) (i32.const 4))))
@@ -422,16 +440,10 @@
         (br $blocks)))
     (i32.const 1))
 
-  ;; 16 q6 codes (i8, q - 32) times their 16-group's scale (i8 at $sc), as i16 at $c
-  (func $store_q6 (param $c i32) (param $w v128) (param $sc i32)
-    (local $s v128)
-    (local.set $s (i16x8.splat (i32.load8_s (local.get $sc))))
-    (v128.store (local.get $c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $w)) (local.get $s)))
-    (v128.store offset=16 (local.get $c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $w)) (local.get $s))))
 
   ;; q6_k {u8 ql[128]; u8 qh[64]; i8 sc[16]; f16 d}: codes (q - 32)·sc (|·| ≤ 4096), A = d
   (func $unpack_q6_k (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
-    (local $hh i32) (local $b i32) (local $n i32) (local $l i32) (local $d f32) (local $ql i32) (local $qh i32) (local $sc i32) (local $cp i32) (local $t i32)
+    (local $store_c i32) (local $store_s v128) (local $store_v v128) (local $hh i32) (local $b i32) (local $n i32) (local $l i32) (local $d f32) (local $ql i32) (local $qh i32) (local $sc i32) (local $cp i32) (local $t i32)
     (local $A v128) (local $B v128) (local $H v128) (local $m15 v128) (local $m3 v128) (local $m48 v128) (local $k32 v128)
     (local.set $m15 (i8x16.splat (i32.const 15)))
     (local.set $m3 (i8x16.splat (i32.const 3)))
@@ -443,7 +455,7 @@
         (local.set $d (block (result f32) (local.set $hh (i32.load16_u offset=208 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
         (local.set $t (i32.const 0))
         (loop $scales
-          (call $scale (local.get $ab) (local.get $d) (f32.const 0))
+          (local.set $store_c (local.get $ab)) (f32.store (local.get $store_c) (local.get $d)) (f32.store offset=4 (local.get $store_c) (f32.const 0))
           (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
           (local.set $t (i32.add (local.get $t) (i32.const 1)))
           (br_if $scales (i32.lt_u (local.get $t) (i32.const 8))))
@@ -458,18 +470,10 @@
             (local.set $A (v128.load (i32.add (local.get $ql) (local.get $l))))
             (local.set $B (v128.load offset=32 (i32.add (local.get $ql) (local.get $l))))
             (local.set $H (v128.load (i32.add (local.get $qh) (local.get $l))))
-            (call $store_q6 (local.get $cp)
-              (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (i8x16.shl (v128.and (local.get $H) (local.get $m3)) (i32.const 4))) (local.get $k32))
-              (local.get $sc))
-            (call $store_q6 (i32.add (local.get $cp) (i32.const 64))
-              (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32))
-              (i32.add (local.get $sc) (i32.const 2)))
-            (call $store_q6 (i32.add (local.get $cp) (i32.const 128))
-              (i8x16.sub (v128.or (i8x16.shr_u (local.get $A) (i32.const 4)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32))
-              (i32.add (local.get $sc) (i32.const 4)))
-            (call $store_q6 (i32.add (local.get $cp) (i32.const 192))
-              (i8x16.sub (v128.or (i8x16.shr_u (local.get $B) (i32.const 4)) (v128.and (i8x16.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32))
-              (i32.add (local.get $sc) (i32.const 6)))
+            (local.set $store_c (local.get $cp)) (local.set $store_v (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (i8x16.shl (v128.and (local.get $H) (local.get $m3)) (i32.const 4))) (local.get $k32))) (local.set $store_s (i16x8.splat (i32.load8_s (local.get $sc)))) (v128.store (local.get $store_c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $store_v)) (local.get $store_s))) (v128.store offset=16 (local.get $store_c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $store_v)) (local.get $store_s)))
+            (local.set $store_c (i32.add (local.get $cp) (i32.const 64))) (local.set $store_v (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32))) (local.set $store_s (i16x8.splat (i32.load8_s (i32.add (local.get $sc) (i32.const 2))))) (v128.store (local.get $store_c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $store_v)) (local.get $store_s))) (v128.store offset=16 (local.get $store_c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $store_v)) (local.get $store_s)))
+            (local.set $store_c (i32.add (local.get $cp) (i32.const 128))) (local.set $store_v (i8x16.sub (v128.or (i8x16.shr_u (local.get $A) (i32.const 4)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32))) (local.set $store_s (i16x8.splat (i32.load8_s (i32.add (local.get $sc) (i32.const 4))))) (v128.store (local.get $store_c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $store_v)) (local.get $store_s))) (v128.store offset=16 (local.get $store_c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $store_v)) (local.get $store_s)))
+            (local.set $store_c (i32.add (local.get $cp) (i32.const 192))) (local.set $store_v (i8x16.sub (v128.or (i8x16.shr_u (local.get $B) (i32.const 4)) (v128.and (i8x16.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32))) (local.set $store_s (i16x8.splat (i32.load8_s (i32.add (local.get $sc) (i32.const 6))))) (v128.store (local.get $store_c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $store_v)) (local.get $store_s))) (v128.store offset=16 (local.get $store_c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $store_v)) (local.get $store_s)))
             (local.set $l (i32.add (local.get $l) (i32.const 16)))
             (br_if $groups (i32.lt_u (local.get $l) (i32.const 32))))
           (local.set $n (i32.add (local.get $n) (i32.const 1)))
@@ -624,13 +628,16 @@
     (local.set $j (local.get $begin))
     ;; one activation row and a fused kernel: decode and dot in one pass, row by row
     (if (i32.and (i32.eq (local.get $m) (i32.const 1))
-                 (i32.or (i32.eq (local.get $type) (i32.const 8)) (i32.or (i32.eq (local.get $type) (i32.const 12)) (i32.eq (local.get $type) (i32.const 14)))))
+                 (i32.or (i32.or (i32.eq (local.get $type) (i32.const 2)) (i32.eq (local.get $type) (i32.const 8)))
+                         (i32.or (i32.eq (local.get $type) (i32.const 12)) (i32.eq (local.get $type) (i32.const 14)))))
       (then
         (if (i32.eq (local.get $type) (i32.const 12))
           (then (call $rows_q4_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $xs) (local.get $y) (local.get $j) (local.get $end)))
           (else (if (i32.eq (local.get $type) (i32.const 14))
             (then (call $rows_q6_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end)))
-            (else (call $rows_q8_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end))))))
+            (else (if (i32.eq (local.get $type) (i32.const 8))
+              (then (call $rows_q8_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end)))
+              (else (call $rows_q4_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end))))))))
         (return (i32.const 0))))
     ;; unpacked rows: $rs bytes each (codes, then a scale and an offset per 32-block), $tiles at a time
     (local.set $rs (i32.add (i32.shl (local.get $k) (i32.const 1)) (i32.shl (local.get $nb) (i32.const 3))))
