@@ -15,10 +15,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCpuBackend, getBackend, memory, setBackend } from '@transformer-kit/tensor';
-import { generate, loadLlama2c, readLlama2c } from '@transformer-kit/transformer';
-import * as tf from '@tensorflow/tfjs';
-import { randomLlama2cBin } from './random-llama2c.mjs';
+import { generate, loadLlama2c } from '@transformer-kit/transformer';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { median } from './lib-bench.mjs';
+import { argmaxOf, tf, tfjsLlama } from './lib-tfjs-llama.mjs';
 import { randomLlama2cBin } from './random-llama2c.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,7 +26,6 @@ const shared = join(here, '..', '..', 'shared');
 const TOKENS = 256;
 const RUNS = 5;
 const WARMUP_RUNS = 2;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * Multiply-adds of one decode step at position `pos` (0-based): the weights' (the same every step) and
@@ -141,90 +140,26 @@ async function ours(model, tokenizer, config) {
   };
 }
 
-/** The same Llama in tfjs ops, greedy, with a KV cache (concatenated per step). */
+/** The same Llama in tfjs ops (bench/lib-tfjs-llama.mjs), greedy from BOS, with a KV cache. */
 async function tfjsPeer(binBytes, backendName) {
-  await tf.setBackend(backendName);
-  await tf.ready();
-  const loadStart = performance.now();
-  const { config: c, weights } = readLlama2c(binBytes);
-  const headDim = c.dim / c.heads;
-  const group = c.heads / c.kvHeads;
-  const T = (name, transpose = false) => {
-    const h = weights.get(name);
-    const t = tf.tensor(h.data, h.shape);
-    if (!transpose) return t;
-    const tt = t.transpose();
-    t.dispose();
-    return tt;
-  };
-  const emb = T('model.embed_tokens.weight');
-  const cls = c.tiedEmbeddings ? emb.transpose() : T('lm_head.weight', true); // [dim, vocab]
-  const L = Array.from({ length: c.layers }, (_, l) => {
-    const p = `model.layers.${l}.`;
-    return {
-      att: T(`${p}input_layernorm.weight`), ffn: T(`${p}post_attention_layernorm.weight`),
-      wq: T(`${p}self_attn.q_proj.weight`, true), wk: T(`${p}self_attn.k_proj.weight`, true), wv: T(`${p}self_attn.v_proj.weight`, true), wo: T(`${p}self_attn.o_proj.weight`, true),
-      w1: T(`${p}mlp.gate_proj.weight`, true), w2: T(`${p}mlp.down_proj.weight`, true), w3: T(`${p}mlp.up_proj.weight`, true),
-    };
-  });
-  const norm = T('model.norm.weight');
-  const loadMs = performance.now() - loadStart;
-  const freqs = Float32Array.from({ length: headDim / 2 }, (_, i) => 1 / c.ropeTheta ** ((2 * i) / headDim));
-  const rms = (x, g) => tf.tidy(() => x.mul(tf.rsqrt(x.square().mean(-1, true).add(c.normEps))).mul(g));
-  const rope = (x, n, pos) => tf.tidy(() => {
-    const angles = tf.tensor(freqs).mul(pos); // [hd/2]
-    const pairs = x.reshape([n, headDim / 2, 2]);
-    const [a, b] = tf.split(pairs, 2, 2);
-    const cos = angles.cos().reshape([1, headDim / 2, 1]);
-    const sin = angles.sin().reshape([1, headDim / 2, 1]);
-    return tf.concat([a.mul(cos).sub(b.mul(sin)), a.mul(sin).add(b.mul(cos))], 2).reshape([n, headDim]);
-  });
+  const llama = await tfjsLlama(binBytes, backendName);
   const rates = [];
   let ids = [];
   for (let r = 0; r < RUNS; r++) {
-    const keys = L.map(() => null);
-    const values = L.map(() => null);
+    llama.reset();
     let token = 1;
     const run = [];
     let start = 0;
     for (let pos = 0; pos < TOKENS; pos++) {
-      const logits = tf.tidy(() => {
-        let x = tf.gather(emb, [token]); // [1, dim]
-        for (let l = 0; l < c.layers; l++) {
-          const w = L[l];
-          const xn = rms(x, w.att);
-          const q = rope(tf.matMul(xn, w.wq), c.heads, pos); // [heads, hd]
-          const k = rope(tf.matMul(xn, w.wk), c.kvHeads, pos).reshape([c.kvHeads, 1, headDim]);
-          const v = tf.matMul(xn, w.wv).reshape([c.kvHeads, 1, headDim]);
-          const K = keys[l] ? tf.concat([keys[l], k], 1) : k; // [kvHeads, pos+1, hd]
-          const V = values[l] ? tf.concat([values[l], v], 1) : v;
-          if (keys[l]) { keys[l].dispose(); values[l].dispose(); }
-          keys[l] = tf.keep(K);
-          values[l] = tf.keep(V);
-          const scores = tf.matMul(q.reshape([c.kvHeads, group, headDim]), K, false, true).div(Math.sqrt(headDim)); // [kvHeads, group, pos+1]
-          const att = tf.matMul(tf.softmax(scores), V).reshape([1, c.dim]); // [1, dim]
-          x = x.add(tf.matMul(att, w.wo));
-          const hn = rms(x, w.ffn);
-          const g = tf.matMul(hn, w.w1);
-          x = x.add(tf.matMul(g.mul(tf.sigmoid(g)).mul(tf.matMul(hn, w.w3)), w.w2));
-        }
-        return tf.matMul(rms(x, norm), cls); // [1, vocab]
-      });
-      const row = logits.dataSync(); // one readback per token
-      logits.dispose();
-      let best = 0;
-      for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
-      run.push(best);
-      token = best;
+      token = argmaxOf(llama.step([token], pos));
+      run.push(token);
       if (pos === 0) start = performance.now();
     }
     rates.push(((TOKENS - 1) / (performance.now() - start)) * 1000);
-    for (const t of [...keys, ...values]) t?.dispose();
     ids = run;
   }
-  tf.disposeVariables();
-  for (const w of [emb, cls, norm, ...L.flatMap((x) => Object.values(x))]) w.dispose();
-  return { backend: backendName, tokensPerSecond: Number(median(rates).toFixed(1)), runs: rates.map((x) => Number(x.toFixed(1))), loadMs: Number(loadMs.toFixed(1)), ids };
+  llama.dispose();
+  return { backend: backendName, tokensPerSecond: Number(median(rates).toFixed(1)), runs: rates.map((x) => Number(x.toFixed(1))), loadMs: Number(llama.loadMs.toFixed(1)), ids };
 }
 
 async function benchModel(name, loadBytes, tokenizerBytes, peerBackends) {

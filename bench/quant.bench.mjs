@@ -15,12 +15,13 @@ import { argmax, createCpuBackend, setBackend, tensor } from '@transformer-kit/t
 import { loadGguf } from '@transformer-kit/transformer';
 import { r42mGgufs } from './quant-ggufs.mjs';
 import { wllamaPeer } from './quant-wllama.mjs';
+import { median } from './lib-bench.mjs';
+import { nodeLlamaCppPeer } from './lib-node-llama-cpp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const q4km = join(here, '..', '..', 'shared', 'models', 'r42m', 'r42m-Q4_K_M.gguf');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DECODE = 128;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // BOS + "Once upon a time, there was a little" (llama.cpp's ids), repeated to 128 tokens for the prompt run
 const PROMPT_IDS = [1, 9038, 2501, 263, 931, 29892, 727, 471, 263, 2217];
 const prompt8 = PROMPT_IDS.slice(0, 8);
@@ -56,38 +57,6 @@ function ours(model) {
   };
 }
 
-/** node-llama-cpp: llama.cpp's CPU build, one thread. */
-async function nodeLlamaCpp(path) {
-  const { getLlama } = await import('node-llama-cpp');
-  const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error' });
-  const model = await llama.loadModel({ modelPath: path, gpuLayers: 0 });
-  const context = await model.createContext({ contextSize: 512, batchSize: 512, threads: 1 });
-  const sequence = context.getSequence();
-  return {
-    async decode() {
-      await sequence.clearHistory();
-      const ids = [];
-      let t0 = 0;
-      for await (const token of sequence.evaluate(prompt8, { temperature: 0 })) {
-        ids.push(token);
-        if (ids.length === 1) t0 = performance.now();
-        if (ids.length === DECODE + 1) break;
-      }
-      return { tokensPerSecond: DECODE / ((performance.now() - t0) / 1000), ids: ids.slice(0, 16) };
-    },
-    async prompt() {
-      await sequence.clearHistory();
-      const t0 = performance.now();
-      await sequence.evaluateWithoutGeneratingNewTokens(prompt128);
-      return { tokensPerSecond: 128 / ((performance.now() - t0) / 1000) };
-    },
-    async dispose() {
-      await context.dispose();
-      await model.dispose();
-    },
-  };
-}
-
 /** Our resident memory after loading `path`, in a fresh process. */
 function rss(path) {
   const r = spawnSync(process.execPath, ['--expose-gc', join(here, 'quant-rss.mjs'), path], { encoding: 'utf8' });
@@ -103,7 +72,7 @@ for (const [type, path] of Object.entries(files)) {
   console.log(`r42m ${type}: ${path} (${(statSync(path).size / 1e6).toFixed(1)} MB)`);
   const { model } = loadGguf(readFileSync(path), `r42m-${type}.gguf`);
   const mine = ours(model);
-  const peer = await nodeLlamaCpp(path);
+  const peer = await nodeLlamaCppPeer(path, { threads: 1 });
   let web = wllama.error ? null : await wllama.load(path).catch((e) => ({ error: String(e?.message ?? e).split('\n')[0] }));
   const runs = { ours: { decode: [], prompt: [] }, nodeLlamaCpp: { decode: [], prompt: [] }, wllama: { decode: [], prompt: [] } };
   let idsOurs = null;
@@ -112,8 +81,8 @@ for (const [type, path] of Object.entries(files)) {
     // interleaved: ours, node-llama-cpp, wllama, each decode then prompt; run 0 is a warm-up
     const d1 = mine.decode();
     const p1 = mine.prompt();
-    const d2 = await peer.decode();
-    const p2 = await peer.prompt();
+    const d2 = await peer.decode(prompt8, DECODE);
+    const p2 = await peer.prompt(prompt128);
     let d3 = null;
     let p3 = null;
     if (web && !web.error) {
@@ -126,7 +95,7 @@ for (const [type, path] of Object.entries(files)) {
       }
     }
     idsOurs = d1.ids;
-    idsPeer = d2.ids;
+    idsPeer = d2.ids.slice(0, 16);
     if (r === 0) continue;
     runs.ours.decode.push(d1.tokensPerSecond);
     runs.ours.prompt.push(p1.tokensPerSecond);

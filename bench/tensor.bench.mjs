@@ -9,6 +9,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCpuBackend, layerNorm, matmul, setBackend, softmax, tensor } from '@transformer-kit/tensor';
+import { floats, median, sample, twoInputSets, warmUp as warmUpFor } from './lib-bench.mjs';
 
 // NOTE: tfjs is imported only for phase 2. Loading it slows typed-array code in the whole process (measured
 // here: −20% for the plain loop, −35% for our layerNorm, with no prototype or V8 protector changed; likely the
@@ -23,49 +24,6 @@ const WARM_UP_MS = 400;
 
 setBackend(createCpuBackend());
 const loadAtStart = os.loadavg()[0];
-
-/**
- * Warm-up: calls fn for >= WARM_UP_MS (and >= 3 times) so every implementation reaches its optimised JIT tier
- * before it is timed; returns how many calls make a sample of >= MIN_SAMPLE_MS.
- */
-function warmUp(fn) {
-  const start = performance.now();
-  let calls = 0;
-  while (calls < 3 || performance.now() - start < WARM_UP_MS) {
-    fn();
-    calls++;
-  }
-  const t0 = performance.now();
-  fn();
-  const once = Math.max(performance.now() - t0, 0.01);
-  return Math.max(1, Math.ceil(MIN_SAMPLE_MS / once));
-}
-
-/** Seconds per call, wall clock and this process's CPU time, over `reps` calls. */
-function sample(fn, reps) {
-  globalThis.gc?.();
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  for (let r = 0; r < reps; r++) fn();
-  const wall = (performance.now() - start) / reps / 1000;
-  const used = process.cpuUsage(cpu0);
-  return { wall, cpu: (used.user + used.system) / 1e6 / reps };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function floats(n, seed) {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 // ---- the plain JS baselines: what a hand-written loop gets, one pass for the statistics ----
 function plainSoftmax(x, rows, n) {
@@ -214,20 +172,6 @@ const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=layerNorm to measure one
 const selected = cases.filter((x) => !only || x.op === only);
 const rows = [];
 
-/**
- * A runner that alternates between two input sets (same shapes, other values) on every call, for every
- * implementation alike.
- * NOTE: with one fixed input set, V8 inlined the plain loops into this file's closures with their input
- * arrays as constants (lengths and data pointers known, so no bounds checks): a speed no library function,
- * which receives its arrays as data, can have (running the old bench under --no-turbo-inlining removed the
- * plain loop's lead). Alternating two sets measures every implementation as it runs on real data.
- */
-function twoInputSets(make) {
-  const sets = [make(0), make(1)];
-  let turn = 0;
-  return { run: () => sets[turn++ & 1].run(), dispose: () => sets.forEach((s) => s.dispose()) };
-}
-
 /** Measures the implementations of one case with interleaved samples; adds a row per implementation. */
 async function measureCase(c, impls, phase) {
   const runners = [];
@@ -237,7 +181,7 @@ async function measureCase(c, impls, phase) {
   }
   for (const r of runners) {
     if (r.tf) await useTf(r.tf);
-    r.reps = warmUp(r.run);
+    r.reps = warmUpFor(r.run, WARM_UP_MS, MIN_SAMPLE_MS);
   }
   for (let s = 0; s < SAMPLES; s++) {
     // rotate who goes first each round: the first sample after another library's run pays for its garbage

@@ -24,6 +24,8 @@ export const SAMPLING_HELP = `  -n, --max-tokens <n>  new tokens at most (defaul
 export const BACKEND_HELP = `  --backend <name>      cpu (default), or gpu (gpu.js on WebGL / headless GL; in Node it needs an X
                         display: run under xvfb-run -a). gpu-js-cpu runs gpu.js' JavaScript fallback,
                         for debugging the GPU kernels only (slow)
+  --threads <n|auto>    the CPU backend's threads (default auto: the machine's parallelism; 1 where
+                        SharedArrayBuffer is missing)
 `;
 
 /** The sampling flags' values, checked, as `generate` options. */

@@ -1,16 +1,28 @@
 import { createCpuBackend, setBackend, type Backend } from '@transformer-kit/tensor';
 import { CliError } from './cli-error';
 
+/** `--threads`: a positive integer or 'auto' (the machine's parallelism), for the CPU backend. */
+function threadsOption(value: string | undefined, backend: string): number | 'auto' | undefined {
+  if (value === undefined) return undefined;
+  if (backend !== 'cpu') throw new CliError(`--threads sets the CPU backend's threads; --backend ${backend} has none`);
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new CliError(`--threads must be a positive integer or auto, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 /**
- * Makes `name` ('cpu' | 'gpu' | 'gpu-js-cpu') the active backend. The GPU backend (gpu.js) is imported only
+ * Makes `name` ('cpu' | 'gpu' | 'gpu-js-cpu') the active backend; `threads` (the `--threads` flag) is the CPU
+ * backend's thread count (default: the machine's parallelism). The GPU backend (gpu.js) is imported only
  * when asked for, so `--backend cpu` never loads it and the CLI works where it is not installed. 'gpu' needs a
  * real GL context: gpu.js' JavaScript fallback runs at a fraction of the CPU backend's speed, so it is used
  * only when asked for by name ('gpu-js-cpu', for debugging the kernels).
  */
-export async function selectBackend(name: string | undefined): Promise<Backend> {
+export async function selectBackend(name: string | undefined, threadsFlag?: string): Promise<Backend> {
   const choice = name ?? 'cpu';
+  const threads = threadsOption(threadsFlag, choice);
   if (choice === 'cpu') {
-    const backend = createCpuBackend();
+    const backend = createCpuBackend(threads === undefined ? {} : { threads });
     setBackend(backend);
     return backend;
   }

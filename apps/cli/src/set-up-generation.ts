@@ -13,6 +13,7 @@ export const GENERATION_FLAGS = {
   tokenizer: { type: 'string' },
   ...SAMPLING_FLAGS,
   backend: { type: 'string' },
+  threads: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -31,7 +32,7 @@ export interface GenerationSetUp {
 export async function setUpGeneration(values: Record<string, unknown>, command: string, io: CliIO): Promise<GenerationSetUp> {
   const spec = requiredFlag(values, 'model', command);
   const options = samplingOptions(values);
-  const backend = await selectBackend(values.backend as string | undefined);
+  const backend = await selectBackend(values.backend as string | undefined, values.threads as string | undefined);
   const loaded = await loadModel(spec, values.tokenizer as string | undefined, io);
   const { model, tokenizer } = requireGenerative(loaded, spec);
   return { spec, options, backend, loaded, model, tokenizer };

@@ -100,8 +100,10 @@ describe.runIf(haveShared('models/stories260K/stories260K.bin', 'models/stories2
   });
 
   it('measures tokens per second', async () => {
-    const r = await runCli('bench', '--model', shared('models/stories260K/stories260K.bin'), '--tokens', '32', '--runs', '2', '--json');
+    const r = await runCli('bench', '--model', shared('models/stories260K/stories260K.bin'), '--tokens', '32', '--runs', '2', '--threads', '1', '--json');
     const result = JSON.parse(r.stdout);
+    expect(result.backend).toBe('cpu');
+    expect(result.threads).toBe(1);
     expect(result.tokensPerSecond.length).toBe(2);
     expect(result.medianTokensPerSecond).toBeGreaterThan(0);
   });

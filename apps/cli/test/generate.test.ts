@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generate, loadGguf, type CausalLM } from '@transformer-kit/transformer';
+import { createCpuBackend } from '@transformer-kit/tensor';
+import { backendThreads } from '../src/backend-threads';
 import { runCli } from './run-cli';
 import { haveShared, shared } from './shared-data';
 
@@ -14,7 +16,20 @@ describe.runIf(haveShared(BIN, GGUF, TOK, GREEDY))('transformer-kit generate', (
     const r = await runCli('generate', '--model', shared(BIN), '--tokenizer', shared(TOK), '--max-tokens', '256', '--temperature', '0');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(readFileSync(shared(GREEDY), 'utf8'));
-    expect(r.stderr).toMatch(/achieved tok\/s: \d+/);
+    // the last line: the speed and where it ran, the thread count being the engine's own
+    const threads = backendThreads(createCpuBackend());
+    expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^achieved tok/s: \\d+\\.\\d \\(cpu, ${threads} threads?\\)$`));
+  });
+
+  it('--threads sets the CPU engine\'s threads, and the closing line says how many ran', async () => {
+    for (const asked of ['1', '2']) {
+      const r = await runCli('generate', '--model', shared(BIN), '-n', '16', '--temperature', '0', '--threads', asked);
+      expect(r.code, r.stderr).toBe(0);
+      // what the engine runs with when asked for that many (2 → 1 where it cannot make threads)
+      const ran = backendThreads(createCpuBackend({ threads: Number(asked) }));
+      expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^achieved tok/s: \\d+\\.\\d \\(cpu, ${ran} threads?\\)$`));
+      if (asked === '1') expect(r.stderr).toContain('(cpu, 1 thread)');
+    }
   });
 
   it('does the same from the .gguf with the tokenizer in its metadata', async () => {
@@ -42,6 +57,9 @@ describe.runIf(haveShared(BIN, GGUF, TOK, GREEDY))('transformer-kit generate', (
       [['generate', '--model', '/nowhere/model.bin'], /cannot load \/nowhere\/model\.bin: \/nowhere\/model\.bin does not exist/],
       [['generate', '--model', shared(BIN), '--bogus'], /Unknown option '--bogus'/],
       [['generate', '--model', shared(BIN), '--backend', 'tpu'], /--backend must be cpu or gpu \(or gpu-js-cpu/],
+      [['generate', '--model', shared(BIN), '--threads', '0'], /--threads must be a positive integer or auto, got "0"/],
+      [['generate', '--model', shared(BIN), '--threads', '1.5'], /--threads must be a positive integer or auto, got "1\.5"/],
+      [['generate', '--model', shared(BIN), '--threads', '2', '--backend', 'gpu'], /--threads sets the CPU backend's threads; --backend gpu has none/],
       [['generate', '--model', shared(BIN), '--prompt', 'Once upon a time. '.repeat(200)], /longer than the model's context of 512/],
     ];
     for (const [argv, message] of cases) {
@@ -64,12 +82,16 @@ describe.runIf(haveShared(BIN, TOK, GREEDY))('transformer-kit generate: --json, 
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['model', 'prompt', 'ids', 'text', 'tokensPerSecond']);
+    expect(Object.keys(out)).toEqual(['model', 'prompt', 'ids', 'text', 'tokensPerSecond', 'backend', 'threads']);
     expect(out.model).toBe(shared(BIN));
     expect(out.prompt).toBe('');
     expect(out.text + '\n').toBe(story()); // llama2.c's run output, without its final newline
     expect(out.ids[0]).toBe(1); // BOS
     expect(out.tokensPerSecond).toBeGreaterThan(0);
+    expect(out.backend).toBe('cpu');
+    expect(out.threads).toBe(backendThreads(createCpuBackend()));
+    const one = JSON.parse((await runCli('generate', '--model', shared(BIN), '-n', '4', '--temperature', '0', '--threads', '1', '--json')).stdout);
+    expect(one.threads).toBe(1);
   });
 
   it('--json with a prompt: ids start with llama2.c\'s encoding of it, text with the prompt', async () => {

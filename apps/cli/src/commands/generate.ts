@@ -3,11 +3,13 @@ import type { CliIO } from '../io';
 import { parseFlags } from '../parse-flags';
 import { BACKEND_HELP, SAMPLING_HELP } from '../sampling-flags';
 import { GENERATION_FLAGS, setUpGeneration } from '../set-up-generation';
+import { backendThreads } from '../backend-threads';
+import { speedLine } from '../speed-line';
 import { TokenRate } from '../token-rate';
 
 export const GENERATE_HELP = `Usage: transformer-kit generate --model <path|owner/repo[/folder]> [options]
 
-Streams generated text to stdout; load time and tokens/s go to stderr.
+Streams generated text to stdout; load time, then tokens/s and the threads it ran on, go to stderr.
 
 Options:
   --model <spec>        a llama2.c .bin, a .gguf, a Hugging Face folder, or a hub repository
@@ -15,7 +17,8 @@ Options:
   --tokenizer <file>    tokenizer.bin / tokenizer.json / .gguf / vocab.txt (default: the model's own)
   --prompt <text>       the text to continue (default: empty, i.e. from BOS)
 ${SAMPLING_HELP}${BACKEND_HELP}  --json                print one JSON object instead of streaming: {"model", "prompt", "ids" (every id,
-                        BOS and prompt included), "text" (prompt + continuation), "tokensPerSecond"}
+                        BOS and prompt included), "text" (prompt + continuation), "tokensPerSecond",
+                        "backend", "threads" (the CPU backend's; null on gpu)}
   -h, --help            this help
 `;
 
@@ -54,10 +57,10 @@ export async function generateCommand(args: string[], io: CliIO): Promise<number
   }
   const tokensPerSecond = rate.perSecond();
   if (values.json) {
-    io.stdout(`${JSON.stringify({ model: spec, prompt, ids, text: rate.count === 0 ? prompt : text, tokensPerSecond })}\n`);
+    io.stdout(`${JSON.stringify({ model: spec, prompt, ids, text: rate.count === 0 ? prompt : text, tokensPerSecond, backend: backend.name, threads: backendThreads(backend) })}\n`);
     return 0;
   }
   io.stdout('\n');
-  if (tokensPerSecond !== null) io.stderr(`achieved tok/s: ${tokensPerSecond.toFixed(1)}\n`);
+  if (tokensPerSecond !== null) io.stderr(speedLine(tokensPerSecond, backend));
   return 0;
 }
