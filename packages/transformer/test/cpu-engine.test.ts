@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CpuBackend, getBackend, memory, setBackend, tensor, tidy } from '@transformer-kit/tensor';
 import { generate, loadLlama2c, type CausalLM } from '../src/index';
 // the benches' fixed-seed random Llama (browser-safe, no dependencies)
+// @ts-expect-error: a plain .mjs module without types
 import { randomLlama2cBin } from '../../../bench/random-llama2c.mjs';
 import { haveShared, readShared } from './shared-data';
 
