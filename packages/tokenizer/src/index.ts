@@ -1,5 +1,6 @@
 // @transformer-kit/tokenizer — step 1 of the transformer: text → token ids and back.
 export { PipelineTokenizer } from './pipeline-tokenizer';
+export { SpecialTokenSplitter } from './special-token-splitter';
 export { ByteLevelBpe } from './byte-level-bpe';
 export { SentencePieceBpe } from './sentencepiece-bpe';
 export { WordPiece } from './wordpiece';

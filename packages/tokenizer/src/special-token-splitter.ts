@@ -6,8 +6,8 @@ import type { EncodeOptions } from './tokenizer';
  *
  * @example
  * ```ts
- * // an internal helper (not exported by the package), imported here from its source file
- * import { SpecialTokenSplitter } from './packages/tokenizer/src/special-token-splitter';
+ * // what a PipelineTokenizer subclass (a new tokenizer family) gives as its `splitter`
+ * import { SpecialTokenSplitter } from '@transformer-kit/tokenizer';
  * const splitter = new SpecialTokenSplitter(new Map([['<|endoftext|>', 50256]]));
  * const text = 'a<|endoftext|>b';
  * const parts: Array<string | number> = [];
