@@ -15,7 +15,7 @@ export { torchEncoderLayer, torchDecoderLayer } from './layers/torch-transformer
 // models
 export { LlamaModel } from './models/llama';
 export { llamaConfigFromHf } from './models/llama-config';
-export { ropeScalingFromHf } from './models/rope-scaling-from-hf';
+export { ropeFromHf, ropeScalingFromHf } from './models/rope-scaling-from-hf';
 export { Gpt2Model, gpt2ConfigFromHf } from './models/gpt2';
 export { BertModel, bertConfigFromHf } from './models/bert';
 export { EncoderDecoderModel } from './models/encoder-decoder';

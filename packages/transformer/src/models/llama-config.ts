@@ -1,6 +1,6 @@
 import type { RotaryLayout } from '@transformer-kit/tensor';
 import { HF_LLAMA_FIELDS, validateLlamaConfig } from './config-rules';
-import { ropeScalingFromHf } from './rope-scaling-from-hf';
+import { ropeFromHf } from './rope-scaling-from-hf';
 
 /**
  * The hyperparameters of a Llama-family decoder, whatever file they came from (config.json, a llama2.c
@@ -65,8 +65,6 @@ export function llamaConfigFromHf(json: Record<string, unknown>): LlamaConfig {
     throw new Error(`config.json: llama needs a number '${key}'`);
   };
   const heads = num('num_attention_heads');
-  const ropeTheta = num('rope_theta', 10000);
-  const ropeFrequencyFactors = ropeScalingFromHf(json, num('hidden_size') / heads, ropeTheta);
   return validateLlamaConfig({
     dim: num('hidden_size'),
     hiddenDim: num('intermediate_size'),
@@ -76,8 +74,7 @@ export function llamaConfigFromHf(json: Record<string, unknown>): LlamaConfig {
     vocabSize: num('vocab_size'),
     maxSeqLen: num('max_position_embeddings', 2048),
     normEps: num('rms_norm_eps', 1e-6),
-    ropeTheta,
-    ...(ropeFrequencyFactors ? { ropeFrequencyFactors } : {}),
+    ...ropeFromHf(json, num('hidden_size') / heads),
     ropeLayout: 'halves',
     tiedEmbeddings: json.tie_word_embeddings === true,
   }, 'config.json', HF_LLAMA_FIELDS);

@@ -35,3 +35,20 @@ export function ropeScalingFromHf(json: Record<string, unknown>, rotaryDim: numb
   });
   return Array.from(factors);
 }
+
+/**
+ * A config.json's RoPE fields as config fields: `ropeTheta` (`rope_theta`, default 10000) and, for a scaled
+ * RoPE, `ropeFrequencyFactors` — one reading for the Llama and the family configs.
+ *
+ * @example
+ * ```ts
+ * import { ropeFromHf } from '@transformer-kit/transformer';
+ * console.log(ropeFromHf({ rope_theta: 500000 }, 64)); // { ropeTheta: 500000 }
+ * ```
+ */
+export function ropeFromHf(json: Record<string, unknown>, rotaryDim: number): { ropeTheta: number; ropeFrequencyFactors?: number[] } {
+  const theta = json.rope_theta ?? 10000;
+  if (typeof theta !== 'number') throw new Error(`config.json: 'rope_theta' must be a number, got ${JSON.stringify(theta)}`);
+  const ropeFrequencyFactors = ropeScalingFromHf(json, rotaryDim, theta);
+  return ropeFrequencyFactors ? { ropeTheta: theta, ropeFrequencyFactors } : { ropeTheta: theta };
+}

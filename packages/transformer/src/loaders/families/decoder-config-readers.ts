@@ -5,7 +5,7 @@
 import type { DecoderConfig, DecoderFamily } from '../../models/decoder-config';
 import type { GgufFile } from '@transformer-kit/tensor';
 import { ropeFrequencyFactorsFromGguf } from '../rope-frequency-factors-from-gguf';
-import { ropeScalingFromHf } from '../../models/rope-scaling-from-hf';
+import { ropeFromHf } from '../../models/rope-scaling-from-hf';
 
 /** A reader of numbers that names the key, the value and the rule when one is missing or malformed. */
 export type NumberReader = (key: string, fallback?: number) => number;
@@ -110,8 +110,6 @@ export function decoderConfigFromHf(json: Record<string, unknown>, family: Decod
   const headDim = num('head_dim', dim / heads);
   const partial = num('partial_rotary_factor', 1);
   const rotaryDim = Math.round(headDim * partial);
-  const ropeTheta = num('rope_theta', 10000);
-  const ropeFrequencyFactors = ropeScalingFromHf(json, rotaryDim, ropeTheta);
   return {
     family,
     dim,
@@ -124,8 +122,7 @@ export function decoderConfigFromHf(json: Record<string, unknown>, family: Decod
     vocabSize: num('vocab_size'),
     maxSeqLen: num('max_position_embeddings', 2048),
     normEps: num('rms_norm_eps', 1e-6),
-    ropeTheta,
-    ...(ropeFrequencyFactors ? { ropeFrequencyFactors } : {}),
+    ...ropeFromHf(json, rotaryDim),
     ropeLayout: 'halves',
     tiedEmbeddings: typeof json.tie_word_embeddings === 'boolean' ? json.tie_word_embeddings : tiedByDefault,
   };
