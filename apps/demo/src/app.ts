@@ -62,6 +62,8 @@ export class App {
   #files: ModelFiles | null = null;
   #info: ModelInfo | null = null;
   #analysis: Analysis | null = null;
+  /** The engine holding the analysed prompt's hidden states; null while an open or a backend switch dropped them. */
+  #analysedOn: EngineClient | null = null;
   #backendName = '—';
   #choice: BackendChoice = 'cpu';
   #state: DemoHook['state'] = 'starting';
@@ -140,6 +142,14 @@ export class App {
     return next;
   }
 
+  /**
+   * Asks the engine about the analysed prompt, in turn with every other call; null (the panel keeps its picture)
+   * when the engine holds no analysis, as between a backend switch and the analysis that follows it.
+   */
+  #whileAnalysed<T>(ask: (client: EngineClient) => Promise<T>): Promise<T | null> {
+    return this.#exclusive(() => (this.#analysedOn === this.#client ? ask(this.#client) : Promise.resolve(null)));
+  }
+
   /** Opens `files` in `client` unless it has them open already. */
   async #ensureOpen(client: EngineClient, files: ModelFiles): Promise<ModelInfo> {
     // NOTE: the page keeps the bytes (a switch between engines reopens them): each engine gets a copy.
@@ -151,7 +161,10 @@ export class App {
   async #open(files: ModelFiles): Promise<void> {
     this.#setState('loading');
     try {
-      const info = await this.#exclusive(() => this.#ensureOpen(this.#client, files));
+      const info = await this.#exclusive(() => {
+        this.#analysedOn = null;
+        return this.#ensureOpen(this.#client, files);
+      });
       for (const [client] of this.#opened) if (client !== this.#client) this.#opened.delete(client);
       this.#files = files;
       this.#info = info;
@@ -159,11 +172,11 @@ export class App {
       this.#embedding.setModel(info, (id, k) => client().call('nearest', { id, k }));
       this.#positional.setModel(info, {
         sinusoidal: (positions, dim) => client().call('sinusoidal', { positions, dim }),
-        rotary: (index, layer, head) => this.#exclusive(() => client().call('rotary', { positions: this.#analysis?.tokens.length ?? 1, index, layer, head })),
+        rotary: (index, layer, head) => this.#whileAnalysed((c) => c.call('rotary', { positions: this.#analysis?.tokens.length ?? 1, index, layer, head })),
       });
       this.#attention.setModel(info);
       this.#heads.setModel(info);
-      this.#block.setModel(info, (position, layer) => this.#exclusive(() => client().call('block', { position, layer })));
+      this.#block.setModel(info, (position, layer) => this.#whileAnalysed((c) => c.call('block', { position, layer })));
       this.#output.setModel(info, (settings, maxTokens, onToken) => this.#generate(settings, maxTokens, onToken), () => this.#client.stop());
       this.#loader.status(`${info.name}: ${info.layers} layers, ${info.heads} heads (${info.kvHeads} key/value), dim ${info.dim}, vocabulary ${info.vocabSize}, context ${info.maxSeqLen}.`);
       await this.run(this.#prompt.value);
@@ -196,6 +209,7 @@ export class App {
     this.#output.setBlocked('the backend is switching.');
     try {
       await this.#exclusive(async () => {
+        this.#analysedOn = null; // the engine may rebuild its session on the new backend
         let client = this.#worker;
         // `?engine=page` puts gpu.js in the page, as where a browser has no WebGL2 on OffscreenCanvas (and for the test of that path).
         const forcePage = new URLSearchParams(location.search).get('engine') === 'page';
@@ -239,7 +253,11 @@ export class App {
     const ticket = ++this.#runTicket;
     try {
       const asked = performance.now();
-      const analysis = await this.#exclusive(() => this.#client.call('analyse', { prompt }));
+      const analysis = await this.#exclusive(async () => {
+        const answer = await this.#client.call('analyse', { prompt });
+        this.#analysedOn = this.#client;
+        return answer;
+      });
       if (ticket !== this.#runTicket) return;
       const answered = performance.now();
       this.#analysis = analysis;

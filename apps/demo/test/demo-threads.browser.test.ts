@@ -13,7 +13,13 @@ import { missingFile, openDemo, sharedModels } from './demo-page';
 const missing = missingFile(join(sharedModels, 'stories260K/stories260K.bin'), join(sharedModels, 'stories260K/tok512.bin'));
 if (missing) console.warn(`demo threads browser test skipped: ${missing} is missing (../shared is not beside the repository)`);
 
-const PROMPT = 'Once upon a time, there was a little girl named Lily.';
+// A prompt of 101 tokens (tok512 has 512 pieces): stories260K is small enough that only the
+// prompt's kernel calls are big enough to split, and a long prompt makes them long enough for a worker woken from
+// its wait to take a chunk. Prompt and generation stay well inside the 512-token context.
+const PROMPT =
+  'Once upon a time, there was a little girl named Lily. She loved to play outside in the park with her dog, Max. ' +
+  'One day, Lily saw a big red ball under a tree. She wanted to play with it, but it was too high. Max barked and ' +
+  'jumped, and the ball fell down.';
 const TOKENS = 64;
 
 interface Run {
@@ -21,7 +27,7 @@ interface Run {
   threadsShown: string;
   threadsText: string;
   ids: number[];
-  stats: { threads: number; parallelRuns: number; workersUsed: number } | null;
+  stats: { threads: number; parallelRuns: number; workersUsed: number; workersAlive: number } | null;
   consoleErrors: string[];
 }
 
@@ -34,6 +40,13 @@ async function generateWith(threads: number): Promise<Run> {
     await page.fill('#temperature', '0');
     await page.fill('#max-tokens', String(TOKENS));
     await page.waitForFunction(() => !(document.querySelector('#generate') as HTMLButtonElement).disabled, null, { timeout: 120_000 });
+    // The prompt's analysis started the workers (they boot asynchronously); generation starts once they are up.
+    const booted = await page.waitForFunction(
+      async (workers) => ((await window.transformerKitDemo!.engineStats())?.workersAlive ?? -1) === workers,
+      threads - 1,
+      { timeout: 60_000, polling: 100 },
+    );
+    await booted.dispose();
     await page.click('#generate');
     await page.waitForFunction(() => (document.querySelector('#panel-output') as HTMLElement).dataset.generating === 'false', null, { timeout: 300_000 });
     const ids = JSON.parse((await page.getAttribute('#panel-output', 'data-generated-ids'))!) as number[];
@@ -59,12 +72,13 @@ describe.skipIf(Boolean(missing))('the CPU backend with worker threads in the de
         `threads=1 ${JSON.stringify(one.stats)}; threads=2 ${JSON.stringify(two.stats)}; card: '${two.threadsText}'`,
     );
     expect([one.isolated, two.isolated]).toEqual([true, true]);
-    expect(one.stats).toMatchObject({ threads: 1, parallelRuns: 0, workersUsed: 0 });
+    expect(one.stats).toMatchObject({ threads: 1, parallelRuns: 0, workersUsed: 0, workersAlive: 0 });
     expect(one.threadsShown).toBe('1');
     expect(two.threadsShown).toBe('2');
     expect(two.threadsText).toBe('· 2 threads');
     expect(two.stats!.threads).toBe(2);
     expect(two.stats!.parallelRuns).toBeGreaterThan(0);
+    expect(two.stats!.workersAlive).toBe(1);
     expect(two.stats!.workersUsed).toBeGreaterThan(0);
     expect(one.ids).toHaveLength(TOKENS);
     expect(two.ids).toEqual(one.ids);

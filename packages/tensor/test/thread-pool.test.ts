@@ -152,6 +152,17 @@ describe('ThreadPool', () => {
     expect(p.stats().workersUsed).toBe(1);
   });
 
+  it('counts workers alive: none before the first run that splits, every worker once they booted, none after destroy', async () => {
+    const { pool: p, memory } = pool(3);
+    expect(p.stats()).toEqual({ threads: 3, parallelRuns: 0, workersUsed: 0, workersAlive: 0 });
+    p.run(0, 'fill', [OUT, COUNTS, WHO, MUL, 0], N, 1); // starts the workers, which boot asynchronously
+    for (let i = 0; i < 400 && p.stats().workersAlive < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(p.stats().workersAlive).toBe(2);
+    await fillUntilShared(p, memory, 300, 1);
+    await p.destroy();
+    expect(p.stats().workersAlive).toBe(0);
+  });
+
   it('names an unknown kernel, module or too many arguments', () => {
     const { pool: p } = pool(2);
     expect(() => p.run(0, 'gemm', [], 10, 1)).toThrow("ThreadPool.run: module 0 has no function export 'gemm' (its functions are fill, trapAt, trapOnThread, nothing)");

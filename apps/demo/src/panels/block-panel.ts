@@ -7,8 +7,11 @@ import type { BlockView } from '../model/block-view';
 import type { ModelInfo, TokenView } from '../model/types';
 import { familyNote } from './family-note';
 
-/** What the panel asks the engine for: one token's pass through the blocks. */
-export type BlockSource = (position: number, layer: number) => Promise<BlockView>;
+/**
+ * What the panel asks the engine for: one token's pass through the blocks; null while the engine holds no
+ * analysed prompt (a backend switch or a new model dropped it; the next analysis redraws the panel).
+ */
+export type BlockSource = (position: number, layer: number) => Promise<BlockView | null>;
 
 /** Strip geometry: rows 14 px tall with their labels, the columns sharing the width whatever their number. */
 function strip(cols: number, width: number): { maxCell: number; minCell: number; aspect: number; maxWidth: number } {
@@ -103,7 +106,7 @@ export class BlockPanel {
     if (!this.#source || this.#tokens.length === 0) return;
     const ticket = ++this.#ticket;
     const view = await this.#source(Number(this.#position.value), Number(this.#layer.value));
-    if (ticket !== this.#ticket) return;
+    if (ticket !== this.#ticket || view === null) return;
     this.#view = view;
     this.draw();
   }

@@ -4,10 +4,13 @@ import { drawRotaryPairs, type RotaryPicture } from '../draw/rotary-pairs';
 import { h, panelFrame, select, setOptions, widthOf } from '../dom';
 import type { ModelInfo, TokenView } from '../model/types';
 
-/** What the panel asks the session for: the sinusoidal table and a query's rotation at every prompt position. */
+/**
+ * What the panel asks the session for: the sinusoidal table and a query's rotation at every prompt position
+ * (null while the engine holds no analysed prompt: a backend switch or a new model dropped it).
+ */
 export interface PositionalSource {
   sinusoidal(positions: number, dim: number): Promise<Float32Array>;
-  rotary(tokenIndex: number, layer: number, head: number): Promise<RotaryPicture>;
+  rotary(tokenIndex: number, layer: number, head: number): Promise<RotaryPicture | null>;
 }
 
 /**
@@ -92,7 +95,7 @@ export class PositionalPanel {
     if (!info || !this.#source || this.#tokens.length === 0) return;
     const ticket = ++this.#drawing;
     const picture = await this.#source.rotary(Number(this.#token.value), Number(this.#layer.value), Number(this.#head.value));
-    if (ticket !== this.#drawing) return; // a newer request superseded this one
+    if (ticket !== this.#drawing || picture === null) return; // a newer request superseded this one, or no prompt is analysed
     drawRotaryPairs(this.#pairs, { ...picture, labels: this.#tokens.map((t) => visibleToken(t.piece)) }, widthOf(this.#pairsBox));
     this.element.dataset.rotaryPositions = String(picture.positions);
     this.#caption.textContent = `Each dial is one pair of the ${info.headDim}-dimensional query (${info.ropeLayout === 'interleaved' ? 'dimensions 2i and 2i+1, as llama2.c pairs them' : 'dimensions i and i + d/2, as Hugging Face pairs them'}); the dashed arrow is the pair before rotation (position 0), the coloured one after rotation by position × θ, θ = ${info.ropeTheta}^(−2i/${info.headDim}). The first pair turns by a radian per position; the last barely moves, so it carries long-range position.`;

@@ -59,8 +59,13 @@ export interface EngineStats {
   heapUsedBytes: number;
   /** Kernel calls that were split across threads. */
   parallelRuns: number;
-  /** Workers started so far. */
+  /** Workers (not counting the calling thread) that have run at least one chunk so far. */
   workersUsed: number;
+  /**
+   * Workers started and waiting for work: 0 until the first kernel call that splits starts them (they start
+   * asynchronously, so the first calls may run on the calling thread alone), then `threads - 1`.
+   */
+  workersAlive: number;
 }
 
 /**
@@ -133,8 +138,8 @@ export class CpuBackend implements Backend {
    */
   engineStats(): EngineStats {
     const heap = this.#heap.stats();
-    const { threads, parallelRuns, workersUsed } = this.#engine.stats();
-    return { threads, heapBytes: heap.heapBytes, heapUsedBytes: heap.usedBytes, parallelRuns, workersUsed };
+    const { threads, parallelRuns, workersUsed, workersAlive } = this.#engine.stats();
+    return { threads, heapBytes: heap.heapBytes, heapUsedBytes: heap.usedBytes, parallelRuns, workersUsed, workersAlive };
   }
 
   /** A new storage of `size` elements; may hold stale values, so kernels write every element. */

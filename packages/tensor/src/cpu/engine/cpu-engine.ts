@@ -23,6 +23,7 @@ export interface ThreadStats {
   threads: number;
   parallelRuns: number;
   workersUsed: number;
+  workersAlive: number;
 }
 
 /**
@@ -98,7 +99,7 @@ export class CpuEngine {
 
   stats(): ThreadStats {
     const pool = this.#pool ? this.#pool.stats() : null;
-    return { threads: this.threads, parallelRuns: pool?.parallelRuns ?? 0, workersUsed: pool?.workersUsed ?? 0 };
+    return { threads: this.threads, parallelRuns: pool?.parallelRuns ?? 0, workersUsed: pool?.workersUsed ?? 0, workersAlive: pool?.workersAlive ?? 0 };
   }
 
   /** Ends the workers (the backend stays usable on one thread). */

@@ -1,4 +1,4 @@
-import { controlLayout, CHUNK_WORDS, THREAD_DEAD, type ControlLayout } from './control-block';
+import { controlLayout, CHUNK_WORDS, THREAD_ALIVE, THREAD_DEAD, type ControlLayout } from './control-block';
 import { runChunks, type KernelFunction } from './run-chunks';
 import { canSpawnThreadWorker, spawnThreadWorker, workerPlatform, type ThreadWorkerHandle } from './spawn-thread-worker';
 
@@ -21,6 +21,8 @@ export interface ThreadPoolStats {
   parallelRuns: number;
   /** Workers (not counting the calling thread) that have run at least one chunk. */
   workersUsed: number;
+  /** Workers started and waiting for work (0 until the first run that splits starts them, then up to threads - 1). */
+  workersAlive: number;
 }
 
 /** Polls of the generation a worker makes before it sleeps (a decode step's runs come microseconds apart). */
@@ -199,8 +201,12 @@ export class ThreadPool {
   /** Runs and worker use so far. */
   stats(): ThreadPoolStats {
     let workersUsed = 0;
-    for (let t = 1; t < this.threads; t++) if (Atomics.load(this.ctl, this.layout.THREADS + 2 * t + 1) > 0) workersUsed++;
-    return { threads: this.threads, parallelRuns: this.parallelRuns, workersUsed };
+    let workersAlive = 0;
+    for (let t = 1; t < this.threads; t++) {
+      if (Atomics.load(this.ctl, this.layout.THREADS + 2 * t + 1) > 0) workersUsed++;
+      if (Atomics.load(this.ctl, this.layout.THREADS + 2 * t) === THREAD_ALIVE && !this.pool.gone[t]) workersAlive++;
+    }
+    return { threads: this.threads, parallelRuns: this.parallelRuns, workersUsed, workersAlive };
   }
 
   /** Ends the workers (safe twice); resolves once they have exited. `run` throws afterwards. */
