@@ -3,8 +3,8 @@
 // refuses non-finite weights naming the tensor (unless allowed), and generation refuses non-finite logits.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readSafetensors } from '@transformer-kit/tensor';
-import { generate, loadGguf, loadHuggingFace, loadLlama2c, readGguf, Sampler, type CausalLM, type NonFiniteReport } from '../src/index';
+import { dequantizeGgml, quantizeQ8_0, readSafetensors } from '@transformer-kit/tensor';
+import { finiteWeights, generate, loadGguf, loadHuggingFace, loadLlama2c, packedHostTensor, readGguf, Sampler, weightSource, type CausalLM, type NonFiniteReport } from '../src/index';
 import { haveShared, readShared, shared } from './shared-data';
 import { writeSafetensors } from './write-safetensors';
 
@@ -69,5 +69,53 @@ describe.runIf(haveShared('fixtures/models/llama-tiny/model.safetensors'))('NaN 
     }
     const files: Record<string, Uint8Array> = { 'config.json': readFileSync(`${dir}/config.json`), 'model.safetensors': writeSafetensors(tensors) };
     await expect(loadHuggingFace(async (name) => files[name])).rejects.toThrow(/^model\.safetensors: tensor 'model\.layers\.1\.mlp\.down_proj\.weight' holds 2 NaN and 1 infinite values of 2048/);
+  });
+});
+
+describe('packed weights are checked in their packed form', () => {
+  // two rows of 64 weights in Q8_0 (4 blocks of 32: a 2-byte f16 scale, then 32 int8 codes)
+  const values = Float32Array.from({ length: 128 }, (_, i) => Math.sin(i) * 3);
+  const source = (bytes: Uint8Array, decoded: { count: number }) =>
+    weightSource('w.gguf', { 'model.layers.0.mlp.down_proj.weight': () => packedHostTensor([2, 64], 'q8_0', bytes, () => {
+      decoded.count++;
+      return dequantizeGgml(bytes, 8, 128);
+    }) });
+
+  it('a finite weight is never decoded to float32 (it would cost 4x its bytes to check it)', () => {
+    const decoded = { count: 0 };
+    const t = finiteWeights(source(quantizeQ8_0(values), decoded)).get('model.layers.0.mlp.down_proj.weight');
+    expect(t.packed?.dtype).toBe('q8_0');
+    expect(decoded.count).toBe(0);
+  });
+
+  it('a block whose scale is Infinity is refused, with the counts of the decoded values', () => {
+    const bytes = quantizeQ8_0(values);
+    bytes.set([0x00, 0x7c], 2 * 34); // block 2's f16 scale: +Infinity
+    // ggml's decoding of that block: Infinity·code is ±Infinity, and NaN for a zero code
+    const decodedValues = Array.from(dequantizeGgml(bytes, 8, 128));
+    const nan = decodedValues.filter((v) => Number.isNaN(v)).length;
+    const infinite = decodedValues.filter((v) => v === Infinity || v === -Infinity).length;
+    expect(nan + infinite).toBe(32);
+    const reports: NonFiniteReport[] = [];
+    expect(() => finiteWeights(source(bytes, { count: 0 }), { onNonFinite: (r) => reports.push(r) }).get('model.layers.0.mlp.down_proj.weight')).toThrow(
+      `w.gguf: tensor 'model.layers.0.mlp.down_proj.weight' holds ${nan} NaN and ${infinite} infinite values of 128: the checkpoint is corrupt (pass allowNonFinite: true to load it anyway)`,
+    );
+    expect(reports).toEqual([{ origin: 'w.gguf', tensor: 'model.layers.0.mlp.down_proj.weight', nan, infinite, total: 128 }]);
+  });
+});
+
+describe.runIf(haveShared('models/r42m/r42m-Q4_K_M.gguf'))('a Q4_K block with an infinite scale in r42m-Q4_K_M.gguf', () => {
+  it('is refused by loadGguf naming the tensor, with the counts of its decoded values', () => {
+    const file = readShared('models/r42m/r42m-Q4_K_M.gguf').slice();
+    const info = readGguf(file).info('blk.0.ffn_gate.weight')!;
+    expect(info.typeName).toBe('Q4_K');
+    file.set([0x00, 0x7c], info.offset + 5 * 144); // block 5's f16 d (Q4_K blocks: 144 bytes, d first)
+    const decoded = Array.from(readGguf(file).read('blk.0.ffn_gate.weight'));
+    const nan = decoded.filter((v) => Number.isNaN(v)).length;
+    const infinite = decoded.filter((v) => v === Infinity || v === -Infinity).length;
+    expect(nan + infinite).toBeGreaterThan(0);
+    expect(() => loadGguf(file, 'r42m-Q4_K_M.gguf')).toThrow(
+      `r42m-Q4_K_M.gguf: tensor 'model.layers.0.mlp.gate_proj.weight' holds ${nan} NaN and ${infinite} infinite values of ${decoded.length}`,
+    );
   });
 });
