@@ -4,11 +4,13 @@
 //  - llama.cpp through node-llama-cpp 3.21.1 (its prebuilt CPU binary: getLlama({ gpu: false, build: 'never' }), 1 thread)
 //  - llama.cpp in WebAssembly, @wllama/wllama in headless Chromium (/usr/bin/chromium via playwright-core, 1 thread)
 // Measures decode tokens/s (128 greedy tokens after an 8-token prompt; the prompt's own step not counted) and
-// prompt tokens/s (one 128-token prompt), and our process's resident memory after loading (fresh process).
+// prompt tokens/s (one 128-token prompt), and our process's resident memory after loading (fresh processes,
+// bench/quant-rss.mjs). `BENCH_ONLY=rss npm run bench -- quant` measures the memory alone (no peers, a quiet
+// machine not needed) and rewrites only the `oursResidentMemory` of each row of bench/results/quant.json.
 // Imports the BUILT packages: npx turbo run build --filter=@transformer-kit/transformer...
 /* global performance, console, process */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { argmax, createCpuBackend, setBackend, tensor } from '@transformer-kit/tensor';
@@ -57,12 +59,62 @@ function ours(model) {
   };
 }
 
-/** Our resident memory after loading `path`, in a fresh process. */
-function rss(path) {
-  const r = spawnSync(process.execPath, ['--expose-gc', join(here, 'quant-rss.mjs'), path], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`quant-rss.mjs failed: ${r.stderr}`);
-  const m = JSON.parse(r.stdout.trim().split('\n').pop());
-  return { ...m, loadedOverFile: (m.rssLoaded - m.rssBefore) / m.fileBytes, afterForwardOverFile: (m.rssAfterForward - m.rssBefore) / m.fileBytes };
+const RSS_RUNS = Number(process.env.BENCH_RSS_RUNS ?? 3);
+const RESIDENT_MEMORY_METHOD =
+  'Each figure is the median over `runs` fresh processes of bench/quant-rss.mjs (Linux /proc/self: VmRSS, VmHWM, smaps), RSS read after 3 forced GCs 100 ms apart. ' +
+  'engineStartBytes = rssBefore - rssImported: the CPU engine made by createCpuBackend (1 MiB heap, f32 kernel module, scratch), paid once whatever is loaded, not counted in the bar. ' +
+  'importBytes = rssImported - rssStart: the packages\' code. ' +
+  'loadedOverFile (the bar, <= 1.3) = (rssLoaded - rssBefore) / fileBytes: what `loadGguf(readFileSync(file))` leaves resident, model AND tokenizer held, the file\'s Buffer garbage. ' +
+  'loadedWithEngineOverFile = (rssLoaded - rssImported) / fileBytes: the same with the engine\'s start-up. ' +
+  'engineHeapOverFile: the part of the load that is the engine heap\'s mapping (the packed weights). ' +
+  'peakOverFile = (VmHWM during the load - rssBefore) / fileBytes: the file\'s Buffer and the heap\'s copy coexist while the model is built. ' +
+  'loadedIdleOverFile = (rssLoadedIdle - rssBefore) / fileBytes: the loaded process after 10 s idle and a GC (V8 gives back the young generation the load grew). ' +
+  'afterForwardOverFile: after one 4-token forward with a 256-position KV cache (adds the cache, the quantized kernel module and a worker thread).';
+
+/** Our resident memory after loading `path`: medians over RSS_RUNS fresh processes (bench/quant-rss.mjs). */
+function residentMemory(path) {
+  const runs = [];
+  for (let i = 0; i < RSS_RUNS; i++) {
+    const r = spawnSync(process.execPath, ['--expose-gc', join(here, 'quant-rss.mjs'), path], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`quant-rss.mjs failed: ${r.stderr}`);
+    const m = JSON.parse(r.stdout.trim().split('\n').pop());
+    const load = m.rssLoaded - m.rssBefore;
+    runs.push({
+      loadedOverFile: load / m.fileBytes,
+      loadedWithEngineOverFile: (m.rssLoaded - m.rssImported) / m.fileBytes,
+      engineHeapOverFile: (m.residentLoaded.engineHeap - m.residentBefore.engineHeap) / m.fileBytes,
+      peakOverFile: m.rssPeakLoad === null ? null : (m.rssPeakLoad - m.rssBefore) / m.fileBytes,
+      loadedIdleOverFile: (m.rssLoadedIdle - m.rssBefore) / m.fileBytes,
+      afterForwardOverFile: (m.rssAfterForward - m.rssBefore) / m.fileBytes,
+      engineStartBytes: m.rssBefore - m.rssImported,
+      importBytes: m.rssImported - m.rssStart,
+      loadBytes: load,
+      raw: m,
+    });
+  }
+  const mid = (key) => (runs.some((r) => r[key] === null) ? null : median(runs.map((r) => r[key])));
+  const keys = ['loadedOverFile', 'loadedWithEngineOverFile', 'engineHeapOverFile', 'peakOverFile', 'loadedIdleOverFile', 'afterForwardOverFile', 'engineStartBytes', 'importBytes', 'loadBytes'];
+  const memory = { fileBytes: runs[0].raw.fileBytes, ...Object.fromEntries(keys.map((k) => [k, mid(k)])), barMet: mid('loadedOverFile') <= 1.3, runs };
+  console.log(`  resident memory ${path.split('/').pop()}: load ${memory.loadedOverFile.toFixed(3)}x the file (engine heap ${memory.engineHeapOverFile.toFixed(3)}x), with the engine ${memory.loadedWithEngineOverFile.toFixed(3)}x, peak ${memory.peakOverFile?.toFixed(3)}x, idle ${memory.loadedIdleOverFile.toFixed(3)}x, after a forward ${memory.afterForwardOverFile.toFixed(3)}x`);
+  return memory;
+}
+
+const out = join(here, 'results', 'quant.json');
+if (process.env.BENCH_ONLY === 'rss') {
+  // the memory alone: rewrite each row's oursResidentMemory in the last results, keep the speed figures as they are
+  const previous = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : { bench: 'quant', results: [] };
+  for (const [type, path] of Object.entries(files)) {
+    const memory = residentMemory(path);
+    let row = previous.results.find((r) => r.model === `r42m-${type}`);
+    if (!row) previous.results.push((row = { model: `r42m-${type}`, fileBytes: memory.fileBytes }));
+    row.oursResidentMemory = memory;
+  }
+  previous.residentMemoryDate = new Date().toISOString();
+  previous.residentMemoryNode = process.version;
+  previous.residentMemoryMethod = RESIDENT_MEMORY_METHOD;
+  writeFileSync(out, `${JSON.stringify(previous, null, 2)}\n`);
+  console.log(`wrote the resident memory into ${out}`);
+  process.exit(0);
 }
 
 setBackend(createCpuBackend());
@@ -110,7 +162,7 @@ for (const [type, path] of Object.entries(files)) {
   web = null;
   model.dispose();
   const med = (xs) => (xs.length ? median(xs) : null);
-  const memory = rss(path);
+  const memory = residentMemory(path);
   const row = {
     model: `r42m-${type}`,
     fileBytes: statSync(path).size,
@@ -128,14 +180,16 @@ for (const [type, path] of Object.entries(files)) {
 }
 await wllama.close?.();
 
-const out = join(here, 'results', 'quant.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({
   bench: 'quant',
   date: new Date().toISOString(),
   node: process.version,
   threads: 1,
-  note: 'r42m decode tok/s (128 greedy tokens after an 8-token prompt) and prompt tok/s (128 tokens), medians of interleaved runs; the machine is shared (2 cores, other jobs running), so ratios in one run matter more than absolute numbers. oursResidentMemory: RSS growth of a fresh process loading the file, over the file size.',
+  note: 'r42m decode tok/s (128 greedy tokens after an 8-token prompt) and prompt tok/s (128 tokens), medians of interleaved runs; the machine is shared (2 cores, other jobs running), so ratios in one run matter more than absolute numbers. oursResidentMemory: see residentMemoryMethod.',
+  residentMemoryDate: new Date().toISOString(),
+  residentMemoryNode: process.version,
+  residentMemoryMethod: RESIDENT_MEMORY_METHOD,
   results,
 }, null, 2)}\n`);
 console.log(`wrote ${out}`);
