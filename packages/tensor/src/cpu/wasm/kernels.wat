@@ -167,12 +167,13 @@
   ;; gemm(a, b, c, m, n, k, transB, scratch, begin, end) — outer index: rows of C
   ;;   C[m, n] = A[m, k] · (transB ? B[n, k]ᵀ : B[k, n]), all row-major.
   ;; Blocked like BLIS: B is packed, kc × nc at a time, into scratch as panels of 8 columns ([kc, 8] each, the
-  ;; last one zero-padded); a 4×8 register tile (8 accumulators) walks each panel for 4 rows of A.
+  ;; last one zero-padded); A, mc rows × kc at a time, as micro-panels of 4 rows ([kc, 4] each); a 4×8 register
+  ;; tile (8 accumulators) walks each B panel (in L1) for every micro-panel of the block.
   ;; DETERMINISM: every C[i, j] is Σ_p A[i, p]·B[p, j] summed one p at a time from p = 0 (a block after the
   ;; first starts from the value stored in C), with one multiply and one add per step, whether its tile is
   ;; whole, a leftover row ($tile1x8), a column tail (through a tile in scratch) or a few-rows product that reads
   ;; B in place ($rowsDirect): the bits depend on k alone, never on the range or the path.
-  ;; Scratch: [0, 128) the column-tail tile (4 rows × 8 floats), [128, 256 KiB) packed B.
+  ;; Scratch: [0, 128) the column-tail tile (4 rows × 8 floats), [128, 32896) packed A, [32896, 256 KiB) packed B.
   ;; ---------------------------------------------------------------------------------------------------------
 
   ;; Packs B[pc:pc+kc, jc:jc+nc] (in the op(B) = [k, n] sense) into dst as panels of 8 columns:
