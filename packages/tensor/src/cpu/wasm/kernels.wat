@@ -386,47 +386,59 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $panel))))
 
-  ;; The 4×8 register tile: a packed micro-panel ap of A (4 rows, kc steps) times a packed panel bp of B
-  ;; (kc × 8) into the C rows c0, c0 + ldc, c0 + 2·ldc, c0 + 3·ldc (8 floats each), starting from zero or
-  ;; (accumulate ≠ 0) from the values there. NOTE: one step per iteration, not unrolled: V8's TurboFan hoists
+  ;; The 4×8 register tile, for `count` (≥ 1) consecutive packed micro-panels from ap (4 rows, kc steps each)
+  ;; times one packed panel bp0 of B (kc × 8): micro-panel r into the C rows c0 + (4r .. 4r + 3)·ldc (8 floats
+  ;; each), starting from zero or (accumulate ≠ 0) from the values there. (One call per B panel and block of A:
+  ;; a call per micro-panel cost about 3%.) NOTE: one step per iteration, not unrolled: V8's TurboFan hoists
   ;; every load of an unrolled body to its top, which needs more than the 15 xmm registers it allocates and
   ;; spills accumulators to the stack (the 4-step unroll ran about 30% slower than this loop).
-  (func $tile4x8 (param $ap i32) (param $bp i32) (param $kc i32) (param $c0 i32) (param $ldc i32) (param $accumulate i32)
+  (func $tile4x8 (param $ap i32) (param $bp0 i32) (param $kc i32) (param $c0 i32) (param $ldc i32) (param $accumulate i32)
+    (param $count i32)
     (local $c0l v128) (local $c0h v128) (local $c1l v128) (local $c1h v128)
     (local $c2l v128) (local $c2h v128) (local $c3l v128) (local $c3h v128)
-    (local $bl v128) (local $bh v128) (local $x v128) (local $end i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
-    (local.set $c1 (i32.add (local.get $c0) (local.get $ldc)))
-    (local.set $c2 (i32.add (local.get $c1) (local.get $ldc)))
-    (local.set $c3 (i32.add (local.get $c2) (local.get $ldc)))
-    (if (local.get $accumulate)
-      (then
-        (local.set $c0l (v128.load (local.get $c0))) (local.set $c0h (v128.load offset=16 (local.get $c0)))
-        (local.set $c1l (v128.load (local.get $c1))) (local.set $c1h (v128.load offset=16 (local.get $c1)))
-        (local.set $c2l (v128.load (local.get $c2))) (local.set $c2h (v128.load offset=16 (local.get $c2)))
-        (local.set $c3l (v128.load (local.get $c3))) (local.set $c3h (v128.load offset=16 (local.get $c3)))))
-    (local.set $end (i32.add (local.get $bp) (i32.shl (local.get $kc) (i32.const 5))))
-    (loop $step
-      (local.set $bl (v128.load offset=0 (local.get $bp)))
-      (local.set $bh (v128.load offset=16 (local.get $bp)))
-      (local.set $x (v128.load32_splat offset=0 (local.get $ap)))
-      (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (local.get $bl))))
-      (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (local.get $bh))))
-      (local.set $x (v128.load32_splat offset=4 (local.get $ap)))
-      (local.set $c1l (f32x4.add (local.get $c1l) (f32x4.mul (local.get $x) (local.get $bl))))
-      (local.set $c1h (f32x4.add (local.get $c1h) (f32x4.mul (local.get $x) (local.get $bh))))
-      (local.set $x (v128.load32_splat offset=8 (local.get $ap)))
-      (local.set $c2l (f32x4.add (local.get $c2l) (f32x4.mul (local.get $x) (local.get $bl))))
-      (local.set $c2h (f32x4.add (local.get $c2h) (f32x4.mul (local.get $x) (local.get $bh))))
-      (local.set $x (v128.load32_splat offset=12 (local.get $ap)))
-      (local.set $c3l (f32x4.add (local.get $c3l) (f32x4.mul (local.get $x) (local.get $bl))))
-      (local.set $c3h (f32x4.add (local.get $c3h) (f32x4.mul (local.get $x) (local.get $bh))))
-      (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
-      (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
-      (br_if $step (i32.lt_u (local.get $bp) (local.get $end))))
-    (v128.store (local.get $c0) (local.get $c0l)) (v128.store offset=16 (local.get $c0) (local.get $c0h))
-    (v128.store (local.get $c1) (local.get $c1l)) (v128.store offset=16 (local.get $c1) (local.get $c1h))
-    (v128.store (local.get $c2) (local.get $c2l)) (v128.store offset=16 (local.get $c2) (local.get $c2h))
-    (v128.store (local.get $c3) (local.get $c3l)) (v128.store offset=16 (local.get $c3) (local.get $c3h)))
+    (local $bl v128) (local $bh v128) (local $x v128) (local $bp i32) (local $end i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local.set $end (i32.add (local.get $bp0) (i32.shl (local.get $kc) (i32.const 5))))
+    (loop $panel
+      (local.set $c1 (i32.add (local.get $c0) (local.get $ldc)))
+      (local.set $c2 (i32.add (local.get $c1) (local.get $ldc)))
+      (local.set $c3 (i32.add (local.get $c2) (local.get $ldc)))
+      (if (local.get $accumulate)
+        (then
+          (local.set $c0l (v128.load (local.get $c0))) (local.set $c0h (v128.load offset=16 (local.get $c0)))
+          (local.set $c1l (v128.load (local.get $c1))) (local.set $c1h (v128.load offset=16 (local.get $c1)))
+          (local.set $c2l (v128.load (local.get $c2))) (local.set $c2h (v128.load offset=16 (local.get $c2)))
+          (local.set $c3l (v128.load (local.get $c3))) (local.set $c3h (v128.load offset=16 (local.get $c3))))
+        (else
+          (local.set $c0l (v128.const i32x4 0 0 0 0)) (local.set $c0h (v128.const i32x4 0 0 0 0))
+          (local.set $c1l (v128.const i32x4 0 0 0 0)) (local.set $c1h (v128.const i32x4 0 0 0 0))
+          (local.set $c2l (v128.const i32x4 0 0 0 0)) (local.set $c2h (v128.const i32x4 0 0 0 0))
+          (local.set $c3l (v128.const i32x4 0 0 0 0)) (local.set $c3h (v128.const i32x4 0 0 0 0))))
+      (local.set $bp (local.get $bp0))
+      (loop $step
+        (local.set $bl (v128.load offset=0 (local.get $bp)))
+        (local.set $bh (v128.load offset=16 (local.get $bp)))
+        (local.set $x (v128.load32_splat offset=0 (local.get $ap)))
+        (local.set $c0l (f32x4.add (local.get $c0l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c0h (f32x4.add (local.get $c0h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $ap)))
+        (local.set $c1l (f32x4.add (local.get $c1l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c1h (f32x4.add (local.get $c1h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $ap)))
+        (local.set $c2l (f32x4.add (local.get $c2l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c2h (f32x4.add (local.get $c2h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $ap)))
+        (local.set $c3l (f32x4.add (local.get $c3l) (f32x4.mul (local.get $x) (local.get $bl))))
+        (local.set $c3h (f32x4.add (local.get $c3h) (f32x4.mul (local.get $x) (local.get $bh))))
+        (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+        (br_if $step (i32.lt_u (local.get $bp) (local.get $end))))
+      (v128.store (local.get $c0) (local.get $c0l)) (v128.store offset=16 (local.get $c0) (local.get $c0h))
+      (v128.store (local.get $c1) (local.get $c1l)) (v128.store offset=16 (local.get $c1) (local.get $c1h))
+      (v128.store (local.get $c2) (local.get $c2l)) (v128.store offset=16 (local.get $c2) (local.get $c2h))
+      (v128.store (local.get $c3) (local.get $c3l)) (v128.store offset=16 (local.get $c3) (local.get $c3h))
+      (local.set $c0 (i32.add (local.get $c3) (local.get $ldc)))
+      (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+      (br_if $panel (local.get $count))))
 
   ;; One row of the 4×8 tile (the rows a range leaves over): the same arithmetic per element as $tile4x8.
   (func $tile1x8 (param $a0 i32) (param $bp i32) (param $kc i32) (param $c0 i32) (param $accumulate i32)
@@ -653,24 +665,28 @@
                     (local.set $bp (i32.add (local.get $packed) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 5))))
                     (local.set $c0 (i32.add (local.get $c)
                       (i32.add (i32.mul (local.get $i0) (local.get $ldc)) (i32.shl (local.get $j0) (i32.const 2)))))
-                    (local.set $ap (local.get $packedA))
-                    (local.set $r (i32.const 0))
-                    (block $r_done
-                      (loop $r_loop
-                        (br_if $r_done (i32.ge_u (local.get $r) (local.get $full)))
-                        (if (i32.eq (local.get $w) (i32.const 8))
-                          (then
-                            (call $tile4x8 (local.get $ap) (local.get $bp) (local.get $kc) (local.get $c0) (local.get $ldc) (local.get $acc)))
-                          (else
-                            ;; a column tail: through the tile in scratch
+                    (if (i32.eq (local.get $w) (i32.const 8))
+                      (then
+                        ;; every micro-panel of the block in one call
+                        (if (local.get $full)
+                          (then (call $tile4x8 (local.get $packedA) (local.get $bp) (local.get $kc) (local.get $c0) (local.get $ldc)
+                            (local.get $acc) (local.get $full))))
+                        (local.set $c0 (i32.add (local.get $c0) (i32.mul (local.get $full) (i32.shl (local.get $ldc) (i32.const 2))))))
+                      (else
+                        ;; a column tail: each micro-panel through the tile in scratch
+                        (local.set $ap (local.get $packedA))
+                        (local.set $r (i32.const 0))
+                        (block $r_done
+                          (loop $r_loop
+                            (br_if $r_done (i32.ge_u (local.get $r) (local.get $full)))
                             (if (local.get $acc)
                               (then (call $copyTile (local.get $c0) (local.get $ldc) (local.get $tile) (i32.const 32) (i32.const 4) (local.get $w))))
-                            (call $tile4x8 (local.get $ap) (local.get $bp) (local.get $kc) (local.get $tile) (i32.const 32) (local.get $acc))
-                            (call $copyTile (local.get $tile) (i32.const 32) (local.get $c0) (local.get $ldc) (i32.const 4) (local.get $w))))
-                        (local.set $ap (i32.add (local.get $ap) (i32.shl (local.get $kc) (i32.const 4))))
-                        (local.set $c0 (i32.add (local.get $c0) (i32.shl (local.get $ldc) (i32.const 2))))
-                        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-                        (br $r_loop)))
+                            (call $tile4x8 (local.get $ap) (local.get $bp) (local.get $kc) (local.get $tile) (i32.const 32) (local.get $acc) (i32.const 1))
+                            (call $copyTile (local.get $tile) (i32.const 32) (local.get $c0) (local.get $ldc) (i32.const 4) (local.get $w))
+                            (local.set $ap (i32.add (local.get $ap) (i32.shl (local.get $kc) (i32.const 4))))
+                            (local.set $c0 (i32.add (local.get $c0) (i32.shl (local.get $ldc) (i32.const 2))))
+                            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                            (br $r_loop)))))
                     (if (i32.and (local.get $rows) (i32.const 3))
                       (then
                         ;; the rows the range leaves over, one at a time from A in place (a full tile would repeat a row)
