@@ -171,8 +171,9 @@
   ;; tile (8 accumulators) walks each B panel (in L1) for every micro-panel of the block.
   ;; DETERMINISM: every C[i, j] is Σ_p A[i, p]·B[p, j] summed one p at a time from p = 0 (a block after the
   ;; first starts from the value stored in C), with one multiply and one add per step, whether its tile is
-  ;; whole, a leftover row ($tile1x8), a column tail (through a tile in scratch) or a few-rows product that reads
-  ;; B in place ($rowsDirect): the bits depend on k alone, never on the range or the path.
+  ;; whole, a leftover row ($tile1x8), two or three leftover rows (a zero-padded tile), a column tail (through
+  ;; a tile in scratch) or a few-rows product that reads B in place ($rowsDirect): the bits depend on k alone,
+  ;; never on the range or the path.
   ;; Scratch: [0, 128) the column-tail tile (4 rows × 8 floats), [128, 32896) packed A, [32896, 256 KiB) packed B.
   ;; ---------------------------------------------------------------------------------------------------------
 
@@ -385,6 +386,26 @@
         (local.set $a (i32.add (local.get $a) (i32.shl (local.get $lda) (i32.const 2))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $panel))))
+
+  ;; The last `rows` (2 or 3) rows of a block as one more micro-panel, zero-padded to 4 rows (see $packA); it
+  ;; fits: a block with rows left over is its range's last, shorter than mc (a multiple of 4).
+  (func $packRows (param $a i32) (param $lda i32) (param $rows i32) (param $kc i32) (param $dst i32)
+    (local $p i32) (local $r i32)
+    (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $kc) (i32.const 4)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $p (i32.const 0))
+        (block $row_done
+          (loop $each
+            (br_if $row_done (i32.ge_u (local.get $p) (local.get $kc)))
+            (f32.store (i32.add (local.get $dst) (i32.add (i32.shl (local.get $p) (i32.const 4)) (i32.shl (local.get $r) (i32.const 2))))
+              (f32.load (i32.add (local.get $a) (i32.shl (local.get $p) (i32.const 2)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $each)))
+        (local.set $a (i32.add (local.get $a) (local.get $lda)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
 
   ;; The 4×8 register tile, for `count` (≥ 1) consecutive packed micro-panels from ap (4 rows, kc steps each)
   ;; times one packed panel bp0 of B (kc × 8): micro-panel r into the C rows c0 + (4r .. 4r + 3)·ldc (8 floats
@@ -604,7 +625,7 @@
     (local $tile i32) (local $packedA i32) (local $packed i32) (local $kc0 i32) (local $ncMax i32) (local $mc i32)
     (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $q i32) (local $j0 i32) (local $w i32)
     (local $bp i32) (local $i0 i32) (local $rows i32) (local $full i32) (local $r i32) (local $ap i32)
-    (local $c0 i32) (local $lda i32) (local $ldc i32) (local $acc i32)
+    (local $c0 i32) (local $lda i32) (local $ldc i32) (local $acc i32) (local $left i32)
     (if (i32.ge_u (local.get $begin) (local.get $end)) (then (return)))
     (local.set $lda (i32.shl (local.get $k) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
@@ -655,6 +676,14 @@
                 (local.set $full (i32.shr_u (local.get $rows) (i32.const 2)))
                 (call $packA (i32.add (local.get $a) (i32.add (i32.mul (local.get $i0) (local.get $lda)) (i32.shl (local.get $pc) (i32.const 2))))
                   (local.get $lda) (local.get $full) (local.get $kc) (local.get $packedA))
+                (local.set $left (i32.and (local.get $rows) (i32.const 3)))
+                (if (i32.ge_u (local.get $left) (i32.const 2))
+                  (then
+                    (call $packRows (i32.add (local.get $a) (i32.add
+                        (i32.mul (i32.add (local.get $i0) (i32.shl (local.get $full) (i32.const 2))) (local.get $lda))
+                        (i32.shl (local.get $pc) (i32.const 2))))
+                      (local.get $lda) (local.get $left) (local.get $kc)
+                      (i32.add (local.get $packedA) (i32.mul (local.get $full) (i32.shl (local.get $kc) (i32.const 4)))))))
                 (local.set $q (i32.const 0))
                 (block $q_done
                   (loop $q_loop
@@ -687,15 +716,25 @@
                             (local.set $c0 (i32.add (local.get $c0) (i32.shl (local.get $ldc) (i32.const 2))))
                             (local.set $r (i32.add (local.get $r) (i32.const 1)))
                             (br $r_loop)))))
-                    (if (i32.and (local.get $rows) (i32.const 3))
+                    (if (i32.ge_u (local.get $left) (i32.const 2))
                       (then
-                        ;; the rows the range leaves over, one at a time from A in place (a full tile would repeat a row)
-                        (call $leftoverRows
-                          (i32.add (local.get $a) (i32.add
-                            (i32.mul (i32.add (local.get $i0) (i32.shl (local.get $full) (i32.const 2))) (local.get $lda))
-                            (i32.shl (local.get $pc) (i32.const 2))))
-                          (local.get $lda) (local.get $bp) (local.get $kc) (local.get $c0)
-                          (local.get $ldc) (i32.and (local.get $rows) (i32.const 3)) (local.get $w) (local.get $tile) (local.get $acc))))
+                        ;; two or three rows left over: their zero-padded micro-panel through the tile (one 4-row
+                        ;; tile costs less than two rows of $tile1x8, whose two sums a row wait on the adds' latency)
+                        (if (local.get $acc)
+                          (then (call $copyTile (local.get $c0) (local.get $ldc) (local.get $tile) (i32.const 32) (local.get $left) (local.get $w))))
+                        (call $tile4x8 (i32.add (local.get $packedA) (i32.mul (local.get $full) (i32.shl (local.get $kc) (i32.const 4))))
+                          (local.get $bp) (local.get $kc) (local.get $tile) (i32.const 32) (local.get $acc) (i32.const 1))
+                        (call $copyTile (local.get $tile) (i32.const 32) (local.get $c0) (local.get $ldc) (local.get $left) (local.get $w)))
+                      (else
+                        (if (local.get $left)
+                          (then
+                            ;; one row left over: from A in place
+                            (call $leftoverRows
+                              (i32.add (local.get $a) (i32.add
+                                (i32.mul (i32.add (local.get $i0) (i32.shl (local.get $full) (i32.const 2))) (local.get $lda))
+                                (i32.shl (local.get $pc) (i32.const 2))))
+                              (local.get $lda) (local.get $bp) (local.get $kc) (local.get $c0)
+                              (local.get $ldc) (i32.const 1) (local.get $w) (local.get $tile) (local.get $acc))))))
                     (local.set $q (i32.add (local.get $q) (i32.const 1)))
                     (br $q_loop)))
                 (local.set $i0 (i32.add (local.get $i0) (local.get $rows)))
