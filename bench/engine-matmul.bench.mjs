@@ -220,6 +220,11 @@ const bars = [
   { bar: 'matmul 256³, 1 thread ≥ tfjs-wasm', measured: at('ours 1 thread').vsTfjsWasm, target: 1 },
   { bar: 'matmul 256³, 2 threads ≥ 2× tfjs-wasm', measured: at('ours 2 threads').vsTfjsWasm, target: 2 },
 ].map((b) => ({ ...b, unit: '× tfjs-wasm', met: b.measured >= b.target }));
+const ceiling = at(CEILING).gflops / at('ours 1 thread').gflops;
+if (ceiling < 1.6) {
+  // NOTE: the 2-thread bar needs a second core; other processes on this shared machine may hold it
+  bars[1].note = `two 1-thread matmuls at once ran at ${round(ceiling, 2)}× one: this run had no second core to give, so the 2-thread figure says little about the split`;
+}
 
 const result = {
   benchmark: 'engine-matmul',
@@ -235,7 +240,7 @@ const result = {
   scaling: {
     shape: '256³',
     ours2Threads: round(at('ours 2 threads').gflops / at('ours 1 thread').gflops, 2),
-    ceiling: round(at(CEILING).gflops / at('ours 1 thread').gflops, 2),
+    ceiling: round(ceiling, 2),
     unit: '× ours 1 thread',
   },
   results: rows,
