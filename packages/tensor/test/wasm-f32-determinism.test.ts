@@ -43,6 +43,8 @@ describe('the same bits for any split of the outer index', () => {
     [0, 23, 37, 300],
     [1, 23, 37, 300],
     [1, 41, 450, 29], // two column blocks of packed B
+    [0, 70, 21, 260], // two 4-row-aligned blocks of packed A (mc = 60 at kc = 130), then 2 leftover rows
+    [1, 70, 21, 260],
   ])('gemm transB=%i [%i×%i]·k=%i (rows)', (transB, m, n, k) => {
     const a = heap.put(randoms(m * k, 1));
     const b = heap.put(randoms(n * k, 2));

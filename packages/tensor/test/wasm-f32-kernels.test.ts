@@ -34,6 +34,7 @@ describe('gemm', () => {
     [7, 13, 5],
     [4, 8, 8],
     [33, 17, 300], // two k blocks (the second one accumulates on the stored C)
+    [11, 21, 300], // three rows left over past the tiles, a column tail, two k blocks
     [5, 450, 300], // two column blocks of packed B
     [128, 288, 288], // a stories15M prompt: [128×288]·[288×288]ᵀ
     [64, 768, 97],
