@@ -163,7 +163,7 @@ export class Tensor implements TensorHandle {
     if (this.#storage === null) return;
     this.#storage.release();
     this.#storage = null;
-    untrackTensor(this);
+    untrackTensor();
   }
 
   /** `Tensor [2, 3] float32 on cpu` */

@@ -29,6 +29,15 @@ export function transposeKernel(x: TensorData, shape: Shape, perm: readonly numb
   return out;
 }
 
+/** Below this many elements a run is copied in a loop: a `subarray` view per run cost more than the copy. */
+const SHORT_RUN = 64;
+
+/** out[o …) = x[src …), n elements. */
+function copyRun(out: TensorData, o: number, x: TensorData, src: number, n: number): void {
+  if (n >= SHORT_RUN) out.set(x.subarray(src, src + n), o);
+  else for (let j = 0; j < n; j++) out[o + j] = x[src + j];
+}
+
 /** Copies the block [begin, begin + size) of x. */
 export function sliceKernel(
   x: TensorData, shape: Shape, begin: readonly number[], size: readonly number[], dtype: DType, out: TensorData = allocate(dtype, sizeOf(size)),
@@ -42,7 +51,7 @@ export function sliceKernel(
   for (let o = 0; o < out.length; o += innerN) {
     let src = 0;
     for (let d = 0; d < rank; d++) src += (begin[d] + idx[d]) * strides[d];
-    out.set(x.subarray(src, src + innerN), o);
+    copyRun(out, o, x, src, innerN);
     for (let d = rank - 2; d >= 0; d--) { if (++idx[d] < size[d]) break; idx[d] = 0; }
   }
   return out;
@@ -64,7 +73,7 @@ export function writeSliceKernel(
   for (let o = 0; o < value.length; o += innerN) {
     let dst = targetOffset;
     for (let d = 0; d < rank; d++) dst += (begin[d] + idx[d]) * strides[d];
-    target.set(value.subarray(o, o + innerN), dst);
+    copyRun(target, dst, value, o, innerN);
     for (let d = rank - 2; d >= 0; d--) { if (++idx[d] < valueShape[d]) break; idx[d] = 0; }
   }
 }

@@ -13,14 +13,31 @@ import { backendOf, check, wrap } from './run-kernel';
  * ```
  */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
-  check(perm.length === x.rank && [...perm].sort((a, b) => a - b).every((p, i) => p === i), 'permute', () => `[${perm.join(', ')}] is not a permutation of ${x.rank} dimensions`);
+  check(isPermutation(perm, x.rank), 'permute', () => `[${perm.join(', ')}] is not a permutation of ${x.rank} dimensions`);
   const backend = backendOf('permute', x);
   const outShape = perm.map((p) => x.shape[p]);
   // NOTE: when the dimensions larger than 1 keep their relative order, the row-major data is already in the new
   // layout: a free view. The decode step's [batch, 1, heads, headDim] → [batch, heads, 1, headDim] is such a case.
-  const moved = perm.filter((p) => x.shape[p] !== 1);
-  if (moved.every((p, i) => i === 0 || p > moved[i - 1])) return x.reshape(outShape);
+  let last = -1;
+  let inOrder = true;
+  for (let i = 0; i < perm.length && inOrder; i++) {
+    if (x.shape[perm[i]] === 1) continue;
+    inOrder = perm[i] > last;
+    last = perm[i];
+  }
+  if (inOrder) return x.reshape(outShape);
   return wrap(backend, backend.transpose(x, perm), outShape, x.dtype);
+}
+
+/** True when `perm` holds each of 0 … rank − 1 once (no array made: permute runs several times a decode step). */
+function isPermutation(perm: readonly number[], rank: number): boolean {
+  if (perm.length !== rank) return false;
+  let seen = 0;
+  for (const p of perm) {
+    if (!Number.isInteger(p) || p < 0 || p >= rank || p > 30 || seen & (1 << p)) return false;
+    seen |= 1 << p;
+  }
+  return true;
 }
 
 /**
