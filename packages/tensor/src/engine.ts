@@ -101,7 +101,8 @@ function collectTensors(value: unknown, into: Set<Tensor>, isTensor: (v: unknown
   if (isTensor(value)) into.add(value);
   else if (Array.isArray(value)) for (const v of value) collectTensors(v, into, isTensor);
   else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collectTensors(v, into, isTensor);
+    // NOTE: for-in, not Object.values: no array per result object (a layer returns { output } every call)
+    for (const key in value) collectTensors((value as Record<string, unknown>)[key], into, isTensor);
   }
 }
 

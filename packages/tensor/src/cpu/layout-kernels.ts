@@ -78,6 +78,40 @@ export function writeSliceKernel(
   }
 }
 
+/**
+ * `writeSliceKernel` for 4-byte elements inside one memory seen as words (the CPU backend's heap): the target
+ * starts at word `targetBase`, the value at word `valueBase`. Monomorphic on Int32Array (float32 bits copied as
+ * they are) and without arrays per call: a KV cache append runs it twice per layer and token.
+ */
+export function writeSliceWords(words: Int32Array, targetBase: number, targetShape: Shape, valueBase: number, valueShape: Shape, begin: readonly number[]): void {
+  const rank = targetShape.length;
+  let count = 1;
+  for (let d = 0; d < rank; d++) count *= valueShape[d];
+  if (count === 0) return;
+  if (rank === 0) { words[targetBase] = words[valueBase]; return; }
+  const inner = valueShape[rank - 1];
+  // the target offset of `begin`, and of each run: runs advance through the value's outer index in row-major order
+  let start = targetBase;
+  let stride = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    start += begin[d] * stride;
+    stride *= targetShape[d];
+  }
+  for (let run = 0, o = valueBase; o < valueBase + count; run++, o += inner) {
+    // the target offset of run `run`: its outer index (over valueShape[0 … rank−2]) times the target's strides
+    let dst = start;
+    let rest = run;
+    let s = targetShape[rank - 1];
+    for (let d = rank - 2; d >= 0; d--) {
+      const i = rest % valueShape[d];
+      rest = (rest - i) / valueShape[d];
+      dst += i * s;
+      s *= targetShape[d];
+    }
+    for (let j = 0; j < inner; j++) words[dst + j] = words[o + j];
+  }
+}
+
 /** Joins xs along `axis`: seen as [outer, n_i * inner] blocks copied in turn. */
 export function concatKernel(
   xs: readonly { data: TensorData; shape: Shape }[], axis: number, outShape: Shape, dtype: DType, out: TensorData = allocate(dtype, sizeOf(outShape)),

@@ -141,6 +141,15 @@ export class WasmOps {
     return true;
   }
 
+  swiglu(gate: TensorHandle, up: TensorHandle, out: CpuData): boolean {
+    if (gate.dtype !== 'float32' || up.dtype !== 'float32') return false;
+    const n = lengthOf(gate);
+    const grain = this.#e.grain(n, 8);
+    if (grain > 0) this.#e.split('swiglu', [ptrOf(gate), ptrOf(up), out.ptr], n, grain);
+    else this.#k.swiglu(ptrOf(gate), ptrOf(up), out.ptr, this.#e.scratch, 0, n);
+    return true;
+  }
+
   gelu(x: TensorHandle, approximate: 'none' | 'tanh', out: CpuData): boolean {
     if (x.dtype !== 'float32') return false;
     const n = lengthOf(x);
