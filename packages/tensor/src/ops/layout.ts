@@ -1,6 +1,6 @@
 import { formatShape, normalizeAxis, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
-import { backendOf, check, wrap } from './run-kernel';
+import { backendOf, backendOf3, check, wrap } from './run-kernel';
 
 /**
  * Reorders dimensions (copies into the new layout). `perm[i]` is the input dimension that becomes output dimension i.
@@ -14,7 +14,7 @@ import { backendOf, check, wrap } from './run-kernel';
  */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
   check(isPermutation(perm, x.rank), 'permute', () => `[${perm.join(', ')}] is not a permutation of ${x.rank} dimensions`);
-  const backend = backendOf('permute', x);
+  const backend = backendOf3('permute', x);
   const outShape = perm.map((p) => x.shape[p]);
   // NOTE: when the dimensions larger than 1 keep their relative order, the row-major data is already in the new
   // layout: a free view. The decode step's [batch, 1, heads, headDim] → [batch, heads, 1, headDim] is such a case.
@@ -73,7 +73,7 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
     check(Number.isInteger(begin[i]) && begin[i] >= 0 && resolved[i] >= 0 && begin[i] + resolved[i] <= x.shape[i], 'slice', () =>
       `[${begin.join(', ')}] + [${resolved.join(', ')}] is outside ${formatShape(x.shape)} (dimension ${i})`);
   }
-  const backend = backendOf('slice', x);
+  const backend = backendOf3('slice', x);
   if (shapesEqual(resolved, x.shape)) return x.reshape(x.shape);
   return wrap(backend, backend.slice(x, begin, resolved), resolved, x.dtype);
 }
@@ -171,6 +171,6 @@ export function writeSlice(target: Tensor, value: Tensor, begin: readonly number
     check(begin[i] >= 0 && begin[i] + value.shape[i] <= target.shape[i], 'writeSlice', () =>
       `${formatShape(value.shape)} at [${begin.join(', ')}] overflows ${formatShape(target.shape)} (dimension ${i})`);
   }
-  const backend = backendOf('writeSlice', target, value);
+  const backend = backendOf3('writeSlice', target, value);
   backend.writeSlice(target, value, begin);
 }

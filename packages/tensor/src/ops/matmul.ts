@@ -1,7 +1,7 @@
 import { isPackedDType } from '../dtype';
 import { broadcastShapes, formatShape } from '../shape';
 import type { Tensor } from '../tensor';
-import { backendOf, check, requireFloat, wrap } from './run-kernel';
+import { backendOf3, check, requireFloat, wrap } from './run-kernel';
 
 /** Options of `matmul`. */
 export interface MatmulOptions {
@@ -54,6 +54,6 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     }
     outShape = [...batch, m, n];
   }
-  const backend = backendOf('matmul', a, b);
+  const backend = backendOf3('matmul', a, b);
   return wrap(backend, backend.matmul(a, b, transposeA, transposeB, outShape), outShape, 'float32');
 }
