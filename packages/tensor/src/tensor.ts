@@ -184,6 +184,15 @@ export class Tensor implements TensorHandle {
 function resolveReshape(from: Shape, to: readonly number[]): number[] {
   const size = sizeOf(from);
   const out = to.slice();
+  // the common case in one pass: no -1, valid dimensions, the same size (reshape runs several times a decode step)
+  let product = 1;
+  let plain = true;
+  for (let i = 0; i < out.length && plain; i++) {
+    const d = out[i];
+    plain = Number.isInteger(d) && d >= 0;
+    product *= d;
+  }
+  if (plain && product === size) return out;
   const inferred = out.indexOf(-1);
   if (inferred !== out.lastIndexOf(-1)) throw new RangeError(`reshape to ${formatShape(to)}: only one dimension can be -1`);
   if (inferred >= 0) {
