@@ -785,7 +785,10 @@
   ;;   y[j] = Σ_i x[i]·W[j, i], W [n, k] row-major (a PyTorch-layout weight), x [k], y [n].
   ;; One row at a time, front to back: a decode step streams weights that do not fit in the caches, and walking
   ;; four rows side by side (four short streams) left the hardware prefetcher behind: the change took random 15M
-  ;; decode from 113.7 to 272.9 tok/s on one thread (`npm run bench -- engine-generate`). Four accumulators of
+  ;; decode from 113.7 to 272.9 tok/s on one thread (`npm run bench -- engine-generate`); re-checked on the 15M
+  ;; step's 42 matrices: two and four rows side by side streamed 8.6 and 7.5 GB/s against 20.8 for one, and 32 or
+  ;; 48 floats a step or eight accumulators gained nothing. One row reaches ~92% of what one thread reads from
+  ;; WebAssembly at all (`npm run bench -- gemv-roofline`: 21.9 against a plain sum's 23.8 GB/s). Four accumulators of
   ;; four lanes take 16 products a step, so the adds' latency is not the limit. DETERMINISM: a row's sum always has the same shape — accumulators
   ;; a0..a3 over i mod 16 (16 elements a step, then one step of 8 into a0, a1), combined (a0 + a1) + (a2 + a3),
   ;; then lanes (l0 + l2) + (l1 + l3), then the k mod 8 tail one by one — whatever [begin, end) a thread gets.
