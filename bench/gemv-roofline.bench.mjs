@@ -7,7 +7,7 @@
 // The kernel is compiled from packages/tensor/src/cpu/wasm/kernels.wat (the source of the committed module) on
 // a shared memory like the engine's heap; runs interleaved, best and median of BENCH_RUNS rounds (default 15).
 // Run: node bench/run.mjs gemv-roofline. Writes bench/results/gemv-roofline.json.
-/* global console, performance */
+/* global console, performance, WebAssembly */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
