@@ -23,10 +23,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { argmax, createCpuBackend, memory, setBackend, tensor } from '@transformer-kit/tensor';
+import { createCpuBackend, memory, setBackend } from '@transformer-kit/tensor';
 import { loadLlama2c } from '@transformer-kit/transformer';
 import { benchRuns, interleaved, load, machine, round } from './lib-bench.mjs';
 import { engineStatsOf } from './lib-engine.mjs';
+import { greedyStep } from './lib-greedy-step.mjs';
 import { checkAgainstReference, checkGgufRoundTrip, llama2cToGguf } from './lib-llama2c-gguf.mjs';
 import { nodeLlamaCppPeer } from './lib-node-llama-cpp.mjs';
 import { argmaxOf, tf, tfjsLlama } from './lib-tfjs-llama.mjs';
@@ -60,14 +61,7 @@ function promptOf(tokenizer, length) {
 
 /** Ours on one backend: greedy decode after BOS, and a prompt pass. */
 function oursRunner(model, backend) {
-  const step = (cache, ids) => {
-    const input = tensor(ids, [1, ids.length], 'int32');
-    const { logits } = model.forward(input, { cache, lastPositionOnly: true });
-    const best = argmax(logits, -1);
-    const next = best.dataSync()[0];
-    for (const t of [input, logits, best]) t.dispose();
-    return next;
-  };
+  const step = (cache, ids) => greedyStep(model, cache, ids);
   return {
     decode() {
       setBackend(backend);
@@ -236,11 +230,7 @@ async function longRunMemory() {
       caches++;
       next = 1;
     }
-    const input = tensor([next], [1, 1], 'int32');
-    const { logits } = model.forward(input, { cache, lastPositionOnly: true });
-    const best = argmax(logits, -1);
-    next = best.dataSync()[0];
-    for (const t of [input, logits, best]) t.dispose();
+    next = greedyStep(model, cache, [next]);
     if (token === 50 || token === 500 || token === 1000) points.push(await snapshot(token));
   }
   cache.dispose();

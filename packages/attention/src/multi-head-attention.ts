@@ -266,7 +266,8 @@ export class MultiHeadAttention {
         kvLength,
         returnWeights: options.returnWeights,
       });
-      const merged = permute(attended.output, [0, 2, 1, 3]).reshape([batch, seqQ, this.heads * this.headDim]); // [batch, seqQ, heads·headDim]
+      // [batch, heads, seqQ, headDim] → [batch, seqQ, heads·headDim]; one query (a decode step) is already in that order
+      const merged = seqQ === 1 ? attended.output.reshape([batch, 1, this.heads * this.headDim]) : permute(attended.output, [0, 2, 1, 3]).reshape([batch, seqQ, this.heads * this.headDim]);
       const output = this.#o.forward(merged); // [batch, seqQ, dim]
       return attended.weights ? { output, weights: attended.weights } : { output };
     });
@@ -292,6 +293,8 @@ export class MultiHeadAttention {
   /** [batch, seq, n·headDim] → [batch, n, seq, headDim]. */
   private splitHeads(x: Tensor, n: number): Tensor {
     const [batch, seq] = x.shape;
+    // NOTE: one position (a decode step) needs no permute: [batch, 1, n, headDim] and [batch, n, 1, headDim] are one layout
+    if (seq === 1) return x.reshape([batch, n, 1, this.headDim]);
     return permute(x.reshape([batch, seq, n, this.headDim]), [0, 2, 1, 3]); // [batch, n, seq, headDim]
   }
 

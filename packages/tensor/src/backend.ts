@@ -147,6 +147,8 @@ export interface Backend {
   gelu?(x: TensorHandle, approximate: 'none' | 'tanh'): DataId;
   /** SiLU (swish): x · sigmoid(x). */
   silu?(x: TensorHandle): DataId;
+  /** SwiGLU's product silu(gate) · up of two float32 tensors of one shape, with silu(gate) rounded to float32 first. */
+  swiglu?(gate: TensorHandle, up: TensorHandle): DataId;
   /** Rotates x [..., seq, dim] by cos/sin tables [seq, rotaryDim / 2]; dims past rotaryDim pass through. */
   rotary?(x: TensorHandle, cos: TensorHandle, sin: TensorHandle, layout: RotaryLayout): DataId;
   /**

@@ -19,7 +19,7 @@ export { castTo } from './ops/elementwise';
 export { add, sub, mul, div, pow, maximum, minimum } from './ops/arithmetic';
 export { equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr, logicalNot } from './ops/compare';
 export { neg, abs, exp, log, sqrt, rsqrt, tanh, sigmoid, erf, relu, reciprocal, square, sin, cos, floor } from './ops/unary';
-export { gelu, silu } from './ops/activations';
+export { gelu, silu, swiglu } from './ops/activations';
 export { matmul } from './ops/matmul';
 export { linear } from './ops/linear';
 export { sum, mean, max, min, argmax, logSumExp } from './ops/reduce';

@@ -37,10 +37,11 @@ export class Tensor implements TensorHandle {
   #storage: Storage | null;
 
   /** @internal Use the creation functions (`tensor`, `zeros`, ...) or `Tensor.fromDataId`. */
-  private constructor(storage: Storage, shape: Shape, dtype: DType) {
+  private constructor(storage: Storage, shape: Shape, dtype: DType, ownShape = false) {
     this.#storage = storage;
-    // NOTE: a private copy, typed readonly; not Object.freeze: freezing cost ~10% of a small op.
-    this.shape = shape.slice();
+    // NOTE: a private copy, typed readonly; not Object.freeze: freezing cost ~10% of a small op. The ops pass
+    // arrays nobody else writes (made for the result, or another tensor's readonly shape) and skip the copy.
+    this.shape = ownShape ? shape : shape.slice();
     this.dtype = dtype;
     this.size = sizeOf(shape);
     trackTensor(this);
@@ -58,6 +59,14 @@ export class Tensor implements TensorHandle {
    */
   static fromDataId(backend: Backend, dataId: DataId, shape: Shape, dtype: DType): Tensor {
     return new Tensor(new Storage(backend, dataId), shape, dtype);
+  }
+
+  /**
+   * @internal `fromDataId` for the ops, whose `shape` is an array nobody writes (made for the result, or
+   * another tensor's readonly shape): the tensor keeps it instead of a copy.
+   */
+  static fromOwnedShape(backend: Backend, dataId: DataId, shape: Shape, dtype: DType): Tensor {
+    return new Tensor(new Storage(backend, dataId), shape, dtype, true);
   }
 
   /** Number of dimensions. */
@@ -146,7 +155,7 @@ export class Tensor implements TensorHandle {
     const resolved = resolveReshape(this.shape, shape);
     const s = this.storage;
     s.refs++;
-    return new Tensor(s, resolved, this.dtype);
+    return new Tensor(s, resolved, this.dtype, true);
   }
 
   /**
@@ -163,7 +172,7 @@ export class Tensor implements TensorHandle {
     if (this.#storage === null) return;
     this.#storage.release();
     this.#storage = null;
-    untrackTensor(this);
+    untrackTensor();
   }
 
   /** `Tensor [2, 3] float32 on cpu` */
@@ -175,6 +184,15 @@ export class Tensor implements TensorHandle {
 function resolveReshape(from: Shape, to: readonly number[]): number[] {
   const size = sizeOf(from);
   const out = to.slice();
+  // the common case in one pass: no -1, valid dimensions, the same size (reshape runs several times a decode step)
+  let product = 1;
+  let plain = true;
+  for (let i = 0; i < out.length && plain; i++) {
+    const d = out[i];
+    plain = Number.isInteger(d) && d >= 0;
+    product *= d;
+  }
+  if (plain && product === size) return out;
   const inferred = out.indexOf(-1);
   if (inferred !== out.lastIndexOf(-1)) throw new RangeError(`reshape to ${formatShape(to)}: only one dimension can be -1`);
   if (inferred >= 0) {

@@ -10,7 +10,7 @@ import { WasmOps } from './engine/wasm-ops';
 import { binaryKernel, unaryKernel, unaryOutDType, whereKernel } from './elementwise-kernels';
 import { attentionKernel } from './attention-kernel';
 import { geluKernel, layerNormKernel, rmsNormKernel, rotaryKernel, siluKernel, softmaxKernel } from './fused-kernels';
-import { concatKernel, gatherKernel, gatherSize, sliceKernel, transposeKernel, writeSliceKernel } from './layout-kernels';
+import { concatKernel, gatherKernel, gatherSize, sliceKernel, transposeKernel, writeSliceKernel, writeSliceWords } from './layout-kernels';
 import { gemm } from './matmul-kernel';
 import { reduceKernel } from './reduce-kernel';
 
@@ -194,6 +194,12 @@ export class CpuBackend implements Backend {
     return this.#live;
   }
   writeSlice(target: TensorHandle, value: TensorHandle, begin: readonly number[]): void {
+    const [t, v] = [target.dataId as CpuData, value.dataId as CpuData];
+    // 4-byte elements: word copies within the heap (a KV cache append, twice per layer and token)
+    if (t.kind !== 'bool' && t.kind !== 'bytes' && t.kind === v.kind && v.length > 0) {
+      writeSliceWords(this.#heap.i32, t.ptr >> 2, target.shape, v.ptr >> 2, value.shape, begin);
+      return;
+    }
     writeSliceKernel(valuesOf(target), target.shape, valuesOf(value), value.shape, begin);
   }
 
@@ -336,6 +342,15 @@ export class CpuBackend implements Backend {
     const out = this.outFloat32((x.dataId as CpuData).length);
     if (this.#wasm?.silu(x, out)) return this.store(out);
     siluKernel(floatsOf(x), out.values as Float32Array);
+    return this.store(out);
+  }
+  swiglu(gate: TensorHandle, up: TensorHandle): DataId {
+    const out = this.outFloat32((gate.dataId as CpuData).length);
+    if (this.#wasm?.swiglu(gate, up, out)) return this.store(out);
+    const o = out.values as Float32Array;
+    siluKernel(floatsOf(gate), o);
+    const u = floatsOf(up);
+    for (let i = 0; i < o.length; i++) o[i] *= u[i]; // float32 product of the float32 silu, as mul(silu(gate), up)
     return this.store(out);
   }
   rotary(x: TensorHandle, cos: TensorHandle, sin: TensorHandle, layout: RotaryLayout): DataId {

@@ -29,6 +29,15 @@ export function transposeKernel(x: TensorData, shape: Shape, perm: readonly numb
   return out;
 }
 
+/** Below this many elements a run is copied in a loop: a `subarray` view per run cost more than the copy. */
+const SHORT_RUN = 64;
+
+/** out[o …) = x[src …), n elements. */
+function copyRun(out: TensorData, o: number, x: TensorData, src: number, n: number): void {
+  if (n >= SHORT_RUN) out.set(x.subarray(src, src + n), o);
+  else for (let j = 0; j < n; j++) out[o + j] = x[src + j];
+}
+
 /** Copies the block [begin, begin + size) of x. */
 export function sliceKernel(
   x: TensorData, shape: Shape, begin: readonly number[], size: readonly number[], dtype: DType, out: TensorData = allocate(dtype, sizeOf(size)),
@@ -42,7 +51,7 @@ export function sliceKernel(
   for (let o = 0; o < out.length; o += innerN) {
     let src = 0;
     for (let d = 0; d < rank; d++) src += (begin[d] + idx[d]) * strides[d];
-    out.set(x.subarray(src, src + innerN), o);
+    copyRun(out, o, x, src, innerN);
     for (let d = rank - 2; d >= 0; d--) { if (++idx[d] < size[d]) break; idx[d] = 0; }
   }
   return out;
@@ -64,8 +73,42 @@ export function writeSliceKernel(
   for (let o = 0; o < value.length; o += innerN) {
     let dst = targetOffset;
     for (let d = 0; d < rank; d++) dst += (begin[d] + idx[d]) * strides[d];
-    target.set(value.subarray(o, o + innerN), dst);
+    copyRun(target, dst, value, o, innerN);
     for (let d = rank - 2; d >= 0; d--) { if (++idx[d] < valueShape[d]) break; idx[d] = 0; }
+  }
+}
+
+/**
+ * `writeSliceKernel` for 4-byte elements inside one memory seen as words (the CPU backend's heap): the target
+ * starts at word `targetBase`, the value at word `valueBase`. Monomorphic on Int32Array (float32 bits copied as
+ * they are) and without arrays per call: a KV cache append runs it twice per layer and token.
+ */
+export function writeSliceWords(words: Int32Array, targetBase: number, targetShape: Shape, valueBase: number, valueShape: Shape, begin: readonly number[]): void {
+  const rank = targetShape.length;
+  let count = 1;
+  for (let d = 0; d < rank; d++) count *= valueShape[d];
+  if (count === 0) return;
+  if (rank === 0) { words[targetBase] = words[valueBase]; return; }
+  const inner = valueShape[rank - 1];
+  // the target offset of `begin`, and of each run: runs advance through the value's outer index in row-major order
+  let start = targetBase;
+  let stride = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    start += begin[d] * stride;
+    stride *= targetShape[d];
+  }
+  for (let run = 0, o = valueBase; o < valueBase + count; run++, o += inner) {
+    // the target offset of run `run`: its outer index (over valueShape[0 … rank−2]) times the target's strides
+    let dst = start;
+    let rest = run;
+    let s = targetShape[rank - 1];
+    for (let d = rank - 2; d >= 0; d--) {
+      const i = rest % valueShape[d];
+      rest = (rest - i) / valueShape[d];
+      dst += i * s;
+      s *= targetShape[d];
+    }
+    for (let j = 0; j < inner; j++) words[dst + j] = words[o + j];
   }
 }
 

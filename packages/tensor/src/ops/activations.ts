@@ -1,7 +1,8 @@
+import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { add, mul } from './arithmetic';
 import { erf, sigmoid, tanh } from './unary';
-import { backendOf, requireFloat, wrap } from './run-kernel';
+import { backendOf3, check, requireFloat, wrap } from './run-kernel';
 import { tidy } from './scope';
 
 /** GELU flavour: `'none'` is exact x·Φ(x) (BERT, PyTorch default); `'tanh'` is the approximation GPT-2 calls gelu_new. */
@@ -19,7 +20,7 @@ export type GeluApproximation = 'none' | 'tanh';
  */
 export function gelu(x: Tensor, approximate: GeluApproximation = 'none'): Tensor {
   requireFloat('gelu', x);
-  const backend = backendOf('gelu', x);
+  const backend = backendOf3('gelu', x);
   if (backend.gelu) return wrap(backend, backend.gelu(x, approximate), x.shape, 'float32');
   return tidy(() => {
     if (approximate === 'tanh') {
@@ -42,7 +43,26 @@ export function gelu(x: Tensor, approximate: GeluApproximation = 'none'): Tensor
  */
 export function silu(x: Tensor): Tensor {
   requireFloat('silu', x);
-  const backend = backendOf('silu', x);
+  const backend = backendOf3('silu', x);
   if (backend.silu) return wrap(backend, backend.silu(x), x.shape, 'float32');
   return tidy(() => mul(x, sigmoid(x)));
+}
+
+/**
+ * SwiGLU's gated product silu(gate) · up (Llama's feed-forward before its down projection), one kernel where
+ * the backend has it: the same float32 values as `mul(silu(gate), up)`, without the intermediate tensor.
+ *
+ * @example
+ * ```ts
+ * import { swiglu, tensor } from '@transformer-kit/tensor';
+ * const y = swiglu(tensor([0, 1], [2]), tensor([2, 2], [2])); // [0, 1.4621]
+ * ```
+ */
+export function swiglu(gate: Tensor, up: Tensor): Tensor {
+  requireFloat('swiglu', gate);
+  requireFloat('swiglu', up);
+  check(shapesEqual(gate.shape, up.shape), 'swiglu', () => `gate ${formatShape(gate.shape)} and up ${formatShape(up.shape)} must have the same shape`);
+  const backend = backendOf3('swiglu', gate, up);
+  if (backend.swiglu) return wrap(backend, backend.swiglu(gate, up), gate.shape, 'float32');
+  return tidy(() => mul(silu(gate), up));
 }

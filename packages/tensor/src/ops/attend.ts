@@ -4,7 +4,7 @@ import { mul } from './arithmetic';
 import { causalMask } from './causal-mask';
 import { slice } from './layout';
 import { matmul } from './matmul';
-import { backendOf, check, requireFloat, wrap } from './run-kernel';
+import { backendOf3, check, requireFloat, wrap } from './run-kernel';
 import { tidy } from './scope';
 import { softmax } from './softmax';
 import { maskedFill } from './where';
@@ -51,7 +51,7 @@ export function attend(q: Tensor, k: Tensor, v: Tensor, options: AttendOptions =
   const queryOffset = options.queryOffset ?? (causal ? kvLength - seqQ : 0);
   check(!causal || queryOffset >= 0, 'attend', () => `causal attention of ${seqQ} queries over ${kvLength} keys needs queryOffset ≥ 0`);
   const scale = options.scale ?? 1 / Math.sqrt(headDim);
-  const backend = backendOf('attend', q, k, v);
+  const backend = backendOf3('attend', q, k, v);
   const outShape = [batch, heads, seqQ, headDim];
   if (backend.attention) {
     return wrap(backend, backend.attention(q, k, v, { scale, causal, queryOffset, kvLength }), outShape, 'float32');

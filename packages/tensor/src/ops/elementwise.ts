@@ -3,7 +3,7 @@ import { isPackedDType, type DType } from '../dtype';
 import { broadcastShapes } from '../shape';
 import { Tensor } from '../tensor';
 import { scalar } from './creation';
-import { backendOf, check, wrap } from './run-kernel';
+import { backendOf3, check, wrap } from './run-kernel';
 
 /** A tensor, or a number that becomes a scalar of the other operand's dtype. */
 export type Operand = Tensor | number;
@@ -12,7 +12,7 @@ const comparisons = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual',
 
 /** @internal Runs a unary kernel; int32/bool inputs are cast to float32 first. */
 export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
-  const backend = backendOf(op, x);
+  const backend = backendOf3(op, x);
   if (x.dtype !== 'float32' && op !== 'logicalNot') {
     const f = castTo(x, 'float32');
     const out = wrap(backend, backend.unary(op, f), x.shape, 'float32');
@@ -30,7 +30,7 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
 export function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
   const ta = a instanceof Tensor ? a : null;
   const tb = b instanceof Tensor ? b : null;
-  const backend = backendOf(op, ta, tb);
+  const backend = backendOf3(op, ta, tb);
   const isInt = (x: Operand) => (x instanceof Tensor ? x.dtype === 'int32' : Number.isInteger(x));
   const compute: DType = op !== 'div' && isInt(a) && isInt(b) ? 'int32' : 'float32';
   const temps: Tensor[] = [];
@@ -64,7 +64,7 @@ export function binaryOp(op: BinaryOp, a: Operand, b: Operand): Tensor {
  * ```
  */
 export function castTo(x: Tensor, dtype: DType): Tensor {
-  const backend = backendOf('cast', x);
+  const backend = backendOf3('cast', x);
   if (x.dtype === dtype) return x.reshape(x.shape);
   check(!isPackedDType(dtype) && (!isPackedDType(x.dtype) || dtype === 'float32'), 'castTo', () => `cannot cast ${x.dtype} to ${dtype} (a packed weight casts to float32 only)`);
   return wrap(backend, backend.cast(x, dtype), x.shape, dtype);

@@ -1,7 +1,7 @@
 import { isPackedDType } from '../dtype';
 import { formatShape, normalizeAxis } from '../shape';
 import type { Tensor } from '../tensor';
-import { backendOf, check, wrap } from './run-kernel';
+import { backendOf3, check, wrap } from './run-kernel';
 
 /**
  * Picks slices of `table` along `axis` at int32 `indices` — the embedding lookup.
@@ -17,7 +17,7 @@ import { backendOf, check, wrap } from './run-kernel';
 export function gather(table: Tensor, indices: Tensor, axis = 0): Tensor {
   const ax = normalizeAxis(axis, table.rank);
   check(indices.dtype === 'int32', 'gather', () => `indices must be int32, got ${indices.dtype} ${formatShape(indices.shape)}`);
-  const backend = backendOf('gather', table, indices);
+  const backend = backendOf3('gather', table, indices);
   const packed = isPackedDType(table.dtype);
   check(!packed || ax === 0, 'gather', () => `a ${table.dtype} table is gathered by rows (axis 0), got axis ${axis}`);
   const outShape = [...table.shape.slice(0, ax), ...indices.shape, ...table.shape.slice(ax + 1)];

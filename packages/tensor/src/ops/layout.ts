@@ -1,6 +1,6 @@
 import { formatShape, normalizeAxis, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
-import { backendOf, check, wrap } from './run-kernel';
+import { backendOf, backendOf3, check, wrap } from './run-kernel';
 
 /**
  * Reorders dimensions (copies into the new layout). `perm[i]` is the input dimension that becomes output dimension i.
@@ -13,14 +13,31 @@ import { backendOf, check, wrap } from './run-kernel';
  * ```
  */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
-  check(perm.length === x.rank && [...perm].sort((a, b) => a - b).every((p, i) => p === i), 'permute', () => `[${perm.join(', ')}] is not a permutation of ${x.rank} dimensions`);
-  const backend = backendOf('permute', x);
+  check(isPermutation(perm, x.rank), 'permute', () => `[${perm.join(', ')}] is not a permutation of ${x.rank} dimensions`);
+  const backend = backendOf3('permute', x);
   const outShape = perm.map((p) => x.shape[p]);
   // NOTE: when the dimensions larger than 1 keep their relative order, the row-major data is already in the new
   // layout: a free view. The decode step's [batch, 1, heads, headDim] → [batch, heads, 1, headDim] is such a case.
-  const moved = perm.filter((p) => x.shape[p] !== 1);
-  if (moved.every((p, i) => i === 0 || p > moved[i - 1])) return x.reshape(outShape);
+  let last = -1;
+  let inOrder = true;
+  for (let i = 0; i < perm.length && inOrder; i++) {
+    if (x.shape[perm[i]] === 1) continue;
+    inOrder = perm[i] > last;
+    last = perm[i];
+  }
+  if (inOrder) return x.reshape(outShape);
   return wrap(backend, backend.transpose(x, perm), outShape, x.dtype);
+}
+
+/** True when `perm` holds each of 0 … rank − 1 once (no array made: permute runs several times a decode step). */
+function isPermutation(perm: readonly number[], rank: number): boolean {
+  if (perm.length !== rank) return false;
+  let seen = 0;
+  for (const p of perm) {
+    if (!Number.isInteger(p) || p < 0 || p >= rank || p > 30 || seen & (1 << p)) return false;
+    seen |= 1 << p;
+  }
+  return true;
 }
 
 /**
@@ -56,7 +73,7 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
     check(Number.isInteger(begin[i]) && begin[i] >= 0 && resolved[i] >= 0 && begin[i] + resolved[i] <= x.shape[i], 'slice', () =>
       `[${begin.join(', ')}] + [${resolved.join(', ')}] is outside ${formatShape(x.shape)} (dimension ${i})`);
   }
-  const backend = backendOf('slice', x);
+  const backend = backendOf3('slice', x);
   if (shapesEqual(resolved, x.shape)) return x.reshape(x.shape);
   return wrap(backend, backend.slice(x, begin, resolved), resolved, x.dtype);
 }
@@ -154,6 +171,6 @@ export function writeSlice(target: Tensor, value: Tensor, begin: readonly number
     check(begin[i] >= 0 && begin[i] + value.shape[i] <= target.shape[i], 'writeSlice', () =>
       `${formatShape(value.shape)} at [${begin.join(', ')}] overflows ${formatShape(target.shape)} (dimension ${i})`);
   }
-  const backend = backendOf('writeSlice', target, value);
+  const backend = backendOf3('writeSlice', target, value);
   backend.writeSlice(target, value, begin);
 }

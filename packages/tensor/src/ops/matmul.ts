@@ -1,7 +1,7 @@
 import { isPackedDType } from '../dtype';
 import { broadcastShapes, formatShape } from '../shape';
 import type { Tensor } from '../tensor';
-import { backendOf, check, requireFloat, wrap } from './run-kernel';
+import { backendOf3, check, requireFloat, wrap } from './run-kernel';
 
 /** Options of `matmul`. */
 export interface MatmulOptions {
@@ -39,13 +39,21 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const kb = transposeB ? b.shape[b.rank - 1] : b.shape[b.rank - 2];
   const n = transposeB ? b.shape[b.rank - 2] : b.shape[b.rank - 1];
   check(ka === kb, 'matmul', () => `inner dimensions differ: ${formatShape(a.shape)}${transposeA ? 'ᵀ' : ''} · ${formatShape(b.shape)}${transposeB ? 'ᵀ' : ''} (${ka} vs ${kb})`);
-  let batch: number[];
-  try {
-    batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  } catch {
-    throw new RangeError(`matmul: batch dimensions of ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast`);
+  let outShape: number[];
+  if (b.rank === 2) {
+    // x [..., m, k] · W: a's batch dimensions as they are (every Linear layer; no broadcast to work out)
+    outShape = a.shape.slice();
+    outShape[a.rank - 2] = m;
+    outShape[a.rank - 1] = n;
+  } else {
+    let batch: number[];
+    try {
+      batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    } catch {
+      throw new RangeError(`matmul: batch dimensions of ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast`);
+    }
+    outShape = [...batch, m, n];
   }
-  const outShape = [...batch, m, n];
-  const backend = backendOf('matmul', a, b);
+  const backend = backendOf3('matmul', a, b);
   return wrap(backend, backend.matmul(a, b, transposeA, transposeB, outShape), outShape, 'float32');
 }

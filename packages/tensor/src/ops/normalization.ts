@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor';
 import { add, mul, sub } from './arithmetic';
 import { mean } from './reduce';
 import { rsqrt, square } from './unary';
-import { backendOf, check, requireFloat, wrap } from './run-kernel';
+import { backendOf3, check, requireFloat, wrap } from './run-kernel';
 import { tidy } from './scope';
 
 function checkParam(op: string, x: Tensor, p: Tensor | null | undefined, name: string): void {
@@ -25,7 +25,7 @@ export function layerNorm(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null
   requireFloat('layerNorm', x);
   checkParam('layerNorm', x, gamma, 'gamma');
   checkParam('layerNorm', x, beta, 'beta');
-  const backend = backendOf('layerNorm', x, gamma, beta);
+  const backend = backendOf3('layerNorm', x, gamma, beta);
   if (backend.layerNorm) return wrap(backend, backend.layerNorm(x, gamma ?? null, beta ?? null, eps), x.shape, 'float32');
   return tidy(() => {
     const centered = sub(x, mean(x, -1, { keepDims: true }));
@@ -49,7 +49,7 @@ export function layerNorm(x: Tensor, gamma?: Tensor | null, beta?: Tensor | null
 export function rmsNorm(x: Tensor, gamma?: Tensor | null, eps = 1e-5): Tensor {
   requireFloat('rmsNorm', x);
   checkParam('rmsNorm', x, gamma, 'gamma');
-  const backend = backendOf('rmsNorm', x, gamma);
+  const backend = backendOf3('rmsNorm', x, gamma);
   if (backend.rmsNorm) return wrap(backend, backend.rmsNorm(x, gamma ?? null, eps), x.shape, 'float32');
   return tidy(() => {
     const normed = mul(x, rsqrt(add(mean(square(x), -1, { keepDims: true }), eps)));

@@ -2,7 +2,7 @@ import type { ReduceOp } from '../backend';
 import type { DType } from '../dtype';
 import { normalizeAxis } from '../shape';
 import type { Tensor } from '../tensor';
-import { backendOf, wrap } from './run-kernel';
+import { backendOf3, wrap } from './run-kernel';
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -12,7 +12,7 @@ export interface ReduceOptions {
 
 function reduceOp(op: ReduceOp, x: Tensor, axis: number, options: ReduceOptions): Tensor {
   const ax = normalizeAxis(axis, x.rank);
-  const backend = backendOf(op, x);
+  const backend = backendOf3(op, x);
   const kept = x.shape.map((d, i) => (i === ax ? 1 : d));
   const dtype: DType = op === 'argmax' ? 'int32' : x.dtype === 'int32' && (op === 'sum' || op === 'max' || op === 'min') ? 'int32' : 'float32';
   const input = x.dtype === 'bool' ? null : x;

@@ -3,7 +3,7 @@ import { formatShape } from '../shape';
 import type { Tensor } from '../tensor';
 import { add, mul, sub } from './arithmetic';
 import { concat, slice, stack } from './layout';
-import { backendOf, check, requireFloat, wrap } from './run-kernel';
+import { backendOf3, check, requireFloat, wrap } from './run-kernel';
 import { tidy } from './scope';
 
 /**
@@ -29,7 +29,7 @@ export function applyRotary(x: Tensor, cos: Tensor, sin: Tensor, layout: RotaryL
   check(cos.rank === 2 && sin.rank === 2 && cos.shape[0] === seq && sin.shape[0] === seq && sin.shape[1] === half, 'applyRotary', () =>
     `cos ${formatShape(cos.shape)} and sin ${formatShape(sin.shape)} must both be [seq ${seq}, rotaryDim/2]`);
   check(2 * half <= dim, 'applyRotary', () => `rotary dimension ${2 * half} exceeds the head dimension ${dim}`);
-  const backend = backendOf('applyRotary', x, cos, sin);
+  const backend = backendOf3('applyRotary', x, cos, sin);
   if (backend.rotary) return wrap(backend, backend.rotary(x, cos, sin, layout), x.shape, 'float32');
   return tidy(() => {
     const lead = x.shape.slice(0, -1);

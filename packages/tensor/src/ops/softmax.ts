@@ -6,7 +6,7 @@ import { equal } from './compare';
 import { logSumExp, max, sum } from './reduce';
 import { exp } from './unary';
 import { transpose } from './layout';
-import { backendOf, requireFloat, wrap } from './run-kernel';
+import { backendOf3, requireFloat, wrap } from './run-kernel';
 import { tidy } from './scope';
 
 /**
@@ -26,7 +26,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   if (ax !== x.rank - 1) {
     return tidy(() => transpose(softmax(transpose(x, ax, -1)), ax, -1));
   }
-  const backend = backendOf('softmax', x);
+  const backend = backendOf3('softmax', x);
   if (backend.softmax) return wrap(backend, backend.softmax(x), x.shape, 'float32');
   return tidy(() => {
     const m = max(x, -1, { keepDims: true });

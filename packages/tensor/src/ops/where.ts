@@ -1,7 +1,7 @@
 import { broadcastShapes, formatShape } from '../shape';
 import { Tensor } from '../tensor';
 import { scalar } from './creation';
-import { backendOf, check, wrap } from './run-kernel';
+import { backendOf3, check, wrap } from './run-kernel';
 
 /**
  * Elementwise `cond ? a : b` with broadcasting (cond: any dtype, nonzero = true).
@@ -13,7 +13,7 @@ import { backendOf, check, wrap } from './run-kernel';
  * ```
  */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
-  const backend = backendOf('where', cond, a instanceof Tensor ? a : null, b instanceof Tensor ? b : null);
+  const backend = backendOf3('where', cond, a instanceof Tensor ? a : null, b instanceof Tensor ? b : null);
   const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
   const ta = a instanceof Tensor ? a : scalar(a, dtype, backend);
   const tb = b instanceof Tensor ? b : scalar(b, dtype, backend);

@@ -3,8 +3,8 @@ import type { Backend } from '../backend';
 const cache = new WeakMap<Backend, Backend>();
 
 /**
- * The same backend with its optional fused kernels hidden (softmax, layerNorm, rmsNorm, gelu, silu, rotary,
- * attention), so the ops fall back to their composites over the primitives. It shares the backend's storage:
+ * The same backend with its optional fused kernels hidden (softmax, layerNorm, rmsNorm, gelu, silu, swiglu,
+ * rotary, attention), so the ops fall back to their composites over the primitives. It shares the backend's storage:
  * tensors made on either can't be mixed in one op (they are different Backend objects), but memory is counted
  * once. One wrapper per backend, so tensors a case makes on it stay compatible with each other.
  *

@@ -6,12 +6,13 @@
 import { mul, tanh, tidy, type Tensor } from '@transformer-kit/tensor';
 import type { TokenEmbedding } from '@transformer-kit/embedding';
 import { RotaryEmbedding } from '@transformer-kit/positional';
-import { KVCache, type Linear, type RotateFn } from '@transformer-kit/attention';
+import { KVCache, type Linear } from '@transformer-kit/attention';
 import type { Norm } from '../layers/norm';
 import type { TransformerBlock } from '../layers/transformer-block';
 import type { CausalLM, ForwardOptions, ModelOutput } from './causal-lm';
 import type { DecoderConfig } from './decoder-config';
 import { runDecoderStack } from './run-decoder-stack';
+import { stepRotation } from './step-rotation';
 
 /** The built layers of a decoder; the model owns them. */
 export interface DecoderModelParts {
@@ -46,7 +47,6 @@ export class DecoderModel implements CausalLM {
   readonly headDim: number;
   readonly #parts: DecoderModelParts;
   readonly #rotary: RotaryEmbedding;
-  readonly #rotate: RotateFn;
 
   constructor(
     readonly config: DecoderConfig,
@@ -61,7 +61,6 @@ export class DecoderModel implements CausalLM {
     this.#parts = parts;
     // Called by attention on q [batch, heads, seq, headDim] and k [batch, kvHeads, seq, headDim] before caching.
     this.#rotary = new RotaryEmbedding({ headDim: config.headDim, rotaryDim: config.rotaryDim, theta: config.ropeTheta, frequencyFactors: config.ropeFrequencyFactors, layout: config.ropeLayout, maxLength: config.maxSeqLen });
-    this.#rotate = this.#rotary.rotateFn();
   }
 
   createCache(maxLength = this.maxSeqLen): KVCache {
@@ -71,17 +70,22 @@ export class DecoderModel implements CausalLM {
   forward(ids: Tensor, options: ForwardOptions = {}): ModelOutput {
     const { embedding, blocks, norm, head } = this.#parts;
     const cap = this.config.finalSoftCap;
-    return runDecoderStack(blocks, ids, options, this.maxSeqLen, {
-      embed: (ids) => embedding.forward(ids), // [batch, seq, dim]
-      rotate: this.#rotate,
-      finalNorm: norm,
-      // [batch, seq, dim] → [batch, seq, vocab], then cap · tanh(logits / cap) when the family soft-caps.
-      head: (x) =>
-        tidy(() => {
-          const logits = head ? head.forward(x) : embedding.project(x);
-          return cap === undefined ? logits : mul(tanh(mul(logits, 1 / cap)), cap);
-        }),
-    });
+    const rotation = stepRotation(this.#rotary); // the positions' cos/sin rows, once for every layer
+    try {
+      return runDecoderStack(blocks, ids, options, this.maxSeqLen, {
+        embed: (ids) => embedding.forward(ids), // [batch, seq, dim]
+        rotate: rotation.rotate,
+        finalNorm: norm,
+        // [batch, seq, dim] → [batch, seq, vocab], then cap · tanh(logits / cap) when the family soft-caps.
+        head: (x) =>
+          tidy(() => {
+            const logits = head ? head.forward(x) : embedding.project(x);
+            return cap === undefined ? logits : mul(tanh(mul(logits, 1 / cap)), cap);
+          }),
+      });
+    } finally {
+      rotation.dispose();
+    }
   }
 
   dispose(): void {

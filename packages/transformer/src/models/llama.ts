@@ -13,7 +13,7 @@
 import type { Tensor } from '@transformer-kit/tensor';
 import { TokenEmbedding } from '@transformer-kit/embedding';
 import { RotaryEmbedding } from '@transformer-kit/positional';
-import { KVCache, Linear, type RotateFn } from '@transformer-kit/attention';
+import { KVCache, Linear } from '@transformer-kit/attention';
 import type { RMSNorm } from '../layers/rms-norm';
 import type { TransformerBlock } from '../layers/transformer-block';
 import type { WeightSource } from '../loaders/weight-source';
@@ -23,6 +23,7 @@ import { decoderBlock } from './decoder-block';
 import type { LlamaConfig } from './llama-config';
 import { layerWeights } from './layer-weights';
 import { runDecoderStack } from './run-decoder-stack';
+import { stepRotation } from './step-rotation';
 
 /**
  * A Llama model built from a config and a checkpoint's weights (Hugging Face names; see the loaders).
@@ -50,7 +51,6 @@ export class LlamaModel implements CausalLM {
   readonly #norm: RMSNorm;
   readonly #head: Linear | null; // null: tied to the embedding
   readonly #rotary: RotaryEmbedding;
-  readonly #rotate: RotateFn;
 
   constructor(
     readonly config: LlamaConfig,
@@ -74,7 +74,6 @@ export class LlamaModel implements CausalLM {
     // The attention layer calls this on q [batch, heads, seq, headDim] and k [batch, kvHeads, seq, headDim]
     // with the cache length as the offset, before the keys are cached.
     this.#rotary = new RotaryEmbedding({ headDim: this.headDim, theta: config.ropeTheta, frequencyFactors: config.ropeFrequencyFactors, layout: config.ropeLayout, maxLength: config.maxSeqLen });
-    this.#rotate = this.#rotary.rotateFn();
   }
 
   createCache(maxLength = this.maxSeqLen): KVCache {
@@ -82,13 +81,18 @@ export class LlamaModel implements CausalLM {
   }
 
   forward(ids: Tensor, options: ForwardOptions = {}): ModelOutput {
-    return runDecoderStack(this.#blocks, ids, options, this.maxSeqLen, {
-      embed: (ids) => this.#embedding.forward(ids), // [batch, seq, dim]
-      rotate: this.#rotate,
-      finalNorm: this.#norm,
-      // [batch, seq, dim] → [batch, seq, vocab]; a tied head is the embedding table used backwards.
-      head: (x) => (this.#head ? this.#head.forward(x) : this.#embedding.project(x)),
-    });
+    const rotation = stepRotation(this.#rotary); // the positions' cos/sin rows, once for every layer
+    try {
+      return runDecoderStack(this.#blocks, ids, options, this.maxSeqLen, {
+        embed: (ids) => this.#embedding.forward(ids), // [batch, seq, dim]
+        rotate: rotation.rotate,
+        finalNorm: this.#norm,
+        // [batch, seq, dim] → [batch, seq, vocab]; a tied head is the embedding table used backwards.
+        head: (x) => (this.#head ? this.#head.forward(x) : this.#embedding.project(x)),
+      });
+    } finally {
+      rotation.dispose();
+    }
   }
 
   dispose(): void {

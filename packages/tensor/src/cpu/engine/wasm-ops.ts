@@ -5,7 +5,7 @@
  * Pointers are byte addresses in the heap; a call is split across threads when the engine says it pays.
  */
 import type { BinaryOp, FusedAttentionOptions, RotaryLayout, TensorHandle } from '../../backend';
-import { sizeOf, type Shape } from '../../shape';
+import type { Shape } from '../../shape';
 import type { CpuData } from '../heap/cpu-data';
 import { ATTENTION_MAX_HEAD_DIM, F32_BINARY_OPS, type F32Kernels } from '../wasm/f32-kernels';
 import type { CpuEngine } from './cpu-engine';
@@ -54,8 +54,10 @@ export class WasmOps {
     const n = outShape[rank - 1];
     const k = a.shape[a.shape.length - 1];
     if (m === 0 || n === 0 || k === 0) return false;
-    const batchShape = rank === 2 ? EMPTY_SHAPE : outShape.slice(0, rank - 2);
-    const batches = sizeOf(batchShape);
+    let batches = 1;
+    for (let d = 0; d < rank - 2; d++) batches *= outShape[d];
+    // NOTE: the batch shapes and offset maps only for a batched product (a decode step's Linear layers have none)
+    const batchShape = batches === 1 ? EMPTY_SHAPE : outShape.slice(0, rank - 2);
     const aBatch = batches === 1 ? null : offsets(a.shape.slice(0, -2), batchShape, m * k);
     const bBatch = batches === 1 ? null : offsets(b.shape.slice(0, -2), batchShape, k * n);
     const [ap, bp] = [ptrOf(a), ptrOf(b)];
@@ -138,6 +140,15 @@ export class WasmOps {
     const grain = this.#e.grain(n, 8);
     if (grain > 0) this.#e.split('silu', [ptrOf(x), out.ptr], n, grain);
     else this.#k.silu(ptrOf(x), out.ptr, this.#e.scratch, 0, n);
+    return true;
+  }
+
+  swiglu(gate: TensorHandle, up: TensorHandle, out: CpuData): boolean {
+    if (gate.dtype !== 'float32' || up.dtype !== 'float32') return false;
+    const n = lengthOf(gate);
+    const grain = this.#e.grain(n, 8);
+    if (grain > 0) this.#e.split('swiglu', [ptrOf(gate), ptrOf(up), out.ptr], n, grain);
+    else this.#k.swiglu(ptrOf(gate), ptrOf(up), out.ptr, this.#e.scratch, 0, n);
     return true;
   }
 

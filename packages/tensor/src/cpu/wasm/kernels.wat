@@ -62,6 +62,82 @@
       (local.get $p)
       (f32x4.gt (local.get $x) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))))
 
+  ;; $exp of two vectors at once, the same operations lane for lane (the same bits as two calls): the two
+  ;; polynomial chains interleave, so the second one's latency hides behind the first (attention's softmax
+  ;; calls it for every eight scores).
+  (func $exp2 (param $xa v128) (param $xb v128) (result v128 v128)
+    (local $ra v128) (local $na v128) (local $pa v128) (local $nia v128) (local $n1a v128)
+    (local $rb v128) (local $nb v128) (local $pb v128) (local $nib v128) (local $n1b v128)
+    (local.set $ra (f32x4.max
+      (f32x4.min (local.get $xa) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
+      (v128.const f32x4 -104 -104 -104 -104)))
+    (local.set $rb (f32x4.max
+      (f32x4.min (local.get $xb) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
+      (v128.const f32x4 -104 -104 -104 -104)))
+    (local.set $na (f32x4.nearest (f32x4.mul (local.get $ra)
+      (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
+    (local.set $nb (f32x4.nearest (f32x4.mul (local.get $rb)
+      (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
+    ;; n·C1 is exact (C1 has 9 significant bits, |n| ≤ 150)
+    (local.set $ra (f32x4.sub (local.get $ra) (f32x4.mul (local.get $na)
+      (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+    (local.set $rb (f32x4.sub (local.get $rb) (f32x4.mul (local.get $nb)
+      (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+    (local.set $ra (f32x4.sub (local.get $ra) (f32x4.mul (local.get $na)
+      (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $rb (f32x4.sub (local.get $rb) (f32x4.mul (local.get $nb)
+      (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $ra)
+      (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+      (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $rb)
+      (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+      (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra))
+      (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb))
+      (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra))
+      (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb))
+      (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra))
+      (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb))
+      (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $pa (f32x4.add (f32x4.mul (local.get $pa) (local.get $ra))
+      (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $pb (f32x4.add (f32x4.mul (local.get $pb) (local.get $rb))
+      (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    ;; e^r = 1 + r + r²·p
+    (local.set $pa (f32x4.add
+      (f32x4.add (f32x4.mul (local.get $pa) (f32x4.mul (local.get $ra) (local.get $ra))) (local.get $ra))
+      (v128.const f32x4 1 1 1 1)))
+    (local.set $pb (f32x4.add
+      (f32x4.add (f32x4.mul (local.get $pb) (f32x4.mul (local.get $rb) (local.get $rb))) (local.get $rb))
+      (v128.const f32x4 1 1 1 1)))
+    ;; · 2^n1 · 2^(n − n1), n1 = n >> 1, each built in the exponent bits
+    (local.set $nia (i32x4.trunc_sat_f32x4_s (local.get $na)))
+    (local.set $nib (i32x4.trunc_sat_f32x4_s (local.get $nb)))
+    (local.set $n1a (i32x4.shr_s (local.get $nia) (i32.const 1)))
+    (local.set $n1b (i32x4.shr_s (local.get $nib) (i32.const 1)))
+    (local.set $pa (f32x4.mul (local.get $pa)
+      (i32x4.shl (i32x4.add (local.get $n1a) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+    (local.set $pb (f32x4.mul (local.get $pb)
+      (i32x4.shl (i32x4.add (local.get $n1b) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+    (local.set $pa (f32x4.mul (local.get $pa)
+      (i32x4.shl (i32x4.add (i32x4.sub (local.get $nia) (local.get $n1a)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+    (local.set $pb (f32x4.mul (local.get $pb)
+      (i32x4.shl (i32x4.add (i32x4.sub (local.get $nib) (local.get $n1b)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+    (v128.bitselect
+      (v128.const f32x4 inf inf inf inf)
+      (local.get $pa)
+      (f32x4.gt (local.get $xa) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284)))
+    (v128.bitselect
+      (v128.const f32x4 inf inf inf inf)
+      (local.get $pb)
+      (f32x4.gt (local.get $xb) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))))
+
   ;; The four lanes summed in a fixed order: (l0 + l2) + (l1 + l3).
   (func $hsum (param $v v128) (result f32)
     (local.set $v (f32x4.add (local.get $v)
@@ -749,7 +825,10 @@
   ;;   y[j] = Σ_i x[i]·W[j, i], W [n, k] row-major (a PyTorch-layout weight), x [k], y [n].
   ;; One row at a time, front to back: a decode step streams weights that do not fit in the caches, and walking
   ;; four rows side by side (four short streams) left the hardware prefetcher behind: the change took random 15M
-  ;; decode from 113.7 to 272.9 tok/s on one thread (`npm run bench -- engine-generate`). Four accumulators of
+  ;; decode from 113.7 to 272.9 tok/s on one thread (`npm run bench -- engine-generate`); re-checked on the 15M
+  ;; step's 42 matrices: two and four rows side by side streamed 8.6 and 7.5 GB/s against 20.8 for one, and 32 or
+  ;; 48 floats a step or eight accumulators gained nothing. One row reaches ~92% of what one thread reads from
+  ;; WebAssembly at all (`npm run bench -- gemv-roofline`: 21.9 against a plain sum's 23.8 GB/s). Four accumulators of
   ;; four lanes take 16 products a step, so the adds' latency is not the limit. DETERMINISM: a row's sum always has the same shape — accumulators
   ;; a0..a3 over i mod 16 (16 elements a step, then one step of 8 into a0, a1), combined (a0 + a1) + (a2 + a3),
   ;; then lanes (l0 + l2) + (l1 + l3), then the k mod 8 tail one by one — whatever [begin, end) a thread gets.
@@ -788,7 +867,11 @@
             (local.set $r (i32.add (local.get $r) (i32.const 32)))
             (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
             (local.set $p (i32.add (local.get $p) (i32.const 8)))))
-        (local.set $t (call $hsum (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))))
+        ;; $hsum written out: a call per row cost ~4% of a stories260K step (rows of 64)
+        (local.set $a0 (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
+        (local.set $a0 (f32x4.add (local.get $a0)
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $a0) (local.get $a0))))
+        (local.set $t (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0))))
         (block $tail_done
           (loop $tail
             (br_if $tail_done (i32.ge_u (local.get $p) (local.get $k)))
@@ -904,9 +987,22 @@
   ;; dst[j] = e^(src[j] − max) for j < count; returns their sum (lanes of one accumulator over j mod 4, then
   ;; (l0 + l2) + (l1 + l3), then the count mod 4 tail in order). src and dst may be the same.
   (func $expShift (param $src i32) (param $dst i32) (param $count i32) (param $max f32) (result f32)
-    (local $j i32) (local $c4 i32) (local $mv v128) (local $e v128) (local $sum v128) (local $s f32) (local $t f32)
+    (local $j i32) (local $c4 i32) (local $mv v128) (local $e v128) (local $e2 v128) (local $sum v128) (local $s f32) (local $t f32)
     (local.set $c4 (i32.and (local.get $count) (i32.const -4)))
     (local.set $mv (f32x4.splat (local.get $max)))
+    (block $oct_done
+      (loop $oct
+        (br_if $oct_done (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $c4)))
+        (call $exp2
+          (f32x4.sub (v128.load (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))) (local.get $mv))
+          (f32x4.sub (v128.load offset=16 (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 2)))) (local.get $mv)))
+        (local.set $e2)
+        (local.set $e)
+        (v128.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
+        (v128.store offset=16 (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2))) (local.get $e2))
+        (local.set $sum (f32x4.add (f32x4.add (local.get $sum) (local.get $e)) (local.get $e2)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $oct)))
     (block $vec_done
       (loop $vec
         (br_if $vec_done (i32.ge_u (local.get $j) (local.get $c4)))

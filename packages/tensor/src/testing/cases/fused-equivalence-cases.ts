@@ -1,5 +1,5 @@
 import type { Backend } from '../../backend';
-import { gelu, silu } from '../../ops/activations';
+import { gelu, silu, swiglu } from '../../ops/activations';
 import { attend } from '../../ops/attend';
 import { tensor } from '../../ops/creation';
 import { layerNorm, rmsNorm } from '../../ops/normalization';
@@ -56,6 +56,7 @@ export const fusedEquivalenceCases: ConformanceCase[] = [
   ...equivalence('gelu exact [4096]', [input([4096], 7, -8, 8)], (x) => gelu(x)),
   ...equivalence('gelu tanh [4096]', [input([4096], 8, -8, 8)], (x) => gelu(x, 'tanh')),
   ...equivalence('silu [4096]', [input([4096], 9, -20, 20)], (x) => silu(x)),
+  ...equivalence('swiglu [3, 1379]', [input([3, 1379], 18, -20, 20), input([3, 1379], 19)], (g, u) => swiglu(g, u)),
   ...equivalence('rotary interleaved [2, 4, 6, 16]', [input([2, 4, seq, 16], 10), cosTable, sinTable], (x, cos, sin) => applyRotary(x, cos, sin, 'interleaved')),
   ...equivalence('rotary halves partial [2, 4, 6, 24]', [input([2, 4, seq, 24], 11), cosTable, sinTable], (x, cos, sin) => applyRotary(x, cos, sin, 'halves')),
   ...equivalence('attend GQA causal [2, 8, 7, 16] on 2 kv heads', [input([2, 8, 7, 16], 12), input([2, 2, 7, 16], 13), input([2, 2, 7, 16], 14)], (q, k, v) => attend(q, k, v, { causal: true })),

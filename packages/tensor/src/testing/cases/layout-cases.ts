@@ -99,6 +99,19 @@ export const layoutCases: ConformanceCase[] = [
     await c.expect('a view of the target', view.reshape(view.shape), { shape: [2, 12], values: expected });
     await c.expectError('overflow', () => writeSlice(cache, c.tensor(iota(8), [1, 2, 1, 4]), [0, 0, 3, 0]), '[1, 2, 3, 4]');
   }),
+  ...defineCase('writeSlice: a [2, 3, 2, 2] block into [3, 4, 5, 6] at [1, 1, 2, 3], int32 too', async (c) => {
+    // the expected target by index arithmetic: element (a, b, p, q) of the value lands at (1 + a, 1 + b, 2 + p, 3 + q)
+    const expected = iota(3 * 4 * 5 * 6, 1000);
+    for (let a = 0; a < 2; a++) for (let b = 0; b < 3; b++) for (let p = 0; p < 2; p++) for (let q = 0; q < 2; q++) {
+      expected[(((1 + a) * 4 + (1 + b)) * 5 + (2 + p)) * 6 + (3 + q)] = -(((a * 3 + b) * 2 + p) * 2 + q) - 1;
+    }
+    const value = iota(24).map((v) => -v - 1);
+    for (const dtype of ['float32', 'int32'] as const) {
+      const target = c.tensor(iota(3 * 4 * 5 * 6, 1000), [3, 4, 5, 6], dtype);
+      writeSlice(target, c.tensor(value, [2, 3, 2, 2], dtype), [1, 1, 2, 3]);
+      await c.expect(dtype, target.reshape(target.shape), { shape: [3, 4, 5, 6], values: expected, dtype });
+    }
+  }),
   ...defineCase('cast: float → int32 rounds toward zero, → bool, bool/int32 → float', async (c) => {
     const x = c.tensor([1.9, -1.9, 0.5, -0.5, 3, 0, 1e9], [7]);
     await c.expect('→ int32', castTo(x, 'int32'), { shape: [7], values: [1, -1, 0, 0, 3, 0, 1e9], dtype: 'int32' });

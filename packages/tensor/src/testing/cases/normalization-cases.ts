@@ -1,4 +1,4 @@
-import { gelu, silu } from '../../ops/activations';
+import { gelu, silu, swiglu } from '../../ops/activations';
 import { layerNorm, rmsNorm } from '../../ops/normalization';
 import { logSoftmax, softmax } from '../../ops/softmax';
 import { defineCase, type ConformanceCase } from '../conformance-case';
@@ -96,5 +96,11 @@ export const normalizationCases: ConformanceCase[] = [
   ...defineCase('silu: x·sigmoid(x) vs closed form', async (c) => {
     const xs = Float32Array.from([-20, -5, -1, -0.25, 0, 0.25, 1, 5, 20]);
     await c.expect('silu', silu(c.tensor(xs, [9])), { shape: [9], values: Array.from(xs, (v) => v / (1 + Math.exp(-v))) });
+  }, fused),
+  ...defineCase('swiglu: silu(gate)·up vs closed form', async (c) => {
+    const gate = Float32Array.from([-20, -5, -1, -0.25, 0, 0.25, 1, 5, 20]);
+    const up = Float32Array.from([3, -2, 0.5, 4, 7, -1, 2, 0.125, -0.5]);
+    const expected = Array.from(gate, (g, i) => (g / (1 + Math.exp(-g))) * up[i]);
+    await c.expect('swiglu', swiglu(c.tensor(gate, [3, 3]), c.tensor(up, [3, 3])), { shape: [3, 3], values: expected });
   }, fused),
 ];
