@@ -8,7 +8,7 @@
  * trip to memory for each. So a slot holds [hash, number + 1 | length << 24, first 8 bytes] side by side: 90% of
  * Gemma 3's merge parts are 8 bytes or less, and are found from one cache line of the table without touching the
  * arena. Callers look many keys up in a row, with nothing in between that depends on the answers, so that the
- * trips of successive lookups overlap.
+ * trips of successive lookups overlap (measured: faster than sorting the lookups into the table's order first).
  *
  * @example
  * ```ts
@@ -78,65 +78,6 @@ export class KeyIndex {
   }
 
   /**
-   * Looks n keys up at once: key i is src[starts[i], ends[i]) with its hash in hashes[i], where src is `b`, or
-   * `side` at ~starts[i] when starts[i] < 0; out[i] receives its number or -1. NOTE: the lookups run in the order
-   * of their table slots, each batch in one 32 KB stretch of the table, so that the table is read from memory
-   * once instead of once per lookup: first the keys are sorted into stretches with what a lookup needs (hash,
-   * length, first 8 bytes), read in their order (the file's), then each stretch is looked up.
-   */
-  findAll(n: number, hashes: Int32Array, starts: Int32Array, ends: Int32Array, b: Uint8Array, side: Uint8Array, out: Int32Array): void {
-    const shift = Math.min(31 - Math.clz32(this.mask + 1), STRETCH_BITS_OF_SLOTS);
-    const parts = ((this.mask + 1) >>> shift) + 1;
-    const offsets = new Int32Array(parts);
-    const slots = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const slot = mix(hashes[i]) & this.mask;
-      slots[i] = slot;
-      offsets[(slot >>> shift) + 1]++;
-    }
-    for (let p = 1; p < parts; p++) offsets[p] += offsets[p - 1];
-    const sSlot = new Int32Array(n);
-    const sHash = new Int32Array(n);
-    const sW0 = new Int32Array(n);
-    const sW1 = new Int32Array(n);
-    const sIndex = new Int32Array(n);
-    const sLength = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const slot = slots[i];
-      const j = offsets[slot >>> shift]++;
-      const s = starts[i];
-      const src = s >= 0 ? b : side;
-      const s0 = s >= 0 ? s : ~s;
-      sSlot[j] = slot;
-      sHash[j] = hashes[i];
-      sW0[j] = word(src, s0, ends[i]);
-      sW1[j] = word(src, s0 + 4, ends[i]);
-      sIndex[j] = i;
-      sLength[j] = ends[i] - s0;
-    }
-    const table = this.table;
-    const wrap = (this.mask << 2) | 3;
-    for (let j = 0; j < n; j++) {
-      const h = sHash[j];
-      const w0 = sW0[j];
-      const w1 = sW1[j];
-      const len = sLength[j];
-      const len8 = Math.min(len, 255);
-      let found = -1;
-      for (let slot = sSlot[j] << 2; ; slot = (slot + 4) & wrap) {
-        const meta = table[slot + 1];
-        if (meta === 0) break;
-        if (table[slot] === h && meta >>> 24 === len8 && table[slot + 2] === w0 && table[slot + 3] === w1) {
-          if (len > 8 && !this.tailEqualsAt(meta, b, side, starts[sIndex[j]], ends[sIndex[j]])) continue;
-          found = (meta & 0xffffff) - 1;
-          break;
-        }
-      }
-      out[sIndex[j]] = found;
-    }
-  }
-
-  /**
    * The number of the key spelled a[as, ae) followed by b[bs, be), given the two parts' hashes, or -1.
    */
   findConcat(ha: number, a: Uint8Array, as: number, ae: number, hb: number, b: Uint8Array, bs: number, be: number): number {
@@ -162,10 +103,6 @@ export class KeyIndex {
     return true;
   }
 
-  private tailEqualsAt(meta: number, b: Uint8Array, side: Uint8Array, s: number, e: number): boolean {
-    return s >= 0 ? this.tailEquals(meta, b, s, e) : this.tailEquals(meta, side, ~s, e);
-  }
-
   // whether the key of a slot's `meta` holds src[s, e) past the first 8 bytes (the table holds those)
   private tailEquals(meta: number, src: Uint8Array, s: number, e: number): boolean {
     const k = (meta & 0xffffff) - 1;
@@ -182,9 +119,6 @@ export class KeyIndex {
     return p[n];
   }
 }
-
-// findAll's stretches: 2^11 slots of 16 bytes, 32 KB of the table each
-const STRETCH_BITS_OF_SLOTS = 11;
 
 /** How many keys a {@link KeyIndex} can hold (a slot keeps a key's number in 24 bits). */
 export const MAX_KEYS = 0xfffffe;
