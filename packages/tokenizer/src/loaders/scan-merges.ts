@@ -41,7 +41,7 @@ class MergeReader {
   private readonly ends = new Int32Array(2);
   private side = new Uint8Array(256);
   private sideUsed = 0;
-  // the ids so far, 3 per merge, and the vocabulary key the last merge made
+  // the merges so far as vocabulary key numbers, 3 per merge, and the key the last merge made
   private out: Int32Array;
   private count = 0;
   private last = -1;
@@ -92,7 +92,10 @@ class MergeReader {
       if (c !== 0x2c) return undefined;
       for (c = b[p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
     }
-    return { merges: this.out.subarray(0, 3 * this.count), end: p };
+    const merges = this.out.subarray(0, 3 * this.count);
+    const ids = this.ids;
+    for (let k = 0; k < merges.length; k++) merges[k] = ids[merges[k]];
+    return { merges, end: p };
   }
 
   // `"a b"` at p, as sides 0 and 1: one space splits it; returns the index past the closing quote, or -1
@@ -195,9 +198,10 @@ class MergeReader {
       out.set(this.out);
       this.out = out;
     }
-    out[o] = this.ids[left];
-    out[o + 1] = this.ids[right];
-    out[o + 2] = this.ids[merged];
+    // NOTE: key numbers here, ids in a last pass: reading ids[key] now would wait on the lookups
+    out[o] = left;
+    out[o + 1] = right;
+    out[o + 2] = merged;
     this.last = merged;
   }
 }
