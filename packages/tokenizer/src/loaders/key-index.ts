@@ -78,6 +78,18 @@ export class KeyIndex {
   }
 
   /**
+   * Reads the table lines that lookups of these n hashes will start at, and returns nothing useful (a value the
+   * caller keeps so the reads are not optimized away). NOTE: the reads do not wait on one another, so their trips to
+   * memory overlap; the lookups that follow find the lines in the cache instead of each waiting in turn.
+   */
+  touch(hashes: Int32Array, n: number): number {
+    const table = this.table;
+    let x = 0;
+    for (let i = 0; i < n; i++) x ^= table[((mix(hashes[i]) & this.mask) << 2) + 1];
+    return x;
+  }
+
+  /**
    * The number of the key spelled a[as, ae) followed by b[bs, be), given the two parts' hashes, or -1.
    */
   findConcat(ha: number, a: Uint8Array, as: number, ae: number, hb: number, b: Uint8Array, bs: number, be: number): number {

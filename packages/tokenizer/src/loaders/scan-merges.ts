@@ -4,11 +4,20 @@
 // comparing bytes with the token after the previous merge's (merges come in the order of the tokens they make).
 // NOTE: measured on Gemma 3 (515k merges), one pass beat reading every merge first and then looking all the
 // sides up, in file order or sorted into the index's order.
-import { TokenizerFormatError } from '../tokenizer-error';
-import { BACKSLASH, QUOTE, decodeString, decoded, skipSpace, stringEnd } from './json-bytes';
-import { M, hashBytes, type KeyIndex } from './key-index';
+import { TokenizerFormatError } from "../tokenizer-error";
+import {
+  BACKSLASH,
+  QUOTE,
+  decodeString,
+  decoded,
+  skipSpace,
+  stringEnd,
+} from "./json-bytes";
+import { M, hashBytes, type KeyIndex } from "./key-index";
 
 const utf8 = new TextDecoder();
+// merges read before their sides are looked up
+const BATCH = 32;
 
 /**
  * Reads the `model.merges` array whose `[` is at `start` (each merge `"a b"` or `["a", "b"]`) into
@@ -30,26 +39,34 @@ const utf8 = new TextDecoder();
  * }
  * ```
  */
-export function scanMerges(b: Uint8Array, start: number, index: KeyIndex, ids: Int32Array): { merges: Int32Array; end: number } | undefined {
+export function scanMerges(
+  b: Uint8Array,
+  start: number,
+  index: KeyIndex,
+  ids: Int32Array
+): { merges: Int32Array; end: number } | undefined {
   return new MergeReader(b, index, ids).read(start);
 }
 
 class MergeReader {
   // each merge's two sides: hash, start and end; a start < 0 is ~start in `side`, where escaped strings are decoded
-  private readonly hashes = new Int32Array(2);
-  private readonly starts = new Int32Array(2);
-  private readonly ends = new Int32Array(2);
+  private readonly hashes = new Int32Array(2 * BATCH);
+  private readonly starts = new Int32Array(2 * BATCH);
+  private readonly ends = new Int32Array(2 * BATCH);
+  // where the merge being read puts its sides
+  private at = 0;
   private side = new Uint8Array(256);
   private sideUsed = 0;
   // the merges so far as vocabulary key numbers, 3 per merge, and the key the last merge made
   private out: Int32Array;
   private count = 0;
   private last = -1;
+  private touched = 0;
 
   constructor(
     private readonly b: Uint8Array,
     private readonly index: KeyIndex,
-    private readonly ids: Int32Array,
+    private readonly ids: Int32Array
   ) {
     this.out = new Int32Array(3 * Math.max(1024, (b.length >> 6) | 0));
   }
@@ -59,38 +76,69 @@ class MergeReader {
     const { hashes, starts, ends } = this;
     let p = skipSpace(b, start + 1);
     if (b[p] === 0x5d) return { merges: new Int32Array(0), end: p + 1 };
-    for (let j = 0; ; j++) {
+    for (let done = false, j = 0; !done; ) {
+      // a batch of merges read, then the index lines of all their sides fetched at once, then resolved
       this.sideUsed = 0;
-      let c = b[p];
-      if (c === 0x5b) {
-        // ["a", "b"]: the hot loop of a pretty-printed file, written out
-        for (let k = 0; k < 2; k++) {
-          for (c = b[++p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
-          if (c !== QUOTE) return undefined;
-          const s = p + 1;
-          let h = 0;
-          for (p = s; (c = b[p]) !== QUOTE && c !== BACKSLASH && c >= 0x20; p++) h = (Math.imul(h, M) + c) | 0;
-          if (c === QUOTE) {
-            hashes[k] = h;
-            starts[k] = s;
-            ends[k] = p;
-          } else if ((p = this.escaped(s - 1, k)) < 0) return undefined;
-          for (c = b[++p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
-          if (c !== (k === 0 ? 0x2c : 0x5d)) return undefined;
+      let m = 0;
+      while (m < BATCH) {
+        const at = (this.at = 2 * m);
+        let c = b[p];
+        if (c === 0x5b) {
+          // ["a", "b"]: the hot loop of a pretty-printed file, written out
+          for (let k = 0; k < 2; k++) {
+            for (
+              c = b[++p];
+              c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+              c = b[++p]
+            );
+            if (c !== QUOTE) return undefined;
+            const s = p + 1;
+            let h = 0;
+            for (
+              p = s;
+              (c = b[p]) !== QUOTE && c !== BACKSLASH && c >= 0x20;
+              p++
+            )
+              h = (Math.imul(h, M) + c) | 0;
+            if (c === QUOTE) {
+              hashes[at + k] = h;
+              starts[at + k] = s;
+              ends[at + k] = p;
+            } else if ((p = this.escaped(s - 1, at + k)) < 0) return undefined;
+            for (
+              c = b[++p];
+              c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+              c = b[++p]
+            );
+            if (c !== (k === 0 ? 0x2c : 0x5d)) return undefined;
+          }
+          p++;
+        } else if (c === QUOTE) {
+          p = this.spaced(p);
+          if (p < 0) return undefined;
+        } else {
+          return undefined;
         }
+        m++;
+        for (
+          c = b[p];
+          c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+          c = b[++p]
+        );
         p++;
-      } else if (c === QUOTE) {
-        p = this.spaced(p);
-        if (p < 0) return undefined;
-      } else {
-        return undefined;
+        if (c === 0x5d) {
+          done = true;
+          break;
+        }
+        if (c !== 0x2c) return undefined;
+        for (
+          c = b[p];
+          c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+          c = b[++p]
+        );
       }
-      this.resolve(j);
-      for (c = b[p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
-      p++;
-      if (c === 0x5d) break;
-      if (c !== 0x2c) return undefined;
-      for (c = b[p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
+      this.touched ^= this.index.touch(hashes, 2 * m);
+      for (let i = 0; i < m; i++) this.resolve(j++, 2 * i);
     }
     const merges = this.out.subarray(0, 3 * this.count);
     const ids = this.ids;
@@ -126,7 +174,14 @@ class MergeReader {
     const sp = side.indexOf(0x20, at);
     const next = side.indexOf(0x20, sp + 1);
     if (sp < 0 || sp >= e || (next >= 0 && next < e)) return -1;
-    this.sides(hashBytes(side, at, sp), ~at, sp, hashBytes(side, sp + 1, e), ~(sp + 1), e);
+    this.sides(
+      hashBytes(side, at, sp),
+      ~at,
+      sp,
+      hashBytes(side, sp + 1, e),
+      ~(sp + 1),
+      e
+    );
     return decoded.end + 1;
   }
 
@@ -140,13 +195,21 @@ class MergeReader {
     return decoded.end;
   }
 
-  private sides(ha: number, as: number, ae: number, hb: number, bs: number, be: number): void {
-    this.hashes[0] = ha;
-    this.starts[0] = as;
-    this.ends[0] = ae;
-    this.hashes[1] = hb;
-    this.starts[1] = bs;
-    this.ends[1] = be;
+  private sides(
+    ha: number,
+    as: number,
+    ae: number,
+    hb: number,
+    bs: number,
+    be: number
+  ): void {
+    const i = this.at;
+    this.hashes[i] = ha;
+    this.starts[i] = as;
+    this.ends[i] = ae;
+    this.hashes[i + 1] = hb;
+    this.starts[i + 1] = bs;
+    this.ends[i + 1] = be;
   }
 
   // decodes the string whose quote is at q into `side`; returns where it starts there, or -1
@@ -155,7 +218,9 @@ class MergeReader {
     if (raw < 0) return -1;
     const at = this.sideUsed;
     if (at + raw - q > this.side.length) {
-      const grown = new Uint8Array(Math.max(this.side.length * 2, at + raw - q));
+      const grown = new Uint8Array(
+        Math.max(this.side.length * 2, at + raw - q)
+      );
       grown.set(this.side.subarray(0, at));
       this.side = grown;
     }
@@ -165,19 +230,19 @@ class MergeReader {
     return at;
   }
 
-  // merge j, read into sides 0 and 1: its ids appended to `out`
-  private resolve(j: number): void {
+  // merge j, read into sides i and i + 1: its key numbers appended to `out`
+  private resolve(j: number, i: number): void {
     const { b, side, index, hashes, starts, ends } = this;
-    const as = starts[0];
-    const bs = starts[1];
+    const as = starts[i];
+    const bs = starts[i + 1];
     const a = as >= 0 ? b : side;
     const z = bs >= 0 ? b : side;
     const a0 = as >= 0 ? as : ~as;
     const z0 = bs >= 0 ? bs : ~bs;
-    const a1 = ends[0];
-    const z1 = ends[1];
-    const left = index.find(hashes[0], a, a0, a1);
-    const right = index.find(hashes[1], z, z0, z1);
+    const a1 = ends[i];
+    const z1 = ends[i + 1];
+    const left = index.find(hashes[i], a, a0, a1);
+    const right = index.find(hashes[i + 1], z, z0, z1);
     const last = this.last;
     let merged = -1;
     if (left >= 0 && right >= 0) {
@@ -185,11 +250,26 @@ class MergeReader {
       if (index.spells(last + 1, a, a0, a1, z, z0, z1)) merged = last + 1;
       else if (index.spells(last, a, a0, a1, z, z0, z1)) merged = last;
       else if (index.spells(last + 2, a, a0, a1, z, z0, z1)) merged = last + 2;
-      else merged = index.findConcat(hashes[0], a, a0, a1, hashes[1], z, z0, z1);
+      else
+        merged = index.findConcat(
+          hashes[i],
+          a,
+          a0,
+          a1,
+          hashes[i + 1],
+          z,
+          z0,
+          z1
+        );
     }
     if (merged < 0) {
-      const text = `${utf8.decode(a.subarray(a0, a1))} ${utf8.decode(z.subarray(z0, z1))}`;
-      throw new TokenizerFormatError('tokenizer.json', `model.merges[${j}] ('${text}') uses a token that is not in model.vocab`);
+      const text = `${utf8.decode(a.subarray(a0, a1))} ${utf8.decode(
+        z.subarray(z0, z1)
+      )}`;
+      throw new TokenizerFormatError(
+        "tokenizer.json",
+        `model.merges[${j}] ('${text}') uses a token that is not in model.vocab`
+      );
     }
     let out = this.out;
     const o = 3 * this.count++;
