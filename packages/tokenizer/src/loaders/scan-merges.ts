@@ -4,16 +4,9 @@
 // comparing bytes with the token after the previous merge's (merges come in the order of the tokens they make).
 // NOTE: measured on Gemma 3 (515k merges), one pass beat reading every merge first and then looking all the
 // sides up, in file order or sorted into the index's order.
-import { TokenizerFormatError } from "../tokenizer-error";
-import {
-  BACKSLASH,
-  QUOTE,
-  decodeString,
-  decoded,
-  skipSpace,
-  stringEnd,
-} from "./json-bytes";
-import { M, hashBytes, type KeyIndex } from "./key-index";
+import { TokenizerFormatError } from '../tokenizer-error';
+import { BACKSLASH, QUOTE, decodeString, decoded, skipSpace, stringEnd } from './json-bytes';
+import { M, hashBytes, type KeyIndex } from './key-index';
 
 const utf8 = new TextDecoder();
 // merges read before their sides are looked up
@@ -39,12 +32,7 @@ const BATCH = 32;
  * }
  * ```
  */
-export function scanMerges(
-  b: Uint8Array,
-  start: number,
-  index: KeyIndex,
-  ids: Int32Array
-): { merges: Int32Array; end: number } | undefined {
+export function scanMerges(b: Uint8Array, start: number, index: KeyIndex, ids: Int32Array): { merges: Int32Array; end: number } | undefined {
   return new MergeReader(b, index, ids).read(start);
 }
 
@@ -62,88 +50,76 @@ class MergeReader {
   private count = 0;
   private last = -1;
   private touched = 0;
+  // merges in the batch just read, and whether it ended the array
+  private inBatch = 0;
+  private done = false;
 
-  constructor(
-    private readonly b: Uint8Array,
-    private readonly index: KeyIndex,
-    private readonly ids: Int32Array
-  ) {
+  constructor(private readonly b: Uint8Array, private readonly index: KeyIndex, private readonly ids: Int32Array) {
     this.out = new Int32Array(3 * Math.max(1024, (b.length >> 6) | 0));
   }
 
   read(start: number): { merges: Int32Array; end: number } | undefined {
     const b = this.b;
-    const { hashes, starts, ends } = this;
     let p = skipSpace(b, start + 1);
     if (b[p] === 0x5d) return { merges: new Int32Array(0), end: p + 1 };
-    for (let done = false, j = 0; !done; ) {
-      // a batch of merges read, then the index lines of all their sides fetched at once, then resolved
+    // NOTE: a batch per call, so that the hot code is a function called many times, which the engine optimizes
+    // once and for all, rather than one long loop it compiles on the fly anew at every load
+    for (let j = 0; !this.done; ) {
       this.sideUsed = 0;
-      let m = 0;
-      while (m < BATCH) {
-        const at = (this.at = 2 * m);
-        let c = b[p];
-        if (c === 0x5b) {
-          // ["a", "b"]: the hot loop of a pretty-printed file, written out
-          for (let k = 0; k < 2; k++) {
-            for (
-              c = b[++p];
-              c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-              c = b[++p]
-            );
-            if (c !== QUOTE) return undefined;
-            const s = p + 1;
-            let h = 0;
-            for (
-              p = s;
-              (c = b[p]) !== QUOTE && c !== BACKSLASH && c >= 0x20;
-              p++
-            )
-              h = (Math.imul(h, M) + c) | 0;
-            if (c === QUOTE) {
-              hashes[at + k] = h;
-              starts[at + k] = s;
-              ends[at + k] = p;
-            } else if ((p = this.escaped(s - 1, at + k)) < 0) return undefined;
-            for (
-              c = b[++p];
-              c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-              c = b[++p]
-            );
-            if (c !== (k === 0 ? 0x2c : 0x5d)) return undefined;
-          }
-          p++;
-        } else if (c === QUOTE) {
-          p = this.spaced(p);
-          if (p < 0) return undefined;
-        } else {
-          return undefined;
-        }
-        m++;
-        for (
-          c = b[p];
-          c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-          c = b[++p]
-        );
-        p++;
-        if (c === 0x5d) {
-          done = true;
-          break;
-        }
-        if (c !== 0x2c) return undefined;
-        for (
-          c = b[p];
-          c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-          c = b[++p]
-        );
-      }
-      this.touched ^= this.index.touch(hashes, 2 * m);
-      for (let i = 0; i < m; i++) this.resolve(j++, 2 * i);
+      p = this.batch(p);
+      if (p < 0) return undefined;
+      // the index lines of the batch's sides fetched together, then each merge resolved
+      this.touched ^= this.index.touch(this.hashes, 2 * this.inBatch);
+      for (let i = 0; i < this.inBatch; i++) this.resolve(j++, 2 * i);
     }
     const merges = this.out.subarray(0, 3 * this.count);
     const ids = this.ids;
     for (let k = 0; k < merges.length; k++) merges[k] = ids[merges[k]];
     return { merges, end: p };
+  }
+
+  // reads up to BATCH merges from p (at a merge) into the sides; returns the index after them, or -1
+  private batch(p: number): number {
+    const { b, hashes, starts, ends } = this;
+    let m = 0;
+    while (m < BATCH) {
+      const at = (this.at = 2 * m);
+      let c = b[p];
+      if (c === 0x5b) {
+        // ["a", "b"]: the hot loop of a pretty-printed file, written out
+        for (let k = 0; k < 2; k++) {
+          for (c = b[++p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
+          if (c !== QUOTE) return -1;
+          const s = p + 1;
+          let h = 0;
+          for (p = s; (c = b[p]) !== QUOTE && c !== BACKSLASH && c >= 0x20; p++) h = (Math.imul(h, M) + c) | 0;
+          if (c === QUOTE) {
+            hashes[at + k] = h;
+            starts[at + k] = s;
+            ends[at + k] = p;
+          } else if ((p = this.escaped(s - 1, at + k)) < 0) return -1;
+          for (c = b[++p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
+          if (c !== (k === 0 ? 0x2c : 0x5d)) return -1;
+        }
+        p++;
+      } else if (c === QUOTE) {
+        p = this.spaced(p);
+        if (p < 0) return -1;
+      } else {
+        return -1;
+      }
+      m++;
+      for (c = b[p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
+      p++;
+      if (c === 0x5d) {
+        this.done = true;
+        break;
+      }
+      if (c !== 0x2c) return -1;
+      for (c = b[p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
+    }
+    this.inBatch = m;
+    return p;
   }
 
   // `"a b"` at p, as sides 0 and 1: one space splits it; returns the index past the closing quote, or -1
@@ -174,14 +150,7 @@ class MergeReader {
     const sp = side.indexOf(0x20, at);
     const next = side.indexOf(0x20, sp + 1);
     if (sp < 0 || sp >= e || (next >= 0 && next < e)) return -1;
-    this.sides(
-      hashBytes(side, at, sp),
-      ~at,
-      sp,
-      hashBytes(side, sp + 1, e),
-      ~(sp + 1),
-      e
-    );
+    this.sides(hashBytes(side, at, sp), ~at, sp, hashBytes(side, sp + 1, e), ~(sp + 1), e);
     return decoded.end + 1;
   }
 
@@ -195,14 +164,7 @@ class MergeReader {
     return decoded.end;
   }
 
-  private sides(
-    ha: number,
-    as: number,
-    ae: number,
-    hb: number,
-    bs: number,
-    be: number
-  ): void {
+  private sides(ha: number, as: number, ae: number, hb: number, bs: number, be: number): void {
     const i = this.at;
     this.hashes[i] = ha;
     this.starts[i] = as;
@@ -218,9 +180,7 @@ class MergeReader {
     if (raw < 0) return -1;
     const at = this.sideUsed;
     if (at + raw - q > this.side.length) {
-      const grown = new Uint8Array(
-        Math.max(this.side.length * 2, at + raw - q)
-      );
+      const grown = new Uint8Array(Math.max(this.side.length * 2, at + raw - q));
       grown.set(this.side.subarray(0, at));
       this.side = grown;
     }
@@ -250,26 +210,11 @@ class MergeReader {
       if (index.spells(last + 1, a, a0, a1, z, z0, z1)) merged = last + 1;
       else if (index.spells(last, a, a0, a1, z, z0, z1)) merged = last;
       else if (index.spells(last + 2, a, a0, a1, z, z0, z1)) merged = last + 2;
-      else
-        merged = index.findConcat(
-          hashes[i],
-          a,
-          a0,
-          a1,
-          hashes[i + 1],
-          z,
-          z0,
-          z1
-        );
+      else merged = index.findConcat(hashes[i], a, a0, a1, hashes[i + 1], z, z0, z1);
     }
     if (merged < 0) {
-      const text = `${utf8.decode(a.subarray(a0, a1))} ${utf8.decode(
-        z.subarray(z0, z1)
-      )}`;
-      throw new TokenizerFormatError(
-        "tokenizer.json",
-        `model.merges[${j}] ('${text}') uses a token that is not in model.vocab`
-      );
+      const text = `${utf8.decode(a.subarray(a0, a1))} ${utf8.decode(z.subarray(z0, z1))}`;
+      throw new TokenizerFormatError('tokenizer.json', `model.merges[${j}] ('${text}') uses a token that is not in model.vocab`);
     }
     let out = this.out;
     const o = 3 * this.count++;

@@ -40,26 +40,56 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * ```
  */
 export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefined {
-  let arena = new Uint8Array(Math.min(b.length - start, 1 << 20));
-  let starts = new Int32Array(4096);
-  let hashes = new Int32Array(4096);
-  let ids = new Int32Array(4096);
-  let charStarts = new Int32Array(4096);
-  let count = 0;
-  let q = 0; // bytes in the arena
-  let chars = 0; // UTF-16 units of the keys so far
+  const r = new VocabReader(b);
   let p = skipSpace(b, start + 1);
   if (b[p] === 0x7d) p++;
-  else {
-    for (;;) {
-      if (b[p] !== QUOTE) return undefined;
-      if (count + 2 > starts.length) {
-        if (count >= MAX_KEYS) return undefined;
-        starts = grow(starts);
-        hashes = grow(hashes);
-        ids = grow(ids);
-        charStarts = grow(charStarts);
-      }
+  // NOTE: a batch of keys per call, so that the hot code is a function called many times, which the engine
+  // optimizes once and for all, rather than one long loop it compiles on the fly anew at every load
+  else while (!r.done && p >= 0) p = r.entries(p);
+  if (p < 0) return undefined;
+  const { arena, starts, hashes, ids, charStarts, count } = r;
+  // one decode for all keys; a fatal decoder, so that the counted UTF-16 offsets are exact
+  let text: string;
+  try {
+    text = strictUtf8.decode(arena.subarray(0, r.used));
+  } catch {
+    return undefined;
+  }
+  if (text.length !== r.chars) return undefined;
+  const keys = new Array<string>(count);
+  for (let k = 0; k < count; k++) keys[k] = text.slice(charStarts[k], charStarts[k + 1]);
+  const index = new KeyIndex(arena, starts, hashes, count);
+  if (index.duplicate >= 0) throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(keys[index.duplicate])} twice`);
+  return { keys, ids: ids.subarray(0, count), index, end: p };
+}
+
+class VocabReader {
+  arena: Uint8Array<ArrayBuffer>;
+  // key k is arena[starts[k], starts[k + 1]), its text is text[charStarts[k], charStarts[k + 1])
+  starts = new Int32Array(4096);
+  charStarts = new Int32Array(4096);
+  hashes = new Int32Array(4096);
+  ids = new Int32Array(4096);
+  count = 0;
+  used = 0; // bytes in the arena
+  chars = 0; // UTF-16 units of the keys so far
+  done = false;
+
+  constructor(private readonly b: Uint8Array) {
+    this.arena = new Uint8Array(Math.min(b.length, 1 << 20));
+  }
+
+  // reads up to 1024 entries from p (at a key); returns the index after them (past the `}` after the last), or -1
+  entries(p: number): number {
+    const b = this.b;
+    let { arena, count, used: q, chars } = this;
+    if (count + 1026 > this.starts.length) {
+      if (count >= MAX_KEYS) return -1;
+      for (const name of ['starts', 'charStarts', 'hashes', 'ids'] as const) this[name] = grow(this[name]);
+    }
+    const { starts, charStarts, hashes, ids } = this;
+    for (let n = 0; n < 1024; n++) {
+      if (b[p] !== QUOTE) return -1;
       // one pass over the key: its end, hash and UTF-16 length; then its bytes copied
       const s = p + 1;
       let h = 0;
@@ -70,15 +100,15 @@ export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefine
         if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
       }
       if (c === QUOTE) {
-        if (q + (p - s) > arena.length) arena = room(arena, q, p - s);
+        if (q + (p - s) > arena.length) arena = this.arena = room(arena, q, p - s);
         for (let i = s; i < p; i++) arena[q++] = b[i];
       } else {
         // an escape (or something JSON.parse refuses): decode the whole key into the arena
         const raw = stringEnd(b, s - 1);
-        if (raw < 0) return undefined;
-        arena = room(arena, q, raw - s);
+        if (raw < 0) return -1;
+        arena = this.arena = room(arena, q, raw - s);
         const e = decodeString(b, s - 1, arena, q);
-        if (e < 0) return undefined;
+        if (e < 0) return -1;
         h = hashBytes(arena, q, e);
         units = utf16Length(arena, q, e);
         q = e;
@@ -87,38 +117,32 @@ export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefine
       chars += units;
       hashes[count] = h;
       p = skipSpace(b, p + 1);
-      if (b[p] !== 0x3a) return undefined;
+      if (b[p] !== 0x3a) return -1;
       p = skipSpace(b, p + 1);
       // the id: a plain non-negative integer (anything else, and ids past an Int32Array, go to JSON.parse and
       // the loader's checks, which name them)
       let id = 0;
       const digits = p;
       for (c = b[p]; c >= 0x30 && c <= 0x39; c = b[++p]) id = id * 10 + (c - 0x30);
-      if (p === digits || id > 0x7fffffff || (b[digits] === 0x30 && p - digits > 1)) return undefined;
+      if (p === digits || id > 0x7fffffff || (b[digits] === 0x30 && p - digits > 1)) return -1;
       ids[count] = id;
       count++;
       starts[count] = q;
       charStarts[count] = chars;
       p = skipSpace(b, p);
       c = b[p++];
-      if (c === 0x7d) break;
-      if (c !== 0x2c) return undefined;
+      if (c === 0x7d) {
+        this.done = true;
+        break;
+      }
+      if (c !== 0x2c) return -1;
       p = skipSpace(b, p);
     }
+    this.count = count;
+    this.used = q;
+    this.chars = chars;
+    return p;
   }
-  // one decode for all keys; a fatal decoder, so that the counted UTF-16 offsets are exact
-  let text: string;
-  try {
-    text = strictUtf8.decode(arena.subarray(0, q));
-  } catch {
-    return undefined;
-  }
-  if (text.length !== chars) return undefined;
-  const keys = new Array<string>(count);
-  for (let k = 0; k < count; k++) keys[k] = text.slice(charStarts[k], charStarts[k + 1]);
-  const index = new KeyIndex(arena, starts, hashes, count);
-  if (index.duplicate >= 0) throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(keys[index.duplicate])} twice`);
-  return { keys, ids: ids.slice(0, count), index, end: p };
 }
 
 function grow(a: Int32Array): Int32Array<ArrayBuffer> {
