@@ -111,6 +111,14 @@ describe('loadTokenizerJson on bytes, text and parsed objects', () => {
     expect(pretty).toContain('"a": 8,');
     expect(() => loadTokenizerJson(bytes(pretty.replace('"a": 8,', '"a": 08,')))).toThrow(/tokenizer\.json: not valid JSON/);
     expect(() => loadTokenizerJson(bytes(pretty.replace('"ab": 17,', '"a\tb": 17,')))).toThrow(/tokenizer\.json: not valid JSON/);
+    // a model field written twice (here the vocabulary again after the merges): JSON.parse keeps the last one, and
+    // so does the load
+    const swapped = JSON.stringify({ ...vocab, a: vocab['b'], b: vocab['a'] });
+    const twoVocabs = JSON.stringify(file).replace(/\]\]\}\}$/, `]],"vocab":${swapped}}}`);
+    expect(twoVocabs.indexOf('"merges"')).toBeLessThan(twoVocabs.lastIndexOf('"vocab"'));
+    expect(scanTokenizerJson(bytes(twoVocabs))).toBeUndefined();
+    sameTokenizer(loadTokenizerJson(bytes(twoVocabs)), loadTokenizerJson(JSON.parse(twoVocabs)));
+    expect(loadTokenizerJson(bytes(twoVocabs)).idToToken(vocab['a'])).toBe('b');
     // a key that is a lone surrogate has no UTF-8 form: read as JSON.parse reads it
     const lone = pretty.replace('"vocab": {', '"vocab": {\n      "\\ud800": 24,');
     expect(scanTokenizerJson(bytes(lone))).toBeUndefined();

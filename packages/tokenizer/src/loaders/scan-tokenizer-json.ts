@@ -79,6 +79,8 @@ class Scanner {
   file(): ScannedTokenizerJson {
     const root: JsonObject = {};
     this.objectEntries((key, start) => {
+      // NOTE: a key written twice: JSON.parse keeps the last, which the fast path would not; let it read the file
+      if (Object.hasOwn(root, key)) throw new Fallback();
       if (key === 'model') root.model = this.model();
       else root[key] = this.parsed(start, this.skip());
     });
@@ -94,6 +96,7 @@ class Scanner {
     const model: JsonObject = {};
     if (this.b[this.pos] !== 0x7b) throw new Fallback();
     this.objectEntries((key, start) => {
+      if (Object.hasOwn(model, key)) throw new Fallback();
       if (key === 'vocab' && this.b[start] === 0x7b) {
         const vocab = scanVocab(this.b, start);
         if (!vocab) throw new Fallback();
