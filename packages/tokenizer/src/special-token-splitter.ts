@@ -16,7 +16,7 @@ import type { EncodeOptions } from './tokenizer';
  * ```
  */
 export class SpecialTokenSplitter {
-  private cache = new Map<string, RegExp | null>();
+  private cache = new Map<string, Matcher | null>();
   private readonly all: ReadonlyMap<string, number>;
 
   /**
@@ -37,11 +37,12 @@ export class SpecialTokenSplitter {
     text: (start: number, end: number) => void,
     special: (id: number, start: number, end: number) => void,
   ): void {
-    const re = this.regexFor(allowed);
-    if (!re) {
+    const matcher = this.matcherFor(allowed);
+    if (!matcher || !occursIn(input, matcher.first)) {
       text(0, input.length);
       return;
     }
+    const re = (matcher.re ??= new RegExp(matcher.source, 'g'));
     let last = 0;
     re.lastIndex = 0;
     for (let m = re.exec(input); m; m = re.exec(input)) {
@@ -52,7 +53,7 @@ export class SpecialTokenSplitter {
     if (last < input.length || input.length === 0) text(last, input.length);
   }
 
-  private regexFor(allowed: EncodeOptions['allowedSpecial']): RegExp | null {
+  private matcherFor(allowed: EncodeOptions['allowedSpecial']): Matcher | null {
     const valid = allowed === undefined || allowed === 'all' || allowed === 'none' || (Array.isArray(allowed) && allowed.every((t) => typeof t === 'string'));
     if (!valid) {
       const shown = typeof allowed === 'string' ? JSON.stringify(allowed) : Array.isArray(allowed) ? 'an array with a non-string entry' : String(allowed);
@@ -61,19 +62,39 @@ export class SpecialTokenSplitter {
     const none = allowed === undefined || allowed === 'none' || this.tokens.size === 0;
     if (none && this.always.size === 0) return null;
     const key = none ? '\u0000none' : allowed === 'all' ? '\u0000all' : allowed.join('\u0000');
-    let re = this.cache.get(key);
-    if (re === undefined) {
+    let matcher = this.cache.get(key);
+    if (matcher === undefined) {
       const allowedNames = none ? [] : allowed === 'all' ? [...this.tokens.keys()] : allowed.filter((t) => this.tokens.has(t));
       for (const t of none || allowed === 'all' ? [] : allowed) {
         if (!this.tokens.has(t)) throw new Error(`allowedSpecial: '${t}' is not a special token of this vocabulary`);
       }
       const names = [...new Set([...this.always.keys(), ...allowedNames])].filter((t) => t.length > 0);
       names.sort((a, b) => b.length - a.length);
-      re = names.length === 0 ? null : new RegExp(names.map(escapeRegExp).join('|'), 'g');
-      this.cache.set(key, re);
+      // NOTE: the regex is compiled on the first text that holds the first character of a token: a 6k-token
+      // alternation (Gemma 3's added tokens) takes tens of ms to compile, and most short texts hold none of them
+      const first = new Uint8Array(8192);
+      for (const t of names) first[t.charCodeAt(0) >> 3] |= 1 << (t.charCodeAt(0) & 7);
+      matcher = names.length === 0 ? null : { source: names.map(escapeRegExp).join('|'), first, re: undefined };
+      this.cache.set(key, matcher);
     }
-    return re;
+    return matcher;
   }
+}
+
+// the tokens of an allowed set, as a regex's source (longest first), and a bit per UTF-16 unit that starts one
+interface Matcher {
+  source: string;
+  first: Uint8Array;
+  re: RegExp | undefined;
+}
+
+// whether some unit of the text starts a token
+function occursIn(text: string, first: Uint8Array): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (first[c >> 3] & (1 << (c & 7))) return true;
+  }
+  return false;
 }
 
 function escapeRegExp(s: string): string {

@@ -5,6 +5,7 @@
 // spellings of a merge.
 import { describe, expect, it } from 'vitest';
 import { loadTokenizerJson, TokenizerFormatError, type Tokenizer } from '@transformer-kit/tokenizer';
+import { scanTokenizerJson } from '../src/loaders/scan-tokenizer-json';
 
 // a Llama-style (Metaspace, byte fallback) vocabulary; the merged tokens are the concatenations of their parts
 const vocab: Record<string, number> = { '<unk>': 0, '<s>': 1, '</s>': 2, '<0xF0>': 3, '<0x9F>': 4, '<0x98>': 5, '<0x80>': 6 };
@@ -83,5 +84,45 @@ describe('loadTokenizerJson on bytes, text and parsed objects', () => {
     const bytes = new TextEncoder().encode(pretty.replace('"ab"', '"a~"'));
     bytes[bytes.indexOf(0x7e)] = 0x80;
     expect(() => loadTokenizerJson(bytes).encode('ab')).toThrow(/\('a b'\) uses a token that is not in/);
+  });
+
+  it('reads escapes in "a b" merges (an escaped space splits too), and merges written before the vocabulary, as JSON.parse does', () => {
+    const spaced = { ...file, model: { ...file.model, merges: merges.map(([a, b]) => `${a} ${b}`) } };
+    const reference = loadTokenizerJson(JSON.parse(JSON.stringify(spaced)));
+    // every non-ASCII character escaped, and the separator of the first merge written as \u0020
+    const text = JSON.stringify(spaced, null, 1)
+      .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .replace('"\\u2581 a"', '"\\u2581\\u0020a"');
+    expect(text).toContain('"\\u2581\\u0020a"');
+    sameTokenizer(loadTokenizerJson(new TextEncoder().encode(text)), reference);
+    // read by the fast reader itself (not its JSON.parse fallback), to the same ids as the plain spelling
+    const fast = scanTokenizerJson(new TextEncoder().encode(text));
+    expect(fast && Array.from(fast.merges!)).toEqual(Array.from(scanTokenizerJson(JSON.stringify(spaced))!.merges!));
+    expect(Array.from(fast!.merges!.subarray(0, 3))).toEqual([vocab['▁'], vocab['a'], vocab['▁a']]);
+    const { vocab: v, merges: m, ...rest } = spaced.model;
+    const mergesFirst = JSON.stringify({ ...spaced, model: { ...rest, merges: m, vocab: v } });
+    expect(mergesFirst.indexOf('"merges"')).toBeLessThan(mergesFirst.indexOf('"vocab"'));
+    sameTokenizer(loadTokenizerJson(new TextEncoder().encode(mergesFirst)), reference);
+    expect(scanTokenizerJson(mergesFirst)?.merges?.length).toBe(3 * merges.length);
+  });
+
+  it('what JSON.parse refuses or reads differently goes to JSON.parse: a leading zero, a raw control character, a lone surrogate', () => {
+    const bytes = (s: string) => new TextEncoder().encode(s);
+    expect(pretty).toContain('"a": 8,');
+    expect(() => loadTokenizerJson(bytes(pretty.replace('"a": 8,', '"a": 08,')))).toThrow(/tokenizer\.json: not valid JSON/);
+    expect(() => loadTokenizerJson(bytes(pretty.replace('"ab": 17,', '"a\tb": 17,')))).toThrow(/tokenizer\.json: not valid JSON/);
+    // a model field written twice (here the vocabulary again after the merges): JSON.parse keeps the last one, and
+    // so does the load
+    const swapped = JSON.stringify({ ...vocab, a: vocab['b'], b: vocab['a'] });
+    const twoVocabs = JSON.stringify(file).replace(/\]\]\}\}$/, `]],"vocab":${swapped}}}`);
+    expect(twoVocabs.indexOf('"merges"')).toBeLessThan(twoVocabs.lastIndexOf('"vocab"'));
+    expect(scanTokenizerJson(bytes(twoVocabs))).toBeUndefined();
+    sameTokenizer(loadTokenizerJson(bytes(twoVocabs)), loadTokenizerJson(JSON.parse(twoVocabs)));
+    expect(loadTokenizerJson(bytes(twoVocabs)).idToToken(vocab['a'])).toBe('b');
+    // a key that is a lone surrogate has no UTF-8 form: read as JSON.parse reads it
+    const lone = pretty.replace('"vocab": {', '"vocab": {\n      "\\ud800": 24,');
+    expect(scanTokenizerJson(bytes(lone))).toBeUndefined();
+    expect(loadTokenizerJson(bytes(lone)).idToToken(24)).toBe('\ud800');
+    sameTokenizer(loadTokenizerJson(bytes(lone)), loadTokenizerJson(JSON.parse(lone)));
   });
 });

@@ -1,0 +1,170 @@
+// `model.vocab` of a tokenizer.json read from its UTF-8 bytes: each key's bytes copied (escapes decoded) into one
+// compact arena, its hash and UTF-16 length counted in the same pass, and its id parsed by hand; then all keys
+// decoded to strings in a single TextDecoder call, and indexed by their bytes for the merges.
+import { TokenizerFormatError } from '../tokenizer-error';
+import { BACKSLASH, QUOTE, decodeString, decoded, skipSpace, stringEnd } from './json-bytes';
+import { KeyIndex, M, MAX_KEYS, hashBytes } from './key-index';
+
+/**
+ * `model.vocab` read by {@link scanVocab}: keys and ids in file order, the keys indexed by their bytes.
+ *
+ * @example
+ * ```ts
+ * // an internal type (not exported by the package), imported here from its source file
+ * import { scanVocab, type ScannedVocab } from './packages/tokenizer/src/loaders/scan-vocab';
+ * const vocab: ScannedVocab | undefined = scanVocab(new TextEncoder().encode('{"a": 0}'), 0);
+ * console.log(vocab?.keys, vocab?.end); // [ 'a' ] 8
+ * ```
+ */
+export interface ScannedVocab {
+  keys: string[];
+  ids: Int32Array;
+  index: KeyIndex;
+  /** The index just past the closing brace. */
+  end: number;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads the `model.vocab` object whose `{` is at `start`, or returns undefined when it is not an object of
+ * string → integer written the plain way (the caller then falls back to JSON.parse, which names the problem).
+ * A key written twice is a TokenizerFormatError (JSON.parse would keep the last one silently).
+ *
+ * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { scanVocab } from './packages/tokenizer/src/loaders/scan-vocab';
+ * const v = scanVocab(new TextEncoder().encode('{"\\u00e9": 1, "😀": 0}'), 0);
+ * console.log(v?.keys, v?.ids); // [ 'é', '😀' ] Int32Array(2) [ 1, 0 ]
+ * ```
+ */
+export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefined {
+  const r = new VocabReader(b);
+  let p = skipSpace(b, start + 1);
+  if (b[p] === 0x7d) p++;
+  // NOTE: a batch of keys per call, so that the hot code is a function called many times, which the engine
+  // optimizes once and for all, rather than one long loop it compiles on the fly anew at every load
+  else while (!r.done && p >= 0) p = r.entries(p);
+  if (p < 0) return undefined;
+  const { arena, starts, hashes, ids, charStarts, count } = r;
+  // one decode for all keys; a fatal decoder, so that the counted UTF-16 offsets are exact
+  let text: string;
+  try {
+    text = strictUtf8.decode(arena.subarray(0, r.used));
+  } catch {
+    return undefined;
+  }
+  if (text.length !== r.chars) return undefined;
+  const keys = new Array<string>(count);
+  for (let k = 0; k < count; k++) keys[k] = text.slice(charStarts[k], charStarts[k + 1]);
+  const index = new KeyIndex(arena, starts, hashes, count);
+  if (index.duplicate >= 0) throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(keys[index.duplicate])} twice`);
+  return { keys, ids: ids.subarray(0, count), index, end: p };
+}
+
+class VocabReader {
+  arena: Uint8Array<ArrayBuffer>;
+  // key k is arena[starts[k], starts[k + 1]), its text is text[charStarts[k], charStarts[k + 1])
+  starts = new Int32Array(4096);
+  charStarts = new Int32Array(4096);
+  hashes = new Int32Array(4096);
+  ids = new Int32Array(4096);
+  count = 0;
+  used = 0; // bytes in the arena
+  chars = 0; // UTF-16 units of the keys so far
+  done = false;
+
+  constructor(private readonly b: Uint8Array) {
+    this.arena = new Uint8Array(Math.min(b.length, 1 << 20));
+  }
+
+  // reads up to 1024 entries from p (at a key); returns the index after them (past the `}` after the last), or -1
+  entries(p: number): number {
+    const b = this.b;
+    let { arena, count, used: q, chars } = this;
+    if (count + 1026 > this.starts.length) {
+      if (count >= MAX_KEYS) return -1;
+      for (const name of ['starts', 'charStarts', 'hashes', 'ids'] as const) this[name] = grow(this[name]);
+    }
+    const { starts, charStarts, hashes, ids } = this;
+    for (let n = 0; n < 1024; n++) {
+      if (b[p] !== QUOTE) return -1;
+      // one pass over the key: its end, hash and UTF-16 length; then its bytes copied
+      const s = p + 1;
+      let h = 0;
+      let units = 0;
+      let c = 0;
+      for (p = s; (c = b[p]) !== QUOTE && c !== BACKSLASH && c >= 0x20; p++) {
+        h = (Math.imul(h, M) + c) | 0;
+        if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
+      }
+      if (c === QUOTE) {
+        if (q + (p - s) > arena.length) arena = this.arena = room(arena, q, p - s);
+        for (let i = s; i < p; i++) arena[q++] = b[i];
+      } else {
+        // an escape (or something JSON.parse refuses): decode the whole key into the arena
+        const raw = stringEnd(b, s - 1);
+        if (raw < 0) return -1;
+        arena = this.arena = room(arena, q, raw - s);
+        const e = decodeString(b, s - 1, arena, q);
+        if (e < 0) return -1;
+        h = hashBytes(arena, q, e);
+        units = utf16Length(arena, q, e);
+        q = e;
+        p = decoded.end;
+      }
+      chars += units;
+      hashes[count] = h;
+      p = skipSpace(b, p + 1);
+      if (b[p] !== 0x3a) return -1;
+      p = skipSpace(b, p + 1);
+      // the id: a plain non-negative integer (anything else, and ids past an Int32Array, go to JSON.parse and
+      // the loader's checks, which name them)
+      let id = 0;
+      const digits = p;
+      for (c = b[p]; c >= 0x30 && c <= 0x39; c = b[++p]) id = id * 10 + (c - 0x30);
+      if (p === digits || id > 0x7fffffff || (b[digits] === 0x30 && p - digits > 1)) return -1;
+      ids[count] = id;
+      count++;
+      starts[count] = q;
+      charStarts[count] = chars;
+      p = skipSpace(b, p);
+      c = b[p++];
+      if (c === 0x7d) {
+        this.done = true;
+        break;
+      }
+      if (c !== 0x2c) return -1;
+      p = skipSpace(b, p);
+    }
+    this.count = count;
+    this.used = q;
+    this.chars = chars;
+    return p;
+  }
+}
+
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(a.length * 2);
+  grown.set(a);
+  return grown;
+}
+
+// an arena with room for `need` more bytes after the first `used`
+function room(arena: Uint8Array<ArrayBuffer>, used: number, need: number): Uint8Array<ArrayBuffer> {
+  if (used + need <= arena.length) return arena;
+  const grown = new Uint8Array(Math.max(arena.length * 2, used + need));
+  grown.set(arena.subarray(0, used));
+  return grown;
+}
+
+// UTF-16 units of valid UTF-8: one per lead byte, two for a 4-byte sequence
+function utf16Length(b: Uint8Array, s: number, e: number): number {
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if ((c & 0xc0) !== 0x80) n += c >= 0xf0 ? 2 : 1;
+  }
+  return n;
+}
