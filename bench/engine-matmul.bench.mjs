@@ -223,7 +223,7 @@ const bars = [
 const ceiling = at(CEILING).gflops / at('ours 1 thread').gflops;
 if (ceiling < 1.6) {
   // NOTE: the 2-thread bar needs a second core; other processes on this shared machine may hold it
-  bars[1].note = `two 1-thread matmuls at once ran at ${round(ceiling, 2)}× one: this run had no second core to give, so the 2-thread figure says little about the split`;
+  bars[1].note = `two 1-thread matmuls at once ran at ${round(ceiling, 2)}× one: the second core was not wholly free in this run (other processes), so the 2-thread figure measures the machine as much as the split`;
 }
 
 const result = {
