@@ -117,7 +117,10 @@ if (process.env.BENCH_ONLY === 'rss') {
   process.exit(0);
 }
 
-setBackend(createCpuBackend());
+// NOTE: one thread, as the peers run (node-llama-cpp threads: 1, wllama n_threads: 1). createCpuBackend() alone takes
+// the machine's parallelism (2 here): until this fix the bench's "ours" ran on 2 threads while it said 1.
+const backend = createCpuBackend({ threads: 1 });
+setBackend(backend);
 const results = [];
 const wllama = await wllamaPeer().catch((e) => ({ error: String(e?.message ?? e) }));
 for (const [type, path] of Object.entries(files)) {
@@ -186,6 +189,7 @@ writeFileSync(out, `${JSON.stringify({
   date: new Date().toISOString(),
   node: process.version,
   threads: 1,
+  oursEngineStats: backend.engineStats(),
   note: 'r42m decode tok/s (128 greedy tokens after an 8-token prompt) and prompt tok/s (128 tokens), medians of interleaved runs; the machine is shared (2 cores, other jobs running), so ratios in one run matter more than absolute numbers. oursResidentMemory: see residentMemoryMethod.',
   residentMemoryDate: new Date().toISOString(),
   residentMemoryNode: process.version,
