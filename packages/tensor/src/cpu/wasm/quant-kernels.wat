@@ -100,8 +100,8 @@
   ;; 32-block an integer dot, scaled by d · sc · xd; the minimums are dmin · Σ m · xd · xs
   (func $rows_q4_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $xs0 i32) (param $y i32) (param $j i32) (param $end i32)
     (local $row i32) (local $x i32) (local $xd i32) (local $xs i32)
-    (local $hh i32) (local $b i32) (local $c i32) (local $acc v128) (local $mins f32) (local $msb f32) (local $d f32) (local $dmin f32)
-    (local $u0 i32) (local $u1 i32) (local $u2 i32) (local $sc i64) (local $mn i64) (local $s i32) (local $mm i32) (local $f0 f32) (local $f1 f32)
+    (local $hh i32) (local $b i32) (local $c i32) (local $acc v128) (local $d f32) (local $dmin f32)
+    (local $u0 i32) (local $u1 i32) (local $u2 i32) (local $sc i64) (local $mn i64) (local $s i32) (local $f0 f32) (local $f1 f32) (local $mv v128)
     (local $qa v128) (local $qb v128) (local $la v128) (local $lb v128) (local $ha v128) (local $hb v128) (local $mask v128)
     (local.set $mask (i8x16.splat (i32.const 15)))
     (block $rows_done
@@ -113,7 +113,6 @@
         (local.set $xs (local.get $xs0))
         (local.set $b (i32.const 0))
         (local.set $acc (v128.const i32x4 0 0 0 0))
-        (local.set $mins (f32.const 0))
         (block $done
           (loop $blocks
             (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
@@ -133,7 +132,11 @@
                        (i64.const 32))))
             (local.set $d (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
             (local.set $dmin (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
-            (local.set $msb (f32.const 0))
+            ;; the minimums of the 8 32-blocks at once: acc -= dmin · (m · xs) · xd, m · xs exact in i32 (≤ 63 · 32 · 32767)
+            (local.set $mv (i16x8.extend_low_i8x16_u (i64x2.splat (local.get $mn))))
+            (local.set $acc (f32x4.sub (local.get $acc) (f32x4.mul (f32x4.splat (local.get $dmin)) (f32x4.add
+              (f32x4.mul (v128.load (local.get $xd)) (f32x4.convert_i32x4_s (i32x4.mul (i32x4.extend_low_i16x8_u (local.get $mv)) (v128.load (local.get $xs)))))
+              (f32x4.mul (v128.load offset=16 (local.get $xd)) (f32x4.convert_i32x4_s (i32x4.mul (i32x4.extend_high_i16x8_u (local.get $mv)) (v128.load offset=16 (local.get $xs)))))))))
             (local.set $c (i32.const 0))
             (loop $chunks
               ;; 32 bytes of codes: low nibbles = sub-block 2c, high nibbles = sub-block 2c + 1
@@ -144,7 +147,6 @@
               (local.set $ha (v128.and (i16x8.shr_u (local.get $qa) (i32.const 4)) (local.get $mask)))
               (local.set $hb (v128.and (i16x8.shr_u (local.get $qb) (i32.const 4)) (local.get $mask)))
               (local.set $s (i32.wrap_i64 (local.get $sc)))
-              (local.set $mm (i32.wrap_i64 (local.get $mn)))
               (local.set $f0 (f32.load (local.get $xd)))
               (local.set $f1 (f32.load offset=4 (local.get $xd)))
               (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
@@ -157,22 +159,17 @@
                 (f32x4.convert_i32x4_s (i32x4.add
                   (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $ha)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $ha)) (v128.load offset=80 (local.get $x))))
                   (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hb)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hb)) (v128.load offset=112 (local.get $x)))))))))
-              (local.set $msb (f32.add (local.get $msb) (f32.add
-                (f32.mul (local.get $f0) (f32.convert_i32_s (i32.mul (i32.and (local.get $mm) (i32.const 255)) (i32.load (local.get $xs)))))
-                (f32.mul (local.get $f1) (f32.convert_i32_s (i32.mul (i32.and (i32.shr_u (local.get $mm) (i32.const 8)) (i32.const 255)) (i32.load offset=4 (local.get $xs))))))))
               (local.set $sc (i64.shr_u (local.get $sc) (i64.const 16)))
-              (local.set $mn (i64.shr_u (local.get $mn) (i64.const 16)))
               (local.set $row (i32.add (local.get $row) (i32.const 32)))
               (local.set $x (i32.add (local.get $x) (i32.const 128)))
               (local.set $xd (i32.add (local.get $xd) (i32.const 8)))
-              (local.set $xs (i32.add (local.get $xs) (i32.const 8)))
               (local.set $c (i32.add (local.get $c) (i32.const 1)))
               (br_if $chunks (i32.lt_u (local.get $c) (i32.const 4))))
-            (local.set $mins (f32.add (local.get $mins) (f32.mul (local.get $dmin) (local.get $msb))))
+            (local.set $xs (i32.add (local.get $xs) (i32.const 32)))
             (local.set $row (i32.add (local.get $row) (i32.const 16)))
             (local.set $b (i32.add (local.get $b) (i32.const 1)))
             (br $blocks)))
-        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.sub (call $hsum (local.get $acc)) (local.get $mins)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows))))
 
