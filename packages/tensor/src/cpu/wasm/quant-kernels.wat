@@ -103,7 +103,7 @@
     (local $hh i32) (local $b i32) (local $c i32) (local $acc v128) (local $d f32) (local $dmin f32)
     (local $u0 i32) (local $u1 i32) (local $u2 i32) (local $sc i64) (local $mn i64) (local $s i32) (local $f0 f32) (local $f1 f32) (local $mv v128)
     (local $qa v128) (local $qb v128) (local $la v128) (local $lb v128) (local $ha v128) (local $hb v128) (local $mask v128)
-    (local.set $mask (i8x16.splat (i32.const 15)))
+    (local.set $mask (i16x8.splat (i32.const 15)))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
@@ -142,23 +142,24 @@
               ;; 32 bytes of codes: low nibbles = sub-block 2c, high nibbles = sub-block 2c + 1
               (local.set $qa (v128.load offset=16 (local.get $row)))
               (local.set $qb (v128.load offset=32 (local.get $row)))
-              (local.set $la (v128.and (local.get $qa) (local.get $mask)))
-              (local.set $lb (v128.and (local.get $qb) (local.get $mask)))
-              (local.set $ha (v128.and (i16x8.shr_u (local.get $qa) (i32.const 4)) (local.get $mask)))
-              (local.set $hb (v128.and (i16x8.shr_u (local.get $qb) (i32.const 4)) (local.get $mask)))
+              ;; bytes widened to 16-bit lanes first: a lane's low nibble is (lane & 15), its high nibble (lane >> 4)
+              (local.set $la (i16x8.extend_low_i8x16_u (local.get $qa)))
+              (local.set $ha (i16x8.extend_high_i8x16_u (local.get $qa)))
+              (local.set $lb (i16x8.extend_low_i8x16_u (local.get $qb)))
+              (local.set $hb (i16x8.extend_high_i8x16_u (local.get $qb)))
               (local.set $s (i32.wrap_i64 (local.get $sc)))
               (local.set $f0 (f32.load (local.get $xd)))
               (local.set $f1 (f32.load offset=4 (local.get $xd)))
               (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
                 (f32x4.splat (f32.mul (f32.mul (local.get $d) (local.get $f0)) (f32.convert_i32_u (i32.and (local.get $s) (i32.const 255)))))
                 (f32x4.convert_i32x4_s (i32x4.add
-                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $la)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $la)) (v128.load offset=16 (local.get $x))))
-                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lb)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lb)) (v128.load offset=48 (local.get $x)))))))))
+                  (i32x4.add (i32x4.dot_i16x8_s (v128.and (local.get $la) (local.get $mask)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (v128.and (local.get $ha) (local.get $mask)) (v128.load offset=16 (local.get $x))))
+                  (i32x4.add (i32x4.dot_i16x8_s (v128.and (local.get $lb) (local.get $mask)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (v128.and (local.get $hb) (local.get $mask)) (v128.load offset=48 (local.get $x)))))))))
               (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
                 (f32x4.splat (f32.mul (f32.mul (local.get $d) (local.get $f1)) (f32.convert_i32_u (i32.and (i32.shr_u (local.get $s) (i32.const 8)) (i32.const 255)))))
                 (f32x4.convert_i32x4_s (i32x4.add
-                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $ha)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $ha)) (v128.load offset=80 (local.get $x))))
-                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hb)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hb)) (v128.load offset=112 (local.get $x)))))))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $la) (i32.const 4)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $ha) (i32.const 4)) (v128.load offset=80 (local.get $x))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $lb) (i32.const 4)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $hb) (i32.const 4)) (v128.load offset=112 (local.get $x)))))))))
               (local.set $sc (i64.shr_u (local.get $sc) (i64.const 16)))
               (local.set $row (i32.add (local.get $row) (i32.const 32)))
               (local.set $x (i32.add (local.get $x) (i32.const 128)))
