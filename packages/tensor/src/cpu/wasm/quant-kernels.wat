@@ -714,7 +714,10 @@
   ;; xd = max|x| / 32767 and xq = round(x / xd), half to even, so |x - xd·xq| ≤ xd/2 (the quotient is formed in
   ;; float64 so that bound holds exactly); xs = Σ xq.
   (func (export "quantizeActivations") (param $x i32) (param $xq i32) (param $xd i32) (param $xs i32) (param $m i32) (param $k i32)
-    (local $end i32) (local $amax v128) (local $d f32) (local $id f64) (local $q i32) (local $sum i32) (local $e i32)
+    (local $end i32) (local $amax v128) (local $d f32) (local $id f64) (local $sum i32) (local $e i32)
+    (local $idv v128) (local $v v128) (local $qa v128) (local $qb v128) (local $sv v128) (local $lo v128) (local $hi v128)
+    (local.set $lo (f64x2.splat (f64.const -32767)))
+    (local.set $hi (f64x2.splat (f64.const 32767)))
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.mul (local.get $m) (local.get $k)) (i32.const 2))))
     (block $done
       (loop $blocks
@@ -730,17 +733,27 @@
           (f32.const 32767)))
         ;; 0 for an all-zero block (codes 0, not NaN); a NaN in x makes d NaN, so y is NaN
         (local.set $id (select (f64.div (f64.const 1) (f64.promote_f32 (local.get $d))) (f64.const 0) (f32.gt (local.get $d) (f32.const 0))))
-        (local.set $sum (i32.const 0))
+        ;; eight values a step, each as the scalar rule: trunc(min(32767, max(-32767, nearest(f64(x) · id))))
+        (local.set $idv (f64x2.splat (local.get $id)))
+        (local.set $sv (v128.const i32x4 0 0 0 0))
         (local.set $e (i32.const 0))
         (loop $values
-          (local.set $q (i32.trunc_sat_f64_s (f64.min (f64.const 32767) (f64.max (f64.const -32767)
-            (f64.nearest (f64.mul (f64.promote_f32 (f32.load (local.get $x))) (local.get $id)))))))
-          (i32.store16 (local.get $xq) (local.get $q))
-          (local.set $sum (i32.add (local.get $sum) (local.get $q)))
-          (local.set $x (i32.add (local.get $x) (i32.const 4)))
-          (local.set $xq (i32.add (local.get $xq) (i32.const 2)))
-          (local.set $e (i32.add (local.get $e) (i32.const 1)))
+          (local.set $v (v128.load (local.get $x)))
+          (local.set $qa (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $hi) (f64x2.pmax (local.get $lo) (f64x2.nearest (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (local.get $idv))))))
+            (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $hi) (f64x2.pmax (local.get $lo) (f64x2.nearest (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $idv))))))))
+          (local.set $v (v128.load offset=16 (local.get $x)))
+          (local.set $qb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $hi) (f64x2.pmax (local.get $lo) (f64x2.nearest (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (local.get $idv))))))
+            (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $hi) (f64x2.pmax (local.get $lo) (f64x2.nearest (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $idv))))))))
+          (v128.store (local.get $xq) (i16x8.narrow_i32x4_s (local.get $qa) (local.get $qb)))
+          (local.set $sv (i32x4.add (local.get $sv) (i32x4.add (local.get $qa) (local.get $qb))))
+          (local.set $x (i32.add (local.get $x) (i32.const 32)))
+          (local.set $xq (i32.add (local.get $xq) (i32.const 16)))
+          (local.set $e (i32.add (local.get $e) (i32.const 8)))
           (br_if $values (i32.lt_u (local.get $e) (i32.const 32))))
+        (local.set $sum (i32.add (i32.add (i32x4.extract_lane 0 (local.get $sv)) (i32x4.extract_lane 1 (local.get $sv)))
+                                 (i32.add (i32x4.extract_lane 2 (local.get $sv)) (i32x4.extract_lane 3 (local.get $sv)))))
         (f32.store (local.get $xd) (local.get $d))
         (i32.store (local.get $xs) (local.get $sum))
         (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
