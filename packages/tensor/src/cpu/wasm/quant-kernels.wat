@@ -22,8 +22,10 @@
   ;; An f16 scale h is read inline as (block (result f32) (local.set $hh h) …), exactly: a normal's bits moved
   ;; to f32's places with the exponent rebased (+112), a subnormal as its mantissa · 2^-24, infinities and NaNs
   ;; rebuilt, then the sign. NOTE: no float arithmetic on f32 subnormals (the K-quants' small d and dmin are
-  ;; often f16 subnormals; a multiply with a subnormal operand costs a microcode assist on x86). Helpers are written out at each use in the loops: V8 does not inline WebAssembly calls, and
-  ;; a call spills the SIMD registers.
+  ;; often f16 subnormals; a multiply with a subnormal operand costs a microcode assist on x86). Helpers are
+  ;; written out at each use in the loops: V8 does not inline WebAssembly calls, and a call spills the SIMD
+  ;; registers. The fused kernels sum a row's lanes inline in $hsum's order ($hsum called per row was 3% of a
+  ;; decode step).
 
   (func $hsum (param $v v128) (result f32)
     (f32.add (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
@@ -58,7 +60,7 @@
             (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
             (local.set $b (i32.add (local.get $b) (i32.const 1)))
             (br $blocks)))
-        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows))))
 
@@ -80,7 +82,7 @@
             (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
             (local.set $q (v128.load offset=2 (local.get $row)))
             (local.set $w0 (i8x16.sub (v128.and (local.get $q) (i8x16.splat (i32.const 15))) (i8x16.splat (i32.const 8))))
-            (local.set $w1 (i8x16.sub (i8x16.shr_u (local.get $q) (i32.const 4)) (i8x16.splat (i32.const 8))))
+            (local.set $w1 (i8x16.sub (v128.and (i16x8.shr_u (local.get $q) (i32.const 4)) (i8x16.splat (i32.const 15))) (i8x16.splat (i32.const 8))))
             (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
               (f32x4.splat (f32.mul (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))) (f32.load (local.get $xd))))
               (f32x4.convert_i32x4_s (i32x4.add
@@ -91,7 +93,7 @@
             (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
             (local.set $b (i32.add (local.get $b) (i32.const 1)))
             (br $blocks)))
-        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows))))
 
@@ -100,10 +102,10 @@
   ;; 32-block an integer dot, scaled by d · sc · xd; the minimums are dmin · Σ m · xd · xs
   (func $rows_q4_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $xs0 i32) (param $y i32) (param $j i32) (param $end i32)
     (local $row i32) (local $x i32) (local $xd i32) (local $xs i32)
-    (local $hh i32) (local $b i32) (local $c i32) (local $acc v128) (local $mins f32) (local $msb f32) (local $d f32) (local $dmin f32)
-    (local $u0 i32) (local $u1 i32) (local $u2 i32) (local $sc i64) (local $mn i64) (local $s i32) (local $mm i32) (local $f0 f32) (local $f1 f32)
+    (local $hh i32) (local $b i32) (local $c i32) (local $acc v128) (local $d f32) (local $dmin f32)
+    (local $u0 i32) (local $u1 i32) (local $u2 i32) (local $sc i64) (local $mn i64) (local $s i32) (local $f0 f32) (local $f1 f32) (local $mv v128)
     (local $qa v128) (local $qb v128) (local $la v128) (local $lb v128) (local $ha v128) (local $hb v128) (local $mask v128)
-    (local.set $mask (i8x16.splat (i32.const 15)))
+    (local.set $mask (i16x8.splat (i32.const 15)))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
@@ -113,7 +115,6 @@
         (local.set $xs (local.get $xs0))
         (local.set $b (i32.const 0))
         (local.set $acc (v128.const i32x4 0 0 0 0))
-        (local.set $mins (f32.const 0))
         (block $done
           (loop $blocks
             (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
@@ -133,52 +134,52 @@
                        (i64.const 32))))
             (local.set $d (block (result f32) (local.set $hh (i32.load16_u (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
             (local.set $dmin (block (result f32) (local.set $hh (i32.load16_u offset=2 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
-            (local.set $msb (f32.const 0))
+            ;; the minimums of the 8 32-blocks at once: acc -= dmin · (m · xs) · xd, m · xs exact in i32 (≤ 63 · 32 · 32767)
+            (local.set $mv (i16x8.extend_low_i8x16_u (i64x2.splat (local.get $mn))))
+            (local.set $acc (f32x4.sub (local.get $acc) (f32x4.mul (f32x4.splat (local.get $dmin)) (f32x4.add
+              (f32x4.mul (v128.load (local.get $xd)) (f32x4.convert_i32x4_s (i32x4.mul (i32x4.extend_low_i16x8_u (local.get $mv)) (v128.load (local.get $xs)))))
+              (f32x4.mul (v128.load offset=16 (local.get $xd)) (f32x4.convert_i32x4_s (i32x4.mul (i32x4.extend_high_i16x8_u (local.get $mv)) (v128.load offset=16 (local.get $xs)))))))))
             (local.set $c (i32.const 0))
             (loop $chunks
               ;; 32 bytes of codes: low nibbles = sub-block 2c, high nibbles = sub-block 2c + 1
               (local.set $qa (v128.load offset=16 (local.get $row)))
               (local.set $qb (v128.load offset=32 (local.get $row)))
-              (local.set $la (v128.and (local.get $qa) (local.get $mask)))
-              (local.set $lb (v128.and (local.get $qb) (local.get $mask)))
-              (local.set $ha (i8x16.shr_u (local.get $qa) (i32.const 4)))
-              (local.set $hb (i8x16.shr_u (local.get $qb) (i32.const 4)))
+              ;; bytes widened to 16-bit lanes first: a lane's low nibble is (lane & 15), its high nibble (lane >> 4)
+              (local.set $la (i16x8.extend_low_i8x16_u (local.get $qa)))
+              (local.set $ha (i16x8.extend_high_i8x16_u (local.get $qa)))
+              (local.set $lb (i16x8.extend_low_i8x16_u (local.get $qb)))
+              (local.set $hb (i16x8.extend_high_i8x16_u (local.get $qb)))
               (local.set $s (i32.wrap_i64 (local.get $sc)))
-              (local.set $mm (i32.wrap_i64 (local.get $mn)))
               (local.set $f0 (f32.load (local.get $xd)))
               (local.set $f1 (f32.load offset=4 (local.get $xd)))
               (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
                 (f32x4.splat (f32.mul (f32.mul (local.get $d) (local.get $f0)) (f32.convert_i32_u (i32.and (local.get $s) (i32.const 255)))))
                 (f32x4.convert_i32x4_s (i32x4.add
-                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $la)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $la)) (v128.load offset=16 (local.get $x))))
-                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lb)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lb)) (v128.load offset=48 (local.get $x)))))))))
+                  (i32x4.add (i32x4.dot_i16x8_s (v128.and (local.get $la) (local.get $mask)) (v128.load (local.get $x))) (i32x4.dot_i16x8_s (v128.and (local.get $ha) (local.get $mask)) (v128.load offset=16 (local.get $x))))
+                  (i32x4.add (i32x4.dot_i16x8_s (v128.and (local.get $lb) (local.get $mask)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (v128.and (local.get $hb) (local.get $mask)) (v128.load offset=48 (local.get $x)))))))))
               (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
                 (f32x4.splat (f32.mul (f32.mul (local.get $d) (local.get $f1)) (f32.convert_i32_u (i32.and (i32.shr_u (local.get $s) (i32.const 8)) (i32.const 255)))))
                 (f32x4.convert_i32x4_s (i32x4.add
-                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $ha)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $ha)) (v128.load offset=80 (local.get $x))))
-                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hb)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hb)) (v128.load offset=112 (local.get $x)))))))))
-              (local.set $msb (f32.add (local.get $msb) (f32.add
-                (f32.mul (local.get $f0) (f32.convert_i32_s (i32.mul (i32.and (local.get $mm) (i32.const 255)) (i32.load (local.get $xs)))))
-                (f32.mul (local.get $f1) (f32.convert_i32_s (i32.mul (i32.and (i32.shr_u (local.get $mm) (i32.const 8)) (i32.const 255)) (i32.load offset=4 (local.get $xs))))))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $la) (i32.const 4)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $ha) (i32.const 4)) (v128.load offset=80 (local.get $x))))
+                  (i32x4.add (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $lb) (i32.const 4)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.shr_u (local.get $hb) (i32.const 4)) (v128.load offset=112 (local.get $x)))))))))
               (local.set $sc (i64.shr_u (local.get $sc) (i64.const 16)))
-              (local.set $mn (i64.shr_u (local.get $mn) (i64.const 16)))
               (local.set $row (i32.add (local.get $row) (i32.const 32)))
               (local.set $x (i32.add (local.get $x) (i32.const 128)))
               (local.set $xd (i32.add (local.get $xd) (i32.const 8)))
-              (local.set $xs (i32.add (local.get $xs) (i32.const 8)))
               (local.set $c (i32.add (local.get $c) (i32.const 1)))
               (br_if $chunks (i32.lt_u (local.get $c) (i32.const 4))))
-            (local.set $mins (f32.add (local.get $mins) (f32.mul (local.get $dmin) (local.get $msb))))
+            (local.set $xs (i32.add (local.get $xs) (i32.const 32)))
             (local.set $row (i32.add (local.get $row) (i32.const 16)))
             (local.set $b (i32.add (local.get $b) (i32.const 1)))
             (br $blocks)))
-        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.sub (call $hsum (local.get $acc)) (local.get $mins)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows))))
 
 
   ;; one row of q6_k (kb super-blocks of {u8 ql[128]; u8 qh[64]; i8 sc[16]; f16 d}) · one activation row: four
-  ;; integer accumulators per half (two 16-groups each), each converted and scaled by d · xd of its 32-block
+  ;; integer accumulators per half (two 16-groups each), each converted and scaled by xd of its 32-block; the
+  ;; super-block's sum is scaled by d once
   ;; NOTE: accumulating the whole super-block in integers (one conversion) measured 10% faster, but needs one
   ;; activation scale per 256 values, whose coarser rounding flipped a near-tie greedy id in the tests
   (func $rows_q6_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
@@ -186,7 +187,7 @@
     (local $hh i32) (local $b i32) (local $n i32) (local $l i32) (local $acc v128) (local $d f32)
     (local $ql i32) (local $qh i32) (local $sc i32) (local $xp i32)
     (local $A v128) (local $B v128) (local $H v128) (local $m15 v128) (local $m48 v128) (local $k32 v128)
-    (local $wv v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128)
+    (local $wv v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $sb v128) (local $scv v128) (local $scvo v128)
     (local.set $m15 (i8x16.splat (i32.const 15)))
     (local.set $m48 (i8x16.splat (i32.const 48)))
     (local.set $k32 (i8x16.splat (i32.const 32)))
@@ -203,6 +204,7 @@
             (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
             (local.set $d (block (result f32) (local.set $hh (i32.load16_u offset=208 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
             (local.set $n (i32.const 0))
+            (local.set $sb (v128.const i32x4 0 0 0 0))
             (loop $halves
               (local.set $ql (i32.add (local.get $row) (i32.shl (local.get $n) (i32.const 6))))
               (local.set $qh (i32.add (local.get $row) (i32.add (i32.const 128) (i32.shl (local.get $n) (i32.const 5)))))
@@ -211,6 +213,10 @@
               (local.set $a2 (v128.const i32x4 0 0 0 0))
               (local.set $a3 (v128.const i32x4 0 0 0 0))
               (local.set $a4 (v128.const i32x4 0 0 0 0))
+              ;; the half's eight scales as i32 lanes: $scv = sc[0, 2, 4, 6] for l = 0, then sc[1, 3, 5, 7] for l = 16
+              (local.set $scv (v128.load8x8_s (local.get $sc)))
+              (local.set $scvo (i32x4.shr_s (local.get $scv) (i32.const 16)))
+              (local.set $scv (i32x4.shr_s (i32x4.shl (local.get $scv) (i32.const 16)) (i32.const 16)))
               (local.set $l (i32.const 0))
               (loop $groups
                 ;; 16 values of each of the four 32-blocks of this half: l = 0 or 16, scale index l/16 + 0, 2, 4, 6;
@@ -219,35 +225,37 @@
                 (local.set $B (v128.load offset=32 (i32.add (local.get $ql) (local.get $l))))
                 (local.set $H (v128.load (i32.add (local.get $qh) (local.get $l))))
                 (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $l) (i32.const 1))))
-                (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 4)) (local.get $m48))) (local.get $k32)))
-                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i32x4.splat (i32.load8_s (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 4)) (local.get $m48))) (local.get $k32)))
+                (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $scv) (local.get $scv))
                   (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load  (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=16 (local.get $xp)))))))
-                (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
-                (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i32x4.splat (i32.load8_s offset=2 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
+                (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $scv) (local.get $scv))
                   (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=64 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=80 (local.get $xp)))))))
-                (local.set $wv (i8x16.sub (v128.or (i8x16.shr_u (local.get $A) (i32.const 4)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32)))
-                (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i32x4.splat (i32.load8_s offset=4 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                (local.set $wv (i8x16.sub (v128.or (v128.and (i16x8.shr_u (local.get $A) (i32.const 4)) (local.get $m15)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32)))
+                (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $scv) (local.get $scv))
                   (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=128 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=144 (local.get $xp)))))))
-                (local.set $wv (i8x16.sub (v128.or (i8x16.shr_u (local.get $B) (i32.const 4)) (v128.and (i8x16.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
-                (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i32x4.splat (i32.load8_s offset=6 (i32.add (local.get $sc) (i32.shr_u (local.get $l) (i32.const 4)))))
+                (local.set $wv (i8x16.sub (v128.or (v128.and (i16x8.shr_u (local.get $B) (i32.const 4)) (local.get $m15)) (v128.and (i16x8.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
+                (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $scv) (local.get $scv))
                   (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=192 (local.get $xp))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=208 (local.get $xp)))))))
+                (local.set $scv (local.get $scvo))
                 (local.set $l (i32.add (local.get $l) (i32.const 16)))
                 (br_if $groups (i32.lt_u (local.get $l) (i32.const 32))))
-              (local.set $acc (f32x4.add (local.get $acc) (f32x4.add
+              (local.set $sb (f32x4.add (local.get $sb) (f32x4.add
                 (f32x4.add
-                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a1)))
-                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=4 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a2))))
+                  (f32x4.mul (v128.load32_splat (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a1)))
+                  (f32x4.mul (v128.load32_splat offset=4 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a2))))
                 (f32x4.add
-                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=8 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a3)))
-                  (f32x4.mul (f32x4.splat (f32.mul (local.get $d) (f32.load offset=12 (local.get $xd)))) (f32x4.convert_i32x4_s (local.get $a4)))))))
+                  (f32x4.mul (v128.load32_splat offset=8 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a3)))
+                  (f32x4.mul (v128.load32_splat offset=12 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a4)))))))
               (local.set $x (i32.add (local.get $x) (i32.const 256)))
               (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
               (local.set $n (i32.add (local.get $n) (i32.const 1)))
               (br_if $halves (i32.lt_u (local.get $n) (i32.const 2))))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (f32x4.splat (local.get $d)) (local.get $sb))))
             (local.set $row (i32.add (local.get $row) (i32.const 210)))
             (local.set $b (i32.add (local.get $b) (i32.const 1)))
             (br $blocks)))
-        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows))))
 
@@ -706,7 +714,10 @@
   ;; xd = max|x| / 32767 and xq = round(x / xd), half to even, so |x - xd·xq| ≤ xd/2 (the quotient is formed in
   ;; float64 so that bound holds exactly); xs = Σ xq.
   (func (export "quantizeActivations") (param $x i32) (param $xq i32) (param $xd i32) (param $xs i32) (param $m i32) (param $k i32)
-    (local $end i32) (local $amax v128) (local $d f32) (local $id f64) (local $q i32) (local $sum i32) (local $e i32)
+    (local $end i32) (local $amax v128) (local $d f32) (local $id f64) (local $sum i32) (local $e i32)
+    (local $idv v128) (local $v v128) (local $qa v128) (local $qb v128) (local $sv v128) (local $lo v128) (local $hi v128)
+    (local.set $lo (f64x2.splat (f64.const -32767)))
+    (local.set $hi (f64x2.splat (f64.const 32767)))
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.mul (local.get $m) (local.get $k)) (i32.const 2))))
     (block $done
       (loop $blocks
@@ -722,17 +733,27 @@
           (f32.const 32767)))
         ;; 0 for an all-zero block (codes 0, not NaN); a NaN in x makes d NaN, so y is NaN
         (local.set $id (select (f64.div (f64.const 1) (f64.promote_f32 (local.get $d))) (f64.const 0) (f32.gt (local.get $d) (f32.const 0))))
-        (local.set $sum (i32.const 0))
+        ;; eight values a step, each as the scalar rule: trunc(min(32767, max(-32767, nearest(f64(x) · id))))
+        (local.set $idv (f64x2.splat (local.get $id)))
+        (local.set $sv (v128.const i32x4 0 0 0 0))
         (local.set $e (i32.const 0))
         (loop $values
-          (local.set $q (i32.trunc_sat_f64_s (f64.min (f64.const 32767) (f64.max (f64.const -32767)
-            (f64.nearest (f64.mul (f64.promote_f32 (f32.load (local.get $x))) (local.get $id)))))))
-          (i32.store16 (local.get $xq) (local.get $q))
-          (local.set $sum (i32.add (local.get $sum) (local.get $q)))
-          (local.set $x (i32.add (local.get $x) (i32.const 4)))
-          (local.set $xq (i32.add (local.get $xq) (i32.const 2)))
-          (local.set $e (i32.add (local.get $e) (i32.const 1)))
+          (local.set $v (v128.load (local.get $x)))
+          (local.set $qa (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $hi) (f64x2.pmax (local.get $lo) (f64x2.nearest (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (local.get $idv))))))
+            (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $hi) (f64x2.pmax (local.get $lo) (f64x2.nearest (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $idv))))))))
+          (local.set $v (v128.load offset=16 (local.get $x)))
+          (local.set $qb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $hi) (f64x2.pmax (local.get $lo) (f64x2.nearest (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (local.get $idv))))))
+            (i32x4.trunc_sat_f64x2_s_zero (f64x2.pmin (local.get $hi) (f64x2.pmax (local.get $lo) (f64x2.nearest (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))) (local.get $idv))))))))
+          (v128.store (local.get $xq) (i16x8.narrow_i32x4_s (local.get $qa) (local.get $qb)))
+          (local.set $sv (i32x4.add (local.get $sv) (i32x4.add (local.get $qa) (local.get $qb))))
+          (local.set $x (i32.add (local.get $x) (i32.const 32)))
+          (local.set $xq (i32.add (local.get $xq) (i32.const 16)))
+          (local.set $e (i32.add (local.get $e) (i32.const 8)))
           (br_if $values (i32.lt_u (local.get $e) (i32.const 32))))
+        (local.set $sum (i32.add (i32.add (i32x4.extract_lane 0 (local.get $sv)) (i32x4.extract_lane 1 (local.get $sv)))
+                                 (i32.add (i32x4.extract_lane 2 (local.get $sv)) (i32x4.extract_lane 3 (local.get $sv)))))
         (f32.store (local.get $xd) (local.get $d))
         (i32.store (local.get $xs) (local.get $sum))
         (local.set $xd (i32.add (local.get $xd) (i32.const 4)))
