@@ -1,4 +1,5 @@
-import { kernelsWasmBase64, kernelsWasmUnsharedBase64 } from './kernels-wasm';
+import { kernelsWasmHex, kernelsWasmUnsharedPatch } from './kernels-wasm';
+import { wasmBytes } from './wasm-bytes';
 
 /**
  * Bytes of scratch memory each thread passes to a splittable kernel (the engine contract's `SCRATCH_BYTES`):
@@ -98,14 +99,6 @@ export const F32_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3 } as const;
 
 const compiled: { shared?: WebAssembly.Module; unshared?: WebAssembly.Module } = {};
 
-/** Bytes of a base64 string (atob is global in browsers and in Node 16+). */
-function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 /**
  * The compiled f32 module, compiled once per variant and cached: `shared` imports a shared memory (threads),
  * otherwise a non-shared one. A worker instantiates the same Module object over the same memory.
@@ -121,7 +114,7 @@ function decodeBase64(base64: string): Uint8Array<ArrayBuffer> {
  */
 export function f32KernelsModule(shared: boolean): WebAssembly.Module {
   const key = shared ? 'shared' : 'unshared';
-  compiled[key] ??= new WebAssembly.Module(decodeBase64(shared ? kernelsWasmBase64 : kernelsWasmUnsharedBase64) as BufferSource);
+  compiled[key] ??= new WebAssembly.Module(wasmBytes(kernelsWasmHex, shared, kernelsWasmUnsharedPatch));
   return compiled[key];
 }
 

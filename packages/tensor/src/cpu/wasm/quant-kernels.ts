@@ -2,7 +2,8 @@
  * A typed view of quant-kernels.wat: quantized-weight × activation kernels that import the CPU backend's heap
  * (one `WebAssembly.Memory`) and read everything in place. All pointers are byte offsets into that memory.
  */
-import { quantKernelsWasmBase64, quantKernelsWasmUnsharedBase64 } from './quant-kernels-wasm';
+import { quantKernelsWasmHex, quantKernelsWasmUnsharedPatch } from './quant-kernels-wasm';
+import { wasmBytes } from './wasm-bytes';
 
 /** The exports of quant-kernels.wat. */
 export interface QuantKernels {
@@ -44,17 +45,6 @@ export function quantScratchBytes(k: number): number {
   return 2 * k + (k / 32) * 8;
 }
 
-function decodeBase64(b64: string): Uint8Array {
-  // NOTE: Node's Buffer where there is one: a first atob call grew a fresh Node process's RSS by about 4.5 MB
-  // (0.12× of r42m-Q4_K_M's file), Buffer by 0.1 MB
-  const buffer = (globalThis as unknown as { Buffer?: { from(s: string, e: string): Uint8Array } }).Buffer;
-  if (buffer) return new Uint8Array(buffer.from(b64, 'base64'));
-  const text = atob(b64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 const compiled = new Map<boolean, WebAssembly.Module>();
 
 /**
@@ -70,7 +60,7 @@ const compiled = new Map<boolean, WebAssembly.Module>();
 export function quantKernelsModule(shared: boolean): WebAssembly.Module {
   let module = compiled.get(shared);
   if (!module) {
-    module = new WebAssembly.Module(decodeBase64(shared ? quantKernelsWasmBase64 : quantKernelsWasmUnsharedBase64) as BufferSource);
+    module = new WebAssembly.Module(wasmBytes(quantKernelsWasmHex, shared, quantKernelsWasmUnsharedPatch));
     compiled.set(shared, module);
   }
   return module;
