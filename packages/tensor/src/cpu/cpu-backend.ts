@@ -10,7 +10,7 @@ import { WasmOps } from './engine/wasm-ops';
 import { binaryKernel, unaryKernel, unaryOutDType, whereKernel } from './elementwise-kernels';
 import { attentionKernel } from './attention-kernel';
 import { geluKernel, layerNormKernel, rmsNormKernel, rotaryKernel, siluKernel, softmaxKernel } from './fused-kernels';
-import { concatKernel, gatherKernel, gatherSize, sliceKernel, transposeKernel, writeSliceKernel, writeSliceWords } from './layout-kernels';
+import { concatKernel, gatherKernel, gatherSize, sliceKernel, transposeKernel, writeSliceKernel } from './layout-kernels';
 import { gemm } from './matmul-kernel';
 import { reduceKernel } from './reduce-kernel';
 
@@ -196,11 +196,12 @@ export class CpuBackend implements Backend {
   writeSlice(target: TensorHandle, value: TensorHandle, begin: readonly number[]): void {
     const [t, v] = [target.dataId as CpuData, value.dataId as CpuData];
     // 4-byte elements: word copies within the heap (a KV cache append, twice per layer and token)
-    if (t.kind !== 'bool' && t.kind !== 'bytes' && t.kind === v.kind && v.length > 0) {
-      writeSliceWords(this.#heap.i32, t.ptr >> 2, target.shape, v.ptr >> 2, value.shape, begin);
-      return;
+    if (t.kind !== 'bool' && t.kind !== 'bytes' && t.kind === v.kind) {
+      const words = this.#heap.i32;
+      writeSliceKernel(words, t.ptr >> 2, target.shape, words, v.ptr >> 2, value.shape, begin);
+    } else {
+      writeSliceKernel(valuesOf(target), 0, target.shape, valuesOf(value), 0, value.shape, begin);
     }
-    writeSliceKernel(valuesOf(target), target.shape, valuesOf(value), value.shape, begin);
   }
 
   matmul(a: TensorHandle, b: TensorHandle, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId {

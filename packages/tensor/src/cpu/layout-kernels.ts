@@ -58,39 +58,21 @@ export function sliceKernel(
 }
 
 /**
- * Writes `value` (shape `valueShape`) into `target` (shape `targetShape`) at `begin`, in place. The target
- * tensor starts at element `targetOffset` of `target` (a copy inside a larger memory, e.g. WebAssembly's).
+ * Writes `value` (shape `valueShape`, starting at element `valueBase` of `value`) into the tensor of shape
+ * `targetShape` that starts at element `targetBase` of `target`, at `begin`, in place. Target and value may be
+ * views of one memory: the CPU backend passes its heap's words for 4-byte elements (float32 bits copied as they
+ * are), so a call makes no view and no array — a KV cache append runs it twice per layer and token.
  */
 export function writeSliceKernel(
-  target: TensorData, targetShape: Shape, value: TensorData, valueShape: Shape, begin: readonly number[], targetOffset = 0,
+  target: TensorData, targetBase: number, targetShape: Shape, value: TensorData, valueBase: number, valueShape: Shape, begin: readonly number[],
 ): void {
-  const rank = targetShape.length;
-  if (value.length === 0) return;
-  if (rank === 0) { target[targetOffset] = value[0]; return; }
-  const strides = stridesOf(targetShape);
-  const innerN = valueShape[rank - 1];
-  const idx = new Array<number>(rank).fill(0);
-  for (let o = 0; o < value.length; o += innerN) {
-    let dst = targetOffset;
-    for (let d = 0; d < rank; d++) dst += (begin[d] + idx[d]) * strides[d];
-    copyRun(target, dst, value, o, innerN);
-    for (let d = rank - 2; d >= 0; d--) { if (++idx[d] < valueShape[d]) break; idx[d] = 0; }
-  }
-}
-
-/**
- * `writeSliceKernel` for 4-byte elements inside one memory seen as words (the CPU backend's heap): the target
- * starts at word `targetBase`, the value at word `valueBase`. Monomorphic on Int32Array (float32 bits copied as
- * they are) and without arrays per call: a KV cache append runs it twice per layer and token.
- */
-export function writeSliceWords(words: Int32Array, targetBase: number, targetShape: Shape, valueBase: number, valueShape: Shape, begin: readonly number[]): void {
   const rank = targetShape.length;
   let count = 1;
   for (let d = 0; d < rank; d++) count *= valueShape[d];
   if (count === 0) return;
-  if (rank === 0) { words[targetBase] = words[valueBase]; return; }
+  if (rank === 0) { target[targetBase] = value[valueBase]; return; }
   const inner = valueShape[rank - 1];
-  // the target offset of `begin`, and of each run: runs advance through the value's outer index in row-major order
+  // the target offset of `begin`; runs advance through the value's outer index in row-major order
   let start = targetBase;
   let stride = 1;
   for (let d = rank - 1; d >= 0; d--) {
@@ -108,7 +90,7 @@ export function writeSliceWords(words: Int32Array, targetBase: number, targetSha
       dst += i * s;
       s *= targetShape[d];
     }
-    for (let j = 0; j < inner; j++) words[dst + j] = words[o + j];
+    copyRun(target, dst, value, o, inner);
   }
 }
 
