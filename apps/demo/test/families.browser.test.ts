@@ -39,14 +39,12 @@ for (const f of FILES) {
 const storiesMissing = missingFile(join(models, 'stories260K/stories260K.bin'), join(models, 'stories260K/tok512.bin'));
 
 /** Loads `url` through the page's URL loader and waits until the page has analysed the prompt with it (or refused it). */
-/** Loads the model at `url` and waits for its first analysis; `whileLoading` runs right after the click. */
-async function loadUrl(page: Page, url: string, whileLoading?: () => Promise<void>): Promise<void> {
+async function loadUrl(page: Page, url: string): Promise<void> {
   const before = await page.evaluate(() => document.body.dataset.analysed);
   await page.selectOption('#model-source', 'urls');
   await page.fill('#model-url', url);
   await page.fill('#tokenizer-url', '');
   await page.click('#load-model');
-  await whileLoading?.();
   await page.waitForFunction((b) => document.body.dataset.analysed !== b || (document.querySelector('#load-status') as HTMLElement).dataset.kind === 'error', before, { timeout: 300_000 });
 }
 
@@ -130,11 +128,24 @@ describe.skipIf(Boolean(storiesMissing) || missing.size === FILES.length)('model
     // Panels that ask about the prompt while a new model is opening (its engine holds no analysis yet) get nothing
     // back rather than an error, and are redrawn by the analysis that follows the open.
     const errorsBefore = demo.browser.consoleErrors.length;
-    await loadUrl(page, `${demo.server.url}/models/${f.model}`, async () => {
-      await page.waitForFunction(() => document.body.dataset.state === 'loading', null, { timeout: 60_000 });
-      await page.selectOption('#block-layer', '1');
-      await page.selectOption('#rotary-layer', '1');
+    // The layer pickers change the moment the page enters 'loading', from inside the page: a tiny model opens in
+    // less time than Playwright takes to poll, so a change sent from here could miss the window (CI did).
+    await page.evaluate(() => {
+      delete document.body.dataset.changedWhileLoading;
+      const observer = new MutationObserver(() => {
+        if (document.body.dataset.state !== 'loading') return;
+        observer.disconnect();
+        for (const id of ['block-layer', 'rotary-layer']) {
+          const picker = document.getElementById(id) as HTMLSelectElement;
+          picker.value = '1';
+          picker.dispatchEvent(new Event('change'));
+        }
+        document.body.dataset.changedWhileLoading = 'true';
+      });
+      observer.observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
     });
+    await loadUrl(page, `${demo.server.url}/models/${f.model}`);
+    expect(await page.evaluate(() => document.body.dataset.changedWhileLoading)).toBe('true');
     expect(await page.getAttribute('#load-status', 'data-kind')).toBe('info');
     await page.selectOption('#block-layer', '1');
     await page.waitForFunction(() => (document.querySelector('#panel-block') as HTMLElement).dataset.layer === '1', null, { timeout: 60_000 });
