@@ -3,8 +3,8 @@
  * -ffast-math, i.e. what llama2.c's `make runfast` uses) when one is installed.
  *
  * One process run = one round: allocate a 64 MiB block and the random 15M Llama's 42 matrices (the 61 MB a decode
- * step reads), fill them, read everything once unmeasured (page faults, frequency), then time each task once in
- * an order rotated by argv[1] and print {"task": seconds, ...} as JSON. The bench interleaves rounds with its
+ * step reads), fill them, read everything once unmeasured (page faults, frequency), then time each task REPS
+ * times, in an order rotated by argv[1] and the pass, and print {"task": [seconds, ...], ...} as JSON. The bench interleaves rounds with its
  * WebAssembly rows. The gemv is the plain loop of llama2.c's run.c matmul (written here, not copied), which the
  * compiler vectorises on its own.
  */
@@ -57,7 +57,7 @@ __attribute__((noinline)) static void gemv(float *y, const float *x, const float
   }
 }
 
-enum { DIM = 288, HIDDEN = 768, LAYERS = 6, VOCAB = 32000 };
+enum { DIM = 288, HIDDEN = 768, LAYERS = 6, VOCAB = 32000, REPS = 8 };
 
 static void decodeStep(const float *w, const float *x, float *y) {
   const float *q = w;
@@ -90,11 +90,12 @@ int main(int argc, char **argv) {
     "native gemv, run.c's loop (-O3 -march=native -ffast-math), the 15M decode step (42 matrices, 61 MB)",
   };
   const int tasks = sizeof names / sizeof names[0];
-  double seconds[8];
+  static double seconds[4][REPS];
   volatile float sink = 0;
-  for (int pass = 0; pass < 2; pass++) {
+  /* pass 0 unmeasured (page faults, frequency), then REPS measured passes, the order rotating */
+  for (int pass = 0; pass <= REPS; pass++) {
     for (int i = 0; i < tasks; i++) {
-      int t = (i + round) % tasks;
+      int t = (i + round + pass) % tasks;
       double t0 = now();
       if (t == 0) sink += sumPlain(p, n);
       else if (t == 1) sink += sum128(p, n);
@@ -105,11 +106,15 @@ int main(int argc, char **argv) {
         decodeStep(w, x, y);
         sink += y[VOCAB - 1];
       }
-      seconds[t] = now() - t0;
+      if (pass > 0) seconds[t][pass - 1] = now() - t0;
     }
   }
   printf("{");
-  for (int t = 0; t < tasks; t++) printf("%s\"%s\": %.9f", t ? ", " : "", names[t], seconds[t]);
+  for (int t = 0; t < tasks; t++) {
+    printf("%s\"%s\": [", t ? ", " : "", names[t]);
+    for (int r = 0; r < REPS; r++) printf("%s%.9f", r ? ", " : "", seconds[t][r]);
+    printf("]");
+  }
   printf(", \"bytes\": {\"sum\": %ld, \"gemv\": %ld}}\n", sumBytes, wn * 4);
   return sink == 12345.0f ? 2 : 0;
 }
