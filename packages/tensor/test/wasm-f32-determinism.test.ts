@@ -81,7 +81,7 @@ describe('the same bits for any split of the outer index', () => {
       K.attention(q, k, v, out, seqQ, len, cap, d, heads, kvHeads, 0.3, 1, 6, scratch, begin, end));
   });
 
-  it('rmsnorm, layernorm, softmax, rope (rows)', () => {
+  it('rmsnorm, layernorm, softmax, argmax, rope (rows)', () => {
     const [rows, dim] = [19, 45];
     const x = heap.put(randoms(rows * dim, 8, -2, 3));
     const g = heap.put(randoms(dim, 9));
@@ -91,6 +91,7 @@ describe('the same bits for any split of the outer index', () => {
     expectSameBitsForEverySplit(rows, rows * dim, (begin, end, s, y) => K.rmsnorm(x, g, y, dim, 1e-5, s, begin, end));
     expectSameBitsForEverySplit(rows, rows * dim, (begin, end, s, y) => K.layernorm(x, g, b, y, dim, 1e-5, s, begin, end));
     expectSameBitsForEverySplit(rows, rows * dim, (begin, end, s, y) => K.softmax(x, y, dim, s, begin, end));
+    expectSameBitsForEverySplit(rows, rows, (begin, end, s, y) => K.argmax(x, y, dim, s, begin, end));
     for (const layout of [0, 1]) {
       expectSameBitsForEverySplit(rows, rows * dim, (begin, end, s, y) => K.rope(x, cos, sin, y, 19, dim, 20, layout, s, begin, end));
     }

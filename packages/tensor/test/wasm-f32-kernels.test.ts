@@ -172,6 +172,67 @@ describe('norms and softmax', () => {
   });
 });
 
+describe('argmax', () => {
+  /** By definition: the first NaN's index if the row has one, else the first index holding the row's maximum. */
+  function firstArgmax(row: ArrayLike<number>): number {
+    const values = Array.from(row);
+    const nan = values.findIndex(Number.isNaN);
+    if (nan >= 0) return nan;
+    const max = values.reduce((a, b) => Math.max(a, b), -Infinity);
+    return values.findIndex((v) => v === max);
+  }
+  const argmaxRows = (x: ArrayLike<number>, n: number, rows: number): number[] => {
+    const y = heap.alloc(rows);
+    K.argmax(heap.put(x), y, n, S, 0, rows);
+    return Array.from(new Int32Array(heap.memory.buffer, y, rows));
+  };
+  const expected = (x: ArrayLike<number>, n: number) => Array.from({ length: x.length / n }, (_, r) => firstArgmax(Array.from(x).slice(r * n, (r + 1) * n)));
+
+  it.each([[1], [3], [4], [5], [8], [37], [288], [32000]])('rows of %i: the first index of the maximum', (n) => {
+    const rows = 3;
+    const x = randoms(rows * n, n + 11, -4, 4);
+    expect(argmaxRows(x, n, rows)).toEqual(expected(x, n));
+  });
+
+  it('ties go to the first index, in any lane and in the tail; ±0 tie; -Infinity rows give 0', () => {
+    const n = 11; // two vectors of four, a tail of three
+    const rows = [
+      [0, 1, 5, 2, 3, 5, 5, 1, 0, 5, 5], // the max first in lane 2, again in lanes 1, 2 and the tail
+      [1, 2, 3, 4, 9, 0, 0, 9, 9, 0, 9], // first in the second vector's lane 0; later ones in lane 3 and the tail
+      [-1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -0.5], // the max alone in the tail
+      [-0, 0, -1, -1, 0, -0, -2, -2, -3, -3, 0], // -0 and +0 compare equal: the first (index 0)
+      Array(n).fill(-Infinity),
+      [3, 2, 1, 0, 7, 7, 7, 7, 7, 7, 7], // equal maxima in all four lanes: the smallest index
+    ];
+    const x = rows.flat();
+    expect(argmaxRows(x, n, rows.length)).toEqual([2, 4, 10, 0, 0, 4]);
+    expect(argmaxRows(x, n, rows.length)).toEqual(expected(x, n));
+  });
+
+  it('a NaN counts as the largest: the index of the first one, wherever it falls', () => {
+    const n = 13;
+    const rows = [
+      [1, 2, 3, 4, 5, 6, 7, NaN, 9, NaN, 0, 0, 0],
+      [NaN, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0, 0],
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, NaN], // in the tail only
+      [100, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, NaN, NaN],
+    ];
+    expect(argmaxRows(rows.flat(), n, rows.length)).toEqual([7, 0, 12, 11]);
+    expect(argmaxRows([5, NaN, 1], 3, 1)).toEqual([1]); // a row shorter than a vector
+  });
+
+  it('writes only the rows of its range', () => {
+    const n = 9;
+    const x = randoms(6 * n, 21);
+    const y = heap.alloc(6, -7);
+    K.argmax(heap.put(x), y, n, S, 2, 5);
+    const got = Array.from(new Int32Array(heap.memory.buffer, y, 6));
+    const all = expected(x, n);
+    expect(got.slice(2, 5)).toEqual(all.slice(2, 5));
+    expect(new Float32Array(heap.memory.buffer, y, 6).filter((v, i) => (i < 2 || i >= 5) && v === -7).length).toBe(3);
+  });
+});
+
 describe('rope', () => {
   it.each([
     ['interleaved', 0, 8, 4],

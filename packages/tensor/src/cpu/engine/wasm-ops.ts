@@ -120,6 +120,17 @@ export class WasmOps {
     return true;
   }
 
+  /** argmax over the last axis of float32 x into `out` (int32, one per row). */
+  argmaxLast(x: TensorHandle, axis: number, out: CpuData): boolean {
+    const n = x.shape[axis];
+    if (x.dtype !== 'float32' || axis !== x.shape.length - 1 || n === 0 || out.length === 0) return false;
+    const rows = out.length;
+    const grain = this.#e.grain(rows, n);
+    if (grain > 0) this.#e.split('argmax', [ptrOf(x), out.ptr, n], rows, grain);
+    else this.#k.argmax(ptrOf(x), out.ptr, n, this.#e.scratch, 0, rows);
+    return true;
+  }
+
   rotary(x: TensorHandle, cos: TensorHandle, sin: TensorHandle, layout: RotaryLayout, out: CpuData): boolean {
     if (x.dtype !== 'float32' || cos.dtype !== 'float32' || sin.dtype !== 'float32') return false;
     const dim = x.shape[x.shape.length - 1];

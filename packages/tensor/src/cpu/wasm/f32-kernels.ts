@@ -58,6 +58,11 @@ export interface F32Kernels {
   /** [rows] max-subtracted softmax over rows of `dim`; a row of all -Infinity becomes zeros. */
   softmax(x: number, y: number, dim: number, scratch: number, begin: number, end: number): void;
   /**
+   * [rows] y[r] (int32) = the first index of the largest value of row r of x [rows, n], or of the row's first NaN
+   * (NaN counts as the largest); n ≥ 1.
+   */
+  argmax(x: number, y: number, n: number, scratch: number, begin: number, end: number): void;
+  /**
    * [rows of x viewed as [R·seq, dim]] rotary embedding, row r at position r mod seq, cos/sin [seq, half];
    * layout 0 rotates pairs (2i, 2i+1), 1 pairs (i, i + half); dimensions from 2·half on are copied. y may be x.
    */
