@@ -188,23 +188,24 @@
 
   ;; one row of q6_k (kb super-blocks of {u8 ql[128]; u8 qh[64]; i8 sc[16]; f16 d}) · one activation row: four
   ;; integer accumulators per half (two 16-groups each), each converted and scaled by xd of its 32-block; the
-  ;; super-block's sum is scaled by d once
+  ;; super-block's sum is scaled by d once. The codes q are multiplied unsigned (0 … 63: no subtraction and no sign
+  ;; extension per weight) and $cx's offsets (see $offsets16) take the 32 off: Σ (q - 32)·x = Σ q·x - C, exactly
   ;; NOTE: accumulating the whole super-block in integers (one conversion) measured 10% faster, but needs one
   ;; activation scale per 256 values, whose coarser rounding flipped a near-tie greedy id in the tests
-  (func $rows_q6_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
+  (func $rows_q6_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32) (param $cx i32)
     (local $row i32) (local $x i32) (local $xd i32)
     (local $hh i32) (local $b i32) (local $n i32) (local $acc v128) (local $d f32)
-    (local $ql i32) (local $qh i32) (local $sc i32)
-    (local $A v128) (local $B v128) (local $H v128) (local $m15 v128) (local $m48 v128) (local $k32 v128)
+    (local $ql i32) (local $qh i32) (local $sc i32) (local $cp i32)
+    (local $A v128) (local $B v128) (local $H v128) (local $m15 v128) (local $m48 v128)
     (local $wv v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $sb v128) (local $scv v128) (local $scvo v128)
     (local.set $m15 (i8x16.splat (i32.const 15)))
     (local.set $m48 (i8x16.splat (i32.const 48)))
-    (local.set $k32 (i8x16.splat (i32.const 32)))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
         (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
         (local.set $x (local.get $x0))
+        (local.set $cp (local.get $cx))
         (local.set $xd (local.get $xd0))
         (local.set $b (i32.const 0))
         (local.set $acc (v128.const i32x4 0 0 0 0))
@@ -232,40 +233,40 @@
               (local.set $A (v128.load offset=0 (local.get $ql)))
               (local.set $B (v128.load offset=32 (local.get $ql)))
               (local.set $H (v128.load offset=0 (local.get $qh)))
-              (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 4)) (local.get $m48))) (local.get $k32)))
+              (local.set $wv (v128.or (v128.and (local.get $A) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 4)) (local.get $m48))))
               (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $scv) (local.get $scv))
-                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=0 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=16 (local.get $x)))))))
+                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=0 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=16 (local.get $x)))) (v128.load offset=0 (local.get $cp))))))
               (global.set $sink (local.get $a1))
-              (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
+              (local.set $wv (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 2)) (local.get $m48))))
               (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $scv) (local.get $scv))
-                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=80 (local.get $x)))))))
+                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=80 (local.get $x)))) (v128.load offset=32 (local.get $cp))))))
               (global.set $sink (local.get $a2))
-              (local.set $wv (i8x16.sub (v128.or (v128.and (i16x8.shr_u (local.get $A) (i32.const 4)) (local.get $m15)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32)))
+              (local.set $wv (v128.or (v128.and (i16x8.shr_u (local.get $A) (i32.const 4)) (local.get $m15)) (v128.and (local.get $H) (local.get $m48))))
               (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $scv) (local.get $scv))
-                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=128 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=144 (local.get $x)))))))
+                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=128 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=144 (local.get $x)))) (v128.load offset=64 (local.get $cp))))))
               (global.set $sink (local.get $a3))
-              (local.set $wv (i8x16.sub (v128.or (v128.and (i16x8.shr_u (local.get $B) (i32.const 4)) (local.get $m15)) (v128.and (i16x8.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
+              (local.set $wv (v128.or (v128.and (i16x8.shr_u (local.get $B) (i32.const 4)) (local.get $m15)) (v128.and (i16x8.shr_u (local.get $H) (i32.const 2)) (local.get $m48))))
               (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $scv) (local.get $scv))
-                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=192 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=208 (local.get $x)))))))
+                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=192 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=208 (local.get $x)))) (v128.load offset=96 (local.get $cp))))))
               (global.set $sink (local.get $a4))
               (local.set $A (v128.load offset=16 (local.get $ql)))
               (local.set $B (v128.load offset=48 (local.get $ql)))
               (local.set $H (v128.load offset=16 (local.get $qh)))
-              (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 4)) (local.get $m48))) (local.get $k32)))
+              (local.set $wv (v128.or (v128.and (local.get $A) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 4)) (local.get $m48))))
               (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $scvo) (local.get $scvo))
-                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=48 (local.get $x)))))))
+                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=48 (local.get $x)))) (v128.load offset=16 (local.get $cp))))))
               (global.set $sink (local.get $a1))
-              (local.set $wv (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
+              (local.set $wv (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 2)) (local.get $m48))))
               (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $scvo) (local.get $scvo))
-                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=112 (local.get $x)))))))
+                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=112 (local.get $x)))) (v128.load offset=48 (local.get $cp))))))
               (global.set $sink (local.get $a2))
-              (local.set $wv (i8x16.sub (v128.or (v128.and (i16x8.shr_u (local.get $A) (i32.const 4)) (local.get $m15)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32)))
+              (local.set $wv (v128.or (v128.and (i16x8.shr_u (local.get $A) (i32.const 4)) (local.get $m15)) (v128.and (local.get $H) (local.get $m48))))
               (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $scvo) (local.get $scvo))
-                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=160 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=176 (local.get $x)))))))
+                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=160 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=176 (local.get $x)))) (v128.load offset=80 (local.get $cp))))))
               (global.set $sink (local.get $a3))
-              (local.set $wv (i8x16.sub (v128.or (v128.and (i16x8.shr_u (local.get $B) (i32.const 4)) (local.get $m15)) (v128.and (i16x8.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32)))
+              (local.set $wv (v128.or (v128.and (i16x8.shr_u (local.get $B) (i32.const 4)) (local.get $m15)) (v128.and (i16x8.shr_u (local.get $H) (i32.const 2)) (local.get $m48))))
               (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $scvo) (local.get $scvo))
-                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=224 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=240 (local.get $x)))))))
+                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=224 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=240 (local.get $x)))) (v128.load offset=112 (local.get $cp))))))
               (global.set $sink (local.get $a4))
               (local.set $sb (f32x4.add (local.get $sb) (f32x4.add
                 (f32x4.add
@@ -275,6 +276,7 @@
                   (f32x4.mul (v128.load32_splat offset=8 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a3)))
                   (f32x4.mul (v128.load32_splat offset=12 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a4)))))))
               (local.set $x (i32.add (local.get $x) (i32.const 256)))
+              (local.set $cp (i32.add (local.get $cp) (i32.const 128)))
               (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
               (local.set $n (i32.add (local.get $n) (i32.const 1)))
               (br_if $halves (i32.lt_u (local.get $n) (i32.const 2))))
@@ -288,6 +290,21 @@
 
 
 
+
+  ;; q6_k's offsets per 16 activations in the lanes of the fused kernel's dots: lane i of C[t] = 32 · (x[2i] + x[2i+1] +
+  ;; x[8+2i] + x[9+2i]) of the 16 values t·16 … t·16+15 (k/16 i32x4 at $c; |C| < 2^22), so Σ (q - 32)·x = Σ q·x - C
+  ;; exactly, lane by lane: the kernel multiplies unsigned codes (no subtraction, no sign extension per weight)
+  (func $offsets16 (param $x i32) (param $k i32) (param $c i32)
+    (local $end i32) (local $k32 v128)
+    (local.set $k32 (i16x8.splat (i32.const 32)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 1))))
+    (block $done
+      (loop $groups
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (v128.store (local.get $c) (i32x4.add (i32x4.dot_i16x8_s (v128.load (local.get $x)) (local.get $k32)) (i32x4.dot_i16x8_s (v128.load offset=16 (local.get $x)) (local.get $k32))))
+        (local.set $x (i32.add (local.get $x) (i32.const 32)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $groups))))
 
   ;; q8_0 {f16 d; i8 q[32]}: w = d·q
   (func $unpack_q8_0 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
@@ -669,7 +686,9 @@
         (if (i32.eq (local.get $type) (i32.const 12))
           (then (call $rows_q4_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $xs) (local.get $y) (local.get $j) (local.get $end)))
           (else (if (i32.eq (local.get $type) (i32.const 14))
-            (then (call $rows_q6_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end)))
+            (then
+              (call $offsets16 (local.get $x) (local.get $k) (local.get $scratch))
+              (call $rows_q6_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end) (local.get $scratch)))
             (else (if (i32.eq (local.get $type) (i32.const 8))
               (then (call $rows_q8_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end)))
               (else (call $rows_q4_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end))))))))
