@@ -15,7 +15,8 @@
 ;; for any thread split). Scratch: 256 KiB (SCRATCH_BYTES); a row of k needs 2k + k/4 bytes of it.
 ;;
 ;; Integer lanes stay below 2^31 (|xq| ≤ 32767): a lane sums 8 products of a 32-block (codes ≤ 31, or ≤ 4096 for
-;; q6_k's (q - 32)·sc, unpacked), or q6_k's fused 2 groups · 4 products · 128 · 32.
+;; q6_k's (q - 32)·sc, unpacked), or q6_k's fused 2 groups · 4 products · 128 · 32 (its unsigned dots, before the
+;; offset comes off, hold 4 products · 63 · 32767 < 2^23).
 (module
   (import "env" "memory" (memory 1 65536 shared))
   ;; $sink: written, never read. NOTE: V8 (TurboFan) keeps loads in program order but schedules arithmetic late, so
@@ -147,7 +148,7 @@
             ;; the eight scales d · xd · sc of the 32-blocks as two f32x4, each lane (d · xd) · sc as a scalar would round it;
             ;; a chunk takes its two from lanes 0 and 1 of $sv, which then moves on by two lanes. The even and odd
             ;; 32-blocks add into two accumulators ($acc, $acc2; summed at the row's end): one float chain through the
-            ;; loop bounded it (10% faster with two, on the machine of bench/results/quant.json)
+            ;; loop bounded it (two measured 10% faster: the kernel alone, interleaved runs on r42m's shapes)
             (local.set $sv (i16x8.extend_low_i8x16_u (i64x2.splat (local.get $sc))))
             (local.set $s1 (f32x4.mul (f32x4.mul (f32x4.splat (local.get $d)) (v128.load offset=16 (local.get $xd))) (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_u (local.get $sv)))))
             (local.set $sv (f32x4.mul (f32x4.mul (f32x4.splat (local.get $d)) (v128.load (local.get $xd))) (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_u (local.get $sv)))))
