@@ -19,6 +19,8 @@ export class PairMergeTable {
   data: Int32Array;
   private mask: number;
   size = 0;
+  // what addBatch read, kept so the reads are not optimized away
+  private touched = 0;
 
   constructor(expected: number) {
     let capacity = 16;
@@ -50,9 +52,22 @@ export class PairMergeTable {
    * ```
    */
   static fromTriples(triples: Int32Array): PairMergeTable {
-    const table = new PairMergeTable(triples.length / 3);
-    for (let k = 0; k + 2 < triples.length; k += 3) table.add(triples[k], triples[k + 1], triples[k + 2], k / 3);
+    const n = Math.floor(triples.length / 3);
+    const table = new PairMergeTable(n);
+    // NOTE: a table of 515k merges (Gemma 3) is 16 MB, and each insert a trip to memory: the lines a batch of
+    // inserts starts at are read first, together, so that their trips overlap (measured: about twice as fast)
+    for (let r = 0; r < n; r += TOUCH) table.addBatch(triples, r, Math.min(n, r + TOUCH));
     return table;
+  }
+
+  // adds triples [from, to) (ranks = their positions), after reading the lines their probes start at
+  private addBatch(triples: Int32Array, from: number, to: number): void {
+    const data = this.data;
+    const mask = this.mask;
+    let x = 0;
+    for (let r = from; r < to; r++) x |= data[(hash(triples[3 * r], triples[3 * r + 1]) & mask) << 2];
+    this.touched ^= x;
+    for (let r = from; r < to; r++) this.add(triples[3 * r], triples[3 * r + 1], triples[3 * r + 2], r);
   }
 
   /**
@@ -149,6 +164,9 @@ export class PairMergeTable {
     for (let i = 0; i < old.length; i += 4) if (old[i] !== -1) this.add(old[i], old[i + 1], old[i + 2], old[i + 3]);
   }
 }
+
+// merges whose table lines are read together before they are added
+const TOUCH = 32;
 
 function hash(a: number, b: number): number {
   const h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);

@@ -1,27 +1,60 @@
 // `model.vocab` of a tokenizer.json read from its UTF-8 bytes: each key's bytes copied (escapes decoded) into one
 // compact arena, its hash and UTF-16 length counted in the same pass, and its id parsed by hand; then all keys
-// decoded to strings in a single TextDecoder call, and indexed by their bytes for the merges.
+// decoded in a single TextDecoder call (one text: a key's string is made from it only when asked for), and
+// indexed by their bytes for the merges.
 import { TokenizerFormatError } from '../tokenizer-error';
 import { BACKSLASH, QUOTE, decodeString, decoded, skipSpace, stringEnd } from './json-bytes';
 import { KeyIndex, M, MAX_KEYS, hashBytes } from './key-index';
 
 /**
- * `model.vocab` read by {@link scanVocab}: keys and ids in file order, the keys indexed by their bytes.
+ * `model.vocab` read by {@link scanVocab}: its keys (numbered in file order) as one text and offsets, their ids,
+ * and the keys indexed by their bytes.
  *
  * @example
  * ```ts
- * // an internal type (not exported by the package), imported here from its source file
+ * // an internal class (not exported by the package), imported here from its source file
  * import { scanVocab, type ScannedVocab } from './packages/tokenizer/src/loaders/scan-vocab';
- * const vocab: ScannedVocab | undefined = scanVocab(new TextEncoder().encode('{"a": 0}'), 0);
- * console.log(vocab?.keys, vocab?.end); // [ 'a' ] 8
+ * const vocab: ScannedVocab | undefined = scanVocab(new TextEncoder().encode('{"a": 0, "é": 1}'), 0);
+ * console.log(vocab?.count, vocab?.key(1), vocab?.keyNumber('é'), vocab?.keyNumber('b'), vocab?.end); // 2 é 1 -1 17
  * ```
  */
-export interface ScannedVocab {
-  keys: string[];
-  ids: Int32Array;
-  index: KeyIndex;
-  /** The index just past the closing brace. */
-  end: number;
+export class ScannedVocab {
+  constructor(
+    /** The keys one after another. */
+    readonly text: string,
+    /** Key k is text[charStarts[k], charStarts[k + 1]). */
+    readonly charStarts: Int32Array,
+    /** The id of key k. */
+    readonly ids: Int32Array,
+    readonly index: KeyIndex,
+    readonly count: number,
+    /** The index just past the closing brace. */
+    readonly end: number,
+  ) {}
+
+  /** Key k's string. */
+  key(k: number): string {
+    return this.text.slice(this.charStarts[k], this.charStarts[k + 1]);
+  }
+
+  /** Key k's length in UTF-16 units. */
+  units(k: number): number {
+    return this.charStarts[k + 1] - this.charStarts[k];
+  }
+
+  /** The number of the key that is this string, or -1. */
+  keyNumber(s: string): number {
+    if ((s as { isWellFormed?: () => boolean }).isWellFormed?.() === false) return -1;
+    const bytes = new TextEncoder().encode(s);
+    return this.index.find(hashBytes(bytes, 0, bytes.length), bytes, 0, bytes.length);
+  }
+
+  /** Every key's string, in file order. */
+  keys(): string[] {
+    const keys = new Array<string>(this.count);
+    for (let k = 0; k < this.count; k++) keys[k] = this.key(k);
+    return keys;
+  }
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -44,8 +77,9 @@ export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefine
   let p = skipSpace(b, start + 1);
   if (b[p] === 0x7d) p++;
   // NOTE: a batch of keys per call, so that the hot code is a function called many times, which the engine
-  // optimizes once and for all, rather than one long loop it compiles on the fly anew at every load
-  else while (!r.done && p >= 0) p = r.entries(p);
+  // optimizes once and for all, rather than one long loop it compiles on the fly anew at every load; the first
+  // call reads a few keys only, so that the whole function has run before it is compiled (see entries)
+  else for (let batch = 8; !r.done && p >= 0; batch = 1024) p = r.entries(p, batch);
   if (p < 0) return undefined;
   const { arena, starts, hashes, ids, charStarts, count } = r;
   // one decode for all keys; a fatal decoder, so that the counted UTF-16 offsets are exact
@@ -56,11 +90,10 @@ export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefine
     return undefined;
   }
   if (text.length !== r.chars) return undefined;
-  const keys = new Array<string>(count);
-  for (let k = 0; k < count; k++) keys[k] = text.slice(charStarts[k], charStarts[k + 1]);
   const index = new KeyIndex(arena, starts, hashes, count);
-  if (index.duplicate >= 0) throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(keys[index.duplicate])} twice`);
-  return { keys, ids: ids.subarray(0, count), index, end: p };
+  const vocab = new ScannedVocab(text, charStarts, ids.subarray(0, count), index, count, p);
+  if (index.duplicate >= 0) throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(vocab.key(index.duplicate))} twice`);
+  return vocab;
 }
 
 class VocabReader {
@@ -79,16 +112,22 @@ class VocabReader {
     this.arena = new Uint8Array(Math.min(b.length, 1 << 20));
   }
 
-  // reads up to 1024 entries from p (at a key); returns the index after them (past the `}` after the last), or -1
-  entries(p: number): number {
+  // reads up to `batch` (≤ 1024) entries from p (at a key); returns the index after them (past the `}` after the
+  // last), or -1
+  // NOTE: the state is written back to `this` in one place that every call reaches. The engine compiles the loop
+  // while the first long call runs (on-stack replacement); a store that had never run by then has no feedback, and
+  // reaching it threw the compiled code away at the end of every call (measured: ~50 deoptimizations per Gemma 3
+  // load, each call then rerun in the interpreter); hence a short first call
+  entries(p: number, batch: number): number {
     const b = this.b;
     let { arena, count, used: q, chars } = this;
+    let done = false;
     if (count + 1026 > this.starts.length) {
       if (count >= MAX_KEYS) return -1;
       for (const name of ['starts', 'charStarts', 'hashes', 'ids'] as const) this[name] = grow(this[name]);
     }
     const { starts, charStarts, hashes, ids } = this;
-    for (let n = 0; n < 1024; n++) {
+    for (let n = 0; n < batch; n++) {
       if (b[p] !== QUOTE) return -1;
       // one pass over the key: its end, hash and UTF-16 length; then its bytes copied
       const s = p + 1;
@@ -100,13 +139,13 @@ class VocabReader {
         if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
       }
       if (c === QUOTE) {
-        if (q + (p - s) > arena.length) arena = this.arena = room(arena, q, p - s);
+        if (q + (p - s) > arena.length) arena = room(arena, q, p - s);
         for (let i = s; i < p; i++) arena[q++] = b[i];
       } else {
         // an escape (or something JSON.parse refuses): decode the whole key into the arena
         const raw = stringEnd(b, s - 1);
         if (raw < 0) return -1;
-        arena = this.arena = room(arena, q, raw - s);
+        arena = room(arena, q, raw - s);
         const e = decodeString(b, s - 1, arena, q);
         if (e < 0) return -1;
         h = hashBytes(arena, q, e);
@@ -132,12 +171,14 @@ class VocabReader {
       p = skipSpace(b, p);
       c = b[p++];
       if (c === 0x7d) {
-        this.done = true;
+        done = true;
         break;
       }
       if (c !== 0x2c) return -1;
       p = skipSpace(b, p);
     }
+    this.arena = arena;
+    this.done = done;
     this.count = count;
     this.used = q;
     this.chars = chars;
