@@ -69,11 +69,16 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * // an internal helper (not exported by the package), imported here from its source file
  * import { scanVocab } from './packages/tokenizer/src/loaders/scan-vocab';
  * const v = scanVocab(new TextEncoder().encode('{"\\u00e9": 1, "😀": 0}'), 0);
- * console.log(v?.keys, v?.ids); // [ 'é', '😀' ] Int32Array(2) [ 1, 0 ]
+ * console.log(v?.keys(), v?.ids); // [ 'é', '😀' ] Int32Array(2) [ 1, 0 ]
  * ```
  */
 export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefined {
-  const r = new VocabReader(b);
+  // NOTE: every array sized once, from a first pass that counts the strings: growing them as the keys come
+  // allocated twice the memory, and a load's large allocations are what start a full garbage collection of the
+  // whole heap (V8 starts one past 64 MB of new ArrayBuffer memory; the file itself is 33 MB)
+  const size = measure(b, start);
+  if (!size || size.strings > MAX_KEYS) return undefined;
+  const r = new VocabReader(b, size.strings, size.bytes);
   let p = skipSpace(b, start + 1);
   if (b[p] === 0x7d) p++;
   // NOTE: a batch of keys per call, so that the hot code is a function called many times, which the engine
@@ -96,20 +101,46 @@ export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefine
   return vocab;
 }
 
+// the number of strings in the object whose `{` is at `start` and their bytes as written (at least its keys and
+// their decoded bytes: no escape decodes to more bytes than it is written with), or undefined when it nests or
+// does not end
+function measure(b: Uint8Array, start: number): { strings: number; bytes: number } | undefined {
+  const n = b.length;
+  let strings = 0;
+  let bytes = 0;
+  for (let p = start + 1; p < n; p++) {
+    const c = b[p];
+    if (c === QUOTE) {
+      const e = stringEnd(b, p);
+      if (e < 0) return undefined;
+      strings++;
+      bytes += e - p - 2;
+      p = e - 1;
+    } else if (c === 0x7d) return { strings, bytes };
+    else if (c === 0x7b || c === 0x5b) return undefined;
+  }
+  return undefined;
+}
+
 class VocabReader {
   arena: Uint8Array<ArrayBuffer>;
   // key k is arena[starts[k], starts[k + 1]), its text is text[charStarts[k], charStarts[k + 1])
-  starts = new Int32Array(4096);
-  charStarts = new Int32Array(4096);
-  hashes = new Int32Array(4096);
-  ids = new Int32Array(4096);
+  readonly starts: Int32Array<ArrayBuffer>;
+  readonly charStarts: Int32Array<ArrayBuffer>;
+  readonly hashes: Int32Array<ArrayBuffer>;
+  readonly ids: Int32Array<ArrayBuffer>;
   count = 0;
   used = 0; // bytes in the arena
   chars = 0; // UTF-16 units of the keys so far
   done = false;
 
-  constructor(private readonly b: Uint8Array) {
-    this.arena = new Uint8Array(Math.min(b.length, 1 << 20));
+  // room for `keys` keys of `bytes` bytes in all
+  constructor(private readonly b: Uint8Array, keys: number, bytes: number) {
+    this.arena = new Uint8Array(bytes);
+    this.starts = new Int32Array(keys + 1);
+    this.charStarts = new Int32Array(keys + 1);
+    this.hashes = new Int32Array(keys);
+    this.ids = new Int32Array(keys);
   }
 
   // reads up to `batch` (≤ 1024) entries from p (at a key); returns the index after them (past the `}` after the
@@ -122,10 +153,6 @@ class VocabReader {
     const b = this.b;
     let { arena, count, used: q, chars } = this;
     let done = false;
-    if (count + 1026 > this.starts.length) {
-      if (count >= MAX_KEYS) return -1;
-      for (const name of ['starts', 'charStarts', 'hashes', 'ids'] as const) this[name] = grow(this[name]);
-    }
     const { starts, charStarts, hashes, ids } = this;
     for (let n = 0; n < batch; n++) {
       if (b[p] !== QUOTE) return -1;
@@ -184,12 +211,6 @@ class VocabReader {
     this.chars = chars;
     return p;
   }
-}
-
-function grow(a: Int32Array): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(a.length * 2);
-  grown.set(a);
-  return grown;
 }
 
 // an arena with room for `need` more bytes after the first `used`
