@@ -41,7 +41,10 @@ export function scanMerges(b: Uint8Array, start: number, index: KeyIndex, ids: I
 // NOTE: a function of its own, not the end of MergeReader.read: read's loop is compiled while it runs, and the
 // code after it, which had not run yet, was thrown away on reaching it, this loop then running interpreted
 function keysToIds(merges: Int32Array, ids: Int32Array): Int32Array {
-  for (let k = 0; k < merges.length; k++) merges[k] = ids[merges[k]];
+  // a vocabulary written in id order (Gemma 3's, Llama 3's) has key number = id: nothing to do
+  let same = true;
+  for (let k = 0; k < ids.length && same; k++) same = ids[k] === k;
+  if (!same) for (let k = 0; k < merges.length; k++) merges[k] = ids[merges[k]];
   return merges;
 }
 
