@@ -41,12 +41,26 @@ export interface TokenList {
  * ```
  */
 export function tokenListOf(tokens: readonly string[]): TokenList {
-  return {
-    length: tokens.length,
-    at: (id) => tokens[id],
-    units: (id) => tokens[id].length,
-    indexOf: (token) => tokens.indexOf(token),
-  };
+  return new ArrayTokens(tokens);
+}
+
+// NOTE: classes, not object literals of closures: a hot loop over a vocabulary calls these methods, and the
+// engine compiles such a call for the class's methods once, where it would compile it for the closures of one
+// load and throw the code away with them at the next
+class ArrayTokens implements TokenList {
+  readonly length: number;
+  constructor(private readonly tokens: readonly string[]) {
+    this.length = tokens.length;
+  }
+  at(id: number): string {
+    return this.tokens[id];
+  }
+  units(id: number): number {
+    return this.tokens[id].length;
+  }
+  indexOf(token: string): number {
+    return this.tokens.indexOf(token);
+  }
 }
 
 /**
