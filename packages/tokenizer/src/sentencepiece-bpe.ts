@@ -35,7 +35,7 @@ export interface SentencePieceBpeOptions {
   scores?: ArrayLike<number>;
   /** Merge priority by position in this list, earlier first (Hugging Face `tokenizer.json`); wins over scores. */
   merges?: ReadonlyArray<readonly [string, string]>;
-  /** Merges already resolved to `[left, right, merged]` id triples, in priority order; wins over `merges`. */
+  /** Merges already resolved to `[left, right, merged]` id triples, in priority order; wins over `merges`. The merge table keeps this array (it is not copied): leave it unchanged. */
   mergeIds?: Int32Array;
   /** GGUF token types (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte); inferred if absent. */
   tokenTypes?: ArrayLike<number>;
