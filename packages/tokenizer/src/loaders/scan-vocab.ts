@@ -156,20 +156,21 @@ class VocabReader {
     const { starts, charStarts, hashes, ids } = this;
     for (let n = 0; n < batch; n++) {
       if (b[p] !== QUOTE) return -1;
-      // one pass over the key: its end, hash and UTF-16 length; then its bytes copied
+      // one pass over the key: its end, hash and UTF-16 length, its bytes copied (the arena has room for every
+      // string of the object as written: see measure)
       const s = p + 1;
+      const q0 = q;
       let h = 0;
       let units = 0;
       let c = 0;
       for (p = s; (c = b[p]) !== QUOTE && c !== BACKSLASH && c >= 0x20; p++) {
         h = (Math.imul(h, M) + c) | 0;
         if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
+        arena[q++] = c;
       }
-      if (c === QUOTE) {
-        if (q + (p - s) > arena.length) arena = room(arena, q, p - s);
-        for (let i = s; i < p; i++) arena[q++] = b[i];
-      } else {
-        // an escape (or something JSON.parse refuses): decode the whole key into the arena
+      if (c !== QUOTE) {
+        // an escape (or something JSON.parse refuses): decode the whole key into the arena instead
+        q = q0;
         const raw = stringEnd(b, s - 1);
         if (raw < 0) return -1;
         arena = room(arena, q, raw - s);
