@@ -38,7 +38,7 @@ export interface ByteLevelBpeOptions {
    * a pair merges when its concatenation is a token, which is how tiktoken's rank files work.
    */
   merges?: ReadonlyArray<readonly [string, string]>;
-  /** Merges already resolved to `[left, right, merged]` id triples, in priority order; wins over `merges`. */
+  /** Merges already resolved to `[left, right, merged]` id triples, in priority order; wins over `merges`. The merge table keeps this array (it is not copied): leave it unchanged. */
   mergeIds?: Int32Array;
   /** Pre-tokenizer: `'gpt2'` (default), `'cl100k'`, `'o200k'` or a regex (an `Isolated` split). */
   pattern?: PretokenizerPattern;

@@ -31,6 +31,7 @@ export type {
 export type { RunContext } from './pipeline-tokenizer';
 export type { ByteLevelBpeOptions } from './byte-level-bpe';
 export type { SentencePieceBpeOptions } from './sentencepiece-bpe';
+export type { TokenList } from './token-list';
 export type { WordPieceOptions, PairEncoding } from './wordpiece';
 export type { PretokenizerPattern } from './pretokenizer-patterns';
 export type { SplitBehavior, SplitRule } from './split-pretokenizer';

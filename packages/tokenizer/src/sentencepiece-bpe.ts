@@ -11,6 +11,7 @@ import { PipelineTokenizer, type RunContext } from './pipeline-tokenizer';
 import type { DecodeOptions, SpecialTokenIds } from './tokenizer';
 import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
 import { TOKEN_TYPE, inferTokenTypes } from './token-type';
+import { allTokens, tokenListOf, type TokenList } from './token-list';
 
 /**
  * What a SentencePiece-style BPE is made of; `loadLlama2cTokenizer`, `loadGgufTokenizer` and
@@ -28,13 +29,13 @@ import { TOKEN_TYPE, inferTokenTypes } from './token-type';
  * ```
  */
 export interface SentencePieceBpeOptions {
-  /** Token strings by id. */
-  tokens: readonly string[];
+  /** Token strings by id: an array, or a {@link TokenList} that makes them on demand (a large file's vocabulary). */
+  tokens: readonly string[] | TokenList;
   /** Merge priority by score of the merged token, higher first (llama2.c `tokenizer.bin`, GGUF `scores`). */
   scores?: ArrayLike<number>;
   /** Merge priority by position in this list, earlier first (Hugging Face `tokenizer.json`); wins over scores. */
   merges?: ReadonlyArray<readonly [string, string]>;
-  /** Merges already resolved to `[left, right, merged]` id triples, in priority order; wins over `merges`. */
+  /** Merges already resolved to `[left, right, merged]` id triples, in priority order; wins over `merges`. The merge table keeps this array (it is not copied): leave it unchanged. */
   mergeIds?: Int32Array;
   /** GGUF token types (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte); inferred if absent. */
   tokenTypes?: ArrayLike<number>;
@@ -69,7 +70,7 @@ export class SentencePieceBpe extends PipelineTokenizer {
   readonly kind = 'sentencepiece-bpe' as const;
   readonly vocabSize: number;
   readonly spaceSymbol: string;
-  private readonly tokens: readonly string[];
+  private readonly tokens: TokenList;
   private readonly types: Uint8Array;
   // one-code-point pieces, which start every encode; the full piece table is built on first need (see pieceIds)
   private readonly charIds = new Map<string, number>();
@@ -81,29 +82,37 @@ export class SentencePieceBpe extends PipelineTokenizer {
 
   constructor(private readonly options: SentencePieceBpeOptions) {
     super(options.specialTokenIds);
-    this.tokens = options.tokens;
-    this.vocabSize = options.tokens.length;
+    const tokens = (this.tokens = Array.isArray(options.tokens) ? tokenListOf(options.tokens) : (options.tokens as TokenList));
+    this.vocabSize = tokens.length;
     this.spaceSymbol = options.spaceSymbol ?? '\u2581';
-    this.types = options.tokenTypes ? Uint8Array.from(options.tokenTypes) : inferTokenTypes(options.tokens, this.specialTokenIds);
+    this.types = options.tokenTypes ? Uint8Array.from(options.tokenTypes) : inferTokenTypes(allTokens(options.tokens), this.specialTokenIds);
     if (this.types.length !== this.vocabSize) {
       throw new TokenizerFormatError(options.fileKind ?? 'SentencePiece vocabulary', `${this.types.length} token types for ${this.vocabSize} tokens`);
     }
     const special = new Map<string, number>();
     const userDefined = new Map<string, number>();
+    // NOTE: a token's string is made only where its type or length says it is needed (a few thousand of Gemma
+    // 3's 262k): one-code-point pieces, byte, control and user-defined tokens
     for (let id = 0; id < this.vocabSize; id++) {
       const type = this.types[id];
-      const token = this.tokens[id];
       if (type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined) {
-        // NOTE: the first id wins for a duplicated piece, as in sentencepiece's piece table
-        const oneCodePoint = token.length === 1 || (token.length === 2 && isLow(token.charCodeAt(1)) && !isLow(token.charCodeAt(0)));
-        if (oneCodePoint && !this.charIds.has(token)) this.charIds.set(token, id);
+        const units = tokens.units(id);
+        if (units === 1 || units === 2) {
+          const token = tokens.at(id);
+          // NOTE: the first id wins for a duplicated piece, as in sentencepiece's piece table
+          const oneCodePoint = units === 1 || (isLow(token.charCodeAt(1)) && !isLow(token.charCodeAt(0)));
+          if (oneCodePoint && !this.charIds.has(token)) this.charIds.set(token, id);
+        }
       } else if (type === TOKEN_TYPE.byte) {
-        const b = parseByteToken(token);
+        const b = parseByteToken(tokens.at(id));
         if (b >= 0) this.byteIds[b] = id;
       }
       // NOTE: llama.cpp matches user-defined tokens in every text and control tokens only when parsing specials
-      if (type === TOKEN_TYPE.control) special.set(token.trim(), id);
-      else if (type === TOKEN_TYPE.userDefined && token.length > 0 && !userDefined.has(token)) userDefined.set(token, id);
+      if (type === TOKEN_TYPE.control) special.set(tokens.at(id).trim(), id);
+      else if (type === TOKEN_TYPE.userDefined && tokens.units(id) > 0) {
+        const token = tokens.at(id);
+        if (!userDefined.has(token)) userDefined.set(token, id);
+      }
     }
     this.splitter = new SpecialTokenSplitter(special, userDefined);
   }
@@ -145,11 +154,10 @@ export class SentencePieceBpe extends PipelineTokenizer {
     }
     let bytes = this.decoded[id];
     if (bytes === undefined) {
-      const b = type === TOKEN_TYPE.byte ? parseByteToken(this.tokens[id]) : -1;
+      const token = this.tokens.at(id);
+      const b = type === TOKEN_TYPE.byte ? parseByteToken(token) : -1;
       bytes =
-        b >= 0
-          ? Uint8Array.of(b)
-          : new TextEncoder().encode(type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined ? this.tokens[id].split(this.spaceSymbol).join(' ') : this.tokens[id]);
+        b >= 0 ? Uint8Array.of(b) : new TextEncoder().encode(type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined ? token.split(this.spaceSymbol).join(' ') : token);
       this.decoded[id] = bytes;
     }
     const atStart = previousId === undefined || previousId === this.specialTokenIds.bos;
@@ -166,7 +174,7 @@ export class SentencePieceBpe extends PipelineTokenizer {
   }
 
   protected token(id: number): string | undefined {
-    return this.tokens[id];
+    return Number.isInteger(id) && id >= 0 && id < this.vocabSize ? this.tokens.at(id) : undefined;
   }
 
   // llama.cpp: the dummy prefix goes on the first text fragment and on any fragment after a special token
@@ -251,7 +259,10 @@ export class SentencePieceBpe extends PipelineTokenizer {
     const map = new Map<string, number>();
     for (let id = 0; id < this.vocabSize; id++) {
       const type = this.types[id];
-      if ((type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined) && !map.has(this.tokens[id])) map.set(this.tokens[id], id);
+      if (type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined) {
+        const token = this.tokens.at(id);
+        if (!map.has(token)) map.set(token, id);
+      }
     }
     return (this.pieceMap = map);
   }

@@ -21,7 +21,8 @@ import { byteLevelPipeline } from './tokenizer-json-splits';
  * ```
  */
 export function byteLevelBpeFromJson(parts: TokenizerJsonParts, merges: Array<[string, string]> | undefined): ByteLevelBpe {
-  const { root, model, vocabKeys, vocabIds, added, specialTokenIds, template, mergeIds } = parts;
+  const { root, model, added, specialTokenIds, template, mergeIds } = parts;
+  const { keys: vocabKeys, ids: vocabIds } = parts.vocabEntries();
   const preTokenizers = flattenComponents(root.pre_tokenizer);
   // a file with a ByteLevel decoder but no pre-tokenizer is GPT-2's default pipeline
   const pipeline = byteLevelPipeline(preTokenizers.length > 0 ? preTokenizers : [{ type: 'ByteLevel' }], flattenComponents(root.normalizer));

@@ -26,6 +26,8 @@ export class KeyIndex {
   readonly duplicate: number = -1;
   private readonly table: Int32Array;
   private readonly mask: number;
+  // what insert read, kept so the reads are not optimized away
+  private touched = 0;
   private readonly powers = [1];
 
   /** Keys k = 0..count-1 are arena[starts[k], starts[k + 1]), with their {@link hashBytes} in `hashes`. */
@@ -38,20 +40,31 @@ export class KeyIndex {
     let capacity = 16;
     while (capacity < count * 2) capacity *= 2;
     this.mask = capacity - 1;
-    const table = (this.table = new Int32Array(4 * capacity));
-    const wrap = (this.mask << 2) | 3;
-    for (let k = 0; k < count; k++) {
+    this.table = new Int32Array(4 * capacity);
+    // NOTE: in batches: the table lines a batch's keys start at are read first, together, so that their trips to
+    // memory overlap (the table is larger than the caches); and a method called many times is compiled once, not
+    // anew while each load's one long loop runs
+    for (let k = 0; k < count && this.duplicate < 0; k += BATCH) this.duplicate = this.insert(hashes, k, Math.min(count, k + BATCH));
+  }
+
+  // inserts keys [from, to); returns the first that repeats an earlier key, or -1
+  private insert(hashes: Int32Array, from: number, to: number): number {
+    const { table, arena, starts, mask } = this;
+    const wrap = (mask << 2) | 3;
+    let x = 0;
+    for (let k = from; k < to; k++) x |= table[((mix(hashes[k]) & mask) << 2) + 1];
+    this.touched ^= x;
+    for (let k = from; k < to; k++) {
       const h = hashes[k];
       const s = starts[k];
       const e = starts[k + 1];
       const meta = ((k + 1) | (Math.min(e - s, 255) << 24)) | 0;
       const w0 = word(arena, s, e);
       const w1 = word(arena, s + 4, e);
-      let slot = (mix(h) & this.mask) << 2;
+      let slot = (mix(h) & mask) << 2;
       for (; table[slot + 1] !== 0; slot = (slot + 4) & wrap) {
         if (table[slot] === h && table[slot + 1] >>> 24 === meta >>> 24 && table[slot + 2] === w0 && table[slot + 3] === w1 && this.tailEquals(table[slot + 1], arena, s, e)) {
-          this.duplicate = k;
-          return;
+          return k;
         }
       }
       table[slot] = h;
@@ -59,6 +72,7 @@ export class KeyIndex {
       table[slot + 2] = w0;
       table[slot + 3] = w1;
     }
+    return -1;
   }
 
   /** The number of the key equal to src[s, e) (whose {@link hashBytes} is h), or -1. */
@@ -131,6 +145,9 @@ export class KeyIndex {
     return p[n];
   }
 }
+
+// keys inserted per call of KeyIndex.insert
+const BATCH = 32;
 
 /** How many keys a {@link KeyIndex} can hold (a slot keeps a key's number in 24 bits). */
 export const MAX_KEYS = 0xfffffe;

@@ -37,6 +37,17 @@ export function scanMerges(b: Uint8Array, start: number, index: KeyIndex, ids: I
   return new MergeReader(b, index, ids).read(start);
 }
 
+// key numbers → ids, in place
+// NOTE: a function of its own, not the end of MergeReader.read: read's loop is compiled while it runs, and the
+// code after it, which had not run yet, was thrown away on reaching it, this loop then running interpreted
+function keysToIds(merges: Int32Array, ids: Int32Array): Int32Array {
+  // a vocabulary written in id order (Gemma 3's, Llama 3's) has key number = id: nothing to do
+  let same = true;
+  for (let k = 0; k < ids.length && same; k++) same = ids[k] === k;
+  if (!same) for (let k = 0; k < merges.length; k++) merges[k] = ids[merges[k]];
+  return merges;
+}
+
 class MergeReader {
   // each merge's two sides: hash, start and end; a start < 0 is ~start in `side`, where escaped strings are decoded
   private readonly hashes = new Int32Array(2 * BATCH);
@@ -73,10 +84,7 @@ class MergeReader {
       this.touched ^= this.index.touch(this.hashes, 2 * this.inBatch);
       for (let i = 0; i < this.inBatch; i++) this.resolve(j++, 2 * i);
     }
-    const merges = this.out.subarray(0, 3 * this.count);
-    const ids = this.ids;
-    for (let k = 0; k < merges.length; k++) merges[k] = ids[merges[k]];
-    return { merges, end: p };
+    return { merges: keysToIds(this.out.subarray(0, 3 * this.count), this.ids), end: p };
   }
 
   // reads up to BATCH merges from p (at a merge) into the sides; returns the index after them, or -1

@@ -1,34 +1,31 @@
 // A fast path for reading a large tokenizer.json (Gemma 3's is 33 MB: 262k vocabulary entries, 515k merges).
 // JSON.parse of that file alone takes longer than the whole load should (a 262k-key object and 515k two-string
 // arrays that the loader only turns into a token list and id triples). This walks the file's UTF-8 bytes:
-// `model.vocab` goes to scanVocab (keys decoded in one call, indexed by their bytes) and `model.merges` to
+// `model.vocab` goes to scanVocab (keys decoded in one call, no string per key, indexed by their bytes) and `model.merges` to
 // scanMerges (resolved to [left, right, merged] ids without a string per merge); every other part of the file
 // goes through JSON.parse. Anything unexpected (not JSON, a non-integer id, an odd merge, bytes that are not
 // UTF-8) returns undefined, and the caller falls back to JSON.parse, which then reports the problem by name.
 import { QUOTE, skipSpace, skipValue, stringEnd } from './json-bytes';
-import type { KeyIndex } from './key-index';
 import { scanMerges } from './scan-merges';
-import { scanVocab } from './scan-vocab';
+import { scanVocab, type ScannedVocab } from './scan-vocab';
 import type { JsonObject } from './tokenizer-json-parts';
 
 /**
  * A tokenizer.json read by {@link scanTokenizerJson}: the file without `model.vocab` / `model.merges` (left as
- * `{}` and `[]`), which come as the vocabulary's keys and ids in file order and as id triples instead.
+ * `{}` and `[]`), which come as the vocabulary read from the bytes and as id triples instead.
  *
  * @example
  * ```ts
  * // an internal type (not exported by the package), imported here from its source file
- * import type { ScannedTokenizerJson } from './packages/tokenizer/src/loaders/scan-tokenizer-json';
- * const scanned: ScannedTokenizerJson = { root: { model: { type: 'BPE' } }, keys: ['a'], ids: Int32Array.of(0), merges: undefined };
- * console.log(scanned.keys[0], scanned.ids[0]); // a 0
+ * import { scanTokenizerJson, type ScannedTokenizerJson } from './packages/tokenizer/src/loaders/scan-tokenizer-json';
+ * const scanned: ScannedTokenizerJson | undefined = scanTokenizerJson('{"model":{"type":"BPE","vocab":{"a":0}}}');
+ * console.log(scanned?.vocab.key(0), scanned?.vocab.ids[0]); // a 0
  * ```
  */
 export interface ScannedTokenizerJson {
   root: JsonObject;
-  /** `model.vocab`'s keys, in file order (no key twice). */
-  keys: string[];
-  /** `model.vocab`'s ids, in the order of `keys`. */
-  ids: Int32Array;
+  /** `model.vocab`: its keys (no key twice) and their ids, in file order. */
+  vocab: ScannedVocab;
   /** `[left, right, merged]` ids per merge, in rank order; undefined when the model has no `merges`. */
   merges: Int32Array | undefined;
 }
@@ -47,7 +44,7 @@ const encoder = new TextEncoder();
  * // an internal helper (not exported by the package), imported here from its source file
  * import { scanTokenizerJson } from './packages/tokenizer/src/loaders/scan-tokenizer-json';
  * const s = scanTokenizerJson('{"model":{"type":"BPE","vocab":{"a":0,"b":1,"ab":2},"merges":["a b"]}}');
- * console.log(s?.keys, s?.merges); // [ 'a', 'b', 'ab' ] Int32Array(3) [ 0, 1, 2 ]
+ * console.log(s?.vocab.keys(), s?.merges); // [ 'a', 'b', 'ab' ] Int32Array(3) [ 0, 1, 2 ]
  * ```
  */
 export function scanTokenizerJson(json: string | Uint8Array): ScannedTokenizerJson | undefined {
@@ -70,7 +67,7 @@ export function scanTokenizerJson(json: string | Uint8Array): ScannedTokenizerJs
 
 class Scanner {
   private pos = 0;
-  private vocab: { keys: string[]; ids: Int32Array; index: KeyIndex } | undefined;
+  private vocab: ScannedVocab | undefined;
   private mergesStart = -1;
   private mergeIds: Int32Array | undefined;
 
@@ -86,10 +83,9 @@ class Scanner {
     });
     this.pos = skipSpace(this.b, this.pos);
     if (this.pos !== this.b.length || !this.vocab) throw new Fallback();
-    const { keys, ids } = this.vocab;
     // merges written before the vocabulary are read once it is known
     if (this.mergesStart >= 0) this.merges(this.mergesStart);
-    return { root, keys, ids, merges: this.mergeIds };
+    return { root, vocab: this.vocab, merges: this.mergeIds };
   }
 
   private model(): JsonObject {

@@ -1,27 +1,60 @@
 // `model.vocab` of a tokenizer.json read from its UTF-8 bytes: each key's bytes copied (escapes decoded) into one
 // compact arena, its hash and UTF-16 length counted in the same pass, and its id parsed by hand; then all keys
-// decoded to strings in a single TextDecoder call, and indexed by their bytes for the merges.
+// decoded in a single TextDecoder call (one text: a key's string is made from it only when asked for), and
+// indexed by their bytes for the merges.
 import { TokenizerFormatError } from '../tokenizer-error';
 import { BACKSLASH, QUOTE, decodeString, decoded, skipSpace, stringEnd } from './json-bytes';
 import { KeyIndex, M, MAX_KEYS, hashBytes } from './key-index';
 
 /**
- * `model.vocab` read by {@link scanVocab}: keys and ids in file order, the keys indexed by their bytes.
+ * `model.vocab` read by {@link scanVocab}: its keys (numbered in file order) as one text and offsets, their ids,
+ * and the keys indexed by their bytes.
  *
  * @example
  * ```ts
- * // an internal type (not exported by the package), imported here from its source file
+ * // an internal class (not exported by the package), imported here from its source file
  * import { scanVocab, type ScannedVocab } from './packages/tokenizer/src/loaders/scan-vocab';
- * const vocab: ScannedVocab | undefined = scanVocab(new TextEncoder().encode('{"a": 0}'), 0);
- * console.log(vocab?.keys, vocab?.end); // [ 'a' ] 8
+ * const vocab: ScannedVocab | undefined = scanVocab(new TextEncoder().encode('{"a": 0, "é": 1}'), 0);
+ * console.log(vocab?.count, vocab?.key(1), vocab?.keyNumber('é'), vocab?.keyNumber('b'), vocab?.end); // 2 é 1 -1 17
  * ```
  */
-export interface ScannedVocab {
-  keys: string[];
-  ids: Int32Array;
-  index: KeyIndex;
-  /** The index just past the closing brace. */
-  end: number;
+export class ScannedVocab {
+  constructor(
+    /** The keys one after another. */
+    readonly text: string,
+    /** Key k is text[charStarts[k], charStarts[k + 1]). */
+    readonly charStarts: Int32Array,
+    /** The id of key k. */
+    readonly ids: Int32Array,
+    readonly index: KeyIndex,
+    readonly count: number,
+    /** The index just past the closing brace. */
+    readonly end: number,
+  ) {}
+
+  /** Key k's string. */
+  key(k: number): string {
+    return this.text.slice(this.charStarts[k], this.charStarts[k + 1]);
+  }
+
+  /** Key k's length in UTF-16 units. */
+  units(k: number): number {
+    return this.charStarts[k + 1] - this.charStarts[k];
+  }
+
+  /** The number of the key that is this string, or -1. */
+  keyNumber(s: string): number {
+    if ((s as { isWellFormed?: () => boolean }).isWellFormed?.() === false) return -1;
+    const bytes = new TextEncoder().encode(s);
+    return this.index.find(hashBytes(bytes, 0, bytes.length), bytes, 0, bytes.length);
+  }
+
+  /** Every key's string, in file order. */
+  keys(): string[] {
+    const keys = new Array<string>(this.count);
+    for (let k = 0; k < this.count; k++) keys[k] = this.key(k);
+    return keys;
+  }
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -36,16 +69,22 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * // an internal helper (not exported by the package), imported here from its source file
  * import { scanVocab } from './packages/tokenizer/src/loaders/scan-vocab';
  * const v = scanVocab(new TextEncoder().encode('{"\\u00e9": 1, "😀": 0}'), 0);
- * console.log(v?.keys, v?.ids); // [ 'é', '😀' ] Int32Array(2) [ 1, 0 ]
+ * console.log(v?.keys(), v?.ids); // [ 'é', '😀' ] Int32Array(2) [ 1, 0 ]
  * ```
  */
 export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefined {
-  const r = new VocabReader(b);
+  // NOTE: every array sized once, from a first pass that counts the strings: growing them as the keys come
+  // allocated twice the memory, and a load's large allocations are what start a full garbage collection of the
+  // whole heap (V8 starts one past 64 MB of new ArrayBuffer memory; the file itself is 33 MB)
+  const size = measure(b, start);
+  if (!size || size.strings > MAX_KEYS) return undefined;
+  const r = new VocabReader(b, size.strings, size.bytes);
   let p = skipSpace(b, start + 1);
   if (b[p] === 0x7d) p++;
   // NOTE: a batch of keys per call, so that the hot code is a function called many times, which the engine
-  // optimizes once and for all, rather than one long loop it compiles on the fly anew at every load
-  else while (!r.done && p >= 0) p = r.entries(p);
+  // optimizes once and for all, rather than one long loop it compiles on the fly anew at every load; the first
+  // call reads a few keys only, so that the whole function has run before it is compiled (see entries)
+  else for (let batch = 8; !r.done && p >= 0; batch = 1024) p = r.entries(p, batch);
   if (p < 0) return undefined;
   const { arena, starts, hashes, ids, charStarts, count } = r;
   // one decode for all keys; a fatal decoder, so that the counted UTF-16 offsets are exact
@@ -56,57 +95,85 @@ export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefine
     return undefined;
   }
   if (text.length !== r.chars) return undefined;
-  const keys = new Array<string>(count);
-  for (let k = 0; k < count; k++) keys[k] = text.slice(charStarts[k], charStarts[k + 1]);
   const index = new KeyIndex(arena, starts, hashes, count);
-  if (index.duplicate >= 0) throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(keys[index.duplicate])} twice`);
-  return { keys, ids: ids.subarray(0, count), index, end: p };
+  const vocab = new ScannedVocab(text, charStarts, ids.subarray(0, count), index, count, p);
+  if (index.duplicate >= 0) throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(vocab.key(index.duplicate))} twice`);
+  return vocab;
+}
+
+// the number of strings in the object whose `{` is at `start` and their bytes as written (at least its keys and
+// their decoded bytes: no escape decodes to more bytes than it is written with), or undefined when it nests or
+// does not end
+function measure(b: Uint8Array, start: number): { strings: number; bytes: number } | undefined {
+  const n = b.length;
+  let strings = 0;
+  let bytes = 0;
+  for (let p = start + 1; p < n; p++) {
+    const c = b[p];
+    if (c === QUOTE) {
+      const e = stringEnd(b, p);
+      if (e < 0) return undefined;
+      strings++;
+      bytes += e - p - 2;
+      p = e - 1;
+    } else if (c === 0x7d) return { strings, bytes };
+    else if (c === 0x7b || c === 0x5b) return undefined;
+  }
+  return undefined;
 }
 
 class VocabReader {
   arena: Uint8Array<ArrayBuffer>;
   // key k is arena[starts[k], starts[k + 1]), its text is text[charStarts[k], charStarts[k + 1])
-  starts = new Int32Array(4096);
-  charStarts = new Int32Array(4096);
-  hashes = new Int32Array(4096);
-  ids = new Int32Array(4096);
+  readonly starts: Int32Array<ArrayBuffer>;
+  readonly charStarts: Int32Array<ArrayBuffer>;
+  readonly hashes: Int32Array<ArrayBuffer>;
+  readonly ids: Int32Array<ArrayBuffer>;
   count = 0;
   used = 0; // bytes in the arena
   chars = 0; // UTF-16 units of the keys so far
   done = false;
 
-  constructor(private readonly b: Uint8Array) {
-    this.arena = new Uint8Array(Math.min(b.length, 1 << 20));
+  // room for `keys` keys of `bytes` bytes in all
+  constructor(private readonly b: Uint8Array, keys: number, bytes: number) {
+    this.arena = new Uint8Array(bytes);
+    this.starts = new Int32Array(keys + 1);
+    this.charStarts = new Int32Array(keys + 1);
+    this.hashes = new Int32Array(keys);
+    this.ids = new Int32Array(keys);
   }
 
-  // reads up to 1024 entries from p (at a key); returns the index after them (past the `}` after the last), or -1
-  entries(p: number): number {
+  // reads up to `batch` (≤ 1024) entries from p (at a key); returns the index after them (past the `}` after the
+  // last), or -1
+  // NOTE: the state is written back to `this` in one place that every call reaches. The engine compiles the loop
+  // while the first long call runs (on-stack replacement); a store that had never run by then has no feedback, and
+  // reaching it threw the compiled code away at the end of every call (measured: ~50 deoptimizations per Gemma 3
+  // load, each call then rerun in the interpreter); hence a short first call
+  entries(p: number, batch: number): number {
     const b = this.b;
     let { arena, count, used: q, chars } = this;
-    if (count + 1026 > this.starts.length) {
-      if (count >= MAX_KEYS) return -1;
-      for (const name of ['starts', 'charStarts', 'hashes', 'ids'] as const) this[name] = grow(this[name]);
-    }
+    let done = false;
     const { starts, charStarts, hashes, ids } = this;
-    for (let n = 0; n < 1024; n++) {
+    for (let n = 0; n < batch; n++) {
       if (b[p] !== QUOTE) return -1;
-      // one pass over the key: its end, hash and UTF-16 length; then its bytes copied
+      // one pass over the key: its end, hash and UTF-16 length, its bytes copied (the arena has room for every
+      // string of the object as written: see measure)
       const s = p + 1;
+      const q0 = q;
       let h = 0;
       let units = 0;
       let c = 0;
       for (p = s; (c = b[p]) !== QUOTE && c !== BACKSLASH && c >= 0x20; p++) {
         h = (Math.imul(h, M) + c) | 0;
         if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
+        arena[q++] = c;
       }
-      if (c === QUOTE) {
-        if (q + (p - s) > arena.length) arena = this.arena = room(arena, q, p - s);
-        for (let i = s; i < p; i++) arena[q++] = b[i];
-      } else {
-        // an escape (or something JSON.parse refuses): decode the whole key into the arena
+      if (c !== QUOTE) {
+        // an escape (or something JSON.parse refuses): decode the whole key into the arena instead
+        q = q0;
         const raw = stringEnd(b, s - 1);
         if (raw < 0) return -1;
-        arena = this.arena = room(arena, q, raw - s);
+        arena = room(arena, q, raw - s);
         const e = decodeString(b, s - 1, arena, q);
         if (e < 0) return -1;
         h = hashBytes(arena, q, e);
@@ -132,23 +199,19 @@ class VocabReader {
       p = skipSpace(b, p);
       c = b[p++];
       if (c === 0x7d) {
-        this.done = true;
+        done = true;
         break;
       }
       if (c !== 0x2c) return -1;
       p = skipSpace(b, p);
     }
+    this.arena = arena;
+    this.done = done;
     this.count = count;
     this.used = q;
     this.chars = chars;
     return p;
   }
-}
-
-function grow(a: Int32Array): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(a.length * 2);
-  grown.set(a);
-  return grown;
 }
 
 // an arena with room for `need` more bytes after the first `used`

@@ -33,7 +33,7 @@ export function sentencePieceBpeFromJson(parts: TokenizerJsonParts, merges: Arra
     : prepend !== undefined;
   // NOTE: one typed array filled in passes (not a Map lookup per token): Gemma 3 has 262k tokens
   const tokenTypes = new Uint8Array(tokens.length).fill(TOKEN_TYPE.normal);
-  for (let id = 0; id < tokens.length; id++) if (tokens[id].length === 6 && parseByteToken(tokens[id]) >= 0) tokenTypes[id] = TOKEN_TYPE.byte;
+  for (let id = 0; id < tokens.length; id++) if (tokens.units(id) === 6 && parseByteToken(tokens.at(id)) >= 0) tokenTypes[id] = TOKEN_TYPE.byte;
   if (ids.unk !== undefined) tokenTypes[ids.unk] = TOKEN_TYPE.unknown;
   // NOTE: an added token's type wins over the unk id: Gemma's and Llama's '<unk>' is an added special token, which
   // Hugging Face matches in text like any other (as a control token here), not a vocabulary-only unknown piece.

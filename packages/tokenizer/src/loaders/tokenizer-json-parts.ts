@@ -26,7 +26,7 @@ export type JsonObject = Record<string, unknown>;
  * console.log(postProcessorTemplate({ type: 'BertProcessing', cls: ['[CLS]', 1], sep: ['[SEP]', 2] }, tokens)); // { prefix: [ 1 ], suffix: [ 2 ] }
  * ```
  */
-export function postProcessorTemplate(pp: JsonObject | null | undefined, tokens: readonly string[]): { prefix: number[]; suffix: number[] } {
+export function postProcessorTemplate(pp: JsonObject | null | undefined, tokens: { readonly length: number; indexOf(token: string): number }): { prefix: number[]; suffix: number[] } {
   const none = { prefix: [], suffix: [] };
   if (!pp || typeof pp !== 'object') return none;
   const id = (v: unknown, where: string): number => {

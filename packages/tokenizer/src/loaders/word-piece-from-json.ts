@@ -1,3 +1,4 @@
+import { allTokens } from '../token-list';
 import { WordPiece } from '../wordpiece';
 import type { TokenizerJsonParts } from './read-tokenizer-json-parts';
 import { findComponent } from './tokenizer-json-parts';
@@ -17,7 +18,7 @@ import { findComponent } from './tokenizer-json-parts';
 export function wordPieceFromJson({ root, model, tokens, specialTokenIds }: TokenizerJsonParts): WordPiece {
   const n = findComponent(root.normalizer, 'BertNormalizer');
   return new WordPiece({
-    vocab: tokens,
+    vocab: allTokens(tokens),
     continuingSubwordPrefix: typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : '##',
     maxInputCharsPerWord: typeof model.max_input_chars_per_word === 'number' ? model.max_input_chars_per_word : 100,
     normalizer: n
