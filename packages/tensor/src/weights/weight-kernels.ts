@@ -18,6 +18,21 @@ export interface PackedWeight {
    * so kernels instantiated on that memory read them in place.
    */
   readonly address?: { readonly memory: WebAssembly.Memory; readonly ptr: number };
+  /**
+   * The name of the backend-private layout `bytes` are in ({@link HeapLayout}, chosen by the installed kernels at
+   * upload); absent: ggml's blocks. The installed kernels read either; nothing else reads `bytes`.
+   */
+  readonly layout?: string;
+}
+
+/** A layout the heap kernels compute a weight in faster than in ggml's blocks, holding the same values. */
+export interface HeapLayout {
+  /** Its name (the weight's `layout`). */
+  readonly name: string;
+  /** Bytes the weight takes in it. */
+  readonly bytes: number;
+  /** Writes ggml's bytes `src` in this layout into `dst` (`bytes` long). */
+  write(src: Uint8Array, dst: Uint8Array): void;
 }
 
 /** What a backend calls to compute with packed weights it has no kernels of its own for. */
@@ -54,6 +69,8 @@ export interface HeapWeightKernels {
   activationBytes(m: number, k: number): number;
   /** Prepares x [m, k] at `x` into the block at `act` and returns `kernel`'s arguments for y [m, n] at `y`. */
   prepare(w: PackedWeight, x: number, m: number, act: number, y: number): readonly number[];
+  /** Optional: the layout to hold W [rows, cols] of `dtype` in (the backend writes it at upload), or null: ggml's. */
+  layout?(dtype: WeightDType, rows: number, cols: number): HeapLayout | null;
   /** Runs `kernel` on the calling thread with `args` from `prepare`. */
   run(args: readonly number[], scratch: number, begin: number, end: number): void;
 }

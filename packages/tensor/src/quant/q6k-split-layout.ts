@@ -1,0 +1,103 @@
+/**
+ * q6_k's split layout: how a CPU backend holds a q6_k weight, so the decode kernel reads each 6-bit code with
+ * one load instead of putting it together from ggml's ql (low 4 bits) and qh (high 2 bits) for every weight
+ * (that assembly was 43% of the fused q6_k kernel's time, and q6_k's output.weight alone ~35% of r42m-Q4_K_M's
+ * decode step). W [rows, cols], kb = cols / 256 super-blocks per row:
+ *
+ *   u8  codes  [rows, cols]     q = 0 … 63 in element order (ggml's value is d · sc · (q - 32))
+ *   i8  scales [rows, cols/16]  ggml's sc, one per 16 values
+ *   f16 d      [rows, kb]       ggml's d, its bits
+ *
+ * 274 bytes per super-block (ggml's: 210). It holds exactly ggml's codes, scales and d bits, so
+ * {@link ggmlQ6KRows} gives back ggml's bytes, and every read of the weight (readSync, gather, another
+ * backend's dequantize) decodes those with ggml's rule.
+ */
+import type { HeapLayout } from '../weights/weight-kernels';
+
+/** The layout's name (a `PackedWeight.layout`), and its type id for quant-kernels.wat's `qmatmul`. */
+export const Q6K_SPLIT = 'q6_k/split';
+export const Q6K_SPLIT_TYPE = 270;
+
+/** ggml's q6_k super-block: u8 ql[128], u8 qh[64], i8 scales[16], f16 d. */
+const BLOCK = 210;
+
+/**
+ * The split layout of a q6_k weight [rows, cols], for a backend to hold it in.
+ *
+ * @example
+ * ```ts
+ * import { q6kSplitLayout } from '@transformer-kit/tensor/quant';
+ * console.log(q6kSplitLayout(2, 256).bytes); // 548
+ * ```
+ */
+export function q6kSplitLayout(rows: number, cols: number): HeapLayout {
+  const kb = cols / 256;
+  return { name: Q6K_SPLIT, bytes: rows * kb * 274, write: (src, dst) => splitQ6K(src, rows * kb, dst) };
+}
+
+/** ggml q6_k bytes (`blocks` super-blocks, in row order) → the split layout in `dst`. */
+function splitQ6K(src: Uint8Array, blocks: number, dst: Uint8Array): void {
+  const scales = blocks * 256;
+  const ds = scales + blocks * 16;
+  for (let b = 0; b < blocks; b++) {
+    const s = b * BLOCK;
+    const q = b * 256;
+    for (let n = 0; n < 2; n++) {
+      const ql = s + n * 64;
+      const qh = s + 128 + n * 32;
+      const o = q + n * 128;
+      for (let l = 0; l < 32; l++) {
+        const a = src[ql + l];
+        const c = src[ql + l + 32];
+        const h = src[qh + l];
+        dst[o + l] = (a & 15) | ((h & 3) << 4);
+        dst[o + l + 32] = (c & 15) | (((h >> 2) & 3) << 4);
+        dst[o + l + 64] = (a >> 4) | (((h >> 4) & 3) << 4);
+        dst[o + l + 96] = (c >> 4) | (((h >> 6) & 3) << 4);
+      }
+    }
+    dst.set(src.subarray(s + 192, s + 208), scales + b * 16);
+    dst[ds + 2 * b] = src[s + 208];
+    dst[ds + 2 * b + 1] = src[s + 209];
+  }
+}
+
+/**
+ * ggml's q6_k bytes of the rows [r0, r1) of a weight [rows, cols] held in the split layout (`bytes`).
+ *
+ * @example
+ * ```ts
+ * import { ggmlQ6KRows, q6kSplitLayout } from '@transformer-kit/tensor/quant';
+ * const ggml = new Uint8Array(210).map((_, i) => (i * 37) & 255);
+ * const split = new Uint8Array(274);
+ * q6kSplitLayout(1, 256).write(ggml, split);
+ * console.log(ggmlQ6KRows(split, 1, 256, 0, 1).every((v, i) => v === ggml[i])); // true
+ * ```
+ */
+export function ggmlQ6KRows(bytes: Uint8Array, rows: number, cols: number, r0: number, r1: number): Uint8Array {
+  const kb = cols / 256;
+  const scales = rows * cols;
+  const ds = scales + rows * kb * 16;
+  const out = new Uint8Array((r1 - r0) * kb * BLOCK);
+  for (let b = r0 * kb, s = 0; b < r1 * kb; b++, s += BLOCK) {
+    const q = b * 256;
+    for (let n = 0; n < 2; n++) {
+      const ql = s + n * 64;
+      const qh = s + 128 + n * 32;
+      const o = q + n * 128;
+      for (let l = 0; l < 32; l++) {
+        const q1 = bytes[o + l];
+        const q2 = bytes[o + l + 32];
+        const q3 = bytes[o + l + 64];
+        const q4 = bytes[o + l + 96];
+        out[ql + l] = (q1 & 15) | ((q3 & 15) << 4);
+        out[ql + l + 32] = (q2 & 15) | ((q4 & 15) << 4);
+        out[qh + l] = (q1 >> 4) | ((q2 >> 4) << 2) | ((q3 >> 4) << 4) | ((q4 >> 4) << 6);
+      }
+    }
+    out.set(bytes.subarray(scales + b * 16, scales + b * 16 + 16), s + 192);
+    out[s + 208] = bytes[ds + 2 * b];
+    out[s + 209] = bytes[ds + 2 * b + 1];
+  }
+  return out;
+}
