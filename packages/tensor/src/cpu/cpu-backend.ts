@@ -166,8 +166,8 @@ export class CpuBackend implements Backend {
     if (isPackedDType(dtype)) {
       // the packed bytes (weightTensor checked their length) are copied into the heap, where the kernels read them;
       // no kernels installed is an error here, naming what to call, not later at the first matmul or dispose
-      // (or, straight from the caller's bytes, into a layout the heap kernels compute faster in: one block, no copy)
-      const layout = this.#heapKernels(requireWeightKernels('upload', dtype))?.layout?.(dtype, shape[0], shape[1]);
+      // (or, straight from the caller's bytes, into a layout the installed kernels compute faster in: no second copy)
+      const layout = requireWeightKernels('upload', dtype).layout?.(dtype, shape[0], shape[1]);
       const data = new CpuData(this.#heap, 'bytes', layout?.bytes ?? values.length);
       if (layout) layout.write(values as Uint8Array, data.values as Uint8Array);
       else (data.values as Uint8Array).set(values);
@@ -234,18 +234,13 @@ export class CpuBackend implements Backend {
     }
     return this.store(out);
   }
-  /** The installed kernels bound to this heap (asked once per installed set), or null. */
-  #heapKernels(installed: WeightKernels): HeapWeightKernels | null {
+  /** y = x · Wᵀ by packed-weight kernels on this heap, in place, split over threads; false when none cover W. */
+  #packedMatmul(installed: WeightKernels, a: TensorHandle, w: PackedWeight, out: CpuData): boolean {
     if (this.#heapWeights?.from !== installed) {
       const kernels = this.#engine.kernels ? (installed.onHeap?.(this.#heap.memory, this.#heap.shared) ?? null) : null;
       this.#heapWeights = { from: installed, kernels, module: kernels && this.#engine.threads > 1 ? this.#engine.addModule(kernels.module) : -1 };
     }
-    return this.#heapWeights.kernels;
-  }
-  /** y = x · Wᵀ by packed-weight kernels on this heap, in place, split over threads; false when none cover W. */
-  #packedMatmul(installed: WeightKernels, a: TensorHandle, w: PackedWeight, out: CpuData): boolean {
-    const kernels = this.#heapKernels(installed);
-    const module = this.#heapWeights!.module;
+    const { kernels, module } = this.#heapWeights;
     const { rows: n, cols: k } = w;
     if (kernels === null || !kernels.covers(w.dtype, k)) return false;
     const m = (a.dataId as CpuData).length / k;

@@ -34,8 +34,6 @@ function heapKernels(kernels: QuantKernels, module: WebAssembly.Module): HeapWei
     module,
     kernel: 'qmatmul',
     covers,
-    // q6_k in the split layout (q6k-split-layout.ts), which its kernel reads without assembling codes
-    layout: (dtype: WeightDType, rows: number, cols: number) => (dtype === 'q6_k' && covers(dtype, cols) ? q6kSplitLayout(rows, cols) : null),
     // xq int16 [m, k] | xd float32 [m·k/32] | xs int32 [m·k/32]
     activationBytes: (m: number, k: number) => m * k * 2 + (m * k / 32) * 8,
     prepare(w: PackedWeight, x: number, m: number, act: number, y: number): readonly number[] {
@@ -93,6 +91,8 @@ export function createWasmWeightKernels(): WeightKernels | null {
         [wAt, xAt, act, yAt].forEach((at, i) => heap.free(at, sizes[i]));
       }
     },
+    // q6_k in the split layout (q6k-split-layout.ts), which its kernel reads without assembling codes
+    layout: (dtype, rows, cols) => (dtype === 'q6_k' && covers(dtype, cols) ? q6kSplitLayout(rows, cols) : null),
     gatherRows: (w, ids, out) => jsWeightKernels.gatherRows(w, ids, out),
     dequantize: (w) => jsWeightKernels.dequantize(w),
     release() {

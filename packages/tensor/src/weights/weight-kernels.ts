@@ -25,7 +25,7 @@ export interface PackedWeight {
   readonly layout?: string;
 }
 
-/** A layout the heap kernels compute a weight in faster than in ggml's blocks, holding the same values. */
+/** A layout the packed-weight kernels compute a weight in faster than in ggml's blocks, holding the same values. */
 export interface HeapLayout {
   /** Its name (the weight's `layout`). */
   readonly name: string;
@@ -45,6 +45,11 @@ export interface WeightKernels {
   dequantize(w: PackedWeight): Float32Array;
   /** W will not be used again (frees any copy the kernels keep). */
   release(w: PackedWeight): void;
+  /**
+   * Optional: the layout a CPU backend holds W [rows, cols] of `dtype` in (it writes it at upload, straight from
+   * ggml's bytes), or null: ggml's. These kernels (`matmul`, `gatherRows`, `dequantize`) read both.
+   */
+  layout?(dtype: WeightDType, rows: number, cols: number): HeapLayout | null;
   /** Optional: take W's bytes where the kernels compute (called at upload, so the file's copy can be freed). */
   adopt?(w: PackedWeight): void;
   /**
@@ -69,8 +74,6 @@ export interface HeapWeightKernels {
   activationBytes(m: number, k: number): number;
   /** Prepares x [m, k] at `x` into the block at `act` and returns `kernel`'s arguments for y [m, n] at `y`. */
   prepare(w: PackedWeight, x: number, m: number, act: number, y: number): readonly number[];
-  /** Optional: the layout to hold W [rows, cols] of `dtype` in (the backend writes it at upload), or null: ggml's. */
-  layout?(dtype: WeightDType, rows: number, cols: number): HeapLayout | null;
   /** Runs `kernel` on the calling thread with `args` from `prepare`. */
   run(args: readonly number[], scratch: number, begin: number, end: number): void;
 }
