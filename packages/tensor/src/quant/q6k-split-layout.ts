@@ -14,8 +14,26 @@
  */
 import type { HeapLayout } from '../weights/weight-kernels';
 
-/** The layout's name (a `PackedWeight.layout`), and its type id for quant-kernels.wat's `qmatmul`. */
+/**
+ * The layout's name (a `PackedWeight.layout`).
+ *
+ * @example
+ * ```ts
+ * import { Q6K_SPLIT, q6kSplitLayout } from '@transformer-kit/tensor/quant';
+ * console.log(q6kSplitLayout(1, 256).name === Q6K_SPLIT); // true
+ * ```
+ */
 export const Q6K_SPLIT = 'q6_k/split';
+
+/**
+ * The layout's type id for quant-kernels.wat's `qmatmul` (ggml's ids end at 39; this is q6_k's 14 + 256).
+ *
+ * @example
+ * ```ts
+ * import { Q6K_SPLIT_TYPE, QUANT_KERNEL_TYPES } from '@transformer-kit/tensor/quant';
+ * console.log(QUANT_KERNEL_TYPES.includes(Q6K_SPLIT_TYPE)); // false: a layout, not a ggml type
+ * ```
+ */
 export const Q6K_SPLIT_TYPE = 270;
 
 /** ggml's q6_k super-block: u8 ql[128], u8 qh[64], i8 scales[16], f16 d. */
