@@ -50,35 +50,50 @@ const BLOCK = 210;
  */
 export function q6kSplitLayout(rows: number, cols: number): HeapLayout {
   const kb = cols / 256;
-  return { name: Q6K_SPLIT, bytes: rows * kb * 274, write: (src, dst) => splitQ6K(src, rows * kb, dst) };
+  return { name: Q6K_SPLIT, bytes: rows * kb * 274, write: (src, dst) => convert(src, dst, rows * kb, 0, rows * kb, true) };
 }
 
-/** ggml q6_k bytes (`blocks` super-blocks, in row order) → the split layout in `dst`. */
-function splitQ6K(src: Uint8Array, blocks: number, dst: Uint8Array): void {
+/**
+ * Converts the super-blocks [b0, b1) of a weight of `blocks` super-blocks between ggml's bytes (`ggml`, super-block
+ * b at (b - b0) · 210) and the split layout (`split`, all of it): into `split` when `toSplit`, else into `ggml`.
+ * NOTE: byte by byte, no subarray views: a view per super-block (78k for r42m) grew V8's young generation by
+ * ~4 MB that stayed resident after the load.
+ */
+function convert(ggml: Uint8Array, split: Uint8Array, blocks: number, b0: number, b1: number, toSplit: boolean): void {
   const scales = blocks * 256;
   const ds = scales + blocks * 16;
-  for (let b = 0; b < blocks; b++) {
-    const s = b * BLOCK;
-    const q = b * 256;
+  for (let b = b0; b < b1; b++) {
+    const s = (b - b0) * BLOCK;
     for (let n = 0; n < 2; n++) {
       const ql = s + n * 64;
       const qh = s + 128 + n * 32;
-      const o = q + n * 128;
+      const o = b * 256 + n * 128;
       for (let l = 0; l < 32; l++) {
-        const a = src[ql + l];
-        const c = src[ql + l + 32];
-        const h = src[qh + l];
-        dst[o + l] = (a & 15) | ((h & 3) << 4);
-        dst[o + l + 32] = (c & 15) | (((h >> 2) & 3) << 4);
-        dst[o + l + 64] = (a >> 4) | (((h >> 4) & 3) << 4);
-        dst[o + l + 96] = (c >> 4) | (((h >> 6) & 3) << 4);
+        if (toSplit) {
+          const a = ggml[ql + l];
+          const c = ggml[ql + l + 32];
+          const h = ggml[qh + l];
+          split[o + l] = (a & 15) | ((h & 3) << 4);
+          split[o + l + 32] = (c & 15) | (((h >> 2) & 3) << 4);
+          split[o + l + 64] = (a >> 4) | (((h >> 4) & 3) << 4);
+          split[o + l + 96] = (c >> 4) | (((h >> 6) & 3) << 4);
+        } else {
+          const q1 = split[o + l];
+          const q2 = split[o + l + 32];
+          const q3 = split[o + l + 64];
+          const q4 = split[o + l + 96];
+          ggml[ql + l] = (q1 & 15) | ((q3 & 15) << 4);
+          ggml[ql + l + 32] = (q2 & 15) | ((q4 & 15) << 4);
+          ggml[qh + l] = (q1 >> 4) | ((q2 >> 4) << 2) | ((q3 >> 4) << 4) | ((q4 >> 4) << 6);
+        }
       }
     }
-    // NOTE: byte by byte, not dst.set(src.subarray(…)): a view per super-block (78k for r42m) grew V8's young
-    // generation by ~4 MB that stayed resident after the load
-    for (let i = 0; i < 16; i++) dst[scales + b * 16 + i] = src[s + 192 + i];
-    dst[ds + 2 * b] = src[s + 208];
-    dst[ds + 2 * b + 1] = src[s + 209];
+    // the 16 scales and d's two bytes
+    for (let i = 0; i < 18; i++) {
+      const at = i < 16 ? scales + b * 16 + i : ds + 2 * b + i - 16;
+      if (toSplit) split[at] = ggml[s + 192 + i];
+      else ggml[s + 192 + i] = split[at];
+    }
   }
 }
 
@@ -96,28 +111,7 @@ function splitQ6K(src: Uint8Array, blocks: number, dst: Uint8Array): void {
  */
 export function ggmlQ6KRows(bytes: Uint8Array, rows: number, cols: number, r0: number, r1: number): Uint8Array {
   const kb = cols / 256;
-  const scales = rows * cols;
-  const ds = scales + rows * kb * 16;
   const out = new Uint8Array((r1 - r0) * kb * BLOCK);
-  for (let b = r0 * kb, s = 0; b < r1 * kb; b++, s += BLOCK) {
-    const q = b * 256;
-    for (let n = 0; n < 2; n++) {
-      const ql = s + n * 64;
-      const qh = s + 128 + n * 32;
-      const o = q + n * 128;
-      for (let l = 0; l < 32; l++) {
-        const q1 = bytes[o + l];
-        const q2 = bytes[o + l + 32];
-        const q3 = bytes[o + l + 64];
-        const q4 = bytes[o + l + 96];
-        out[ql + l] = (q1 & 15) | ((q3 & 15) << 4);
-        out[ql + l + 32] = (q2 & 15) | ((q4 & 15) << 4);
-        out[qh + l] = (q1 >> 4) | ((q2 >> 4) << 2) | ((q3 >> 4) << 4) | ((q4 >> 4) << 6);
-      }
-    }
-    out.set(bytes.subarray(scales + b * 16, scales + b * 16 + 16), s + 192);
-    out[s + 208] = bytes[ds + 2 * b];
-    out[s + 209] = bytes[ds + 2 * b + 1];
-  }
+  convert(out, bytes, rows * kb, r0 * kb, r1 * kb, false);
   return out;
 }
