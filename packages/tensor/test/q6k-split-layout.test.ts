@@ -40,7 +40,7 @@ describe.skipIf(missing)('q6_k in the split layout', () => {
     const values = Float32Array.from({ length: rows * cols }, (_, e) => {
       const d = half(split[rows * cols * 17 / 16 + 2 * (e >> 8)], split[rows * cols * 17 / 16 + 2 * (e >> 8) + 1]);
       const sc = (split[rows * cols + (e >> 4)] << 24) >> 24;
-      return d * sc * (split[e] - 32);
+      return d * sc * ((split[e] << 24) >> 24);
     });
     expect(Array.from(values)).toEqual(Array.from(decoded));
     expect(Array.from(ggmlQ6KRows(split, rows, cols, 0, rows))).toEqual(Array.from(ggml));

@@ -4,11 +4,12 @@
  * (that assembly was 43% of the fused q6_k kernel's time, and q6_k's output.weight alone ~35% of r42m-Q4_K_M's
  * decode step). W [rows, cols], kb = cols / 256 super-blocks per row:
  *
- *   u8  codes  [rows, cols]     q = 0 … 63 in element order (ggml's value is d · sc · (q - 32))
+ *   i8  codes  [rows, cols]     q - 32 = -32 … 31, in element order (ggml's value is d · sc · (q - 32))
  *   i8  scales [rows, cols/16]  ggml's sc, one per 16 values
  *   f16 d      [rows, kb]       ggml's d, its bits
  *
- * 274 bytes per super-block (ggml's: 210). It holds exactly ggml's codes, scales and d bits, so
+ * 274 bytes per super-block (ggml's: 210). Signed codes: the kernel neither subtracts an offset nor spends
+ * more than a sign extension per 8 codes. It holds exactly ggml's codes, scales and d bits, so
  * {@link ggmlQ6KRows} gives back ggml's bytes, and every read of the weight (readSync, gather, another
  * backend's dequantize) decodes those with ggml's rule.
  */
@@ -73,15 +74,15 @@ function convert(ggml: Uint8Array, split: Uint8Array, blocks: number, b0: number
           const a = ggml[ql + l];
           const c = ggml[ql + l + 32];
           const h = ggml[qh + l];
-          split[o + l] = (a & 15) | ((h & 3) << 4);
-          split[o + l + 32] = (c & 15) | (((h >> 2) & 3) << 4);
-          split[o + l + 64] = (a >> 4) | (((h >> 4) & 3) << 4);
-          split[o + l + 96] = (c >> 4) | (((h >> 6) & 3) << 4);
+          split[o + l] = ((a & 15) | ((h & 3) << 4)) - 32;
+          split[o + l + 32] = ((c & 15) | (((h >> 2) & 3) << 4)) - 32;
+          split[o + l + 64] = ((a >> 4) | (((h >> 4) & 3) << 4)) - 32;
+          split[o + l + 96] = ((c >> 4) | (((h >> 6) & 3) << 4)) - 32;
         } else {
-          const q1 = split[o + l];
-          const q2 = split[o + l + 32];
-          const q3 = split[o + l + 64];
-          const q4 = split[o + l + 96];
+          const q1 = (split[o + l] + 32) & 63;
+          const q2 = (split[o + l + 32] + 32) & 63;
+          const q3 = (split[o + l + 64] + 32) & 63;
+          const q4 = (split[o + l + 96] + 32) & 63;
           ggml[ql + l] = (q1 & 15) | ((q3 & 15) << 4);
           ggml[ql + l + 32] = (q2 & 15) | ((q4 & 15) << 4);
           ggml[qh + l] = (q1 >> 4) | ((q2 >> 4) << 2) | ((q3 >> 4) << 4) | ((q4 >> 4) << 6);

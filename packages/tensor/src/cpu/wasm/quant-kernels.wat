@@ -15,8 +15,8 @@
 ;; for any thread split). Scratch: 256 KiB (SCRATCH_BYTES); a row of k needs 2k + k/4 bytes of it.
 ;;
 ;; Integer lanes stay below 2^31 (|xq| ≤ 32767): a lane sums 8 products of a 32-block (codes ≤ 31, or ≤ 4096 for
-;; q6_k's (q - 32)·sc, unpacked), or q6_k's fused 2 groups · 4 products · 128 · 32 (its unsigned dots, before the
-;; offset comes off, hold 4 products · 63 · 32767 < 2^23).
+;; q6_k's (q - 32)·sc, unpacked), or q6_k's fused 2 groups · 4 products · 128 · 32 (in ggml's layout its unsigned
+;; dots, before the offset comes off, hold 4 products · 63 · 32767 < 2^23).
 (module
   (import "env" "memory" (memory 1 65536 shared))
   ;; $sink: written, never read. NOTE: V8 (TurboFan) keeps loads in program order but schedules arithmetic late, so
@@ -292,16 +292,18 @@
 
 
 
-  ;; one row of q6_k in the split layout ("q6_k/split", type 270; written at upload by the quant entry's
-  ;; q6k-split-layout.ts) · one activation row (rows [j, end)). The layout of W [rows, kb·256]: u8 codes [rows, kb·256]
-  ;; (q = 0 … 63, element order: ggml's ql/qh bits already put together), then i8 scales [rows, kb·16] (ggml's sc,
-  ;; one per 16 values), then f16 d [rows, kb] (ggml's d), 274 bytes per super-block against ggml's 210. The code
-  ;; assembly (and/shift/or of ql and qh per weight) was 43% of $rows_q6_k's time; here one load feeds a group.
-  ;; Otherwise $rows_q6_k's arithmetic step for step (same integer dots, same float order): bit-identical results
-  (func $rows_q6_ks (param $w i32) (param $rows i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32) (param $cx i32)
+;; one row of q6_k in the split layout ("q6_k/split", type 270; written at upload by the quant entry's
+  ;; q6k-split-layout.ts) · one activation row (rows [j, end)). The layout of W [rows, kb·256]: i8 codes [rows, kb·256]
+  ;; (q - 32 = -32 … 31, element order: ggml's ql/qh bits already put together and the offset taken off), then i8
+  ;; scales [rows, kb·16] (ggml's sc, one per 16 values), then f16 d [rows, kb] (ggml's d), 274 bytes per
+  ;; super-block against ggml's 210. The code assembly (and/shift/or of ql and qh per weight) was 43% of
+  ;; $rows_q6_k's time; here one load and a sign extension feed a group, and no offsets are subtracted. The same
+  ;; integer sums as $rows_q6_k (exact), the same float order: bit-identical results. Lanes hold at most 2 groups ·
+  ;; 4 products · 32 · 32767 · 128 < 2^31, as there.
+  (func $rows_q6_ks (param $w i32) (param $rows i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
     (local $row i32) (local $x i32) (local $xd i32)
     (local $hh i32) (local $b i32) (local $n i32) (local $acc v128) (local $d f32)
-    (local $q i32) (local $sc i32) (local $scs i32) (local $dp i32) (local $cp i32)
+    (local $q i32) (local $sc i32) (local $scs i32) (local $dp i32)
     (local $wv v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $sb v128) (local $scv v128) (local $scvo v128)
     (block $rows_done
       (loop $rows
@@ -311,7 +313,6 @@
         (local.set $scs (i32.add (i32.add (local.get $w) (i32.shl (i32.mul (local.get $rows) (local.get $kb)) (i32.const 8))) (i32.shl (i32.mul (local.get $j) (local.get $kb)) (i32.const 4))))
         (local.set $dp (i32.add (i32.add (local.get $w) (i32.mul (i32.mul (local.get $rows) (local.get $kb)) (i32.const 272))) (i32.shl (i32.mul (local.get $j) (local.get $kb)) (i32.const 1))))
         (local.set $x (local.get $x0))
-        (local.set $cp (local.get $cx))
         (local.set $xd (local.get $xd0))
         (local.set $b (i32.const 0))
         (local.set $acc (v128.const i32x4 0 0 0 0))
@@ -337,35 +338,35 @@
               ;; NOTE: written out (no loop), with a $sink store after each group: see $sink
               (local.set $wv (v128.load offset=0 (local.get $q)))
               (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $scv) (local.get $scv))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=0 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=16 (local.get $x)))) (v128.load offset=0 (local.get $cp))))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=0 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=16 (local.get $x)))))))
               (global.set $sink (local.get $a1))
               (local.set $wv (v128.load offset=32 (local.get $q)))
               (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $scv) (local.get $scv))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=80 (local.get $x)))) (v128.load offset=32 (local.get $cp))))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=80 (local.get $x)))))))
               (global.set $sink (local.get $a2))
               (local.set $wv (v128.load offset=64 (local.get $q)))
               (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $scv) (local.get $scv))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=128 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=144 (local.get $x)))) (v128.load offset=64 (local.get $cp))))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=128 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=144 (local.get $x)))))))
               (global.set $sink (local.get $a3))
               (local.set $wv (v128.load offset=96 (local.get $q)))
               (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $scv) (local.get $scv))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=192 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=208 (local.get $x)))) (v128.load offset=96 (local.get $cp))))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=192 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=208 (local.get $x)))))))
               (global.set $sink (local.get $a4))
               (local.set $wv (v128.load offset=16 (local.get $q)))
               (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $scvo) (local.get $scvo))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=48 (local.get $x)))) (v128.load offset=16 (local.get $cp))))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=48 (local.get $x)))))))
               (global.set $sink (local.get $a1))
               (local.set $wv (v128.load offset=48 (local.get $q)))
               (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $scvo) (local.get $scvo))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=112 (local.get $x)))) (v128.load offset=48 (local.get $cp))))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=112 (local.get $x)))))))
               (global.set $sink (local.get $a2))
               (local.set $wv (v128.load offset=80 (local.get $q)))
               (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $scvo) (local.get $scvo))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=160 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=176 (local.get $x)))) (v128.load offset=80 (local.get $cp))))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=160 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=176 (local.get $x)))))))
               (global.set $sink (local.get $a3))
               (local.set $wv (v128.load offset=112 (local.get $q)))
               (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $scvo) (local.get $scvo))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=224 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=240 (local.get $x)))) (v128.load offset=112 (local.get $cp))))))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=224 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=240 (local.get $x)))))))
               (global.set $sink (local.get $a4))
               (local.set $sb (f32x4.add (local.get $sb) (f32x4.add
                 (f32x4.add
@@ -375,7 +376,6 @@
                   (f32x4.mul (v128.load32_splat offset=8 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a3)))
                   (f32x4.mul (v128.load32_splat offset=12 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a4)))))))
               (local.set $x (i32.add (local.get $x) (i32.const 256)))
-              (local.set $cp (i32.add (local.get $cp) (i32.const 128)))
               (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
               (local.set $n (i32.add (local.get $n) (i32.const 1)))
               (br_if $halves (i32.lt_u (local.get $n) (i32.const 2))))
@@ -637,8 +637,7 @@
   ;; q6_k in the split layout (see $rows_q6_ks): the row's codes at $q, scales at $sc, d at $dp; as $unpack_q6_k,
   ;; w = d·sc·(q - 32), the same i16 codes (q - 32)·sc and scale d per 32-block
   (func $unpack_q6_ks (param $q i32) (param $sc i32) (param $dp i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
-    (local $hh i32) (local $b i32) (local $t i32) (local $d f32) (local $v v128) (local $s v128) (local $k32 v128)
-    (local.set $k32 (i8x16.splat (i32.const 32)))
+    (local $hh i32) (local $b i32) (local $t i32) (local $d f32) (local $v v128) (local $s v128)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
@@ -652,7 +651,7 @@
         ;; 16 groups of 16 codes, each with its scale
         (local.set $t (i32.const 0))
         (loop $groups
-          (local.set $v (i8x16.sub (v128.load (local.get $q)) (local.get $k32)))
+          (local.set $v (v128.load (local.get $q)))
           (local.set $s (i16x8.splat (i32.load8_s (local.get $sc))))
           (v128.store (local.get $c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $v)) (local.get $s)))
           (v128.store offset=16 (local.get $c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $v)) (local.get $s)))
@@ -817,8 +816,7 @@
       (then
         (if (i32.eq (local.get $type) (i32.const 270))
           (then
-            (call $offsets16 (local.get $x) (local.get $k) (local.get $scratch))
-            (call $rows_q6_ks (local.get $w) (local.get $n) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end) (local.get $scratch))
+            (call $rows_q6_ks (local.get $w) (local.get $n) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end))
             (return (i32.const 0))))
         (if (i32.eq (local.get $type) (i32.const 12))
           (then (call $rows_q4_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $xs) (local.get $y) (local.get $j) (local.get $end)))
