@@ -65,6 +65,22 @@ describe.skipIf(missing)('q6_k in the split layout', () => {
     }
   });
 
+  it('a CPU backend without its WebAssembly engine (wasm: false) multiplies the split layout through the installed kernels alike', () => {
+    const cpu = new CpuBackend({ threads: 1, wasm: false });
+    backends.push(cpu);
+    setBackend(cpu);
+    const before = cpu.heapStats().usedBytes;
+    const w = weightTensor(ggml, [rows, cols], 'q6_k');
+    expect(cpu.heapStats().usedBytes - before).toBe(9216); // held split here too
+    for (const m of [1, 3]) {
+      const x = Float32Array.from({ length: m * cols }, (_, i) => Math.sin(i * 0.29));
+      const direct = new Float32Array(m * rows);
+      weightKernels().matmul(x, m, { dtype: 'q6_k', bytes: ggml.slice(), rows, cols }, direct);
+      expect(Array.from(matmul(tensor(x, [m, cols]), w, { transposeB: true }).dataSync())).toEqual(Array.from(direct));
+    }
+    expect(Array.from(castTo(w, 'float32').dataSync())).toEqual(Array.from(decoded));
+  });
+
   it('one activation row (the fused kernel) gives the same bits on 1 and 2 threads, split on 2', () => {
     // W [1024, 512]: q6_k.weight's rows 64 times over, so the rows split across threads
     const big = new Uint8Array(ggml.length * 64);
