@@ -46,7 +46,7 @@ export { dequantizeGgml, dequantizeGgmlInto } from './formats/gguf/dequantize-gg
 export { ggmlType, ggmlTypeName, ggmlTypeId, WEIGHT_TYPES } from './formats/gguf/ggml-type';
 
 export type { DType, ComputeDType, WeightDType, TensorData, TypedArrayFor } from './dtype';
-export type { HeapWeightKernels, PackedWeight, WeightKernels } from './weights/weight-kernels';
+export type { HeapLayout, HeapWeightKernels, PackedWeight, WeightKernels } from './weights/weight-kernels';
 export type { Shape } from './shape';
 export type { MemoryInfo } from './engine';
 export type { Backend, DataId, TensorHandle, UnaryOp, BinaryOp, ReduceOp, RotaryLayout, FusedAttentionOptions } from './backend';

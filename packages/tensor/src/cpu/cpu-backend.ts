@@ -166,10 +166,12 @@ export class CpuBackend implements Backend {
     if (isPackedDType(dtype)) {
       // the packed bytes (weightTensor checked their length) are copied into the heap, where the kernels read them;
       // no kernels installed is an error here, naming what to call, not later at the first matmul or dispose
-      requireWeightKernels('upload', dtype);
-      const data = new CpuData(this.#heap, 'bytes', values.length);
-      (data.values as Uint8Array).set(values);
-      data.packed = packedWeightOf(data, dtype, shape);
+      // (or, straight from the caller's bytes, into a layout the installed kernels compute faster in: no second copy)
+      const layout = requireWeightKernels('upload', dtype).layout?.(dtype, shape[0], shape[1]);
+      const data = new CpuData(this.#heap, 'bytes', layout?.bytes ?? values.length);
+      if (layout) layout.write(values as Uint8Array, data.values as Uint8Array);
+      else (data.values as Uint8Array).set(values);
+      data.packed = packedWeightOf(data, dtype, shape, layout?.name);
       this.#live++;
       return data;
     }
@@ -375,9 +377,10 @@ export class CpuBackend implements Backend {
 }
 
 /** A packed weight whose bytes are a heap block (a view made afresh when the heap's memory was replaced). */
-function packedWeightOf(data: CpuData, dtype: PackedWeight['dtype'], shape: Shape): PackedWeight {
+function packedWeightOf(data: CpuData, dtype: PackedWeight['dtype'], shape: Shape, layout: string | undefined): PackedWeight {
   return {
     dtype,
+    layout,
     rows: shape[0],
     cols: shape[1],
     get bytes() {

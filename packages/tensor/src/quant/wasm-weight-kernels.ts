@@ -18,16 +18,22 @@ import { instantiateQuantKernels, QUANT_KERNEL_TYPES, QUANT_SCRATCH_BYTES, quant
 import { Heap } from '../cpu/heap/heap';
 import type { HeapWeightKernels, PackedWeight, WeightKernels } from '../weights/weight-kernels';
 import { jsWeightKernels } from './weight-kernels-js';
+import { Q6K_SPLIT, Q6K_SPLIT_TYPE, q6kSplitLayout } from './q6k-split-layout';
 
 /** ggml type ids the WebAssembly kernel multiplies. */
 const WASM_TYPES = new Set(QUANT_KERNEL_TYPES);
+
+/** Whether the WebAssembly kernel multiplies W [n, k] of `dtype`. */
+function covers(dtype: WeightDType, k: number): boolean {
+  return WASM_TYPES.has(weightBlock(dtype).ggmlType) && quantScratchBytes(k) <= QUANT_SCRATCH_BYTES;
+}
 
 /** The quant kernels bound to one heap, in the CPU backend's terms. */
 function heapKernels(kernels: QuantKernels, module: WebAssembly.Module): HeapWeightKernels {
   return {
     module,
     kernel: 'qmatmul',
-    covers: (dtype: WeightDType, k: number) => WASM_TYPES.has(weightBlock(dtype).ggmlType) && quantScratchBytes(k) <= QUANT_SCRATCH_BYTES,
+    covers,
     // xq int16 [m, k] | xd float32 [m·k/32] | xs int32 [m·k/32]
     activationBytes: (m: number, k: number) => m * k * 2 + (m * k / 32) * 8,
     prepare(w: PackedWeight, x: number, m: number, act: number, y: number): readonly number[] {
@@ -36,7 +42,8 @@ function heapKernels(kernels: QuantKernels, module: WebAssembly.Module): HeapWei
       const xs = xd + (m * k / 32) * 4;
       kernels.quantizeActivations(x, act, xd, xs, m, k);
       const kb = k / weightBlock(dtype).elements;
-      return [weightBlock(dtype).ggmlType, w.address!.ptr, n, weightByteLength(dtype, k), kb, k, act, xd, xs, m, y];
+      const type = w.layout === Q6K_SPLIT ? Q6K_SPLIT_TYPE : weightBlock(dtype).ggmlType;
+      return [type, w.address!.ptr, n, weightByteLength(dtype, k), kb, k, act, xd, xs, m, y];
     },
     run(args: readonly number[], scratch: number, begin: number, end: number): void {
       const [type, w, n, rowBytes, kb, k, xq, xd, xs, m, y] = args;
@@ -66,7 +73,7 @@ export function createWasmWeightKernels(): WeightKernels | null {
     },
     matmul(x, m, w, out) {
       const { rows: n, cols: k } = w;
-      if (!WASM_TYPES.has(weightBlock(w.dtype).ggmlType) || quantScratchBytes(k) > QUANT_SCRATCH_BYTES) return jsWeightKernels.matmul(x, m, w, out);
+      if (!covers(w.dtype, k)) return jsWeightKernels.matmul(x, m, w, out);
       if (working === null) {
         const heap = new Heap({ shared: false });
         working = { heap, kernels: heapKernels(instantiateQuantKernels(heap.memory, false), quantKernelsModule(false)), scratch: heap.alloc(QUANT_SCRATCH_BYTES) };
@@ -84,6 +91,8 @@ export function createWasmWeightKernels(): WeightKernels | null {
         [wAt, xAt, act, yAt].forEach((at, i) => heap.free(at, sizes[i]));
       }
     },
+    // q6_k in the split layout (q6k-split-layout.ts), which its kernel reads without assembling codes
+    layout: (dtype, rows, cols) => (dtype === 'q6_k' && covers(dtype, cols) ? q6kSplitLayout(rows, cols) : null),
     gatherRows: (w, ids, out) => jsWeightKernels.gatherRows(w, ids, out),
     dequantize: (w) => jsWeightKernels.dequantize(w),
     release() {

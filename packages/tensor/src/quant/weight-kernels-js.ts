@@ -7,11 +7,19 @@
 import { weightBlock, weightByteLength } from '../dtype';
 import { dequantizeGgmlInto } from '../formats/gguf/dequantize-ggml';
 import type { PackedWeight, WeightKernels } from '../weights/weight-kernels';
+import { ggmlQ6KRows, Q6K_SPLIT } from './q6k-split-layout';
+
+/** ggml's bytes of the rows [r0, r1) of `w` (a view, or rebuilt from a backend's layout). */
+function ggmlRows(w: PackedWeight, r0: number, r1: number): Uint8Array {
+  if (w.layout === Q6K_SPLIT) return ggmlQ6KRows(w.bytes, w.rows, w.cols, r0, r1);
+  if (w.layout !== undefined) throw new Error(`${w.dtype} weight: its layout '${w.layout}' is not one these kernels read`);
+  const rowBytes = weightByteLength(w.dtype, w.cols);
+  return w.bytes.subarray(r0 * rowBytes, r1 * rowBytes);
+}
 
 /** Decodes row `r` of `w` into `out` at `o`. */
 export function decodeRow(w: PackedWeight, r: number, out: Float32Array, o: number): void {
-  const rowBytes = weightByteLength(w.dtype, w.cols);
-  dequantizeGgmlInto(w.bytes.subarray(r * rowBytes, (r + 1) * rowBytes), weightBlock(w.dtype).ggmlType, w.cols, out, o, `${w.dtype} weight row ${r}`);
+  dequantizeGgmlInto(ggmlRows(w, r, r + 1), weightBlock(w.dtype).ggmlType, w.cols, out, o, `${w.dtype} weight row ${r}`);
 }
 
 /**
@@ -50,7 +58,7 @@ export const jsWeightKernels: WeightKernels = {
   },
   dequantize(w) {
     const out = new Float32Array(w.rows * w.cols);
-    dequantizeGgmlInto(w.bytes, weightBlock(w.dtype).ggmlType, w.rows * w.cols, out, 0, `${w.dtype} weight`);
+    dequantizeGgmlInto(ggmlRows(w, 0, w.rows), weightBlock(w.dtype).ggmlType, w.rows * w.cols, out, 0, `${w.dtype} weight`);
     return out;
   },
   release() {},

@@ -18,6 +18,21 @@ export interface PackedWeight {
    * so kernels instantiated on that memory read them in place.
    */
   readonly address?: { readonly memory: WebAssembly.Memory; readonly ptr: number };
+  /**
+   * The name of the backend-private layout `bytes` are in ({@link HeapLayout}, chosen by the installed kernels at
+   * upload); absent: ggml's blocks. The installed kernels read either; nothing else reads `bytes`.
+   */
+  readonly layout?: string;
+}
+
+/** A layout the packed-weight kernels compute a weight in faster than in ggml's blocks, holding the same values. */
+export interface HeapLayout {
+  /** Its name (the weight's `layout`). */
+  readonly name: string;
+  /** Bytes the weight takes in it. */
+  readonly bytes: number;
+  /** Writes ggml's bytes `src` in this layout into `dst` (`bytes` long). */
+  write(src: Uint8Array, dst: Uint8Array): void;
 }
 
 /** What a backend calls to compute with packed weights it has no kernels of its own for. */
@@ -30,6 +45,11 @@ export interface WeightKernels {
   dequantize(w: PackedWeight): Float32Array;
   /** W will not be used again (frees any copy the kernels keep). */
   release(w: PackedWeight): void;
+  /**
+   * Optional: the layout a CPU backend holds W [rows, cols] of `dtype` in (it writes it at upload, straight from
+   * ggml's bytes), or null: ggml's. These kernels (`matmul`, `gatherRows`, `dequantize`) read both.
+   */
+  layout?(dtype: WeightDType, rows: number, cols: number): HeapLayout | null;
   /** Optional: take W's bytes where the kernels compute (called at upload, so the file's copy can be freed). */
   adopt?(w: PackedWeight): void;
   /**

@@ -15,8 +15,8 @@
 ;; for any thread split). Scratch: 256 KiB (SCRATCH_BYTES); a row of k needs 2k + k/4 bytes of it.
 ;;
 ;; Integer lanes stay below 2^31 (|xq| ≤ 32767): a lane sums 8 products of a 32-block (codes ≤ 31, or ≤ 4096 for
-;; q6_k's (q - 32)·sc, unpacked), or q6_k's fused 2 groups · 4 products · 128 · 32 (its unsigned dots, before the
-;; offset comes off, hold 4 products · 63 · 32767 < 2^23).
+;; q6_k's (q - 32)·sc, unpacked), or q6_k's fused 2 groups · 4 products · 128 · 32 (in ggml's layout its unsigned
+;; dots, before the offset comes off, hold 4 products · 63 · 32767 < 2^23).
 (module
   (import "env" "memory" (memory 1 65536 shared))
   ;; $sink: written, never read. NOTE: V8 (TurboFan) keeps loads in program order but schedules arithmetic late, so
@@ -292,6 +292,103 @@
 
 
 
+;; one row of q6_k in the split layout ("q6_k/split", type 270; written at upload by the quant entry's
+  ;; q6k-split-layout.ts) · one activation row (rows [j, end)). The layout of W [rows, kb·256]: i8 codes [rows, kb·256]
+  ;; (q - 32 = -32 … 31, element order: ggml's ql/qh bits already put together and the offset taken off), then i8
+  ;; scales [rows, kb·16] (ggml's sc, one per 16 values), then f16 d [rows, kb] (ggml's d), 274 bytes per
+  ;; super-block against ggml's 210. The code assembly (and/shift/or of ql and qh per weight) was 43% of
+  ;; $rows_q6_k's time; here one load and a sign extension feed a group, and no offsets are subtracted. The same
+  ;; integer sums as $rows_q6_k (exact), the same float order: bit-identical results. Lanes hold at most 2 groups ·
+  ;; 4 products · 32 · 32767 · 128 < 2^31, as there.
+  (func $rows_q6_ks (param $w i32) (param $rows i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
+    (local $row i32) (local $x i32) (local $xd i32)
+    (local $hh i32) (local $b i32) (local $n i32) (local $acc v128) (local $d f32)
+    (local $q i32) (local $sc i32) (local $scs i32) (local $dp i32)
+    (local $wv v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $sb v128) (local $scv v128) (local $scvo v128)
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
+        ;; the row's codes, scales and d: codes [rows, kb·256], then scales [rows, kb·16], then d [rows, kb]
+        (local.set $row (i32.add (local.get $w) (i32.shl (i32.mul (local.get $j) (local.get $kb)) (i32.const 8))))
+        (local.set $scs (i32.add (i32.add (local.get $w) (i32.shl (i32.mul (local.get $rows) (local.get $kb)) (i32.const 8))) (i32.shl (i32.mul (local.get $j) (local.get $kb)) (i32.const 4))))
+        (local.set $dp (i32.add (i32.add (local.get $w) (i32.mul (i32.mul (local.get $rows) (local.get $kb)) (i32.const 272))) (i32.shl (i32.mul (local.get $j) (local.get $kb)) (i32.const 1))))
+        (local.set $x (local.get $x0))
+        (local.set $xd (local.get $xd0))
+        (local.set $b (i32.const 0))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+            (local.set $d (block (result f32) (local.set $hh (i32.load16_u (local.get $dp))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+            (local.set $n (i32.const 0))
+            (local.set $sb (v128.const i32x4 0 0 0 0))
+            (loop $halves
+              (local.set $q (i32.add (local.get $row) (i32.shl (local.get $n) (i32.const 7))))
+              (local.set $sc (i32.add (local.get $scs) (i32.shl (local.get $n) (i32.const 3))))
+              (local.set $a1 (v128.const i32x4 0 0 0 0))
+              (local.set $a2 (v128.const i32x4 0 0 0 0))
+              (local.set $a3 (v128.const i32x4 0 0 0 0))
+              (local.set $a4 (v128.const i32x4 0 0 0 0))
+              ;; the half's eight scales as i32 lanes: $scv = sc[0, 2, 4, 6] for l = 0, then sc[1, 3, 5, 7] for l = 16
+              (local.set $scv (v128.load8x8_s (local.get $sc)))
+              (local.set $scvo (i32x4.shr_s (local.get $scv) (i32.const 16)))
+              (local.set $scv (i32x4.shr_s (i32x4.shl (local.get $scv) (i32.const 16)) (i32.const 16)))
+              ;; 16 values of each of the four 32-blocks of this half, twice: l = 0 (scales $scv = sc[0, 2, 4, 6]), then
+              ;; l = 16 ($scvo = sc[1, 3, 5, 7]); lanes hold at most 2 groups · 4 products · 32 · 32767 · 128 < 2^31.
+              ;; NOTE: written out (no loop), with a $sink store after each group: see $sink
+              (local.set $wv (v128.load offset=0 (local.get $q)))
+              (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $scv) (local.get $scv))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=0 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=16 (local.get $x)))))))
+              (global.set $sink (local.get $a1))
+              (local.set $wv (v128.load offset=32 (local.get $q)))
+              (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $scv) (local.get $scv))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=80 (local.get $x)))))))
+              (global.set $sink (local.get $a2))
+              (local.set $wv (v128.load offset=64 (local.get $q)))
+              (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $scv) (local.get $scv))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=128 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=144 (local.get $x)))))))
+              (global.set $sink (local.get $a3))
+              (local.set $wv (v128.load offset=96 (local.get $q)))
+              (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $scv) (local.get $scv))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=192 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=208 (local.get $x)))))))
+              (global.set $sink (local.get $a4))
+              (local.set $wv (v128.load offset=16 (local.get $q)))
+              (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $scvo) (local.get $scvo))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=48 (local.get $x)))))))
+              (global.set $sink (local.get $a1))
+              (local.set $wv (v128.load offset=48 (local.get $q)))
+              (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $scvo) (local.get $scvo))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=112 (local.get $x)))))))
+              (global.set $sink (local.get $a2))
+              (local.set $wv (v128.load offset=80 (local.get $q)))
+              (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $scvo) (local.get $scvo))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=160 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=176 (local.get $x)))))))
+              (global.set $sink (local.get $a3))
+              (local.set $wv (v128.load offset=112 (local.get $q)))
+              (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $scvo) (local.get $scvo))
+                (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $wv)) (v128.load offset=224 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $wv)) (v128.load offset=240 (local.get $x)))))))
+              (global.set $sink (local.get $a4))
+              (local.set $sb (f32x4.add (local.get $sb) (f32x4.add
+                (f32x4.add
+                  (f32x4.mul (v128.load32_splat (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a1)))
+                  (f32x4.mul (v128.load32_splat offset=4 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a2))))
+                (f32x4.add
+                  (f32x4.mul (v128.load32_splat offset=8 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a3)))
+                  (f32x4.mul (v128.load32_splat offset=12 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a4)))))))
+              (local.set $x (i32.add (local.get $x) (i32.const 256)))
+              (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
+              (local.set $n (i32.add (local.get $n) (i32.const 1)))
+              (br_if $halves (i32.lt_u (local.get $n) (i32.const 2))))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (f32x4.splat (local.get $d)) (local.get $sb))))
+            (local.set $row (i32.add (local.get $row) (i32.const 256)))
+            (local.set $scs (i32.add (local.get $scs) (i32.const 16)))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 2)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $blocks)))
+        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
   ;; q6_k's offsets per 16 activations in the lanes of the fused kernel's dots: lane i of C[t] = 32 · (x[2i] + x[2i+1] +
   ;; x[8+2i] + x[9+2i]) of the 16 values t·16 … t·16+15 (k/16 i32x4 at $c; |C| < 2^22), so Σ (q - 32)·x = Σ q·x - C
   ;; exactly, lane by lane: the kernel multiplies unsigned codes (no subtraction, no sign extension per weight)
@@ -537,10 +634,43 @@
         (br $blocks)))
     (i32.const 0))
 
-  ;; the ggml types this module multiplies: q4_0 2, q4_1 3, q5_0 6, q5_1 7, q8_0 8, q4_k 12, q5_k 13, q6_k 14
+  ;; q6_k in the split layout (see $rows_q6_ks): the row's codes at $q, scales at $sc, d at $dp; as $unpack_q6_k,
+  ;; w = d·sc·(q - 32), the same i16 codes (q - 32)·sc and scale d per 32-block
+  (func $unpack_q6_ks (param $q i32) (param $sc i32) (param $dp i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
+    (local $hh i32) (local $b i32) (local $t i32) (local $d f32) (local $v v128) (local $s v128)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
+        (local.set $d (block (result f32) (local.set $hh (i32.load16_u (local.get $dp))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
+        (local.set $t (i32.const 0))
+        (loop $scales
+          (f32.store (local.get $ab) (local.get $d)) (f32.store offset=4 (local.get $ab) (f32.const 0))
+          (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $scales (i32.lt_u (local.get $t) (i32.const 8))))
+        ;; 16 groups of 16 codes, each with its scale
+        (local.set $t (i32.const 0))
+        (loop $groups
+          (local.set $v (v128.load (local.get $q)))
+          (local.set $s (i16x8.splat (i32.load8_s (local.get $sc))))
+          (v128.store (local.get $c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $v)) (local.get $s)))
+          (v128.store offset=16 (local.get $c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $v)) (local.get $s)))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (local.set $sc (i32.add (local.get $sc) (i32.const 1)))
+          (local.set $c (i32.add (local.get $c) (i32.const 32)))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br_if $groups (i32.lt_u (local.get $t) (i32.const 16))))
+        (local.set $dp (i32.add (local.get $dp) (i32.const 2)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $blocks)))
+    (i32.const 0))
+
+  ;; the ggml types this module multiplies: q4_0 2, q4_1 3, q5_0 6, q5_1 7, q8_0 8, q4_k 12, q5_k 13, q6_k 14, and
+  ;; 270: q6_k in the split layout (see $rows_q6_ks)
   (func $supported (param $type i32) (result i32)
-    (i32.and (i32.lt_u (local.get $type) (i32.const 15))
-      (i32.and (i32.shr_u (i32.const 0x71cc) (local.get $type)) (i32.const 1))))
+    (i32.or (i32.eq (local.get $type) (i32.const 270))
+      (i32.and (i32.lt_u (local.get $type) (i32.const 15))
+        (i32.and (i32.shr_u (i32.const 0x71cc) (local.get $type)) (i32.const 1)))))
 
   (func $unpack (param $type i32) (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
     (if (i32.eq (local.get $type) (i32.const 12)) (then (return (call $unpack_q4_k (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
@@ -682,8 +812,12 @@
     ;; one activation row and a fused kernel: decode and dot in one pass, row by row
     (if (i32.and (i32.eq (local.get $m) (i32.const 1))
                  (i32.or (i32.or (i32.eq (local.get $type) (i32.const 2)) (i32.eq (local.get $type) (i32.const 8)))
-                         (i32.or (i32.eq (local.get $type) (i32.const 12)) (i32.eq (local.get $type) (i32.const 14)))))
+                         (i32.or (i32.or (i32.eq (local.get $type) (i32.const 12)) (i32.eq (local.get $type) (i32.const 14))) (i32.eq (local.get $type) (i32.const 270)))))
       (then
+        (if (i32.eq (local.get $type) (i32.const 270))
+          (then
+            (call $rows_q6_ks (local.get $w) (local.get $n) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end))
+            (return (i32.const 0))))
         (if (i32.eq (local.get $type) (i32.const 12))
           (then (call $rows_q4_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $xs) (local.get $y) (local.get $j) (local.get $end)))
           (else (if (i32.eq (local.get $type) (i32.const 14))
@@ -706,8 +840,14 @@
         (local.set $t (local.get $j))
         (local.set $c (local.get $scratch))
         (loop $unpacks
-          (local.set $offsets (call $unpack (local.get $type) (i32.add (local.get $w) (i32.mul (local.get $t) (local.get $rowBytes))) (local.get $kb)
-            (local.get $c) (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1)))))
+          (local.set $offsets (if (result i32) (i32.eq (local.get $type) (i32.const 270))
+            ;; the split layout: codes [n, k], scales [n, k/16], d [n, kb]
+            (then (call $unpack_q6_ks (i32.add (local.get $w) (i32.mul (local.get $t) (local.get $k)))
+              (i32.add (i32.add (local.get $w) (i32.mul (local.get $n) (local.get $k))) (i32.mul (local.get $t) (i32.shr_u (local.get $k) (i32.const 4))))
+              (i32.add (i32.add (local.get $w) (i32.mul (i32.mul (local.get $n) (local.get $kb)) (i32.const 272))) (i32.shl (i32.mul (local.get $t) (local.get $kb)) (i32.const 1)))
+              (local.get $kb) (local.get $c) (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1)))))
+            (else (call $unpack (local.get $type) (i32.add (local.get $w) (i32.mul (local.get $t) (local.get $rowBytes))) (local.get $kb)
+              (local.get $c) (i32.add (local.get $c) (i32.shl (local.get $k) (i32.const 1)))))))
           (local.set $c (i32.add (local.get $c) (local.get $rs)))
           (local.set $t (i32.add (local.get $t) (i32.const 1)))
           (br_if $unpacks (i32.lt_u (local.get $t) (local.get $tend))))
