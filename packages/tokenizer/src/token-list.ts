@@ -1,7 +1,7 @@
 /**
  * Token strings by id, read on demand. A large vocabulary read from a file's bytes (Gemma 3: 262k tokens) keeps
  * its tokens as one decoded text and offsets, and makes a token's string only when it is asked for (decode,
- * idToToken), so a load builds no string per token; a plain array of strings is one too ({@link tokenListOf}).
+ * idToToken), so a load builds no string per token; a plain array of strings is one too (the internal `tokenListOf` wraps one).
  *
  * @example
  * ```ts
