@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { castTo, CpuBackend, gather, matmul, readGguf, setBackend, tensor, weightTensor } from '@transformer-kit/tensor';
-import { ggmlQ6KRows, q6kSplitLayout, useWeightKernels, weightKernels } from '@transformer-kit/tensor/quant';
+import { castTo, CpuBackend, gather, installWeightKernels, matmul, readGguf, setBackend, tensor, weightTensor } from '@transformer-kit/tensor';
+import { ggmlQ6KRows, jsWeightKernels, q6kSplitLayout, useWeightKernels, weightKernels } from '@transformer-kit/tensor/quant';
 import { sharedDir } from './fixture-files';
 
 // The CPU backend holds q6_k weights in the split layout (u8 codes | i8 scales | f16 d, q6k-split-layout.ts).
 // Checked against ggml's bytes and ggml's decoded values of quant-types.gguf's q6_k.weight [16, 512] (decoded
-// bit-exact against ggml in gguf-decode.test.ts), and against the kernel on ggml's own layout.
+// bit-exact against ggml in gguf-decode.test.ts), and against the standalone kernels given ggml's own bytes.
 const ggufPath = join(sharedDir, 'quant/quant-types.gguf');
 const missing = !existsSync(ggufPath);
 if (missing) console.warn(`skipped: ${ggufPath} is missing (../shared is not beside the repository)`);
@@ -47,7 +47,7 @@ describe.skipIf(missing)('q6_k in the split layout', () => {
     expect(Array.from(ggmlQ6KRows(split, rows, cols, 5, 9))).toEqual(Array.from(ggml.subarray(5 * 420, 9 * 420)));
   });
 
-  it('the CPU backend stores it so (274 bytes per super-block), reads and gathers ggml values, and multiplies with the same bits as the kernel on ggml bytes', () => {
+  it('the CPU backend stores it so (274 bytes per super-block), reads and gathers ggml values, and multiplies with the same bits as the standalone kernels given ggml bytes', () => {
     const cpu = new CpuBackend({ threads: 1 });
     backends.push(cpu);
     setBackend(cpu);
@@ -79,6 +79,21 @@ describe.skipIf(missing)('q6_k in the split layout', () => {
       expect(Array.from(matmul(tensor(x, [m, cols]), w, { transposeB: true }).dataSync())).toEqual(Array.from(direct));
     }
     expect(Array.from(castTo(w, 'float32').dataSync())).toEqual(Array.from(decoded));
+  });
+
+  it('a q6_k weight uploaded in ggml blocks (under kernels without the layout) is multiplied by the WebAssembly kernels alike', () => {
+    const cpu = new CpuBackend({ threads: 1 });
+    backends.push(cpu);
+    setBackend(cpu);
+    installWeightKernels(jsWeightKernels); // no layout: the heap holds ggml's 210 bytes per super-block
+    const before = cpu.heapStats().usedBytes;
+    const w = weightTensor(ggml, [rows, cols], 'q6_k');
+    expect(cpu.heapStats().usedBytes - before).toBe(7168); // 6720 bytes, in a block of 7168
+    useWeightKernels(); // the heap kernels read only the split layout: this weight goes through WeightKernels.matmul
+    const x = Float32Array.from({ length: 2 * cols }, (_, i) => Math.cos(i * 0.21));
+    const direct = new Float32Array(2 * rows);
+    weightKernels().matmul(x, 2, { dtype: 'q6_k', bytes: ggml.slice(), rows, cols }, direct);
+    expect(Array.from(matmul(tensor(x, [2, cols]), w, { transposeB: true }).dataSync())).toEqual(Array.from(direct));
   });
 
   it('one activation row (the fused kernel) gives the same bits on 1 and 2 threads, split on 2', () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readGguf, seededRandom, weightByteLength, weightDTypeOfGgml, weightBlock } from '@transformer-kit/tensor';
-import { instantiateQuantKernels, QUANT_KERNEL_TYPES, QUANT_SCRATCH_BYTES, quantKernelsModule } from '@transformer-kit/tensor/quant';
+import { instantiateQuantKernels, Q6K_SPLIT_TYPE, q6kSplitLayout, QUANT_KERNEL_TYPES, QUANT_SCRATCH_BYTES, quantKernelsModule } from '@transformer-kit/tensor/quant';
 import { sharedDir } from './fixture-files';
 
 // quant-kernels.wat through its typed view, on a memory of the test's own (as the CPU backend's heap would be):
@@ -74,6 +74,9 @@ describe('qmatmul', () => {
     new Float32Array(a.memory.buffer, y, 4).fill(7);
     expect(QUANT_KERNEL_TYPES).not.toContain(10);
     expect(a.q.qmatmul(10, a.alloc(256), 1, 84, 1, 256, 0, 0, 0, 1, y, a.alloc(QUANT_SCRATCH_BYTES), 0, 1)).toBe(-1);
+    // q6_k in ggml's blocks (14): only its split layout (Q6K_SPLIT_TYPE) is multiplied here
+    expect(QUANT_KERNEL_TYPES).not.toContain(14);
+    expect(a.q.qmatmul(14, a.alloc(210), 1, 210, 1, 256, 0, 0, 0, 1, y, a.alloc(QUANT_SCRATCH_BYTES), 0, 1)).toBe(-1);
     expect(Array.from(new Float32Array(a.memory.buffer, y, 4))).toEqual([7, 7, 7, 7]);
   });
 
@@ -127,10 +130,15 @@ describe('qmatmul', () => {
       const info = gguf!.info(`${name}.weight`)!;
       const [n, k] = info.shape;
       const dtype = weightDTypeOfGgml(info.type)!;
-      expect(QUANT_KERNEL_TYPES).toContain(info.type);
+      // q6_k is multiplied in its split layout (written from ggml's bytes), the others in ggml's blocks
+      const split = name === 'q6_k' ? q6kSplitLayout(n, k) : null;
+      const type = split ? Q6K_SPLIT_TYPE : info.type;
+      if (!split) expect(QUANT_KERNEL_TYPES).toContain(info.type);
       const a = arena();
-      const w = a.alloc(n * weightByteLength(dtype, k));
-      new Uint8Array(a.memory.buffer, w, n * weightByteLength(dtype, k)).set(gguf!.bytes(`${name}.weight`));
+      const bytes = split?.bytes ?? n * weightByteLength(dtype, k);
+      const w = a.alloc(bytes);
+      if (split) split.write(gguf!.bytes(`${name}.weight`), new Uint8Array(a.memory.buffer, w, bytes));
+      else new Uint8Array(a.memory.buffer, w, bytes).set(gguf!.bytes(`${name}.weight`));
       const random = seededRandom(5);
       for (const m of [1, 6]) {
         const { xq, xd, xs } = activations(a, Float32Array.from({ length: m * k }, () => random() * 2 - 1), m, k);
@@ -138,7 +146,7 @@ describe('qmatmul', () => {
         const parts = a.alloc(m * n * 4);
         const scratch = [a.alloc(QUANT_SCRATCH_BYTES), a.alloc(QUANT_SCRATCH_BYTES)];
         const call = (y: number, begin: number, end: number, s: number) =>
-          a.q.qmatmul(info.type, w, n, weightByteLength(dtype, k), k / weightBlock(dtype).elements, k, xq, xd, xs, m, y, s, begin, end);
+          a.q.qmatmul(type, w, n, weightByteLength(dtype, k), k / weightBlock(dtype).elements, k, xq, xd, xs, m, y, s, begin, end);
         call(whole, 0, n, scratch[0]);
         call(parts, 11, n, scratch[1]);
         call(parts, 0, 5, scratch[0]);
@@ -146,11 +154,11 @@ describe('qmatmul', () => {
         const u = new Uint32Array(a.memory.buffer, whole, m * n);
         expect(Array.from(new Uint32Array(a.memory.buffer, parts, m * n))).toEqual(Array.from(u));
         expect(Array.from(new Float32Array(a.memory.buffer, whole, m * n)).every(Number.isFinite)).toBe(true);
-        if (m > 1 && ![2, 8, 12, 14].includes(info.type)) {
+        if (m > 1 && ![2, 8, 12, Q6K_SPLIT_TYPE].includes(type)) {
           // without a fused kernel, an activation row taken four at a time gives the bits it gives alone
           const one = a.alloc(n * 4);
           for (let i = 0; i < m; i++) {
-            a.q.qmatmul(info.type, w, n, weightByteLength(dtype, k), k / weightBlock(dtype).elements, k, xq + i * k * 2, xd + i * k / 8, xs + i * k / 8, 1, one, scratch[0], 0, n);
+            a.q.qmatmul(type, w, n, weightByteLength(dtype, k), k / weightBlock(dtype).elements, k, xq + i * k * 2, xd + i * k / 8, xs + i * k / 8, 1, one, scratch[0], 0, n);
             expect(Array.from(new Uint32Array(a.memory.buffer, one, n))).toEqual(Array.from(u.subarray(i * n, (i + 1) * n)));
           }
         }

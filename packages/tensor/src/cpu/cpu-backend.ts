@@ -242,7 +242,7 @@ export class CpuBackend implements Backend {
     }
     const { kernels, module } = this.#heapWeights;
     const { rows: n, cols: k } = w;
-    if (kernels === null || !kernels.covers(w.dtype, k)) return false;
+    if (kernels === null || !kernels.covers(w.dtype, k, w.layout)) return false;
     const m = (a.dataId as CpuData).length / k;
     const actBytes = kernels.activationBytes(m, k);
     const act = this.#heap.alloc(actBytes);

@@ -20,12 +20,12 @@ import type { HeapWeightKernels, PackedWeight, WeightKernels } from '../weights/
 import { jsWeightKernels } from './weight-kernels-js';
 import { Q6K_SPLIT, Q6K_SPLIT_TYPE, q6kSplitLayout } from './q6k-split-layout';
 
-/** ggml type ids the WebAssembly kernel multiplies. */
+/** ggml type ids the WebAssembly kernel multiplies in ggml's blocks (q6_k: in its split layout). */
 const WASM_TYPES = new Set(QUANT_KERNEL_TYPES);
 
-/** Whether the WebAssembly kernel multiplies W [n, k] of `dtype`. */
+/** Whether the WebAssembly kernel multiplies W [n, k] of `dtype` (q6_k once written in its split layout). */
 function covers(dtype: WeightDType, k: number): boolean {
-  return WASM_TYPES.has(weightBlock(dtype).ggmlType) && quantScratchBytes(k) <= QUANT_SCRATCH_BYTES;
+  return (dtype === 'q6_k' || WASM_TYPES.has(weightBlock(dtype).ggmlType)) && quantScratchBytes(k) <= QUANT_SCRATCH_BYTES;
 }
 
 /** The quant kernels bound to one heap, in the CPU backend's terms. */
@@ -33,7 +33,8 @@ function heapKernels(kernels: QuantKernels, module: WebAssembly.Module): HeapWei
   return {
     module,
     kernel: 'qmatmul',
-    covers,
+    // a heap weight is read in place: q6_k only in the split layout its upload wrote (else WeightKernels.matmul)
+    covers: (dtype, k, layout) => covers(dtype, k) && (dtype !== 'q6_k' || layout === Q6K_SPLIT),
     // xq int16 [m, k] | xd float32 [m·k/32] | xs int32 [m·k/32]
     activationBytes: (m: number, k: number) => m * k * 2 + (m * k / 32) * 8,
     prepare(w: PackedWeight, x: number, m: number, act: number, y: number): readonly number[] {
@@ -79,12 +80,17 @@ export function createWasmWeightKernels(): WeightKernels | null {
         working = { heap, kernels: heapKernels(instantiateQuantKernels(heap.memory, false), quantKernelsModule(false)), scratch: heap.alloc(QUANT_SCRATCH_BYTES) };
       }
       const { heap, kernels, scratch } = working;
-      const sizes = [w.bytes.byteLength, m * k * 4, kernels.activationBytes(m, k), m * n * 4];
+      // q6_k in ggml's blocks is written in the split layout its kernel reads
+      const split = w.dtype === 'q6_k' && w.layout !== Q6K_SPLIT ? q6kSplitLayout(n, k) : null;
+      const sizes = [split?.bytes ?? w.bytes.byteLength, m * k * 4, kernels.activationBytes(m, k), m * n * 4];
       const [wAt, xAt, act, yAt] = sizes.map((bytes) => heap.alloc(bytes));
       try {
-        heap.u8.set(w.bytes, wAt); // `heap.u8` after the allocations: they may have grown (and replaced) the memory
+        // `heap.u8` after the allocations: they may have grown (and replaced) the memory
+        if (split) split.write(w.bytes, heap.u8.subarray(wAt, wAt + split.bytes));
+        else heap.u8.set(w.bytes, wAt);
         heap.f32.set(x.subarray(0, m * k), xAt / 4);
-        const args = kernels.prepare({ ...w, address: { memory: heap.memory, ptr: wAt } }, xAt, m, act, yAt);
+        const layout = split?.name ?? w.layout;
+        const args = kernels.prepare({ ...w, layout, address: { memory: heap.memory, ptr: wAt } }, xAt, m, act, yAt);
         kernels.run(args, scratch, 0, n);
         out.set(heap.f32.subarray(yAt / 4, yAt / 4 + m * n));
       } finally {

@@ -68,8 +68,11 @@ export interface HeapWeightKernels {
   readonly module: WebAssembly.Module;
   /** The export that multiplies, called as `kernel(...args, scratch, begin, end)` over rows of W [begin, end). */
   readonly kernel: string;
-  /** Whether W [n, k] of `dtype` is multiplied here (else the backend calls `WeightKernels.matmul` on views). */
-  covers(dtype: WeightDType, k: number): boolean;
+  /**
+   * Whether W [n, k] of `dtype`, its bytes in `layout` (a {@link PackedWeight.layout}; undefined: ggml's blocks), is
+   * multiplied here (else the backend calls `WeightKernels.matmul` on views).
+   */
+  covers(dtype: WeightDType, k: number, layout?: string): boolean;
   /** Bytes of the per-call block for m activation rows of length k (their quantized form). */
   activationBytes(m: number, k: number): number;
   /** Prepares x [m, k] at `x` into the block at `act` and returns `kernel`'s arguments for y [m, n] at `y`. */

@@ -22,8 +22,11 @@ export interface QuantKernels {
   quantizeActivations(x: number, xq: number, xd: number, xs: number, m: number, k: number): void;
 }
 
-/** ggml type ids `qmatmul` multiplies: q4_0, q4_1, q5_0, q5_1, q8_0, q4_k, q5_k, q6_k. */
-export const QUANT_KERNEL_TYPES: readonly number[] = [2, 3, 6, 7, 8, 12, 13, 14];
+/**
+ * ggml type ids `qmatmul` multiplies in ggml's own blocks: q4_0, q4_1, q5_0, q5_1, q8_0, q4_k, q5_k. q6_k it multiplies
+ * in its split layout only (type `Q6K_SPLIT_TYPE`, quant/q6k-split-layout.ts), which the quant entry writes from ggml's bytes.
+ */
+export const QUANT_KERNEL_TYPES: readonly number[] = [2, 3, 6, 7, 8, 12, 13];
 
 /** The largest activation code (16-bit activations). */
 export const ACTIVATION_MAX = 32767;

@@ -9,14 +9,13 @@
 ;;
 ;; qmatmul(type, w, n, rowBytes, kb, k, x, xd, xs, m, y, scratch, begin, end) does the weight rows (outputs)
 ;; j in [begin, end): with one activation row, q4_0, q8_0, q4_k and q6_k have fused kernels (decode and dot in one
-;; pass); otherwise rows are first unpacked into scratch (i16 codes and a float scale and offset per 32-block)
+;; pass; q6_k only in its split layout, type 270, which the quant entry writes from ggml's bytes); otherwise rows are first unpacked into scratch (i16 codes and a float scale and offset per 32-block)
 ;; and every activation row is dotted with them, so a prompt of m rows decodes each weight row once. An output
 ;; element is computed by one call in an order that depends on nothing but its row, m and the type (determinism
 ;; for any thread split). Scratch: 256 KiB (SCRATCH_BYTES); a row of k needs 2k + k/4 bytes of it.
 ;;
 ;; Integer lanes stay below 2^31 (|xq| ≤ 32767): a lane sums 8 products of a 32-block (codes ≤ 31, or ≤ 4096 for
-;; q6_k's (q - 32)·sc, unpacked), or q6_k's fused 2 groups · 4 products · 128 · 32 (in ggml's layout its unsigned
-;; dots, before the offset comes off, hold 4 products · 63 · 32767 < 2^23).
+;; q6_k's (q - 32)·sc, unpacked), or q6_k's fused 2 groups · 4 products · 128 · 32.
 (module
   (import "env" "memory" (memory 1 65536 shared))
   ;; $sink: written, never read. NOTE: V8 (TurboFan) keeps loads in program order but schedules arithmetic late, so
@@ -187,119 +186,14 @@
         (br $rows))))
 
 
-  ;; one row of q6_k (kb super-blocks of {u8 ql[128]; u8 qh[64]; i8 sc[16]; f16 d}) · one activation row: four
-  ;; integer accumulators per half (two 16-groups each), each converted and scaled by xd of its 32-block; the
-  ;; super-block's sum is scaled by d once. The codes q are multiplied unsigned (0 … 63: no subtraction and no sign
-  ;; extension per weight) and $cx's offsets (see $offsets16) take the 32 off: Σ (q - 32)·x = Σ q·x - C, exactly
-  ;; NOTE: accumulating the whole super-block in integers (one conversion) measured 10% faster, but needs one
-  ;; activation scale per 256 values, whose coarser rounding flipped a near-tie greedy id in the tests
-  (func $rows_q6_k (param $w i32) (param $rowBytes i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32) (param $cx i32)
-    (local $row i32) (local $x i32) (local $xd i32)
-    (local $hh i32) (local $b i32) (local $n i32) (local $acc v128) (local $d f32)
-    (local $ql i32) (local $qh i32) (local $sc i32) (local $cp i32)
-    (local $A v128) (local $B v128) (local $H v128) (local $m15 v128) (local $m48 v128)
-    (local $wv v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $sb v128) (local $scv v128) (local $scvo v128)
-    (local.set $m15 (i8x16.splat (i32.const 15)))
-    (local.set $m48 (i8x16.splat (i32.const 48)))
-    (block $rows_done
-      (loop $rows
-        (br_if $rows_done (i32.ge_u (local.get $j) (local.get $end)))
-        (local.set $row (i32.add (local.get $w) (i32.mul (local.get $j) (local.get $rowBytes))))
-        (local.set $x (local.get $x0))
-        (local.set $cp (local.get $cx))
-        (local.set $xd (local.get $xd0))
-        (local.set $b (i32.const 0))
-        (local.set $acc (v128.const i32x4 0 0 0 0))
-        (block $done
-          (loop $blocks
-            (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-            (local.set $d (block (result f32) (local.set $hh (i32.load16_u offset=208 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
-            (local.set $n (i32.const 0))
-            (local.set $sb (v128.const i32x4 0 0 0 0))
-            (loop $halves
-              (local.set $ql (i32.add (local.get $row) (i32.shl (local.get $n) (i32.const 6))))
-              (local.set $qh (i32.add (local.get $row) (i32.add (i32.const 128) (i32.shl (local.get $n) (i32.const 5)))))
-              (local.set $sc (i32.add (local.get $row) (i32.add (i32.const 192) (i32.shl (local.get $n) (i32.const 3)))))
-              (local.set $a1 (v128.const i32x4 0 0 0 0))
-              (local.set $a2 (v128.const i32x4 0 0 0 0))
-              (local.set $a3 (v128.const i32x4 0 0 0 0))
-              (local.set $a4 (v128.const i32x4 0 0 0 0))
-              ;; the half's eight scales as i32 lanes: $scv = sc[0, 2, 4, 6] for l = 0, then sc[1, 3, 5, 7] for l = 16
-              (local.set $scv (v128.load8x8_s (local.get $sc)))
-              (local.set $scvo (i32x4.shr_s (local.get $scv) (i32.const 16)))
-              (local.set $scv (i32x4.shr_s (i32x4.shl (local.get $scv) (i32.const 16)) (i32.const 16)))
-              ;; 16 values of each of the four 32-blocks of this half, twice: l = 0 (scales $scv = sc[0, 2, 4, 6]), then
-              ;; l = 16 ($scvo = sc[1, 3, 5, 7]); lanes hold at most 2 groups · 4 products · 32 · 32767 · 128 < 2^31.
-              ;; NOTE: written out (no loop), with a $sink store after each group: see $sink
-              (local.set $A (v128.load offset=0 (local.get $ql)))
-              (local.set $B (v128.load offset=32 (local.get $ql)))
-              (local.set $H (v128.load offset=0 (local.get $qh)))
-              (local.set $wv (v128.or (v128.and (local.get $A) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 4)) (local.get $m48))))
-              (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $scv) (local.get $scv))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=0 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=16 (local.get $x)))) (v128.load offset=0 (local.get $cp))))))
-              (global.set $sink (local.get $a1))
-              (local.set $wv (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 2)) (local.get $m48))))
-              (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $scv) (local.get $scv))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=64 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=80 (local.get $x)))) (v128.load offset=32 (local.get $cp))))))
-              (global.set $sink (local.get $a2))
-              (local.set $wv (v128.or (v128.and (i16x8.shr_u (local.get $A) (i32.const 4)) (local.get $m15)) (v128.and (local.get $H) (local.get $m48))))
-              (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $scv) (local.get $scv))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=128 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=144 (local.get $x)))) (v128.load offset=64 (local.get $cp))))))
-              (global.set $sink (local.get $a3))
-              (local.set $wv (v128.or (v128.and (i16x8.shr_u (local.get $B) (i32.const 4)) (local.get $m15)) (v128.and (i16x8.shr_u (local.get $H) (i32.const 2)) (local.get $m48))))
-              (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $scv) (local.get $scv))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=192 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=208 (local.get $x)))) (v128.load offset=96 (local.get $cp))))))
-              (global.set $sink (local.get $a4))
-              (local.set $A (v128.load offset=16 (local.get $ql)))
-              (local.set $B (v128.load offset=48 (local.get $ql)))
-              (local.set $H (v128.load offset=16 (local.get $qh)))
-              (local.set $wv (v128.or (v128.and (local.get $A) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 4)) (local.get $m48))))
-              (local.set $a1 (i32x4.add (local.get $a1) (i32x4.mul (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $scvo) (local.get $scvo))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=32 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=48 (local.get $x)))) (v128.load offset=16 (local.get $cp))))))
-              (global.set $sink (local.get $a1))
-              (local.set $wv (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i16x8.shl (local.get $H) (i32.const 2)) (local.get $m48))))
-              (local.set $a2 (i32x4.add (local.get $a2) (i32x4.mul (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $scvo) (local.get $scvo))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=96 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=112 (local.get $x)))) (v128.load offset=48 (local.get $cp))))))
-              (global.set $sink (local.get $a2))
-              (local.set $wv (v128.or (v128.and (i16x8.shr_u (local.get $A) (i32.const 4)) (local.get $m15)) (v128.and (local.get $H) (local.get $m48))))
-              (local.set $a3 (i32x4.add (local.get $a3) (i32x4.mul (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $scvo) (local.get $scvo))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=160 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=176 (local.get $x)))) (v128.load offset=80 (local.get $cp))))))
-              (global.set $sink (local.get $a3))
-              (local.set $wv (v128.or (v128.and (i16x8.shr_u (local.get $B) (i32.const 4)) (local.get $m15)) (v128.and (i16x8.shr_u (local.get $H) (i32.const 2)) (local.get $m48))))
-              (local.set $a4 (i32x4.add (local.get $a4) (i32x4.mul (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $scvo) (local.get $scvo))
-                (i32x4.sub (i32x4.add (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $wv)) (v128.load offset=224 (local.get $x))) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $wv)) (v128.load offset=240 (local.get $x)))) (v128.load offset=112 (local.get $cp))))))
-              (global.set $sink (local.get $a4))
-              (local.set $sb (f32x4.add (local.get $sb) (f32x4.add
-                (f32x4.add
-                  (f32x4.mul (v128.load32_splat (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a1)))
-                  (f32x4.mul (v128.load32_splat offset=4 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a2))))
-                (f32x4.add
-                  (f32x4.mul (v128.load32_splat offset=8 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a3)))
-                  (f32x4.mul (v128.load32_splat offset=12 (local.get $xd)) (f32x4.convert_i32x4_s (local.get $a4)))))))
-              (local.set $x (i32.add (local.get $x) (i32.const 256)))
-              (local.set $cp (i32.add (local.get $cp) (i32.const 128)))
-              (local.set $xd (i32.add (local.get $xd) (i32.const 16)))
-              (local.set $n (i32.add (local.get $n) (i32.const 1)))
-              (br_if $halves (i32.lt_u (local.get $n) (i32.const 2))))
-            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (f32x4.splat (local.get $d)) (local.get $sb))))
-            (local.set $row (i32.add (local.get $row) (i32.const 210)))
-            (local.set $b (i32.add (local.get $b) (i32.const 1)))
-            (br $blocks)))
-        (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $rows))))
-
-
-
-
-;; one row of q6_k in the split layout ("q6_k/split", type 270; written at upload by the quant entry's
+  ;; one row of q6_k in the split layout ("q6_k/split", type 270; written at upload by the quant entry's
   ;; q6k-split-layout.ts) · one activation row (rows [j, end)). The layout of W [rows, kb·256]: i8 codes [rows, kb·256]
   ;; (q - 32 = -32 … 31, element order: ggml's ql/qh bits already put together and the offset taken off), then i8
   ;; scales [rows, kb·16] (ggml's sc, one per 16 values), then f16 d [rows, kb] (ggml's d), 274 bytes per
-  ;; super-block against ggml's 210. The code assembly (and/shift/or of ql and qh per weight) was 43% of
-  ;; $rows_q6_k's time; here one load and a sign extension feed a group, and no offsets are subtracted. The same
-  ;; integer sums as $rows_q6_k (exact), the same float order: bit-identical results. Lanes hold at most 2 groups ·
-  ;; 4 products · 32 · 32767 · 128 < 2^31, as there.
+  ;; super-block against ggml's 210. Putting each code together from ggml's ql and qh (and/shift/or per weight)
+  ;; was 43% of the time of the kernel on ggml's layout this one replaced; here one load and a sign extension feed
+  ;; a group (the same integer sums and float order as that kernel: bit-identical results). Lanes hold at most
+  ;; 2 groups · 4 products · 32 · 32767 · 128 < 2^31.
   (func $rows_q6_ks (param $w i32) (param $rows i32) (param $kb i32) (param $x0 i32) (param $xd0 i32) (param $y i32) (param $j i32) (param $end i32)
     (local $row i32) (local $x i32) (local $xd i32)
     (local $hh i32) (local $b i32) (local $n i32) (local $acc v128) (local $d f32)
@@ -388,21 +282,6 @@
         (f32.store (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 2))) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc))) (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows))))
-
-  ;; q6_k's offsets per 16 activations in the lanes of the fused kernel's dots: lane i of C[t] = 32 · (x[2i] + x[2i+1] +
-  ;; x[8+2i] + x[9+2i]) of the 16 values t·16 … t·16+15 (k/16 i32x4 at $c; |C| < 2^22), so Σ (q - 32)·x = Σ q·x - C
-  ;; exactly, lane by lane: the kernel multiplies unsigned codes (no subtraction, no sign extension per weight)
-  (func $offsets16 (param $x i32) (param $k i32) (param $c i32)
-    (local $end i32) (local $k32 v128)
-    (local.set $k32 (i16x8.splat (i32.const 32)))
-    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 1))))
-    (block $done
-      (loop $groups
-        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (v128.store (local.get $c) (i32x4.add (i32x4.dot_i16x8_s (v128.load (local.get $x)) (local.get $k32)) (i32x4.dot_i16x8_s (v128.load offset=16 (local.get $x)) (local.get $k32))))
-        (local.set $x (i32.add (local.get $x) (i32.const 32)))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (br $groups))))
 
   ;; q8_0 {f16 d; i8 q[32]}: w = d·q
   (func $unpack_q8_0 (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
@@ -591,51 +470,8 @@
     (i32.const 1))
 
 
-  ;; q6_k {u8 ql[128]; u8 qh[64]; i8 sc[16]; f16 d}: codes (q - 32)·sc (|·| ≤ 4096), A = d
-  (func $unpack_q6_k (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
-    (local $store_c i32) (local $store_s v128) (local $store_v v128) (local $hh i32) (local $b i32) (local $n i32) (local $l i32) (local $d f32) (local $ql i32) (local $qh i32) (local $sc i32) (local $cp i32) (local $t i32)
-    (local $A v128) (local $B v128) (local $H v128) (local $m15 v128) (local $m3 v128) (local $m48 v128) (local $k32 v128)
-    (local.set $m15 (i8x16.splat (i32.const 15)))
-    (local.set $m3 (i8x16.splat (i32.const 3)))
-    (local.set $m48 (i8x16.splat (i32.const 48)))
-    (local.set $k32 (i8x16.splat (i32.const 32)))
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $b) (local.get $kb)))
-        (local.set $d (block (result f32) (local.set $hh (i32.load16_u offset=208 (local.get $row))) (f32.copysign (select (f32.mul (f32.convert_i32_u (i32.and (local.get $hh) (i32.const 0x3ff))) (f32.const 0x1p-24)) (f32.reinterpret_i32 (select (i32.or (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x7f800000)) (i32.add (i32.shl (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 13)) (i32.const 0x38000000)) (i32.ge_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x7c00)))) (i32.lt_u (i32.and (local.get $hh) (i32.const 0x7fff)) (i32.const 0x400))) (f32.reinterpret_i32 (i32.shl (local.get $hh) (i32.const 16))))))
-        (local.set $t (i32.const 0))
-        (loop $scales
-          (local.set $store_c (local.get $ab)) (f32.store (local.get $store_c) (local.get $d)) (f32.store offset=4 (local.get $store_c) (f32.const 0))
-          (local.set $ab (i32.add (local.get $ab) (i32.const 8)))
-          (local.set $t (i32.add (local.get $t) (i32.const 1)))
-          (br_if $scales (i32.lt_u (local.get $t) (i32.const 8))))
-        (local.set $n (i32.const 0))
-        (loop $halves
-          (local.set $ql (i32.add (local.get $row) (i32.shl (local.get $n) (i32.const 6))))
-          (local.set $qh (i32.add (local.get $row) (i32.add (i32.const 128) (i32.shl (local.get $n) (i32.const 5)))))
-          (local.set $l (i32.const 0))
-          (loop $groups
-            (local.set $sc (i32.add (local.get $row) (i32.add (i32.add (i32.const 192) (i32.shl (local.get $n) (i32.const 3))) (i32.shr_u (local.get $l) (i32.const 4)))))
-            (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.shl (local.get $n) (i32.const 7)) (local.get $l)) (i32.const 1))))
-            (local.set $A (v128.load (i32.add (local.get $ql) (local.get $l))))
-            (local.set $B (v128.load offset=32 (i32.add (local.get $ql) (local.get $l))))
-            (local.set $H (v128.load (i32.add (local.get $qh) (local.get $l))))
-            (local.set $store_c (local.get $cp)) (local.set $store_v (i8x16.sub (v128.or (v128.and (local.get $A) (local.get $m15)) (i8x16.shl (v128.and (local.get $H) (local.get $m3)) (i32.const 4))) (local.get $k32))) (local.set $store_s (i16x8.splat (i32.load8_s (local.get $sc)))) (v128.store (local.get $store_c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $store_v)) (local.get $store_s))) (v128.store offset=16 (local.get $store_c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $store_v)) (local.get $store_s)))
-            (local.set $store_c (i32.add (local.get $cp) (i32.const 64))) (local.set $store_v (i8x16.sub (v128.or (v128.and (local.get $B) (local.get $m15)) (v128.and (i8x16.shl (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32))) (local.set $store_s (i16x8.splat (i32.load8_s (i32.add (local.get $sc) (i32.const 2))))) (v128.store (local.get $store_c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $store_v)) (local.get $store_s))) (v128.store offset=16 (local.get $store_c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $store_v)) (local.get $store_s)))
-            (local.set $store_c (i32.add (local.get $cp) (i32.const 128))) (local.set $store_v (i8x16.sub (v128.or (i8x16.shr_u (local.get $A) (i32.const 4)) (v128.and (local.get $H) (local.get $m48))) (local.get $k32))) (local.set $store_s (i16x8.splat (i32.load8_s (i32.add (local.get $sc) (i32.const 4))))) (v128.store (local.get $store_c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $store_v)) (local.get $store_s))) (v128.store offset=16 (local.get $store_c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $store_v)) (local.get $store_s)))
-            (local.set $store_c (i32.add (local.get $cp) (i32.const 192))) (local.set $store_v (i8x16.sub (v128.or (i8x16.shr_u (local.get $B) (i32.const 4)) (v128.and (i8x16.shr_u (local.get $H) (i32.const 2)) (local.get $m48))) (local.get $k32))) (local.set $store_s (i16x8.splat (i32.load8_s (i32.add (local.get $sc) (i32.const 6))))) (v128.store (local.get $store_c) (i16x8.mul (i16x8.extend_low_i8x16_s (local.get $store_v)) (local.get $store_s))) (v128.store offset=16 (local.get $store_c) (i16x8.mul (i16x8.extend_high_i8x16_s (local.get $store_v)) (local.get $store_s)))
-            (local.set $l (i32.add (local.get $l) (i32.const 16)))
-            (br_if $groups (i32.lt_u (local.get $l) (i32.const 32))))
-          (local.set $n (i32.add (local.get $n) (i32.const 1)))
-          (br_if $halves (i32.lt_u (local.get $n) (i32.const 2))))
-        (local.set $row (i32.add (local.get $row) (i32.const 210)))
-        (local.set $c (i32.add (local.get $c) (i32.const 512)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $blocks)))
-    (i32.const 0))
-
-  ;; q6_k in the split layout (see $rows_q6_ks): the row's codes at $q, scales at $sc, d at $dp; as $unpack_q6_k,
-  ;; w = d·sc·(q - 32), the same i16 codes (q - 32)·sc and scale d per 32-block
+  ;; q6_k in the split layout (see $rows_q6_ks): the row's codes at $q, scales at $sc, d at $dp:
+  ;; w = d·sc·(q - 32), as i16 codes (q - 32)·sc and the scale d per 32-block
   (func $unpack_q6_ks (param $q i32) (param $sc i32) (param $dp i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
     (local $hh i32) (local $b i32) (local $t i32) (local $d f32) (local $v v128) (local $s v128)
     (block $done
@@ -665,16 +501,15 @@
         (br $blocks)))
     (i32.const 0))
 
-  ;; the ggml types this module multiplies: q4_0 2, q4_1 3, q5_0 6, q5_1 7, q8_0 8, q4_k 12, q5_k 13, q6_k 14, and
-  ;; 270: q6_k in the split layout (see $rows_q6_ks)
+  ;; the ggml types this module multiplies: q4_0 2, q4_1 3, q5_0 6, q5_1 7, q8_0 8, q4_k 12, q5_k 13, and 270:
+  ;; q6_k in the split layout (see $rows_q6_ks; ggml's q6_k bytes are written in it first, by the quant entry)
   (func $supported (param $type i32) (result i32)
     (i32.or (i32.eq (local.get $type) (i32.const 270))
-      (i32.and (i32.lt_u (local.get $type) (i32.const 15))
-        (i32.and (i32.shr_u (i32.const 0x71cc) (local.get $type)) (i32.const 1)))))
+      (i32.and (i32.lt_u (local.get $type) (i32.const 14))
+        (i32.and (i32.shr_u (i32.const 0x31cc) (local.get $type)) (i32.const 1)))))
 
   (func $unpack (param $type i32) (param $row i32) (param $kb i32) (param $c i32) (param $ab i32) (result i32)
     (if (i32.eq (local.get $type) (i32.const 12)) (then (return (call $unpack_q4_k (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
-    (if (i32.eq (local.get $type) (i32.const 14)) (then (return (call $unpack_q6_k (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
     (if (i32.eq (local.get $type) (i32.const 13)) (then (return (call $unpack_q5_k (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
     (if (i32.eq (local.get $type) (i32.const 8)) (then (return (call $unpack_q8_0 (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
     (if (i32.eq (local.get $type) (i32.const 2)) (then (return (call $unpack_q4_0 (local.get $row) (local.get $kb) (local.get $c) (local.get $ab)))))
@@ -812,7 +647,7 @@
     ;; one activation row and a fused kernel: decode and dot in one pass, row by row
     (if (i32.and (i32.eq (local.get $m) (i32.const 1))
                  (i32.or (i32.or (i32.eq (local.get $type) (i32.const 2)) (i32.eq (local.get $type) (i32.const 8)))
-                         (i32.or (i32.or (i32.eq (local.get $type) (i32.const 12)) (i32.eq (local.get $type) (i32.const 14))) (i32.eq (local.get $type) (i32.const 270)))))
+                         (i32.or (i32.eq (local.get $type) (i32.const 12)) (i32.eq (local.get $type) (i32.const 270)))))
       (then
         (if (i32.eq (local.get $type) (i32.const 270))
           (then
@@ -820,13 +655,9 @@
             (return (i32.const 0))))
         (if (i32.eq (local.get $type) (i32.const 12))
           (then (call $rows_q4_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $xs) (local.get $y) (local.get $j) (local.get $end)))
-          (else (if (i32.eq (local.get $type) (i32.const 14))
-            (then
-              (call $offsets16 (local.get $x) (local.get $k) (local.get $scratch))
-              (call $rows_q6_k (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end) (local.get $scratch)))
-            (else (if (i32.eq (local.get $type) (i32.const 8))
-              (then (call $rows_q8_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end)))
-              (else (call $rows_q4_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end))))))))
+          (else (if (i32.eq (local.get $type) (i32.const 8))
+            (then (call $rows_q8_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end)))
+            (else (call $rows_q4_0 (local.get $w) (local.get $rowBytes) (local.get $kb) (local.get $x) (local.get $xd) (local.get $y) (local.get $j) (local.get $end))))))
         (return (i32.const 0))))
     ;; unpacked rows: $rs bytes each (codes, then a scale and an offset per 32-block), $tiles at a time
     (local.set $rs (i32.add (i32.shl (local.get $k) (i32.const 1)) (i32.shl (local.get $nb) (i32.const 3))))
