@@ -93,7 +93,7 @@ export function float64GemmaLogits(c: DecoderConfig, weights: WeightSource, ids:
   const headDim = c.headDim ?? dim / heads;
   const gemma2 = c.family === 'gemma2';
   const embedding = w('model.embed_tokens.weight'); // [vocab, dim]
-  let xs = ids.map((id) => Float64Array.from(embedding.subarray(id * dim, (id + 1) * dim), (v) => v * Math.sqrt(dim)));
+  let xs: Float64Array[] = ids.map((id) => Float64Array.from(embedding.subarray(id * dim, (id + 1) * dim), (v) => v * Math.sqrt(dim)));
   for (let l = 0; l < layers; l++) {
     const p = `model.layers.${l}.`;
     const h = xs.map((x) => rmsNorm(x, w(p + 'input_layernorm.weight'), normEps));
