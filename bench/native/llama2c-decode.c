@@ -1,7 +1,8 @@
 /* The native C peer of bench/engine-generate.bench.mjs: a single-threaded greedy decoder for llama2.c checkpoints,
  * written for this project (not copied from llama2.c). It follows the algorithm and data layout of llama2.c's run.c
  * so that its speed stands in for run.c's on this machine, in the same run as our engine:
- *  - the float32 weights are mmap'd from the checkpoint and used in place;
+ *  - the float32 weights are mmap'd from the checkpoint and used in place (built with -DREAD_WHOLE: read into
+ *    malloc'd memory instead);
  *  - every matrix-vector product is the plain row-by-row loop (out[r] = sum over c of W[r*cols + c] * x[c]), left to
  *    the compiler to vectorise (gcc -Ofast -march=native, or -O3);
  *  - per token: RMSNorm, q/k/v, rotary positions on interleaved pairs, multi-head (grouped-query) attention over a
@@ -183,8 +184,20 @@ int main(int argc, char **argv) {
   if (fd < 0) fail("cannot open the checkpoint", argv[1]);
   struct stat st;
   if (fstat(fd, &st) != 0 || st.st_size < 28) fail("the checkpoint is shorter than its 28-byte header", argv[1]);
+#ifdef READ_WHOLE
+  /* the weights copied into malloc'd (anonymous) memory instead, as a WebAssembly heap holds them: a separate row of
+   * the bench, which shows how much of the speed is the file mapping rather than the code */
+  void *mapped = malloc((size_t)st.st_size);
+  if (!mapped) fail("out of memory", NULL);
+  for (size_t got = 0; got < (size_t)st.st_size;) {
+    ssize_t n = read(fd, (char *)mapped + got, (size_t)st.st_size - got);
+    if (n <= 0) fail("cannot read the checkpoint", argv[1]);
+    got += (size_t)n;
+  }
+#else
   const void *mapped = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (mapped == MAP_FAILED) fail("cannot map the checkpoint", argv[1]);
+#endif
   close(fd);
 
   int header[7];
