@@ -1,6 +1,7 @@
 // A greedy decode loop to profile or time the CPU engine alone (issue #13): rounds of 128 tokens after BOS on
 // one model until `seconds` pass, printing the median and best round's tokens/s and the tokens per second of CPU
-// time the process used (steadier than wall time on this shared machine). Not a benchmark (no peer, no JSON):
+// time the process used (steadier than wall time on this shared machine), and the rate of the median single step
+// (gemv-roofline's "step rate"), so the loop's own per-token cost shows in one process. Not a benchmark (no peer, no JSON):
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile-decode.mjs stories260K 8 1   # model, seconds, threads
 // Models: stories260K (../shared/models/stories260K) or 15M (bench/random-llama2c.mjs, seed 1337, the Llama 2
 // tokenizer), as bench/engine-generate.bench.mjs builds them. Imports the built packages.
@@ -28,6 +29,7 @@ const tokenizer = readFileSync(join(shared, stories ? 'models/stories260K/tok512
 const { model } = loadLlama2c(bin, tokenizer);
 const TOKENS = 128;
 const rates = [];
+const steps = [];
 let firstIds = null;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
@@ -35,18 +37,26 @@ while (performance.now() - t0 < seconds * 1000) {
   const cache = model.createCache(TOKENS + 1);
   const ids = [greedyStep(model, cache, [1])];
   const start = performance.now();
-  while (ids.length <= TOKENS) ids.push(greedyStep(model, cache, [ids[ids.length - 1]]));
+  let before = start;
+  while (ids.length <= TOKENS) {
+    ids.push(greedyStep(model, cache, [ids[ids.length - 1]]));
+    const after = performance.now();
+    steps.push(after - before);
+    before = after;
+  }
   rates.push(TOKENS / ((performance.now() - start) / 1000));
   firstIds ??= ids.slice(0, 16);
   cache.dispose();
 }
 const cpu = process.cpuUsage(cpu0);
 rates.sort((a, b) => a - b);
+steps.sort((a, b) => a - b);
 console.log(JSON.stringify({
   model: which,
   threads: backend.engineStats().threads,
   rounds: rates.length,
   tokensPerSecond: { median: Math.round(rates[rates.length >> 1]), best: Math.round(rates[rates.length - 1]) },
+  medianStepPerSecond: Math.round(1000 / steps[steps.length >> 1]),
   tokensPerCpuSecond: Math.round((rates.length * TOKENS) / ((cpu.user + cpu.system) / 1e6)),
   firstIds: firstIds.join(','),
 }));
