@@ -57,8 +57,9 @@ const NATIVE = [
   { key: 'native -Ofast', flags: ['-Ofast', '-march=native'] },
   { key: 'native -O3', flags: ['-O3'] },
   // NOTE: not run.c: the same code with the weights read into malloc'd memory rather than mmap'd. On this machine
-  // (Linux 6.18, ext4, transparent huge pages on madvise only) the mapped file decoded the 15M 15-25% faster than the
-  // same bytes in anonymous 4 KiB pages, which is what a WebAssembly heap gets; this row shows that part of the gap.
+  // (Linux 6.18, ext4, transparent huge pages on madvise only) the mapped file decodes the 15M far faster than the
+  // same bytes in anonymous 4 KiB pages, which is what a WebAssembly heap gets (8 alternating runs of the 15M:
+  // mmap'd 341-401 tok/s, malloc'd 234-274, malloc'd with madvise(MADV_HUGEPAGE) 314-440); this row shows that part.
   { key: 'native -Ofast read-whole', flags: ['-Ofast', '-march=native', '-DREAD_WHOLE'] },
 ].map((n) => ({ ...n, ...compileNative('llama2c-decode.c', n.flags, process.env.CC ?? 'gcc') }));
 const nativeImpl = (n) => `native C (bench/native/llama2c-decode.c, ${n.compiler.cc} ${n.compiler.flags}), 1 thread`;
@@ -316,9 +317,12 @@ function bars(results) {
     const row = rowOf(key, (r) => r.native === native);
     if (!row) return { target: `same run: ${times === 1 ? '' : `${times} × `}native C ${native.slice('native '.length)}, 1 thread`, value: null, note: 'not measured (no gcc, or the model was not run)' };
     const valid = row.greedyIdsEqualOurs1Thread && row.greedyTextEqualsLlama2cGreedy256 !== false;
+    const readWhole = rowOf(key, (r) => r.native === `${native} read-whole`)?.decodeTokensPerSecond.median;
     return {
       target: `same run: ${times === 1 ? '' : `${times} × `}${row.impl}, decode median`,
       value: round(times * row.decodeTokensPerSecond.median),
+      // the same code on memory mapped as a WebAssembly heap is (see NATIVE): what the code alone reaches
+      sameCodeWeightsInMallocdMemory: readWhole === undefined ? null : round(times * readWhole),
       ...(valid ? {} : { note: "its greedy ids differ from ours (or its text from llama2.c's): no valid target" }),
       valid,
     };
@@ -354,6 +358,7 @@ const result = {
   notes: [
     'The machine is shared (2 cores, other jobs running: see the load averages); ratios within a round matter more than absolute figures.',
     "llama.cpp at 2 threads decodes far slower than at 1 here: its threads meet at a barrier after every op, so when another process holds one core each token waits for the scheduler many times (the same run's prompt figures, few large ops, are less hit). Measured as it is, not corrected.",
+    "native -Ofast read-whole is not run.c: the same C with its weights read into malloc'd memory (anonymous 4 KiB pages; transparent huge pages are madvise-only here), as a WebAssembly heap holds them, where run.c and the other native rows mmap the checkpoint file. The two rows differ only in how the weights' memory is mapped, which a WebAssembly module cannot choose.",
     'tfjs-wasm runs its single-threaded SIMD build: tfjs turns the threaded build off in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there; forcing it fails with ERR_WORKER_PATH, see engine-matmul.json).',
   ],
   bars: bars(results),
