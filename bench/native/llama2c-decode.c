@@ -253,6 +253,6 @@ int main(int argc, char **argv) {
 
   printf("{\"ids\": [");
   for (int i = 0; i < made; i++) printf("%s%d", i ? ", " : "", ids[i]);
-  printf("], \"tokensTimed\": %d, \"seconds\": %.9f, \"tokensPerSecond\": %.3f}\n", made - 1, elapsed, (made - 1) / elapsed);
+  printf("], \"tokensTimed\": %d, \"seconds\": %.9f, \"tokensPerSecond\": %.3f}\n", made - 1, elapsed, elapsed > 0 ? (made - 1) / elapsed : 0.0);
   return 0;
 }
