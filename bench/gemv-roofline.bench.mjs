@@ -19,13 +19,13 @@
 // hardware does when nobody else holds the memory bus, medians show the load (recorded at start and end).
 // Run: node bench/run.mjs gemv-roofline. Writes bench/results/gemv-roofline.json.
 /* global console, performance, process, WebAssembly */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchRuns, load, machine, median, round } from './lib-bench.mjs';
+import { compileNative } from './lib-native.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wabt = await createRequire(import.meta.url)('wabt')();
@@ -113,7 +113,8 @@ for (const acc of [4, 8]) tasks[`wasm sum, ${acc} accumulators, 1×${acc} loads 
 tasks['wasm gemv (kernels.wat), the 15M decode step (42 matrices, 61 MB), shared memory'] = { bytes: weightBytes, run: sharedMem.gemvStep };
 tasks['wasm gemv (kernels.wat), the 15M decode step (42 matrices, 61 MB), non-shared memory'] = { bytes: weightBytes, run: plainMem.gemvStep };
 
-const native = buildNative();
+// cc -O3 -march=native -ffast-math: what llama2.c's `make runfast` uses
+const native = compileNative('stream-read.c', ['-O3', '-march=native', '-ffast-math']);
 const decode = await decodeSetUp();
 
 const host = machine();
@@ -183,17 +184,6 @@ mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(join(here, 'results', 'gemv-roofline.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify({ results: result.results.map((r) => `${r.gbPerSecond.best} / ${r.gbPerSecond.median} GB/s  ${r.task}`), decodeStep15M: result.decodeStep15M, decode15M: result.decode15M, load: [host.loadAverage1mAtStart, result.machine.loadAverage1mAtEnd] }, null, 2));
 process.exit(0);
-
-/** bench/native/stream-read.c compiled into a temporary folder, or { compiler: null, note } without a C compiler. */
-function buildNative() {
-  const cc = process.env.CC ?? 'cc';
-  const version = spawnSync(cc, ['--version'], { encoding: 'utf8' });
-  if (version.status !== 0) return { binary: null, compiler: { note: `no C compiler (${cc}): native rows skipped` } };
-  const binary = join(mkdtempSync(join(tmpdir(), 'gemv-roofline-')), 'stream-read');
-  const flags = ['-O3', '-march=native', '-ffast-math'];
-  execFileSync(cc, [...flags, '-o', binary, join(here, 'native', 'stream-read.c')]);
-  return { binary, compiler: { cc, version: version.stdout.split('\n')[0], flags: flags.join(' ') } };
-}
 
 /** The engine's 15M decode at one thread, a step at a time, each step followed by one gemv step (shared memory). */
 async function decodeSetUp() {

@@ -160,6 +160,17 @@ describe('Sampler', () => {
     expect(new Sampler({ temperature: 0 }).sample(logits)).toEqual({ id: 0, probability: expect.closeTo(0.5, 6) });
   });
 
+  it('greedy reads a Float32Array row in place and gives what it gives on the same values in a plain array', () => {
+    const row = Float32Array.from({ length: 32000 }, (_, i) => Math.sin(i * 0.37) * 4);
+    const before = row.slice();
+    const fromFloat32 = new Sampler({ temperature: 0 }).sample(row);
+    expect(fromFloat32).toEqual(new Sampler({ temperature: 0 }).sample(Array.from(row)));
+    expect(fromFloat32.id).toBe(before.indexOf(Math.max(...before)));
+    expect(row).toEqual(before);
+    // a plain array is still rounded to float32 first, as llama2.c's float logits are: 1 + 1e-9 ties with 1
+    expect(new Sampler({ temperature: 0 }).sample([1, 1 + 1e-9]).id).toBe(0);
+  });
+
   it('the repetition penalty divides positive logits and multiplies negative ones of tokens already seen', () => {
     const x = Float32Array.from([2, 1.5, -1]);
     const sampler = new Sampler({ temperature: 0, repetitionPenalty: 2 });

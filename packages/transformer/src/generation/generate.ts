@@ -10,7 +10,7 @@ import type { Tokenizer } from '@transformer-kit/tokenizer';
 import type { CausalLM } from '../models/causal-lm';
 import { countNonFinite } from '../loaders/finite-weights';
 import { promptIds } from './prompt-ids';
-import { Sampler, type SamplingOptions } from './sampler';
+import { Sampler, type SampledToken, type SamplingOptions } from './sampler';
 
 /** Options of {@link generate}. */
 export interface GenerateOptions extends SamplingOptions {
@@ -129,12 +129,7 @@ export async function* generate(
       idsTensor.dispose();
       const row = await logits.data(); // the one readback per token
       logits.dispose();
-      const { nan, infinite } = countNonFinite(row as Float32Array);
-      if (nan > 0 || infinite > 0) {
-        // NOTE: greedy decoding would pick token 0 with probability NaN, top-p an undefined id: stop instead.
-        throw new Error(`generate: the model's logits for position ${history.length} hold ${nan} NaN and ${infinite} infinite values of ${row.length}: the weights or the computation are broken, refusing to sample`);
-      }
-      const { id, probability } = sampler.sample(row as Float32Array, history);
+      const { id, probability } = sampleRow(sampler, row as Float32Array, history);
       if (stops.has(id)) return;
       history.push(id);
       let piece = decoder.push(id);
@@ -155,6 +150,23 @@ export async function* generate(
     }
   } finally {
     if (!options.cache) cache.dispose();
+  }
+}
+
+/**
+ * The sampler's pick from one position's logits. The sampler refuses NaN and ±Infinity itself (one pass over the
+ * row); only then is the row counted again, for an error that says which position broke.
+ */
+function sampleRow(sampler: Sampler, row: Float32Array, history: readonly number[]): SampledToken {
+  try {
+    return sampler.sample(row, history);
+  } catch (error) {
+    const { nan, infinite } = countNonFinite(row);
+    // NOTE: greedy decoding would pick token 0 with probability NaN, top-p an undefined id: stop instead.
+    if (nan > 0 || infinite > 0) {
+      throw new Error(`generate: the model's logits for position ${history.length} hold ${nan} NaN and ${infinite} infinite values of ${row.length}: the weights or the computation are broken, refusing to sample`);
+    }
+    throw error;
   }
 }
 

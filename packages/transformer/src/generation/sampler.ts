@@ -78,6 +78,8 @@ export class Sampler {
     const n = logits.length;
     const { nan, infinite } = countNonFinite(logits);
     if (nan > 0 || infinite > 0) throw new Error(`sample: the logits hold ${nan} NaN and ${infinite} infinite values of ${n}: refusing to sample from them`);
+    // greedy without a penalty only reads the row: a Float32Array row needs no float32 copy (128 KB a token at 32000)
+    if (this.temperature === 0 && this.repetitionPenalty === 1 && logits instanceof Float32Array) return greedy(logits);
     if (this.#scratch.length !== n) this.#scratch = new Float32Array(n);
     const x = this.#scratch;
     for (let i = 0; i < n; i++) x[i] = logits[i];
