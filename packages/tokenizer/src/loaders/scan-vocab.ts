@@ -88,6 +88,8 @@ export function scanVocab(b: Uint8Array, start: number, wasm = true): ScannedVoc
   const r = new VocabReader(b, size.strings, size.bytes, space);
   let p = skipSpace(b, start + 1);
   if (b[p] === 0x7d) p++;
+  // the WebAssembly reader, which hands the entries it does not read itself to r
+  else if (space) p = space.readVocab(b, p, r);
   // NOTE: a batch of keys per call, so that the hot code is a function called many times, which the engine
   // optimizes once and for all, rather than one long loop it compiles on the fly anew at every load; the first
   // call reads a few keys only, so that the whole function has run before it is compiled (see entries)

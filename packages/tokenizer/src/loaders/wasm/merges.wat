@@ -370,4 +370,99 @@
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br_if $batch (i32.gt_s (local.get $n) (i32.const 0))))
     (i32.const 1))
+
+  ;; model.vocab: the JavaScript vocabulary reader's state (VocabReader) while the module reads entries
+  (global $chars (export "chars") (mut i32) (i32.const 0))
+  (global $hashes (mut i32) (i32.const 0))
+  (global $charStarts (mut i32) (i32.const 0))
+  (global $ids (mut i32) (i32.const 0))
+
+  (func (export "setupVocab") (param $arena i32) (param $starts i32) (param $charStarts i32) (param $hashes i32) (param $ids i32)
+    (global.set $arena (local.get $arena))
+    (global.set $starts (local.get $starts))
+    (global.set $charStarts (local.get $charStarts))
+    (global.set $hashes (local.get $hashes))
+    (global.set $ids (local.get $ids)))
+
+  (func (export "resumeVocab") (param $p i32) (param $limit i32) (param $count i32) (param $used i32) (param $chars i32)
+    (global.set $p (local.get $p))
+    (global.set $limit (local.get $limit))
+    (global.set $count (local.get $count))
+    (global.set $vused (local.get $used))
+    (global.set $chars (local.get $chars)))
+
+  (global $vused (export "vused") (mut i32) (i32.const 0))
+
+  ;; reads up to n entries `"key": id` from $p (as VocabReader.entries: each key's bytes copied into the arena,
+  ;; its hash and UTF-16 length counted, its id parsed); returns 0 past the closing `}` ($p past it), 1 after n,
+  ;; 2 at an entry for the JavaScript reader ($p at its quote: an escape, a control character, an id it does not
+  ;; read, anything malformed: it decides), 4 at an entry at or past the window's limit
+  (func (export "vocab") (param $n i32) (result i32)
+    (local $p i32) (local $q i32) (local $chars i32) (local $count i32) (local $c i32) (local $h i32) (local $s i32)
+    (local $id i64) (local $digits i32) (local $m i32)
+    (local.set $p (global.get $p))
+    (local.set $q (global.get $vused))
+    (local.set $chars (global.get $chars))
+    (local.set $count (global.get $count))
+    (block $stop
+      (loop $entry
+        (global.set $p (local.get $p))
+        (global.set $vused (local.get $q))
+        (global.set $chars (local.get $chars))
+        (global.set $count (local.get $count))
+        (if (i32.ge_u (local.get $m) (local.get $n)) (then (return (i32.const 1))))
+        (if (i32.ge_u (local.get $p) (global.get $limit)) (then (return (i32.const 4))))
+        (br_if $stop (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)))
+        (local.set $s (local.get $q))
+        (local.set $h (i32.const 0))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (block $key
+          (loop $byte
+            (local.set $c (i32.load8_u (local.get $p)))
+            (br_if $key (i32.eq (local.get $c) (i32.const 0x22)))
+            (br_if $stop (i32.or (i32.eq (local.get $c) (i32.const 0x5c)) (i32.lt_u (local.get $c) (i32.const 0x20))))
+            (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 0x01000193)) (local.get $c)))
+            (if (i32.ne (i32.and (local.get $c) (i32.const 0xc0)) (i32.const 0x80)) (then
+              (local.set $chars (i32.add (local.get $chars) (select (i32.const 2) (i32.const 1) (i32.ge_u (local.get $c) (i32.const 0xf0)))))))
+            (i32.store8 (local.get $q) (local.get $c))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $byte)))
+        (local.set $p (call $skipSpace (i32.add (local.get $p) (i32.const 1))))
+        (br_if $stop (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x3a)))
+        (local.set $p (call $skipSpace (i32.add (local.get $p) (i32.const 1))))
+        ;; the id: a plain non-negative integer that fits an i32 (anything else is the JavaScript reader's)
+        (local.set $digits (local.get $p))
+        (local.set $id (i64.const 0))
+        (block $number
+          (loop $digit
+            (local.set $c (i32.sub (i32.load8_u (local.get $p)) (i32.const 0x30)))
+            (br_if $number (i32.gt_u (local.get $c) (i32.const 9)))
+            (br_if $stop (i32.ge_u (i32.sub (local.get $p) (local.get $digits)) (i32.const 10)))
+            (local.set $id (i64.add (i64.mul (local.get $id) (i64.const 10)) (i64.extend_i32_u (local.get $c))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $digit)))
+        (br_if $stop (i32.eq (local.get $p) (local.get $digits)))
+        (br_if $stop (i64.gt_u (local.get $id) (i64.const 0x7fffffff)))
+        (br_if $stop (i32.and (i32.eq (i32.load8_u (local.get $digits)) (i32.const 0x30)) (i32.gt_u (i32.sub (local.get $p) (local.get $digits)) (i32.const 1))))
+        (local.set $p (call $skipSpace (local.get $p)))
+        (local.set $c (i32.load8_u (local.get $p)))
+        (br_if $stop (i32.and (i32.ne (local.get $c) (i32.const 0x7d)) (i32.ne (local.get $c) (i32.const 0x2c))))
+        ;; the entry is read: it counts
+        (i32.store (i32.add (global.get $hashes) (i32.shl (local.get $count) (i32.const 2))) (local.get $h))
+        (i32.store (i32.add (global.get $ids) (i32.shl (local.get $count) (i32.const 2))) (i32.wrap_i64 (local.get $id)))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (i32.store (i32.add (global.get $starts) (i32.shl (local.get $count) (i32.const 2))) (i32.sub (local.get $q) (global.get $arena)))
+        (i32.store (i32.add (global.get $charStarts) (i32.shl (local.get $count) (i32.const 2))) (local.get $chars))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (if (i32.eq (local.get $c) (i32.const 0x7d)) (then
+          (global.set $p (i32.add (local.get $p) (i32.const 1)))
+          (global.set $vused (local.get $q))
+          (global.set $chars (local.get $chars))
+          (global.set $count (local.get $count))
+          (return (i32.const 0))))
+        (local.set $p (call $skipSpace (i32.add (local.get $p) (i32.const 1))))
+        (br $entry)))
+    ;; (the state is the entry's start: set at the top of the loop)
+    (i32.const 2))
 )
