@@ -51,10 +51,11 @@ function random(seed: number) {
 
 // a BPE file: 40k merges of random earlier tokens (its merged token the next in the vocabulary), among them
 // tokens with quotes, backslashes, newlines, a control character (\u0001: the JavaScript reader's), a 5 kB one
-// (past the window's margin) and a 70 kB one full of escapes (past the scratch)
+// (past the window's margin), a 70 kB one full of escapes (past the scratch) and a 600 kB one (longer than the
+// window: the JavaScript readers measure and read it)
 function madeUp(seed: number, spaced: boolean): { text: string; vocab: Record<string, number>; merges: Array<[string, string]> } {
   const next = random(seed);
-  const tokens = [...'abcdefghijklmnopqrstuvwxyzé😀中▁', '"', '\\', '\n', '\u0001', 'x'.repeat(5000), '"\n'.repeat(35000)];
+  const tokens = [...'abcdefghijklmnopqrstuvwxyzé😀中▁', '"', '\\', '\n', '\u0001', 'x'.repeat(5000), '"\n'.repeat(35000), 'y'.repeat(600000)];
   const vocab: Record<string, number> = {};
   tokens.forEach((t, i) => (vocab[t] = i));
   const merges: Array<[string, string]> = [];
@@ -68,7 +69,7 @@ function madeUp(seed: number, spaced: boolean): { text: string; vocab: Record<st
   const short = tokens.length;
   while (merges.length < 40000) {
     const a = tokens[short + Math.floor(next() * (tokens.length - short))] ?? 'a';
-    const b = tokens[Math.floor(next() * 34)]; // a letter, a quote, a backslash, a newline or \u0001
+    const b = tokens[Math.floor(next() * 34)]; // a letter, a quote, a backslash, a newline or \u0001 (not a long one)
     // a pair made before is not made again
     if (a.length > 200 || vocab[a + b] !== undefined) continue;
     vocab[a + b] = tokens.length;

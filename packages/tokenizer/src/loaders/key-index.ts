@@ -34,7 +34,9 @@ export class KeyIndex {
 
   /**
    * Keys k = 0..count-1 are arena[starts[k], starts[k + 1]), with their {@link hashBytes} in `hashes`; `table`, when
-   * given, is where the index is built (zeros, 4 × {@link indexCapacity}(count) of them).
+   * given, is where the index is built (zeros, 4 × {@link indexCapacity}(count) of them). With `built`, the table
+   * already holds it (built by the WebAssembly module: merges.wat's `index`), and `built` is its first repeated key
+   * or -1.
    */
   constructor(
     readonly arena: Uint8Array,
@@ -42,10 +44,15 @@ export class KeyIndex {
     hashes: Int32Array,
     readonly count: number,
     table?: Int32Array,
+    built?: number,
   ) {
     const capacity = indexCapacity(count);
     this.mask = capacity - 1;
     this.table = table ?? new Int32Array(4 * capacity);
+    if (built !== undefined) {
+      this.duplicate = built;
+      return;
+    }
     // NOTE: in batches: the table lines a batch's keys start at are read first, together, so that their trips to
     // memory overlap (the table is larger than the caches); and a method called many times is compiled once, not
     // anew while each load's one long loop runs

@@ -8,8 +8,7 @@
 // NOTE: measured on Gemma 3 (515k merges, 25 MB of the file): the module reads the merges in about two thirds
 // of the CPU time of the JavaScript reader. The file is not copied whole: a load's new ArrayBuffer memory (the
 // module's memory counts) past 64 MB starts a full garbage collection.
-import { indexCapacity } from './key-index';
-import type { KeyIndex } from './key-index';
+import { KeyIndex, indexCapacity } from './key-index';
 import { mergesWasmHex } from './wasm/merges-wasm';
 
 /** The JavaScript reader's side of the exchange (MergeReader). */
@@ -35,6 +34,10 @@ interface MergesExports {
   setupVocab(arena: number, starts: number, charStarts: number, hashes: number, ids: number): void;
   resumeVocab(p: number, limit: number, count: number, used: number, chars: number): void;
   vocab(entries: number): number;
+  strings: WebAssembly.Global;
+  bytes: WebAssembly.Global;
+  measure(): number;
+  index(count: number): number;
   p: WebAssembly.Global;
   count: WebAssembly.Global;
   last: WebAssembly.Global;
@@ -73,6 +76,68 @@ function mergesModule(): WebAssembly.Module | null {
 }
 
 const align = (n: number) => (n + 15) & ~15;
+
+/** What {@link measureObject} returns when the engine has no WebAssembly (or refused the module). */
+export const unavailable = Symbol('no WebAssembly');
+
+// the window onto b at windowAt in heap: `move(p)` goes on from p, in the window when p is before its limit
+// (unless `past`), else with the window moved to p (then zeros, which every loop of the module stops at), and
+// calls `resume` with p and the limit in the module's memory; `file` maps a place in the window back to the file
+function windowOnto(b: Uint8Array, heap: Uint8Array, windowAt: number, resume: (at: number, limit: number) => void) {
+  let base = -1;
+  let limit = 0;
+  return {
+    move(at: number, past = false): void {
+      if (past || base < 0 || at < base || windowAt + at - base >= limit) {
+        base = at;
+        const n = Math.min(WINDOW, b.length - at);
+        heap.set(b.subarray(at, at + n), windowAt);
+        heap.fill(0, windowAt + n, windowAt + n + 16);
+        limit = at + n === b.length ? windowAt + n : windowAt + n - MARGIN;
+      }
+      resume(windowAt + at - base, limit);
+    },
+    file: (p: number) => base + p - windowAt,
+    start: () => base,
+  };
+}
+
+/**
+ * The number of strings in the object whose `{` is at `start` and their bytes as written (scan-vocab.ts's
+ * measure, which `rest` is: it goes on from a string the module hands back), or undefined when it nests or does
+ * not end; {@link unavailable} without WebAssembly. The module reads the file through a window, in a small memory
+ * of its own (the vocabulary's space is made to the size this gives).
+ *
+ * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { measureObject } from './packages/tokenizer/src/loaders/scan-merges-wasm';
+ * console.log(measureObject(new TextEncoder().encode('{"a": 1, "b\\"": 2}'), 0, () => undefined)); // { strings: 2, bytes: 4 }
+ * ```
+ */
+export function measureObject(
+  b: Uint8Array,
+  start: number,
+  rest: (p: number, strings: number, bytes: number) => { strings: number; bytes: number } | undefined,
+): { strings: number; bytes: number } | undefined | typeof unavailable {
+  const module = mergesModule();
+  if (!module) return unavailable;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((WINDOW + 32) / PAGE) });
+  const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MergesExports;
+  const window = windowOnto(b, new Uint8Array(memory.buffer), 0, (at, limit) => wasm.resume(at, limit, 0, -1));
+  window.move(start + 1);
+  for (;;) {
+    const status = wasm.measure();
+    const at = window.file(wasm.p.value as number);
+    if (status === 0) return { strings: wasm.strings.value as number, bytes: wasm.bytes.value as number };
+    if (status === 4 || (status === 2 && at > window.start())) {
+      // past the limit, or a string that runs past the window: the window moves (no closing brace at the end)
+      if (at >= b.length) return undefined;
+      window.move(at, true);
+    } else if (status === 2) return rest(at, wasm.strings.value as number, wasm.bytes.value as number);
+    else return undefined;
+  }
+}
 
 /**
  * The WebAssembly reader's memory for one file: room for a vocabulary of `keys` keys of `bytes` bytes (the arrays
@@ -165,27 +230,17 @@ export class MergesSpace {
     }
   }
 
-  // the window onto b: `move(p)` goes on from p, in the window when p is before its limit (unless `past`), else
-  // with the window moved to p (then zeros, which every loop of the module stops at), and calls `resume` with p
-  // and the limit in the module's memory; `file` maps a place in the window back to the file
+  /**
+   * The {@link KeyIndex} of the `count` keys read into this space (its arena, starts and hashes), built by the
+   * module in this space's table.
+   */
+  index(count: number): KeyIndex {
+    this.wasm.setup(0, indexCapacity(count) - 1, this.arena.byteOffset, this.starts.byteOffset, count, this.recsAt, this.recsAt + 1024 + SCRATCH, this.outAt, OUT);
+    return new KeyIndex(this.arena, this.starts, this.hashes, count, this.table, this.wasm.index(count));
+  }
+
   private window(b: Uint8Array, resume: (at: number, limit: number) => void) {
-    const { windowAt } = this;
-    const heap = new Uint8Array(this.memory.buffer);
-    let base = -1;
-    let limit = 0;
-    return {
-      move(at: number, past = false): void {
-        if (past || base < 0 || at < base || windowAt + at - base >= limit) {
-          base = at;
-          const n = Math.min(WINDOW, b.length - at);
-          heap.set(b.subarray(at, at + n), windowAt);
-          heap.fill(0, windowAt + n, windowAt + n + 16);
-          limit = at + n === b.length ? windowAt + n : windowAt + n - MARGIN;
-        }
-        resume(windowAt + at - base, limit);
-      },
-      file: (p: number) => base + p - windowAt,
-    };
+    return windowOnto(b, new Uint8Array(this.memory.buffer), this.windowAt, resume);
   }
 
   /**

@@ -5,7 +5,7 @@
 import { TokenizerFormatError } from '../tokenizer-error';
 import { BACKSLASH, QUOTE, decodeString, decoded, skipSpace, stringEnd } from './json-bytes';
 import { KeyIndex, M, MAX_KEYS, hashBytes } from './key-index';
-import { MergesSpace } from './scan-merges-wasm';
+import { MergesSpace, measureObject, unavailable } from './scan-merges-wasm';
 
 /**
  * `model.vocab` read by {@link scanVocab}: its keys (numbered in file order) as one text and offsets, their ids,
@@ -81,7 +81,9 @@ export function scanVocab(b: Uint8Array, start: number, wasm = true): ScannedVoc
   // NOTE: every array sized once, from a first pass that counts the strings: growing them as the keys come
   // allocated twice the memory, and a load's large allocations are what start a full garbage collection of the
   // whole heap (V8 starts one past 64 MB of new ArrayBuffer memory; the file itself is 33 MB)
-  const size = measure(b, start);
+  // NOTE: measured by the WebAssembly module when there is one (it hands a string it can not finish back)
+  const measured = wasm ? measureObject(b, start, (p, strings, bytes) => measure(b, start, p, strings, bytes)) : unavailable;
+  const size = measured === unavailable ? measure(b, start) : measured;
   if (!size || size.strings > MAX_KEYS) return undefined;
   // NOTE: the arrays in the WebAssembly reader's memory when there is one: it reads the merges against them
   const space = wasm ? MergesSpace.open(size.strings, size.bytes) : undefined;
@@ -104,10 +106,11 @@ export function scanVocab(b: Uint8Array, start: number, wasm = true): ScannedVoc
     return undefined;
   }
   if (text.length !== r.chars) return undefined;
-  const index = new KeyIndex(arena, starts, hashes, count, space?.table);
-  const vocab = new ScannedVocab(text, charStarts, ids.subarray(0, count), index, count, p);
   // (an arena that had to grow is no longer the space's)
-  vocab.space = space && arena === space.arena ? space : undefined;
+  const inSpace = space && arena === space.arena ? space : undefined;
+  const index = inSpace ? inSpace.index(count) : new KeyIndex(arena, starts, hashes, count);
+  const vocab = new ScannedVocab(text, charStarts, ids.subarray(0, count), index, count, p);
+  vocab.space = inSpace;
   if (index.duplicate >= 0) throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(vocab.key(index.duplicate))} twice`);
   return vocab;
 }
@@ -115,11 +118,10 @@ export function scanVocab(b: Uint8Array, start: number, wasm = true): ScannedVoc
 // the number of strings in the object whose `{` is at `start` and their bytes as written (at least its keys and
 // their decoded bytes: no escape decodes to more bytes than it is written with), or undefined when it nests or
 // does not end
-function measure(b: Uint8Array, start: number): { strings: number; bytes: number } | undefined {
+// (from p on, with `strings` and `bytes` counted before it: where the WebAssembly measure hands over)
+function measure(b: Uint8Array, start: number, from = start + 1, strings = 0, bytes = 0): { strings: number; bytes: number } | undefined {
   const n = b.length;
-  let strings = 0;
-  let bytes = 0;
-  for (let p = start + 1; p < n; p++) {
+  for (let p = from; p < n; p++) {
     const c = b[p];
     if (c === QUOTE) {
       const e = stringEnd(b, p);

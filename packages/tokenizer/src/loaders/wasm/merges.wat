@@ -465,4 +465,92 @@
         (br $entry)))
     ;; (the state is the entry's start: set at the top of the loop)
     (i32.const 2))
+
+  ;; builds the index of keys [0, count) (their bytes in the arena, offsets in starts, hashes in hashes) in the
+  ;; table, as KeyIndex.insert does, 32 keys at a time with the table lines they start at read first; returns the
+  ;; first key that repeats an earlier one, or -1
+  (func (export "index") (param $count i32) (result i32)
+    (local $from i32) (local $to i32) (local $k i32) (local $x i32) (local $h i32) (local $s i32) (local $e i32)
+    (local $len i32) (local $meta i32) (local $w0 i32) (local $w1 i32) (local $slot i32) (local $a i32) (local $m i32)
+    (loop $batch
+      (if (i32.lt_u (local.get $from) (local.get $count)) (then
+        (local.set $to (select (local.get $count) (i32.add (local.get $from) (i32.const 32))
+          (i32.lt_u (local.get $count) (i32.add (local.get $from) (i32.const 32)))))
+        (local.set $k (local.get $from))
+        (loop $touch
+          (if (i32.lt_u (local.get $k) (local.get $to)) (then
+            (local.set $x (i32.or (local.get $x) (i32.load offset=4 (i32.add (global.get $table)
+              (i32.shl (i32.and (call $mix (i32.load (i32.add (global.get $hashes) (i32.shl (local.get $k) (i32.const 2))))) (global.get $mask)) (i32.const 4))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $touch))))
+        (local.set $k (local.get $from))
+        (loop $key
+          (if (i32.lt_u (local.get $k) (local.get $to)) (then
+            (local.set $h (i32.load (i32.add (global.get $hashes) (i32.shl (local.get $k) (i32.const 2)))))
+            (local.set $s (i32.add (global.get $arena) (i32.load (i32.add (global.get $starts) (i32.shl (local.get $k) (i32.const 2))))))
+            (local.set $e (i32.add (global.get $arena) (i32.load offset=4 (i32.add (global.get $starts) (i32.shl (local.get $k) (i32.const 2))))))
+            (local.set $len (select (i32.sub (local.get $e) (local.get $s)) (i32.const 255)
+              (i32.lt_s (i32.sub (local.get $e) (local.get $s)) (i32.const 255))))
+            (local.set $meta (i32.or (i32.add (local.get $k) (i32.const 1)) (i32.shl (local.get $len) (i32.const 24))))
+            (local.set $w0 (call $word (local.get $s) (local.get $e)))
+            (local.set $w1 (call $word (i32.add (local.get $s) (i32.const 4)) (local.get $e)))
+            (local.set $slot (i32.and (call $mix (local.get $h)) (global.get $mask)))
+            (block $free
+              (loop $probe
+                (local.set $a (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 4))))
+                (local.set $m (i32.load offset=4 (local.get $a)))
+                (br_if $free (i32.eqz (local.get $m)))
+                (if (i32.and
+                      (i32.and (i32.eq (i32.load (local.get $a)) (local.get $h)) (i32.eq (i32.shr_u (local.get $m) (i32.const 24)) (local.get $len)))
+                      (i32.and (i32.eq (i32.load offset=8 (local.get $a)) (local.get $w0)) (i32.eq (i32.load offset=12 (local.get $a)) (local.get $w1))))
+                  (then
+                    (if (call $spells (i32.sub (i32.and (local.get $m) (i32.const 0xffffff)) (i32.const 1)) (local.get $s) (local.get $e) (local.get $e) (local.get $e))
+                      (then
+                        (global.set $touched (i32.xor (global.get $touched) (local.get $x)))
+                        (return (local.get $k))))))
+                (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
+                (br $probe)))
+            (i32.store (local.get $a) (local.get $h))
+            (i32.store offset=4 (local.get $a) (local.get $meta))
+            (i32.store offset=8 (local.get $a) (local.get $w0))
+            (i32.store offset=12 (local.get $a) (local.get $w1))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $key))))
+        (local.set $from (local.get $to))
+        (br $batch))))
+    (global.set $touched (i32.xor (global.get $touched) (local.get $x)))
+    (i32.const -1))
+
+  ;; the strings of an object and their bytes as written, from $p to its `}` (scan-vocab.ts's measure): returns 0
+  ;; past the `}` ($p there), 4 at the window's limit, -1 where it nests (`{` or `[`), 2 at a string it can not
+  ;; finish in the window (or that holds a zero byte: the JavaScript measure goes on from its quote)
+  (global $strings (export "strings") (mut i32) (i32.const 0))
+  (global $bytes (export "bytes") (mut i32) (i32.const 0))
+  (func (export "measure") (result i32)
+    (local $p i32) (local $q i32) (local $c i32)
+    (local.set $p (global.get $p))
+    (loop $byte
+      (global.set $p (local.get $p))
+      (if (i32.ge_u (local.get $p) (global.get $limit)) (then (return (i32.const 4))))
+      (local.set $c (i32.load8_u (local.get $p)))
+      (if (i32.eq (local.get $c) (i32.const 0x22)) (then
+        (local.set $q (i32.add (local.get $p) (i32.const 1)))
+        (block $end
+          (loop $in
+            (local.set $c (i32.load8_u (local.get $q)))
+            (br_if $end (i32.eq (local.get $c) (i32.const 0x22)))
+            (if (i32.eqz (local.get $c)) (then (return (i32.const 2))))
+            (local.set $q (i32.add (local.get $q) (select (i32.const 2) (i32.const 1) (i32.eq (local.get $c) (i32.const 0x5c)))))
+            (br $in)))
+        (global.set $strings (i32.add (global.get $strings) (i32.const 1)))
+        (global.set $bytes (i32.add (global.get $bytes) (i32.sub (i32.sub (local.get $q) (local.get $p)) (i32.const 1))))
+        (local.set $p (i32.add (local.get $q) (i32.const 1)))
+        (br $byte)))
+      (if (i32.eq (local.get $c) (i32.const 0x7d)) (then
+        (global.set $p (i32.add (local.get $p) (i32.const 1)))
+        (return (i32.const 0))))
+      (if (i32.or (i32.eq (local.get $c) (i32.const 0x7b)) (i32.eq (local.get $c) (i32.const 0x5b))) (then (return (i32.const -1))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $byte))
+    (i32.const -1))
 )
