@@ -204,7 +204,7 @@ export class MergesSpace {
    * the JavaScript reader gives up.
    */
   readVocab(b: Uint8Array, p: number, reader: VocabEntriesReader): number {
-    const { wasm, windowAt } = this;
+    const { wasm } = this;
     const arenaAt = this.arena.byteOffset;
     wasm.setupVocab(arenaAt, this.starts.byteOffset, this.charStarts.byteOffset, this.hashes.byteOffset, this.ids.byteOffset);
     const window = this.window(b, (at, limit) => wasm.resumeVocab(at, limit, reader.count, arenaAt + reader.used, reader.chars));
