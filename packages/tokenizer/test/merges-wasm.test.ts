@@ -1,4 +1,4 @@
-// Issue #19: the WebAssembly reader of model.vocab and model.merges (src/loaders/wasm/merges.wat) must give what
+// Issue #19: the WebAssembly reader of model.vocab and model.merges (src/loaders/wasm/tokenizer-json.wat) must give what
 // the JavaScript readers give, key for key and merge for merge, and the same errors: on the real files of Gemma 3, Llama 3 and Qwen3, and on a
 // made-up file: merges across several of its windows onto the file, more merges than its output holds at once,
 // a side longer than the window's margin and one longer than its scratch, escapes it decodes itself and escapes

@@ -35,7 +35,7 @@ export class KeyIndex {
   /**
    * Keys k = 0..count-1 are arena[starts[k], starts[k + 1]), with their {@link hashBytes} in `hashes`; `table`, when
    * given, is where the index is built (zeros, 4 × {@link indexCapacity}(count) of them). With `built`, the table
-   * already holds it (built by the WebAssembly module: merges.wat's `index`), and `built` is its first repeated key
+   * already holds it (built by the WebAssembly module: tokenizer-json.wat's `index`), and `built` is its first repeated key
    * or -1.
    */
   constructor(

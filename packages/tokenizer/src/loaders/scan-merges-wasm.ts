@@ -1,15 +1,17 @@
-// `model.merges` resolved by the WebAssembly reader (wasm/merges.wat), for a large file. The vocabulary is read
-// by the JavaScript reader straight into the module's memory (its arena, offsets, ids and index table are views of
-// it, which the tokenizer then keeps: nothing is copied), and the module reads the merges through a window of the
-// file, a batch of 32 per call: each batch parsed, the index lines its sides start at read together (their trips
-// to memory overlap), then each merge resolved. A merge it does not read itself it hands back, and the
-// JavaScript reader (MergeReader.one) reads it from the file: so every error, and every fallback to JSON.parse, is
-// the JavaScript reader's.
-// NOTE: measured on Gemma 3 (515k merges, 25 MB of the file): the module reads the merges in about two thirds
-// of the CPU time of the JavaScript reader. The file is not copied whole: a load's new ArrayBuffer memory (the
-// module's memory counts) past 64 MB starts a full garbage collection.
+// `model.vocab` and `model.merges` read by the WebAssembly module (wasm/tokenizer-json.wat), for a large file.
+// The vocabulary is measured (in a small memory of its own), then read into a memory made to its size, where its
+// arena, offsets, ids and index table stay as the tokenizer's (views: nothing is copied out), its index built
+// there; the merges are read and resolved against it, a batch of 32 per call: each batch parsed, the index lines
+// its sides start at read together (their trips to memory overlap), then each merge resolved. The module reads
+// the file through a 512 kB window. An entry or a merge it does not read itself it hands back, and the JavaScript
+// reader (VocabReader.entries, MergeReader.one) reads it from the file: so every error, and every fallback to
+// JSON.parse, is the JavaScript reader's.
+// NOTE: measured on Gemma 3 (262k keys, 515k merges, 33 MB): about two thirds of the JavaScript readers' CPU time.
+// The file is not copied whole: a load's new ArrayBuffer memory past 64 MB (a module's memory counts) starts a
+// full garbage collection. The memory is made at its size and never grown: growing detaches the old buffer, and
+// the first detached buffer makes the engine check every typed array access of the process for one.
 import { KeyIndex, indexCapacity } from './key-index';
-import { mergesWasmHex } from './wasm/merges-wasm';
+import { tokenizerJsonWasmHex } from './wasm/tokenizer-json-wasm';
 
 /** The JavaScript reader's side of the exchange (MergeReader). */
 export interface OneMergeReader {
@@ -62,10 +64,10 @@ let compiled: WebAssembly.Module | null | undefined;
 function mergesModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      const bytes = new Uint8Array(mergesWasmHex.length >> 1);
+      const bytes = new Uint8Array(tokenizerJsonWasmHex.length >> 1);
       // '0'–'9' → 0–9, 'a'–'f' → 10–15
       const nibble = (c: number) => (c & 15) + (c >> 6) * 9;
-      for (let i = 0; i < bytes.length; i++) bytes[i] = (nibble(mergesWasmHex.charCodeAt(2 * i)) << 4) | nibble(mergesWasmHex.charCodeAt(2 * i + 1));
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (nibble(tokenizerJsonWasmHex.charCodeAt(2 * i)) << 4) | nibble(tokenizerJsonWasmHex.charCodeAt(2 * i + 1));
       compiled = new WebAssembly.Module(bytes);
     } catch {
       // NOTE: no WebAssembly, or an engine that refuses to compile synchronously: the JavaScript reader
@@ -179,7 +181,7 @@ export class MergesSpace {
     this.outAt = align(this.recsAt + 1024 + SCRATCH + 16);
     const hashesAt = align(this.outAt + 12 * OUT);
     const end = hashesAt + 4 * keys;
-    // NOTE: made at its size, never grown (see merges.wat)
+    // NOTE: made at its size, never grown (see tokenizer-json.wat)
     const memory = (this.memory = new WebAssembly.Memory({ initial: Math.ceil(end / PAGE) }));
     this.wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MergesExports;
     const buffer = memory.buffer;
