@@ -124,8 +124,14 @@ export function measureObject(
 ): { strings: number; bytes: number } | undefined | typeof unavailable {
   const module = mergesModule();
   if (!module) return unavailable;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((WINDOW + 32) / PAGE) });
-  const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MergesExports;
+  let memory: WebAssembly.Memory;
+  let wasm: MergesExports;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil((WINDOW + 32) / PAGE) });
+    wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MergesExports;
+  } catch {
+    return unavailable;
+  }
   const window = windowOnto(b, new Uint8Array(memory.buffer), 0, (at, limit) => wasm.resume(at, limit, 0, -1));
   window.move(start + 1);
   for (;;) {
@@ -193,11 +199,16 @@ export class MergesSpace {
     this.hashes = new Int32Array(buffer, hashesAt, keys);
   }
 
-  /** A space for a vocabulary of `keys` keys of `bytes` bytes, or undefined without WebAssembly. */
+  /** A space for a vocabulary of `keys` keys of `bytes` bytes, or undefined without WebAssembly (or such a memory). */
   static open(keys: number, bytes: number): MergesSpace | undefined {
     const module = mergesModule();
     if (!module) return undefined;
-    return new MergesSpace(module, keys, bytes);
+    try {
+      return new MergesSpace(module, keys, bytes);
+    } catch {
+      // NOTE: a memory the engine will not make (past 4 GB, or out of memory): the JavaScript reader
+      return undefined;
+    }
   }
 
   /**
