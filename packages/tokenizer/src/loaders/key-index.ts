@@ -24,23 +24,35 @@
 export class KeyIndex {
   /** The number of the first key that repeats an earlier one, or -1. */
   readonly duplicate: number = -1;
-  private readonly table: Int32Array;
-  private readonly mask: number;
+  /** 4 per slot: hash, number + 1 | min(length, 255) << 24, first 8 bytes (read by the merges' WebAssembly reader). */
+  readonly table: Int32Array;
+  /** The number of slots - 1. */
+  readonly mask: number;
   // what insert read, kept so the reads are not optimized away
   private touched = 0;
   private readonly powers = [1];
 
-  /** Keys k = 0..count-1 are arena[starts[k], starts[k + 1]), with their {@link hashBytes} in `hashes`. */
+  /**
+   * Keys k = 0..count-1 are arena[starts[k], starts[k + 1]), with their {@link hashBytes} in `hashes`; `table`, when
+   * given, is where the index is built (zeros, 4 × {@link indexCapacity}(count) of them). With `built`, the table
+   * already holds it (built by the WebAssembly module: tokenizer-json.wat's `index`), and `built` is its first repeated key
+   * or -1.
+   */
   constructor(
     readonly arena: Uint8Array,
     readonly starts: Int32Array,
     hashes: Int32Array,
     readonly count: number,
+    table?: Int32Array,
+    built?: number,
   ) {
-    let capacity = 16;
-    while (capacity < count * 2) capacity *= 2;
+    const capacity = indexCapacity(count);
     this.mask = capacity - 1;
-    this.table = new Int32Array(4 * capacity);
+    this.table = table ?? new Int32Array(4 * capacity);
+    if (built !== undefined) {
+      this.duplicate = built;
+      return;
+    }
     // NOTE: in batches: the table lines a batch's keys start at are read first, together, so that their trips to
     // memory overlap (the table is larger than the caches); and a method called many times is compiled once, not
     // anew while each load's one long loop runs
@@ -144,6 +156,23 @@ export class KeyIndex {
     while (p.length <= n) p.push(Math.imul(p[p.length - 1], M));
     return p[n];
   }
+}
+
+/**
+ * The number of slots of a {@link KeyIndex} of `count` keys: the smallest power of two at least twice that (at
+ * least 16).
+ *
+ * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { indexCapacity } from './packages/tokenizer/src/loaders/key-index';
+ * console.log(indexCapacity(3), indexCapacity(262145)); // 16 1048576
+ * ```
+ */
+export function indexCapacity(count: number): number {
+  let capacity = 16;
+  while (capacity < count * 2) capacity *= 2;
+  return capacity;
 }
 
 // keys inserted per call of KeyIndex.insert

@@ -8,6 +8,7 @@
 import { TokenizerFormatError } from '../tokenizer-error';
 import { BACKSLASH, QUOTE, decodeString, decoded, skipSpace, stringEnd } from './json-bytes';
 import { M, hashBytes, type KeyIndex } from './key-index';
+import type { MergesSpace } from './scan-merges-wasm';
 
 const utf8 = new TextDecoder();
 // merges read before their sides are looked up
@@ -17,7 +18,8 @@ const BATCH = 32;
  * Reads the `model.merges` array whose `[` is at `start` (each merge `"a b"` or `["a", "b"]`) into
  * `[left, right, merged]` ids in rank order, or returns undefined when it is not written that way (the caller
  * falls back to JSON.parse, which names the problem). A merge whose tokens or concatenation are not in the
- * vocabulary is a TokenizerFormatError naming it.
+ * vocabulary is a TokenizerFormatError naming it. With `space` (the vocabulary's arrays are in its memory: see
+ * scanVocab), the WebAssembly reader reads them, with the same results, errors and fallbacks.
  *
  * @example
  * ```ts
@@ -33,8 +35,13 @@ const BATCH = 32;
  * }
  * ```
  */
-export function scanMerges(b: Uint8Array, start: number, index: KeyIndex, ids: Int32Array): { merges: Int32Array; end: number } | undefined {
-  return new MergeReader(b, index, ids).read(start);
+export function scanMerges(b: Uint8Array, start: number, index: KeyIndex, ids: Int32Array, space?: MergesSpace): { merges: Int32Array; end: number } | undefined {
+  // NOTE: the WebAssembly reader when the vocabulary is in its memory; this reader takes the merges it hands back
+  if (space) {
+    const read = space.read(b, start, index, new MergeReader(b, index, ids, 1));
+    return read && { merges: keysToIds(read.merges, ids), end: read.end };
+  }
+  return new MergeReader(b, index, ids, Math.max(1024, (b.length >> 6) | 0)).read(start);
 }
 
 // key numbers → ids, in place
@@ -48,7 +55,11 @@ function keysToIds(merges: Int32Array, ids: Int32Array): Int32Array {
   return merges;
 }
 
-class MergeReader {
+/**
+ * The JavaScript reader of merges, which reads a whole array (read) or one merge the WebAssembly reader hands
+ * back (one).
+ */
+export class MergeReader {
   // each merge's two sides: hash, start and end; a start < 0 is ~start in `side`, where escaped strings are decoded
   private readonly hashes = new Int32Array(2 * BATCH);
   private readonly starts = new Int32Array(2 * BATCH);
@@ -64,10 +75,12 @@ class MergeReader {
   private touched = 0;
   // merges in the batch just read, and whether it ended the array
   private inBatch = 0;
-  private done = false;
+  /** Whether the last merge read ended the array. */
+  done = false;
 
-  constructor(private readonly b: Uint8Array, private readonly index: KeyIndex, private readonly ids: Int32Array) {
-    this.out = new Int32Array(3 * Math.max(1024, (b.length >> 6) | 0));
+  // `merges`: how many merges to make room for first
+  constructor(private readonly b: Uint8Array, private readonly index: KeyIndex, private readonly ids: Int32Array, merges: number) {
+    this.out = new Int32Array(3 * merges);
   }
 
   read(start: number): { merges: Int32Array; end: number } | undefined {
@@ -78,7 +91,7 @@ class MergeReader {
     // once and for all, rather than one long loop it compiles on the fly anew at every load
     for (let j = 0; !this.done; ) {
       this.sideUsed = 0;
-      p = this.batch(p);
+      p = this.batch(p, BATCH);
       if (p < 0) return undefined;
       // the index lines of the batch's sides fetched together, then each merge resolved
       this.touched ^= this.index.touch(this.hashes, 2 * this.inBatch);
@@ -87,11 +100,31 @@ class MergeReader {
     return { merges: keysToIds(this.out.subarray(0, 3 * this.count), this.ids), end: p };
   }
 
-  // reads up to BATCH merges from p (at a merge) into the sides; returns the index after them, or -1
-  private batch(p: number): number {
+  /**
+   * Reads the one merge at p (merge j; `last` the key the merge before made) into {@link MergeReader.triple}
+   * (key numbers); returns the index after it and the `,` or `]` that follows (`done` then set), or -1 for what
+   * read returns undefined for. A merge of tokens not in the vocabulary throws, as in read.
+   */
+  one(p: number, j: number, last: number): number {
+    this.sideUsed = 0;
+    this.count = 0;
+    this.last = last;
+    p = this.batch(p, 1);
+    if (p < 0) return -1;
+    this.resolve(j, 0);
+    return p;
+  }
+
+  /** What {@link MergeReader.one} read: [left, right, merged] key numbers. */
+  get triple(): Int32Array {
+    return this.out;
+  }
+
+  // reads up to `limit` (≤ BATCH) merges from p (at a merge) into the sides; returns the index after them, or -1
+  private batch(p: number, limit: number): number {
     const { b, hashes, starts, ends } = this;
     let m = 0;
-    while (m < BATCH) {
+    while (m < limit) {
       const at = (this.at = 2 * m);
       let c = b[p];
       if (c === 0x5b) {

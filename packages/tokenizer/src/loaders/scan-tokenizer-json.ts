@@ -85,6 +85,7 @@ class Scanner {
     if (this.pos !== this.b.length || !this.vocab) throw new Fallback();
     // merges written before the vocabulary are read once it is known
     if (this.mergesStart >= 0) this.merges(this.mergesStart);
+    this.vocab.space = undefined;
     return { root, vocab: this.vocab, merges: this.mergeIds };
   }
 
@@ -116,7 +117,7 @@ class Scanner {
   // reads the merges array at `start` against the vocabulary; returns its end
   private merges(start: number): number {
     const { index, ids } = this.vocab!;
-    const read = scanMerges(this.b, start, index, ids);
+    const read = scanMerges(this.b, start, index, ids, this.vocab!.space);
     if (!read) throw new Fallback();
     this.mergeIds = read.merges;
     return read.end;

@@ -5,6 +5,7 @@
 import { TokenizerFormatError } from '../tokenizer-error';
 import { BACKSLASH, QUOTE, decodeString, decoded, skipSpace, stringEnd } from './json-bytes';
 import { KeyIndex, M, MAX_KEYS, hashBytes } from './key-index';
+import { MergesSpace, measureObject, unavailable } from './scan-merges-wasm';
 
 /**
  * `model.vocab` read by {@link scanVocab}: its keys (numbered in file order) as one text and offsets, their ids,
@@ -31,6 +32,9 @@ export class ScannedVocab {
     /** The index just past the closing brace. */
     readonly end: number,
   ) {}
+
+  /** Where the merges can be read against this vocabulary by the WebAssembly reader (dropped once they are). */
+  space: MergesSpace | undefined;
 
   /** Key k's string. */
   key(k: number): string {
@@ -62,7 +66,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Reads the `model.vocab` object whose `{` is at `start`, or returns undefined when it is not an object of
  * string → integer written the plain way (the caller then falls back to JSON.parse, which names the problem).
- * A key written twice is a TokenizerFormatError (JSON.parse would keep the last one silently).
+ * A key written twice is a TokenizerFormatError (JSON.parse would keep the last one silently). With `wasm` (and an
+ * engine with WebAssembly), its arrays are in a {@link MergesSpace}, for reading the merges.
  *
  * @example
  * ```ts
@@ -72,15 +77,21 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * console.log(v?.keys(), v?.ids); // [ 'é', '😀' ] Int32Array(2) [ 1, 0 ]
  * ```
  */
-export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefined {
+export function scanVocab(b: Uint8Array, start: number, wasm = true): ScannedVocab | undefined {
   // NOTE: every array sized once, from a first pass that counts the strings: growing them as the keys come
   // allocated twice the memory, and a load's large allocations are what start a full garbage collection of the
   // whole heap (V8 starts one past 64 MB of new ArrayBuffer memory; the file itself is 33 MB)
-  const size = measure(b, start);
+  // NOTE: measured by the WebAssembly module when there is one (it hands a string it can not finish back)
+  const measured = wasm ? measureObject(b, start, (p, strings, bytes) => measure(b, start, p, strings, bytes)) : unavailable;
+  const size = measured === unavailable ? measure(b, start) : measured;
   if (!size || size.strings > MAX_KEYS) return undefined;
-  const r = new VocabReader(b, size.strings, size.bytes);
+  // NOTE: the arrays in the WebAssembly reader's memory when there is one: it reads the merges against them
+  const space = wasm ? MergesSpace.open(size.strings, size.bytes) : undefined;
+  const r = new VocabReader(b, size.strings, size.bytes, space);
   let p = skipSpace(b, start + 1);
   if (b[p] === 0x7d) p++;
+  // the WebAssembly reader, which hands the entries it does not read itself to r
+  else if (space) p = space.readVocab(b, p, r);
   // NOTE: a batch of keys per call, so that the hot code is a function called many times, which the engine
   // optimizes once and for all, rather than one long loop it compiles on the fly anew at every load; the first
   // call reads a few keys only, so that the whole function has run before it is compiled (see entries)
@@ -95,8 +106,11 @@ export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefine
     return undefined;
   }
   if (text.length !== r.chars) return undefined;
-  const index = new KeyIndex(arena, starts, hashes, count);
+  // (an arena that had to grow is no longer the space's)
+  const inSpace = space && arena === space.arena ? space : undefined;
+  const index = inSpace ? inSpace.index(count) : new KeyIndex(arena, starts, hashes, count);
   const vocab = new ScannedVocab(text, charStarts, ids.subarray(0, count), index, count, p);
+  vocab.space = inSpace;
   if (index.duplicate >= 0) throw new TokenizerFormatError('tokenizer.json', `model.vocab has the key ${JSON.stringify(vocab.key(index.duplicate))} twice`);
   return vocab;
 }
@@ -104,11 +118,10 @@ export function scanVocab(b: Uint8Array, start: number): ScannedVocab | undefine
 // the number of strings in the object whose `{` is at `start` and their bytes as written (at least its keys and
 // their decoded bytes: no escape decodes to more bytes than it is written with), or undefined when it nests or
 // does not end
-function measure(b: Uint8Array, start: number): { strings: number; bytes: number } | undefined {
+// (from p on, with `strings` and `bytes` counted before it: where the WebAssembly measure hands over)
+function measure(b: Uint8Array, start: number, from = start + 1, strings = 0, bytes = 0): { strings: number; bytes: number } | undefined {
   const n = b.length;
-  let strings = 0;
-  let bytes = 0;
-  for (let p = start + 1; p < n; p++) {
+  for (let p = from; p < n; p++) {
     const c = b[p];
     if (c === QUOTE) {
       const e = stringEnd(b, p);
@@ -134,13 +147,13 @@ class VocabReader {
   chars = 0; // UTF-16 units of the keys so far
   done = false;
 
-  // room for `keys` keys of `bytes` bytes in all
-  constructor(private readonly b: Uint8Array, keys: number, bytes: number) {
-    this.arena = new Uint8Array(bytes);
-    this.starts = new Int32Array(keys + 1);
-    this.charStarts = new Int32Array(keys + 1);
-    this.hashes = new Int32Array(keys);
-    this.ids = new Int32Array(keys);
+  // room for `keys` keys of `bytes` bytes in all (the space's arrays, or new ones)
+  constructor(private readonly b: Uint8Array, keys: number, bytes: number, space: MergesSpace | undefined) {
+    this.arena = space?.arena ?? new Uint8Array(bytes);
+    this.starts = space?.starts ?? new Int32Array(keys + 1);
+    this.charStarts = space?.charStarts ?? new Int32Array(keys + 1);
+    this.hashes = space?.hashes ?? new Int32Array(keys);
+    this.ids = space?.ids ?? new Int32Array(keys);
   }
 
   // reads up to `batch` (≤ 1024) entries from p (at a key); returns the index after them (past the `}` after the
