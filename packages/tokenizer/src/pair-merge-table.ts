@@ -79,13 +79,39 @@ export class PairMergeTable {
     return table;
   }
 
-  // inserts merges [from, to), after reading the slots their probes start at
+  // inserts merges [from, to), after reading the slots their probes start at (each pair's hash kept from that
+  // first pass); as insert, in a table that never grows (fromTriples makes it at least twice the merges)
   private insertBatch(from: number, to: number): void {
     const { slots, pairs, mask } = this;
     let x = 0;
-    for (let e = from; e < to; e++) x |= slots[hash(pairs[3 * e], pairs[3 * e + 1]) & mask];
+    for (let e = from; e < to; e++) {
+      const h = hash(pairs[3 * e], pairs[3 * e + 1]);
+      HASHES[e - from] = h;
+      x |= slots[h & mask];
+    }
     this.touched ^= x;
-    for (let e = from; e < to; e++) this.insert(e);
+    let size = this.size;
+    for (let e = from; e < to; e++) {
+      const a = pairs[3 * e];
+      const b = pairs[3 * e + 1];
+      const h = HASHES[e - from];
+      const tag = h & TAG;
+      let i = h & mask;
+      let v = slots[i];
+      for (; v !== 0; v = slots[i]) {
+        // a pair already in the table keeps its first (best-ranked) merge
+        if ((v & TAG) === tag) {
+          const f = (v & ENTRY) - 1;
+          if (pairs[3 * f] === a && pairs[3 * f + 1] === b) break;
+        }
+        i = (i + 1) & mask;
+      }
+      if (v === 0) {
+        slots[i] = tag | (e + 1);
+        size++;
+      }
+    }
+    this.size = size;
   }
 
   /**
@@ -216,8 +242,9 @@ export class PairMergeTable {
   }
 }
 
-// merges whose slots are read together before they are inserted
+// merges whose slots are read together before they are inserted, and their hashes
 const BATCH = 32;
+const HASHES = new Int32Array(BATCH);
 
 // the low 24 bits of a slot: merge number + 1; the high 8: the top of the pair's hash
 const ENTRY = 0xffffff;
