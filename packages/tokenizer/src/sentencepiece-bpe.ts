@@ -11,7 +11,7 @@ import { PipelineTokenizer, type RunContext } from './pipeline-tokenizer';
 import type { DecodeOptions, SpecialTokenIds } from './tokenizer';
 import { TokenizerFormatError, idOutOfRange } from './tokenizer-error';
 import { TOKEN_TYPE, inferTokenTypes } from './token-type';
-import { allTokens, tokenListOf, type TokenList } from './token-list';
+import { allTokens, tokenListOf, tokenUnitAt, type TokenList } from './token-list';
 
 /**
  * What a SentencePiece-style BPE is made of; `loadLlama2cTokenizer`, `loadGgufTokenizer` and
@@ -72,8 +72,10 @@ export class SentencePieceBpe extends PipelineTokenizer {
   readonly spaceSymbol: string;
   private readonly tokens: TokenList;
   private readonly types: Uint8Array;
-  // one-code-point pieces, which start every encode; the full piece table is built on first need (see pieceIds)
-  private readonly charIds = new Map<string, number>();
+  // one-code-point pieces, which start every encode: by UTF-16 unit (-1 none), and those of two units (a surrogate
+  // pair) by string; the full piece table is built on first need (see pieceIds)
+  private readonly unitIds = new Int32Array(0x10000).fill(-1);
+  private readonly pairIds = new Map<string, number>();
   private pieceMap: Map<string, number> | undefined;
   private readonly byteIds = new Int32Array(256).fill(-1);
   protected readonly splitter: SpecialTokenSplitter;
@@ -89,32 +91,18 @@ export class SentencePieceBpe extends PipelineTokenizer {
     if (this.types.length !== this.vocabSize) {
       throw new TokenizerFormatError(options.fileKind ?? 'SentencePiece vocabulary', `${this.types.length} token types for ${this.vocabSize} tokens`);
     }
-    const special = new Map<string, number>();
-    const userDefined = new Map<string, number>();
-    // NOTE: a token's string is made only where its type or length says it is needed (a few thousand of Gemma
-    // 3's 262k): one-code-point pieces, byte, control and user-defined tokens
-    for (let id = 0; id < this.vocabSize; id++) {
-      const type = this.types[id];
-      if (type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined) {
-        const units = tokens.units(id);
-        if (units === 1 || units === 2) {
-          const token = tokens.at(id);
-          // NOTE: the first id wins for a duplicated piece, as in sentencepiece's piece table
-          const oneCodePoint = units === 1 || (isLow(token.charCodeAt(1)) && !isLow(token.charCodeAt(0)));
-          if (oneCodePoint && !this.charIds.has(token)) this.charIds.set(token, id);
-        }
-      } else if (type === TOKEN_TYPE.byte) {
-        const b = parseByteToken(tokens.at(id));
-        if (b >= 0) this.byteIds[b] = id;
-      }
-      // NOTE: llama.cpp matches user-defined tokens in every text and control tokens only when parsing specials
-      if (type === TOKEN_TYPE.control) special.set(tokens.at(id).trim(), id);
-      else if (type === TOKEN_TYPE.userDefined && tokens.units(id) > 0) {
-        const token = tokens.at(id);
-        if (!userDefined.has(token)) userDefined.set(token, id);
-      }
+    const pieces: LoadPieces = { tokens, types: this.types, unitIds: this.unitIds, pairIds: this.pairIds, byteIds: this.byteIds, special: new Map(), userDefined: new Map() };
+    // NOTE: in chunks, so that the loop is a function called many times, which the engine optimizes once for every
+    // load, not a loop it compiles anew at each. A first call reads the last ids into a scratch state, thrown away:
+    // they are where a file's added tokens that are not in its vocabulary sit, whose token list takes a path of its
+    // own, and code the engine compiles before that path has run once is thrown away when it first runs (at every
+    // load, measured on Gemma 3)
+    if (this.vocabSize > CHUNK) {
+      const scratch: LoadPieces = { ...pieces, unitIds: new Int32Array(0x10000).fill(-1), pairIds: new Map(), byteIds: new Int32Array(256), special: new Map(), userDefined: new Map() };
+      readPieces(scratch, this.vocabSize - 64, this.vocabSize);
     }
-    this.splitter = new SpecialTokenSplitter(special, userDefined);
+    for (let id = 0; id < this.vocabSize; id += CHUNK) readPieces(pieces, id, Math.min(this.vocabSize, id + CHUNK));
+    this.splitter = new SpecialTokenSplitter(pieces.special, pieces.userDefined);
   }
 
   /**
@@ -207,7 +195,7 @@ export class SentencePieceBpe extends PipelineTokenizer {
     const n0 = to - from + (dummy ? 1 : 0);
     const ids = new Int32Array(n0);
     const charStart = new Int32Array(n0 + 1); // UTF-16 start of each symbol in `text` (the dummy maps to `from`)
-    const space = this.charIds.get(this.spaceSymbol) ?? this.pieceIds().get(this.spaceSymbol) ?? -1;
+    const space = this.oneCodePointId(this.spaceSymbol) ?? this.pieceIds().get(this.spaceSymbol) ?? -1;
     let n = 0;
     if (dummy) {
       charStart[n] = from;
@@ -218,8 +206,9 @@ export class SentencePieceBpe extends PipelineTokenizer {
       const width = c >= 0xd800 && c <= 0xdbff && i + 1 < to && isLow(text.charCodeAt(i + 1)) ? 2 : 1;
       charStart[n] = i;
       // NOTE: a lone surrogate is looked up as U+FFFD, the character a UTF-8 encoder turns it into
-      const ch = width === 1 && c >= 0xd800 && c <= 0xdfff ? '\ufffd' : text.slice(i, i + width);
-      ids[n++] = c === 0x20 ? space : (this.charIds.get(ch) ?? -1);
+      if (c === 0x20) ids[n++] = space;
+      else if (width === 1) ids[n++] = this.unitIds[c >= 0xd800 && c <= 0xdfff ? 0xfffd : c];
+      else ids[n++] = this.pairIds.get(text.slice(i, i + width)) ?? -1;
       i += width;
     }
     charStart[n] = to;
@@ -253,6 +242,12 @@ export class SentencePieceBpe extends PipelineTokenizer {
     }
   }
 
+  // the id of a one-code-point piece, or undefined
+  private oneCodePointId(s: string): number | undefined {
+    const id = s.length === 1 ? this.unitIds[s.charCodeAt(0)] : this.pairIds.get(s);
+    return id === undefined || id < 0 ? undefined : id;
+  }
+
   /** Normal and user-defined pieces → id, the first id winning for a duplicated piece. */
   private pieceIds(): Map<string, number> {
     if (this.pieceMap) return this.pieceMap;
@@ -281,6 +276,56 @@ export class SentencePieceBpe extends PipelineTokenizer {
     const distinct = [...new Set(Array.from(scores))].sort((x, y) => y - x);
     const rankOf = new Map(distinct.map((s, i) => [s, i]));
     return PairMergeTable.fromSplits(pieceIds, (id) => rankOf.get(scores[id])!);
+  }
+}
+
+// ids per call of readPieces
+const CHUNK = 4096;
+
+// what SentencePieceBpe's constructor reads off its tokens
+interface LoadPieces {
+  tokens: TokenList;
+  types: Uint8Array;
+  unitIds: Int32Array;
+  pairIds: Map<string, number>;
+  byteIds: Int32Array;
+  special: Map<string, number>;
+  userDefined: Map<string, number>;
+}
+
+// ids [from, to) into the one-code-point pieces, the byte tokens, the control (special) and user-defined tokens
+// NOTE: a token's string is made only where its type or length says it is needed (a few thousand of Gemma 3's
+// 262k): one-code-point pieces, byte, control and user-defined tokens
+function readPieces(pieces: LoadPieces, from: number, to: number): void {
+  const { tokens, types, unitIds, pairIds, byteIds, special, userDefined } = pieces;
+  for (let id = from; id < to; id++) {
+    const type = types[id];
+    if (type === TOKEN_TYPE.normal || type === TOKEN_TYPE.userDefined) {
+      // NOTE: the first id wins for a duplicated piece, as in sentencepiece's piece table
+      const units = tokens.units(id);
+      if (units === 1) {
+        const c = tokenUnitAt(tokens, id, 0);
+        if (unitIds[c] === -1) unitIds[c] = id;
+      } else if (units === 2) {
+        // (a list that can not read a unit without the string makes it once)
+        const made = tokens.unitAt === undefined ? tokens.at(id) : undefined;
+        const c0 = made === undefined ? tokens.unitAt!(id, 0) : made.charCodeAt(0);
+        const c1 = made === undefined ? tokens.unitAt!(id, 1) : made.charCodeAt(1);
+        if (isLow(c1) && !isLow(c0)) {
+          const token = made ?? tokens.at(id);
+          if (!pairIds.has(token)) pairIds.set(token, id);
+        }
+      }
+    } else if (type === TOKEN_TYPE.byte) {
+      const b = parseByteToken(tokens.at(id));
+      if (b >= 0) byteIds[b] = id;
+    }
+    // NOTE: llama.cpp matches user-defined tokens in every text and control tokens only when parsing specials
+    if (type === TOKEN_TYPE.control) special.set(tokens.at(id).trim(), id);
+    else if (type === TOKEN_TYPE.userDefined && tokens.units(id) > 0) {
+      const token = tokens.at(id);
+      if (!userDefined.has(token)) userDefined.set(token, id);
+    }
   }
 }
 

@@ -27,6 +27,8 @@ export interface TokenList {
   units(id: number): number;
   /** The first id whose token is this string, or -1. */
   indexOf(token: string): number;
+  /** Optional: `at(id).charCodeAt(index)` without making the string (a loader reads a vocabulary's shape with it). */
+  unitAt?(id: number, index: number): number;
 }
 
 /**
@@ -61,6 +63,24 @@ class ArrayTokens implements TokenList {
   indexOf(token: string): number {
     return this.tokens.indexOf(token);
   }
+  unitAt(id: number, index: number): number {
+    return this.tokens[id].charCodeAt(index);
+  }
+}
+
+/**
+ * The UTF-16 unit at `index` of token `id` (NaN past its end), without making the token's string when the list
+ * can say it ({@link TokenList.unitAt}).
+ *
+ * @example
+ * ```ts
+ * // an internal helper (not exported by the package), imported here from its source file
+ * import { tokenUnitAt, tokenListOf } from './packages/tokenizer/src/token-list';
+ * console.log(tokenUnitAt(tokenListOf(['a', 'bc']), 1, 1)); // 99
+ * ```
+ */
+export function tokenUnitAt(tokens: TokenList, id: number, index: number): number {
+  return tokens.unitAt ? tokens.unitAt(id, index) : tokens.at(id).charCodeAt(index);
 }
 
 /**

@@ -41,6 +41,12 @@ export class ScannedVocab {
     return this.text.slice(this.charStarts[k], this.charStarts[k + 1]);
   }
 
+  /** Key k's UTF-16 unit at `index` (NaN past its end), without making its string. */
+  unitAt(k: number, index: number): number {
+    const at = this.charStarts[k] + index;
+    return index >= 0 && at < this.charStarts[k + 1] ? this.text.charCodeAt(at) : NaN;
+  }
+
   /** Key k's length in UTF-16 units. */
   units(k: number): number {
     return this.charStarts[k + 1] - this.charStarts[k];

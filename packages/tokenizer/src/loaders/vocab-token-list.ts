@@ -32,8 +32,9 @@ export function vocabTokenList(vocab: ScannedVocab, added: readonly AddedToken[]
   const limit = count + added.length;
   // id → key number; -1 no token; -2 - i the added token addedOnly[i] (an id that no key has)
   // NOTE: a vocabulary written in id order (Gemma 3's, Llama 3's: key k has id k) needs no map for its keys
+  // (in chunks: a function the engine optimizes once for every load, see readPieces in sentencepiece-bpe.ts)
   let inOrder = true;
-  for (let k = 0; k < count && inOrder; k++) inOrder = ids[k] === k;
+  for (let k = 0, chunk = 64; k < count && inOrder; k += chunk, chunk = 4096) inOrder = idsInOrder(ids, k, Math.min(count, k + chunk));
   const keyOf = new Int32Array(inOrder ? limit - count : limit).fill(-1);
   const base = inOrder ? count : 0;
   if (!inOrder) {
@@ -91,6 +92,11 @@ class VocabTokens implements TokenList {
     return k >= 0 ? this.vocab.units(k) : this.addedOnly[-2 - k].length;
   }
 
+  unitAt(id: number, index: number): number {
+    const k = id < this.base ? id : this.keyOf[id - this.base];
+    return k >= 0 ? this.vocab.unitAt(k, index) : this.addedOnly[-2 - k].charCodeAt(index);
+  }
+
   indexOf(token: string): number {
     // the first id: the key's, or an added token's that no key has
     const k = this.vocab.keyNumber(token);
@@ -100,4 +106,10 @@ class VocabTokens implements TokenList {
     }
     return best;
   }
+}
+
+// whether ids[k] is k for every k in [from, to)
+function idsInOrder(ids: Int32Array, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (ids[k] !== k) return false;
+  return true;
 }
