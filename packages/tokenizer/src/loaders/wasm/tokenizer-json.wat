@@ -308,25 +308,6 @@
     (i32.store offset=8 (local.get $o) (local.get $merged))
     (local.get $merged))
 
-  ;; the key the first table line of the side at offset `side` of record r names, when the side is longer than
-  ;; 8 bytes (so that $find compares its bytes) and the line's hash is the side's; else -1
-  (func $candidate (param $r i32) (param $side i32) (result i32)
-    (local $h i32) (local $line i32) (local $meta i32) (local $k i32)
-    (local.set $r (i32.add (local.get $r) (local.get $side)))
-    (if (i32.le_s (i32.sub (i32.load offset=4 (local.get $r)) (i32.load (local.get $r))) (i32.const 8)) (then (return (i32.const -1))))
-    (local.set $h (i32.load offset=8 (local.get $r)))
-    (local.set $line (i32.add (global.get $table) (i32.shl (i32.and (call $mix (local.get $h)) (global.get $mask)) (i32.const 4))))
-    (local.set $meta (i32.load offset=4 (local.get $line)))
-    (if (i32.or (i32.eqz (local.get $meta)) (i32.ne (i32.load (local.get $line)) (local.get $h))) (then (return (i32.const -1))))
-    (local.set $k (i32.sub (i32.and (local.get $meta) (i32.const 0xffffff)) (i32.const 1)))
-    (if (i32.ge_u (local.get $k) (global.get $keys)) (then (return (i32.const -1))))
-    (local.get $k))
-
-  ;; where key k's bytes start in the arena (0 for -1)
-  (func $startOf (param $k i32) (result i32)
-    (if (i32.lt_s (local.get $k) (i32.const 0)) (then (return (i32.const 0))))
-    (i32.load (i32.add (global.get $starts) (i32.shl (local.get $k) (i32.const 2)))))
-
   ;; what the reads of the table lines added up to (kept, so that they are not optimized away)
   (global $touched (mut i32) (i32.const 0))
 
@@ -374,26 +355,6 @@
             (i32.load offset=4 (i32.add (global.get $table) (i32.shl (i32.and (call $mix (i32.load offset=20 (local.get $r))) (global.get $mask)) (i32.const 4)))))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $touch))))
-      ;; then, for the sides longer than the 8 bytes a table line holds, where the key that line names starts,
-      ;; and then its first bytes, which $find compares: two more trips to memory, overlapped in the same way
-      (local.set $i (i32.const 0))
-      (loop $touchStarts
-        (if (i32.lt_u (local.get $i) (local.get $k)) (then
-          (local.set $r (i32.add (global.get $recs) (i32.shl (local.get $i) (i32.const 5))))
-          (local.set $x (i32.xor (local.get $x) (i32.xor
-            (call $startOf (call $candidate (local.get $r) (i32.const 0)))
-            (call $startOf (call $candidate (local.get $r) (i32.const 12))))))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $touchStarts))))
-      (local.set $i (i32.const 0))
-      (loop $touchBytes
-        (if (i32.lt_u (local.get $i) (local.get $k)) (then
-          (local.set $r (i32.add (global.get $recs) (i32.shl (local.get $i) (i32.const 5))))
-          (local.set $x (i32.xor (local.get $x) (i32.xor
-            (i32.load8_u (i32.add (global.get $arena) (call $startOf (call $candidate (local.get $r) (i32.const 0)))))
-            (i32.load8_u (i32.add (global.get $arena) (call $startOf (call $candidate (local.get $r) (i32.const 12))))))))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br $touchBytes))))
       (global.set $touched (i32.xor (global.get $touched) (local.get $x)))
       (local.set $i (i32.const 0))
       (loop $resolve
