@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { maxAbsDiff } from './max-abs-diff';
 import { getBackend, tensor } from '@transformer-kit/tensor';
 import { gemma2Model, loadGguf, readGgufModel, type CausalLM, type DecoderConfig } from '../src/index';
 import { greedyDecode } from '../../../test-support/greedy-decode';
@@ -14,13 +15,6 @@ interface LlamaCppRun {
   logits_after_prompt: number[];
 }
 const run = (family: string): LlamaCppRun => JSON.parse(readFileSync(shared(`models/families/${family}-tiny.llama.cpp.json`).path, 'utf8'));
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return Number.isNaN(m) ? Infinity : m;
-}
 
 const FAMILIES = ['qwen2', 'phi3', 'gemma', 'gemma2'] as const;
 

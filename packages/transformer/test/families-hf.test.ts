@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from './max-abs-diff';
 import { CpuBackend, getBackend, setBackend, tensor } from '@transformer-kit/tensor';
 import { gemmaFamily, gemmaModel, loadGguf, loadHuggingFace, readGguf, readGgufModel, safetensorsWeights, type CausalLM, type GgufFile } from '../src/index';
 import { haveShared, readShared, shared } from './shared-data';
@@ -104,13 +105,6 @@ function writeHfFolder(name: string, family: Family): string {
   writeFileSync(join(dir, 'config.json'), JSON.stringify(family.config));
   writeFileSync(join(dir, 'model.safetensors'), writeSafetensors(tensors, { format: 'pt' }));
   return dir;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return Number.isNaN(m) ? Infinity : m;
 }
 
 const PROMPT = [1, 403, 407, 261, 378, 432, 383, 286, 261, 376]; // BOS + "Once upon a time, there was a little"

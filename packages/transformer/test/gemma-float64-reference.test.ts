@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { maxAbsDiff } from './max-abs-diff';
 import { tensor } from '@transformer-kit/tensor';
 import { loadGguf, readGgufModel, type CausalLM, type DecoderConfig } from '../src/index';
 import { float64GemmaLogits, geluFloat16Table, geluTanh, roundToFloat16 } from './float64-gemma-forward';
@@ -9,12 +10,6 @@ import { haveShared, readShared, shared } from './shared-data';
 // third time, by the float64 loops of float64-gemma-forward.ts: the model's exact math. Ours is within 1e-5 of it;
 // llama.cpp's logits are 6.5e-4 (Gemma) and 1.2e-3 (Gemma 2) away, and the float64 run with ggml's float16 GELU
 // table in place of GELU reproduces llama.cpp's Gemma logits to 1e-6.
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return Number.isNaN(m) ? Infinity : m;
-}
 
 describe('roundToFloat16', () => {
   it('rounds to float16’s grid with ties to even, subnormals included', () => {
