@@ -51,7 +51,8 @@ interface MergesExports {
 // the window onto the file, and how far before its end a merge is not begun (a longer one goes to JavaScript)
 const WINDOW = 1 << 19;
 const MARGIN = 1 << 12;
-// a batch's records (1 kB) and scratch for sides decoded from escapes (a longer side goes to JavaScript)
+// a batch's records (32 of 64 bytes) and scratch for sides decoded from escapes (a longer side goes to JavaScript)
+const RECS = 2048;
 const SCRATCH = 1 << 16;
 // merges per emptying of the output
 const OUT = 1 << 15;
@@ -184,7 +185,7 @@ export class MergesSpace {
     const idsAt = align(charStartsAt + 4 * (keys + 1));
     this.windowAt = align(idsAt + 4 * keys + 16);
     this.recsAt = align(this.windowAt + WINDOW + 16);
-    this.outAt = align(this.recsAt + 1024 + SCRATCH + 16);
+    this.outAt = align(this.recsAt + RECS + SCRATCH + 16);
     const hashesAt = align(this.outAt + 12 * OUT);
     const end = hashesAt + 4 * keys;
     // NOTE: made at its size, never grown (see tokenizer-json.wat)
@@ -248,7 +249,7 @@ export class MergesSpace {
    * module in this space's table.
    */
   index(count: number): KeyIndex {
-    this.wasm.setup(0, indexCapacity(count) - 1, this.arena.byteOffset, this.starts.byteOffset, count, this.recsAt, this.recsAt + 1024 + SCRATCH, this.outAt, OUT);
+    this.wasm.setup(0, indexCapacity(count) - 1, this.arena.byteOffset, this.starts.byteOffset, count, this.recsAt, this.recsAt + RECS + SCRATCH, this.outAt, OUT);
     return new KeyIndex(this.arena, this.starts, this.hashes, count, this.table, this.wasm.index(count));
   }
 
@@ -267,7 +268,7 @@ export class MergesSpace {
     for (let c = b[p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
     if (b[p] === 0x5d) return { merges: new Int32Array(0), end: p + 1 };
     const out = new Int32Array(memory.buffer, outAt, 3 * OUT);
-    wasm.setup(0, index.mask, this.arena.byteOffset, this.starts.byteOffset, index.count, this.recsAt, this.recsAt + 1024 + SCRATCH, outAt, OUT);
+    wasm.setup(0, index.mask, this.arena.byteOffset, this.starts.byteOffset, index.count, this.recsAt, this.recsAt + RECS + SCRATCH, outAt, OUT);
     // the merges so far, and the file's offset at the window's start
     let merges = new Int32Array(3 * Math.max(1024, (b.length >> 6) | 0));
     let done = 0;

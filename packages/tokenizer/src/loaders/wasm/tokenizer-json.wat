@@ -37,7 +37,7 @@
     (global.set $starts (local.get $starts))
     (global.set $keys (local.get $keys))
     (global.set $recs (local.get $recs))
-    (global.set $scratch (i32.add (local.get $recs) (i32.const 1024)))
+    (global.set $scratch (i32.add (local.get $recs) (i32.const 2048)))
     (global.set $scratchEnd (local.get $scratchEnd))
     (global.set $out (local.get $out))
     (global.set $cap (local.get $cap))
@@ -51,61 +51,58 @@
     (global.set $count (local.get $count))
     (global.set $last (local.get $last)))
 
-  ;; murmur3's finalizer, as key-index.ts's mix
-  (func $mix (param $h i32) (result i32)
-    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (i32.const 0x85ebca6b)))
-    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))) (i32.const 0xc2b2ae35)))
-    (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
-
-  ;; up to 4 bytes of [s, e) from s, little-endian, zero past e (the memory has slack past every range read)
-  (func $word (param $s i32) (param $e i32) (result i32)
-    (local $n i32)
-    (local.set $n (i32.sub (local.get $e) (local.get $s)))
-    (if (i32.ge_s (local.get $n) (i32.const 4)) (then (return (i32.load (local.get $s)))))
-    (if (i32.le_s (local.get $n) (i32.const 0)) (then (return (i32.const 0))))
-    (i32.and (i32.load (local.get $s)) (i32.sub (i32.shl (i32.const 1) (i32.shl (local.get $n) (i32.const 3))) (i32.const 1))))
-
-  ;; whether bytes [a, a + n) equal [b, b + n)
+  ;; whether bytes [a, a + n) equal [b, b + n): 8 at a time, the last fewer than 8 as one masked 8-byte compare
+  ;; (the memory has slack past every range read)
   (func $same (param $a i32) (param $b i32) (param $n i32) (result i32)
-    (block $tail
-      (loop $eight
-        (br_if $tail (i32.lt_s (local.get $n) (i32.const 8)))
+    (loop $eight
+      (if (i32.ge_s (local.get $n) (i32.const 8)) (then
         (if (i64.ne (i64.load (local.get $a)) (i64.load (local.get $b))) (then (return (i32.const 0))))
         (local.set $a (i32.add (local.get $a) (i32.const 8)))
         (local.set $b (i32.add (local.get $b) (i32.const 8)))
         (local.set $n (i32.sub (local.get $n) (i32.const 8)))
-        (br $eight)))
-    (loop $one
-      (if (i32.gt_s (local.get $n) (i32.const 0)) (then
-        (if (i32.ne (i32.load8_u (local.get $a)) (i32.load8_u (local.get $b))) (then (return (i32.const 0))))
-        (local.set $a (i32.add (local.get $a) (i32.const 1)))
-        (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-        (br $one))))
-    (i32.const 1))
+        (br $eight))))
+    (if (i32.le_s (local.get $n) (i32.const 0)) (then (return (i32.const 1))))
+    (i64.eqz (i64.and (i64.xor (i64.load (local.get $a)) (i64.load (local.get $b)))
+      (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $n) (i32.const 3)))) (i64.const 1)))))
 
-  ;; the number of the key equal to [s, e) (hash h), or -1: KeyIndex.find
-  (func $find (param $h i32) (param $s i32) (param $e i32) (result i32)
-    (local $len i32) (local $w0 i32) (local $w1 i32) (local $slot i32) (local $meta i32) (local $k i32) (local $k0 i32)
-    (local.set $len (select (i32.sub (local.get $e) (local.get $s)) (i32.const 255)
-      (i32.lt_s (i32.sub (local.get $e) (local.get $s)) (i32.const 255))))
-    (local.set $w0 (call $word (local.get $s) (local.get $e)))
-    (local.set $w1 (call $word (i32.add (local.get $s) (i32.const 4)) (local.get $e)))
-    (local.set $slot (i32.and (call $mix (local.get $h)) (global.get $mask)))
+  ;; the first 8 bytes of [s, s + n) as a table line holds them (zeros past n): two little-endian words, as KeyIndex's word
+  (func $head (param $s i32) (param $n i32) (result i64)
+    (if (i32.ge_s (local.get $n) (i32.const 8)) (then (return (i64.load (local.get $s)))))
+    (i64.and (i64.load (local.get $s))
+      (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (select (local.get $n) (i32.const 0) (i32.gt_s (local.get $n) (i32.const 0))) (i32.const 3)))) (i64.const 1))))
+
+  ;; the number of the key equal to [s, e) (hash h), or -1: KeyIndex.find from the table line `line` (the one h
+  ;; starts at: the caller has it, from the batch's first pass)
+  (func $find (param $line i32) (param $h i32) (param $s i32) (param $e i32) (result i32)
+    (local $n i32) (local $len i32) (local $w i64) (local $meta i32) (local $k i32) (local $i i32)
+    (local.set $n (i32.sub (local.get $e) (local.get $s)))
+    (local.set $len (select (local.get $n) (i32.const 255) (i32.lt_s (local.get $n) (i32.const 255))))
+    (local.set $w (call $head (local.get $s) (local.get $n)))
     (loop $probe
-      (local.set $k0 (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 4))))
-      (local.set $meta (i32.load offset=4 (local.get $k0)))
+      (local.set $meta (i32.load offset=4 (local.get $line)))
       (if (i32.eqz (local.get $meta)) (then (return (i32.const -1))))
       (if (i32.and
-            (i32.and (i32.eq (i32.load (local.get $k0)) (local.get $h)) (i32.eq (i32.shr_u (local.get $meta) (i32.const 24)) (local.get $len)))
-            (i32.and (i32.eq (i32.load offset=8 (local.get $k0)) (local.get $w0)) (i32.eq (i32.load offset=12 (local.get $k0)) (local.get $w1))))
+            (i32.and (i32.eq (i32.load (local.get $line)) (local.get $h)) (i32.eq (i32.shr_u (local.get $meta) (i32.const 24)) (local.get $len)))
+            (i64.eq (i64.load offset=8 (local.get $line)) (local.get $w)))
         (then
           (local.set $k (i32.sub (i32.and (local.get $meta) (i32.const 0xffffff)) (i32.const 1)))
-          (if (i32.le_s (i32.sub (local.get $e) (local.get $s)) (i32.const 8)) (then (return (local.get $k))))
-          (if (call $spells (local.get $k) (local.get $s) (local.get $e) (local.get $e) (local.get $e)) (then (return (local.get $k))))))
-      (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
+          (if (i32.le_s (local.get $n) (i32.const 8)) (then (return (local.get $k))))
+          ;; longer than a line holds: the rest of its bytes, from the arena
+          (local.set $i (i32.add (global.get $starts) (i32.shl (local.get $k) (i32.const 2))))
+          (if (i32.eq (i32.sub (i32.load offset=4 (local.get $i)) (i32.load (local.get $i))) (local.get $n)) (then
+            (if (call $same (i32.add (i32.add (global.get $arena) (i32.load (local.get $i))) (i32.const 8))
+                  (i32.add (local.get $s) (i32.const 8)) (i32.sub (local.get $n) (i32.const 8)))
+              (then (return (local.get $k))))))))
+      (local.set $line (i32.add (global.get $table) (i32.and (i32.add (i32.sub (local.get $line) (global.get $table)) (i32.const 16))
+        (i32.or (i32.shl (global.get $mask) (i32.const 4)) (i32.const 15)))))
       (br $probe))
     (i32.const -1))
+
+  ;; the table line hash h starts at (murmur3's finalizer, as key-index.ts's mix, then the mask)
+  (func $line (param $h i32) (result i32)
+    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (i32.const 0x85ebca6b)))
+    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))) (i32.const 0xc2b2ae35)))
+    (i32.add (global.get $table) (i32.shl (i32.and (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (global.get $mask)) (i32.const 4))))
 
   ;; whether key k is [as, ae) followed by [bs, be): KeyIndex.spells
   (func $spells (param $k i32) (param $as i32) (param $ae i32) (param $bs i32) (param $be i32) (result i32)
@@ -132,7 +129,7 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $pow))))
     (local.set $h (i32.add (local.get $h) (local.get $hb)))
-    (local.set $slot (i32.and (call $mix (local.get $h)) (global.get $mask)))
+    (local.set $slot (i32.shr_u (i32.sub (call $line (local.get $h)) (global.get $table)) (i32.const 4)))
     (loop $probe
       (local.set $k0 (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 4))))
       (local.set $meta (i32.load offset=4 (local.get $k0)))
@@ -290,9 +287,9 @@
     (local.set $ae (i32.load offset=4 (local.get $r)))
     (local.set $bs (i32.load offset=12 (local.get $r)))
     (local.set $be (i32.load offset=16 (local.get $r)))
-    (local.set $left (call $find (i32.load offset=8 (local.get $r)) (local.get $as) (local.get $ae)))
+    (local.set $left (call $find (i32.load offset=28 (local.get $r)) (i32.load offset=8 (local.get $r)) (local.get $as) (local.get $ae)))
     (if (i32.lt_s (local.get $left) (i32.const 0)) (then (return (i32.const -1))))
-    (local.set $right (call $find (i32.load offset=20 (local.get $r)) (local.get $bs) (local.get $be)))
+    (local.set $right (call $find (i32.load offset=32 (local.get $r)) (i32.load offset=20 (local.get $r)) (local.get $bs) (local.get $be)))
     (if (i32.lt_s (local.get $right) (i32.const 0)) (then (return (i32.const -1))))
     (local.set $merged (i32.add (global.get $last) (i32.const 1)))
     (if (i32.eqz (call $spells (local.get $merged) (local.get $as) (local.get $ae) (local.get $bs) (local.get $be))) (then
@@ -333,7 +330,7 @@
           (if (i32.ge_u (i32.add (global.get $count) (local.get $k)) (global.get $cap)) (then
             (local.set $status (i32.const 3))
             (br $parsed)))
-          (local.set $r (i32.add (global.get $recs) (i32.shl (local.get $k) (i32.const 5))))
+          (local.set $r (i32.add (global.get $recs) (i32.shl (local.get $k) (i32.const 6))))
           (i32.store offset=24 (local.get $r) (local.get $p))
           (local.set $q (call $parse (local.get $p) (local.get $r)))
           (if (i32.lt_s (local.get $q) (i32.const 0)) (then
@@ -349,17 +346,18 @@
       (local.set $x (i32.const 0))
       (loop $touch
         (if (i32.lt_u (local.get $i) (local.get $k)) (then
-          (local.set $r (i32.add (global.get $recs) (i32.shl (local.get $i) (i32.const 5))))
+          (local.set $r (i32.add (global.get $recs) (i32.shl (local.get $i) (i32.const 6))))
+          (i32.store offset=28 (local.get $r) (call $line (i32.load offset=8 (local.get $r))))
+          (i32.store offset=32 (local.get $r) (call $line (i32.load offset=20 (local.get $r))))
           (local.set $x (i32.xor (local.get $x) (i32.xor
-            (i32.load offset=4 (i32.add (global.get $table) (i32.shl (i32.and (call $mix (i32.load offset=8 (local.get $r))) (global.get $mask)) (i32.const 4))))
-            (i32.load offset=4 (i32.add (global.get $table) (i32.shl (i32.and (call $mix (i32.load offset=20 (local.get $r))) (global.get $mask)) (i32.const 4)))))))
+            (i32.load offset=4 (i32.load offset=28 (local.get $r))) (i32.load offset=4 (i32.load offset=32 (local.get $r))))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $touch))))
       (global.set $touched (i32.xor (global.get $touched) (local.get $x)))
       (local.set $i (i32.const 0))
       (loop $resolve
         (if (i32.lt_u (local.get $i) (local.get $k)) (then
-          (local.set $r (i32.add (global.get $recs) (i32.shl (local.get $i) (i32.const 5))))
+          (local.set $r (i32.add (global.get $recs) (i32.shl (local.get $i) (i32.const 6))))
           (local.set $merged (call $resolve (local.get $r) (i32.add (global.get $out) (i32.mul (global.get $count) (i32.const 12)))))
           (if (i32.lt_s (local.get $merged) (i32.const 0)) (then
             (global.set $p (i32.load offset=24 (local.get $r)))
@@ -470,11 +468,12 @@
     (i32.const 2))
 
   ;; builds the index of keys [0, count) (their bytes in the arena, offsets in starts, hashes in hashes) in the
-  ;; table, as KeyIndex.insert does, 32 keys at a time with the table lines they start at read first; returns the
-  ;; first key that repeats an earlier one, or -1
+  ;; table, as KeyIndex.insert does, 32 keys at a time: the table lines they start at found and read first (kept
+  ;; in the records' space), then each inserted; returns the first key that repeats an earlier one, or -1
   (func (export "index") (param $count i32) (result i32)
-    (local $from i32) (local $to i32) (local $k i32) (local $x i32) (local $h i32) (local $s i32) (local $e i32)
-    (local $len i32) (local $meta i32) (local $w0 i32) (local $w1 i32) (local $slot i32) (local $a i32) (local $m i32)
+    (local $from i32) (local $to i32) (local $k i32) (local $x i32) (local $h i32) (local $s i32) (local $n i32)
+    (local $meta i32) (local $w i64) (local $a i32) (local $m i32) (local $i i32) (local $wrap i32)
+    (local.set $wrap (i32.or (i32.shl (global.get $mask) (i32.const 4)) (i32.const 15)))
     (loop $batch
       (if (i32.lt_u (local.get $from) (local.get $count)) (then
         (local.set $to (select (local.get $count) (i32.add (local.get $from) (i32.const 32))
@@ -482,41 +481,40 @@
         (local.set $k (local.get $from))
         (loop $touch
           (if (i32.lt_u (local.get $k) (local.get $to)) (then
-            (local.set $x (i32.or (local.get $x) (i32.load offset=4 (i32.add (global.get $table)
-              (i32.shl (i32.and (call $mix (i32.load (i32.add (global.get $hashes) (i32.shl (local.get $k) (i32.const 2))))) (global.get $mask)) (i32.const 4))))))
+            (local.set $a (call $line (i32.load (i32.add (global.get $hashes) (i32.shl (local.get $k) (i32.const 2))))))
+            (i32.store (i32.add (global.get $recs) (i32.shl (i32.sub (local.get $k) (local.get $from)) (i32.const 2))) (local.get $a))
+            (local.set $x (i32.or (local.get $x) (i32.load offset=4 (local.get $a))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $touch))))
         (local.set $k (local.get $from))
         (loop $key
           (if (i32.lt_u (local.get $k) (local.get $to)) (then
             (local.set $h (i32.load (i32.add (global.get $hashes) (i32.shl (local.get $k) (i32.const 2)))))
-            (local.set $s (i32.add (global.get $arena) (i32.load (i32.add (global.get $starts) (i32.shl (local.get $k) (i32.const 2))))))
-            (local.set $e (i32.add (global.get $arena) (i32.load offset=4 (i32.add (global.get $starts) (i32.shl (local.get $k) (i32.const 2))))))
-            (local.set $len (select (i32.sub (local.get $e) (local.get $s)) (i32.const 255)
-              (i32.lt_s (i32.sub (local.get $e) (local.get $s)) (i32.const 255))))
-            (local.set $meta (i32.or (i32.add (local.get $k) (i32.const 1)) (i32.shl (local.get $len) (i32.const 24))))
-            (local.set $w0 (call $word (local.get $s) (local.get $e)))
-            (local.set $w1 (call $word (i32.add (local.get $s) (i32.const 4)) (local.get $e)))
-            (local.set $slot (i32.and (call $mix (local.get $h)) (global.get $mask)))
+            (local.set $i (i32.add (global.get $starts) (i32.shl (local.get $k) (i32.const 2))))
+            (local.set $s (i32.add (global.get $arena) (i32.load (local.get $i))))
+            (local.set $n (i32.sub (i32.load offset=4 (local.get $i)) (i32.load (local.get $i))))
+            (local.set $meta (i32.or (i32.add (local.get $k) (i32.const 1))
+              (i32.shl (select (local.get $n) (i32.const 255) (i32.lt_s (local.get $n) (i32.const 255))) (i32.const 24))))
+            (local.set $w (call $head (local.get $s) (local.get $n)))
+            (local.set $a (i32.load (i32.add (global.get $recs) (i32.shl (i32.sub (local.get $k) (local.get $from)) (i32.const 2)))))
             (block $free
               (loop $probe
-                (local.set $a (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 4))))
                 (local.set $m (i32.load offset=4 (local.get $a)))
                 (br_if $free (i32.eqz (local.get $m)))
                 (if (i32.and
-                      (i32.and (i32.eq (i32.load (local.get $a)) (local.get $h)) (i32.eq (i32.shr_u (local.get $m) (i32.const 24)) (local.get $len)))
-                      (i32.and (i32.eq (i32.load offset=8 (local.get $a)) (local.get $w0)) (i32.eq (i32.load offset=12 (local.get $a)) (local.get $w1))))
+                      (i32.and (i32.eq (i32.load (local.get $a)) (local.get $h)) (i32.eq (i32.shr_u (local.get $m) (i32.const 24)) (i32.shr_u (local.get $meta) (i32.const 24))))
+                      (i64.eq (i64.load offset=8 (local.get $a)) (local.get $w)))
                   (then
-                    (if (call $spells (i32.sub (i32.and (local.get $m) (i32.const 0xffffff)) (i32.const 1)) (local.get $s) (local.get $e) (local.get $e) (local.get $e))
+                    (if (call $spells (i32.sub (i32.and (local.get $m) (i32.const 0xffffff)) (i32.const 1)) (local.get $s) (i32.add (local.get $s) (local.get $n))
+                          (local.get $s) (local.get $s))
                       (then
                         (global.set $touched (i32.xor (global.get $touched) (local.get $x)))
                         (return (local.get $k))))))
-                (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
+                (local.set $a (i32.add (global.get $table) (i32.and (i32.add (i32.sub (local.get $a) (global.get $table)) (i32.const 16)) (local.get $wrap))))
                 (br $probe)))
             (i32.store (local.get $a) (local.get $h))
             (i32.store offset=4 (local.get $a) (local.get $meta))
-            (i32.store offset=8 (local.get $a) (local.get $w0))
-            (i32.store offset=12 (local.get $a) (local.get $w1))
+            (i64.store offset=8 (local.get $a) (local.get $w))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $key))))
         (local.set $from (local.get $to))
