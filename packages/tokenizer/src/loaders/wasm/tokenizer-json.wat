@@ -22,7 +22,7 @@
   (global $keys (mut i32) (i32.const 0))
   (global $scratch (mut i32) (i32.const 0))
   (global $scratchEnd (mut i32) (i32.const 0))
-  ;; 32 records of a batch's merges, 32 bytes each (see $parse), then scratch
+  ;; 32 records of a batch's merges, 64 bytes each (two sides of 32 bytes: see $parse and $merges), then scratch
   (global $recs (mut i32) (i32.const 0))
   (global $out (mut i32) (i32.const 0))
   (global $cap (export "cap") (mut i32) (i32.const 0))
@@ -215,7 +215,7 @@
       (br $decode))
     (i32.const -1))
 
-;; parses the merge at p (`["a", "b"]` or `"a b"`) into the record at r (as, ae, ha, bs, be, hb) and the `,`
+  ;; parses the merge at p (`["a", "b"]` or `"a b"`) into the record at r (as, ae, ha at 0; bs, be, hb at 32) and the `,`
   ;; or `]` after it; returns the index after them ($ended set by a `]`), or -1 for a merge the JavaScript reader
   ;; takes (one it reads differently, or one that is not written as the fast reader reads: it decides)
   (global $ended (mut i32) (i32.const 0))
@@ -237,9 +237,9 @@
         (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)) (then (return (i32.const -1))))
         (local.set $p (call $string (local.get $p)))
         (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
-        (i32.store offset=12 (local.get $r) (global.get $s0))
-        (i32.store offset=16 (local.get $r) (global.get $s1))
-        (i32.store offset=20 (local.get $r) (global.get $h0))
+        (i32.store offset=32 (local.get $r) (global.get $s0))
+        (i32.store offset=36 (local.get $r) (global.get $s1))
+        (i32.store offset=40 (local.get $r) (global.get $h0))
         (local.set $p (call $skipSpace (i32.add (local.get $p) (i32.const 1))))
         (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x5d)) (then (return (i32.const -1))))
         (local.set $p (i32.add (local.get $p) (i32.const 1))))
@@ -266,9 +266,9 @@
         (if (i32.lt_s (local.get $space) (i32.const 0)) (then (return (i32.const -1))))
         (i32.store (local.get $r) (local.get $s))
         (i32.store offset=4 (local.get $r) (local.get $space))
-        (i32.store offset=12 (local.get $r) (i32.add (local.get $space) (i32.const 1)))
-        (i32.store offset=16 (local.get $r) (local.get $p))
-        (i32.store offset=20 (local.get $r) (local.get $h))
+        (i32.store offset=32 (local.get $r) (i32.add (local.get $space) (i32.const 1)))
+        (i32.store offset=36 (local.get $r) (local.get $p))
+        (i32.store offset=40 (local.get $r) (local.get $h))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))))
     ;; `,` and the next merge, or `]`
     (local.set $p (call $skipSpace (local.get $p)))
@@ -285,11 +285,11 @@
     (local $left i32) (local $right i32) (local $merged i32) (local $as i32) (local $ae i32) (local $bs i32) (local $be i32)
     (local.set $as (i32.load (local.get $r)))
     (local.set $ae (i32.load offset=4 (local.get $r)))
-    (local.set $bs (i32.load offset=12 (local.get $r)))
-    (local.set $be (i32.load offset=16 (local.get $r)))
-    (local.set $left (call $find (i32.load offset=28 (local.get $r)) (i32.load offset=8 (local.get $r)) (local.get $as) (local.get $ae)))
+    (local.set $bs (i32.load offset=32 (local.get $r)))
+    (local.set $be (i32.load offset=36 (local.get $r)))
+    (local.set $left (call $find (i32.load offset=12 (local.get $r)) (i32.load offset=8 (local.get $r)) (local.get $as) (local.get $ae)))
     (if (i32.lt_s (local.get $left) (i32.const 0)) (then (return (i32.const -1))))
-    (local.set $right (call $find (i32.load offset=32 (local.get $r)) (i32.load offset=20 (local.get $r)) (local.get $bs) (local.get $be)))
+    (local.set $right (call $find (i32.load offset=44 (local.get $r)) (i32.load offset=40 (local.get $r)) (local.get $bs) (local.get $be)))
     (if (i32.lt_s (local.get $right) (i32.const 0)) (then (return (i32.const -1))))
     (local.set $merged (i32.add (global.get $last) (i32.const 1)))
     (if (i32.eqz (call $spells (local.get $merged) (local.get $as) (local.get $ae) (local.get $bs) (local.get $be))) (then
@@ -298,7 +298,7 @@
         (local.set $merged (i32.add (global.get $last) (i32.const 2)))
         (if (i32.eqz (call $spells (local.get $merged) (local.get $as) (local.get $ae) (local.get $bs) (local.get $be))) (then
           (local.set $merged (call $findConcat (i32.load offset=8 (local.get $r)) (local.get $as) (local.get $ae)
-            (i32.load offset=20 (local.get $r)) (local.get $bs) (local.get $be)))
+            (i32.load offset=40 (local.get $r)) (local.get $bs) (local.get $be)))
           (if (i32.lt_s (local.get $merged) (i32.const 0)) (then (return (i32.const -1))))))))))
     (i32.store (local.get $o) (local.get $left))
     (i32.store offset=4 (local.get $o) (local.get $right))
@@ -347,12 +347,37 @@
       (loop $touch
         (if (i32.lt_u (local.get $i) (local.get $k)) (then
           (local.set $r (i32.add (global.get $recs) (i32.shl (local.get $i) (i32.const 6))))
-          (i32.store offset=28 (local.get $r) (call $line (i32.load offset=8 (local.get $r))))
-          (i32.store offset=32 (local.get $r) (call $line (i32.load offset=20 (local.get $r))))
+          (i32.store offset=12 (local.get $r) (call $line (i32.load offset=8 (local.get $r))))
+          (i32.store offset=44 (local.get $r) (call $line (i32.load offset=40 (local.get $r))))
           (local.set $x (i32.xor (local.get $x) (i32.xor
-            (i32.load offset=4 (i32.load offset=28 (local.get $r))) (i32.load offset=4 (i32.load offset=32 (local.get $r))))))
+            (i32.load offset=4 (i32.load offset=12 (local.get $r))) (i32.load offset=4 (i32.load offset=44 (local.get $r))))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $touch))))
+      ;; then, for the sides longer than the 8 bytes a line holds, where the key their line names starts (a side
+      ;; of 32 bytes: s, e, h, line, and here that place, or 0); then its bytes past the first 8, which $find
+      ;; compares: two more rounds of trips to memory, each overlapped in the same way
+      (local.set $i (global.get $recs))
+      (local.set $q (i32.add (global.get $recs) (i32.shl (local.get $k) (i32.const 6))))
+      (loop $starts
+        (if (i32.lt_u (local.get $i) (local.get $q)) (then
+          (local.set $r (i32.load offset=12 (local.get $i)))
+          (local.set $merged (i32.sub (i32.and (i32.load offset=4 (local.get $r)) (i32.const 0xffffff)) (i32.const 1)))
+          (i32.store offset=16 (local.get $i) (i32.const 0))
+          (if (i32.and
+                (i32.gt_s (i32.sub (i32.load offset=4 (local.get $i)) (i32.load (local.get $i))) (i32.const 8))
+                (i32.and (i32.eq (i32.load (local.get $r)) (i32.load offset=8 (local.get $i)))
+                  (i32.lt_u (local.get $merged) (global.get $keys))))
+            (then (i32.store offset=16 (local.get $i) (i32.add (global.get $arena)
+              (i32.load (i32.add (global.get $starts) (i32.shl (local.get $merged) (i32.const 2))))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 32)))
+          (br $starts))))
+      (local.set $i (global.get $recs))
+      (loop $tails
+        (if (i32.lt_u (local.get $i) (local.get $q)) (then
+          (local.set $r (i32.load offset=16 (local.get $i)))
+          (if (local.get $r) (then (local.set $x (i32.xor (local.get $x) (i32.load8_u offset=8 (local.get $r))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 32)))
+          (br $tails))))
       (global.set $touched (i32.xor (global.get $touched) (local.get $x)))
       (local.set $i (i32.const 0))
       (loop $resolve
@@ -524,34 +549,80 @@
 
   ;; the strings of an object and their bytes as written, from $p to its `}` (scan-vocab.ts's measure): returns 0
   ;; past the `}` ($p there), 4 at the window's limit, -1 where it nests (`{` or `[`), 2 at a string it can not
-  ;; finish in the window (or that holds a zero byte: the JavaScript measure goes on from its quote)
+  ;; finish in the window (or that holds a zero byte: the JavaScript measure goes on from its quote).
+  ;; 16 bytes at a time: the quotes' bitmask, its prefix XOR (which bytes are inside a string: each quote opens or
+  ;; closes one), popcounts for the strings closed and the bytes inside; a block with a backslash, a zero byte
+  ;; or a brace or bracket outside the strings is read byte by byte, from outside the string it may start in
   (global $strings (export "strings") (mut i32) (i32.const 0))
   (global $bytes (export "bytes") (mut i32) (i32.const 0))
   (func (export "measure") (result i32)
-    (local $p i32) (local $q i32) (local $c i32)
+    (local $p i32) (local $q i32) (local $c i32) (local $v v128) (local $quote i32) (local $in i32) (local $carry i32)
+    (local $open i32) (local $until i32) (local $strings i32) (local $bytes i32)
     (local.set $p (global.get $p))
-    (loop $byte
-      (global.set $p (local.get $p))
-      (if (i32.ge_u (local.get $p) (global.get $limit)) (then (return (i32.const 4))))
-      (local.set $c (i32.load8_u (local.get $p)))
-      (if (i32.eq (local.get $c) (i32.const 0x22)) (then
-        (local.set $q (i32.add (local.get $p) (i32.const 1)))
-        (block $end
-          (loop $in
-            (local.set $c (i32.load8_u (local.get $q)))
-            (br_if $end (i32.eq (local.get $c) (i32.const 0x22)))
-            (if (i32.eqz (local.get $c)) (then (return (i32.const 2))))
-            (local.set $q (i32.add (local.get $q) (select (i32.const 2) (i32.const 1) (i32.eq (local.get $c) (i32.const 0x5c)))))
-            (br $in)))
-        (global.set $strings (i32.add (global.get $strings) (i32.const 1)))
-        (global.set $bytes (i32.add (global.get $bytes) (i32.sub (i32.sub (local.get $q) (local.get $p)) (i32.const 1))))
-        (local.set $p (i32.add (local.get $q) (i32.const 1)))
-        (br $byte)))
-      (if (i32.eq (local.get $c) (i32.const 0x7d)) (then
-        (global.set $p (i32.add (local.get $p) (i32.const 1)))
-        (return (i32.const 0))))
-      (if (i32.or (i32.eq (local.get $c) (i32.const 0x7b)) (i32.eq (local.get $c) (i32.const 0x5b))) (then (return (i32.const -1))))
-      (local.set $p (i32.add (local.get $p) (i32.const 1)))
-      (br $byte))
-    (i32.const -1))
+    (local.set $strings (global.get $strings))
+    (local.set $bytes (global.get $bytes))
+    (block $stop
+      (loop $block
+        ;; a block starts outside every string ($carry 0), or inside the one whose quote is at $open
+        (br_if $stop (i32.and (i32.eqz (local.get $carry)) (i32.ge_u (local.get $p) (global.get $limit))))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $quote (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
+        (local.set $in (i32.xor (local.get $quote) (i32.shl (local.get $quote) (i32.const 1))))
+        (local.set $in (i32.xor (local.get $in) (i32.shl (local.get $in) (i32.const 2))))
+        (local.set $in (i32.xor (local.get $in) (i32.shl (local.get $in) (i32.const 4))))
+        (local.set $in (i32.and (i32.xor (i32.xor (local.get $in) (i32.shl (local.get $in) (i32.const 8)))
+          (i32.sub (i32.const 0) (local.get $carry))) (i32.const 0xffff)))
+        (if (i32.eqz (i32.or
+              (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0)))))
+              (i32.and (i32.xor (local.get $in) (i32.const 0xffff)) (i8x16.bitmask (v128.or
+                (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x7b))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5b))))
+                (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x7d))))))))
+          (then
+            (local.set $strings (i32.add (local.get $strings) (i32.popcnt (i32.and (local.get $quote) (i32.xor (local.get $in) (i32.const 0xffff))))))
+            (local.set $bytes (i32.add (local.get $bytes) (i32.popcnt (i32.and (local.get $in) (i32.xor (local.get $quote) (i32.const 0xffff))))))
+            (if (i32.and (local.get $quote) (local.get $in)) (then
+              (local.set $open (i32.sub (i32.add (local.get $p) (i32.const 31)) (i32.clz (i32.and (local.get $quote) (local.get $in)))))))
+            (local.set $carry (i32.shr_u (local.get $in) (i32.const 15)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $block)))
+        ;; byte by byte, from outside any string, to past this block
+        (local.set $until (i32.add (local.get $p) (i32.const 16)))
+        (if (local.get $carry) (then
+          (local.set $bytes (i32.sub (local.get $bytes) (i32.sub (i32.sub (local.get $p) (local.get $open)) (i32.const 1))))
+          (local.set $p (local.get $open))
+          (local.set $carry (i32.const 0))))
+        (loop $byte
+          (br_if $block (i32.ge_u (local.get $p) (local.get $until)))
+          (br_if $stop (i32.ge_u (local.get $p) (global.get $limit)))
+          (local.set $c (i32.load8_u (local.get $p)))
+          (if (i32.eq (local.get $c) (i32.const 0x22)) (then
+            (local.set $q (i32.add (local.get $p) (i32.const 1)))
+            (block $end
+              (loop $in
+                (local.set $c (i32.load8_u (local.get $q)))
+                (br_if $end (i32.eq (local.get $c) (i32.const 0x22)))
+                (if (i32.eqz (local.get $c)) (then
+                  (global.set $p (local.get $p))
+                  (global.set $strings (local.get $strings))
+                  (global.set $bytes (local.get $bytes))
+                  (return (i32.const 2))))
+                (local.set $q (i32.add (local.get $q) (select (i32.const 2) (i32.const 1) (i32.eq (local.get $c) (i32.const 0x5c)))))
+                (br $in)))
+            (local.set $strings (i32.add (local.get $strings) (i32.const 1)))
+            (local.set $bytes (i32.add (local.get $bytes) (i32.sub (i32.sub (local.get $q) (local.get $p)) (i32.const 1))))
+            (local.set $p (i32.add (local.get $q) (i32.const 1)))
+            (br $byte)))
+          (if (i32.eq (local.get $c) (i32.const 0x7d)) (then
+            (global.set $p (i32.add (local.get $p) (i32.const 1)))
+            (global.set $strings (local.get $strings))
+            (global.set $bytes (local.get $bytes))
+            (return (i32.const 0))))
+          (if (i32.or (i32.eq (local.get $c) (i32.const 0x7b)) (i32.eq (local.get $c) (i32.const 0x5b))) (then (return (i32.const -1))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $byte))))
+    ;; at the window's limit, outside every string
+    (global.set $p (local.get $p))
+    (global.set $strings (local.get $strings))
+    (global.set $bytes (local.get $bytes))
+    (i32.const 4))
 )
