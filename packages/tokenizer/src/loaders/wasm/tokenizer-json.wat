@@ -161,10 +161,22 @@
   (global $s1 (mut i32) (i32.const 0))
   (global $h0 (mut i32) (i32.const 0))
   (func $string (param $q i32) (result i32)
-    (local $p i32) (local $c i32) (local $h i32) (local $o i32) (local $o0 i32)
+    (local $p i32) (local $c i32) (local $h i32) (local $o i32) (local $o0 i32) (local $v v128)
     (local.set $p (i32.add (local.get $q) (i32.const 1)))
     (block $escaped
+      ;; 16 bytes at a time: those before the first quote, backslash or control character hashed
       (loop $plain
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $c (i32.add (local.get $p) (i32.ctz (i32.or (i32.const 0x10000) (i8x16.bitmask (v128.or
+          (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c))))
+          (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20)))))))))
+        (local.set $o (i32.sub (local.get $c) (local.get $p)))
+        (loop $hash
+          (if (i32.lt_u (local.get $p) (local.get $c)) (then
+            (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 0x01000193)) (i32.load8_u (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $hash))))
+        (br_if $plain (i32.eq (local.get $o) (i32.const 16)))
         (local.set $c (i32.load8_u (local.get $p)))
         (if (i32.eq (local.get $c) (i32.const 0x22)) (then
           (global.set $s0 (i32.add (local.get $q) (i32.const 1)))
@@ -172,10 +184,8 @@
           (global.set $h0 (local.get $h))
           (return (local.get $p))))
         (br_if $escaped (i32.eq (local.get $c) (i32.const 0x5c)))
-        (if (i32.lt_u (local.get $c) (i32.const 0x20)) (then (return (i32.const -1))))
-        (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 0x01000193)) (local.get $c)))
-        (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (br $plain)))
+        ;; a control character
+        (return (i32.const -1))))
     ;; copy what was read into scratch, then decode the rest there
     (local.set $o0 (i32.add (global.get $scratch) (global.get $used)))
     (local.set $o (i32.add (local.get $o0) (i32.sub (local.get $p) (i32.add (local.get $q) (i32.const 1)))))
@@ -231,7 +241,9 @@
         (i32.store (local.get $r) (global.get $s0))
         (i32.store offset=4 (local.get $r) (global.get $s1))
         (i32.store offset=8 (local.get $r) (global.get $h0))
-        (local.set $p (call $skipSpace (i32.add (local.get $p) (i32.const 1))))
+        ;; (whitespace skipped with a call only where the byte there is not the one expected, as files are written)
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x2c)) (then (local.set $p (call $skipSpace (local.get $p)))))
         (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x2c)) (then (return (i32.const -1))))
         (local.set $p (call $skipSpace (i32.add (local.get $p) (i32.const 1))))
         (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)) (then (return (i32.const -1))))
@@ -271,8 +283,10 @@
         (i32.store offset=40 (local.get $r) (local.get $h))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))))
     ;; `,` and the next merge, or `]`
-    (local.set $p (call $skipSpace (local.get $p)))
     (local.set $c (i32.load8_u (local.get $p)))
+    (if (i32.and (i32.ne (local.get $c) (i32.const 0x2c)) (i32.ne (local.get $c) (i32.const 0x5d))) (then
+      (local.set $p (call $skipSpace (local.get $p)))
+      (local.set $c (i32.load8_u (local.get $p)))))
     (if (i32.eq (local.get $c) (i32.const 0x5d)) (then
       (global.set $ended (i32.const 1))
       (return (i32.add (local.get $p) (i32.const 1)))))
@@ -425,7 +439,7 @@
   ;; read, anything malformed: it decides), 4 at an entry at or past the window's limit
   (func (export "vocab") (param $n i32) (result i32)
     (local $p i32) (local $q i32) (local $chars i32) (local $count i32) (local $c i32) (local $h i32) (local $s i32)
-    (local $id i64) (local $digits i32) (local $m i32)
+    (local $id i64) (local $digits i32) (local $m i32) (local $v v128) (local $mask i32)
     (local.set $p (global.get $p))
     (local.set $q (global.get $vused))
     (local.set $chars (global.get $chars))
@@ -442,21 +456,37 @@
         (local.set $s (local.get $q))
         (local.set $h (i32.const 0))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
-        (block $key
-          (loop $byte
-            (local.set $c (i32.load8_u (local.get $p)))
-            (br_if $key (i32.eq (local.get $c) (i32.const 0x22)))
-            (br_if $stop (i32.or (i32.eq (local.get $c) (i32.const 0x5c)) (i32.lt_u (local.get $c) (i32.const 0x20))))
-            (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 0x01000193)) (local.get $c)))
-            (if (i32.ne (i32.and (local.get $c) (i32.const 0xc0)) (i32.const 0x80)) (then
-              (local.set $chars (i32.add (local.get $chars) (select (i32.const 2) (i32.const 1) (i32.ge_u (local.get $c) (i32.const 0xf0)))))))
-            (i32.store8 (local.get $q) (local.get $c))
-            (local.set $q (i32.add (local.get $q) (i32.const 1)))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $byte)))
-        (local.set $p (call $skipSpace (i32.add (local.get $p) (i32.const 1))))
+        ;; 16 bytes at a time: those before the first quote, backslash or control character copied (the 16 are
+        ;; stored: the arena has room for every string as written, and 16 bytes of slack), their lead bytes counted
+        ;; (two UTF-16 units for a 4-byte sequence's), then hashed one by one
+        (loop $chunk
+          (local.set $v (v128.load (local.get $p)))
+          (v128.store (local.get $q) (local.get $v))
+          (local.set $c (i32.ctz (i32.or (i32.const 0x10000) (i8x16.bitmask (v128.or
+            (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c))))
+            (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20))))))))
+          (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $c)) (i32.const 1)))
+          (local.set $chars (i32.add (local.get $chars) (i32.add
+            (i32.popcnt (i32.and (local.get $mask) (i32.xor (i32.const 0xffff) (i8x16.bitmask
+              (i8x16.eq (v128.and (local.get $v) (i8x16.splat (i32.const 0xc0))) (i8x16.splat (i32.const 0x80)))))))
+            (i32.popcnt (i32.and (local.get $mask) (i8x16.bitmask (i8x16.ge_u (local.get $v) (i8x16.splat (i32.const 0xf0)))))))))
+          (local.set $q (i32.add (local.get $q) (local.get $c)))
+          (local.set $c (i32.add (local.get $p) (local.get $c)))
+          (loop $hash
+            (if (i32.lt_u (local.get $p) (local.get $c)) (then
+              (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 0x01000193)) (i32.load8_u (local.get $p))))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $hash))))
+          (br_if $chunk (i32.eq (local.get $mask) (i32.const 0xffff))))
+        ;; an escape or a control character: the JavaScript reader's
+        (br_if $stop (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)))
+        ;; (whitespace skipped with a call only where the byte there is not the one expected, as files are written)
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x3a)) (then (local.set $p (call $skipSpace (local.get $p)))))
         (br_if $stop (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x3a)))
-        (local.set $p (call $skipSpace (i32.add (local.get $p) (i32.const 1))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 0x20)) (then (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+        (if (i32.gt_u (i32.sub (i32.load8_u (local.get $p)) (i32.const 0x30)) (i32.const 9)) (then (local.set $p (call $skipSpace (local.get $p)))))
         ;; the id: a plain non-negative integer that fits an i32 (anything else is the JavaScript reader's)
         (local.set $digits (local.get $p))
         (local.set $id (i64.const 0))
@@ -471,8 +501,10 @@
         (br_if $stop (i32.eq (local.get $p) (local.get $digits)))
         (br_if $stop (i64.gt_u (local.get $id) (i64.const 0x7fffffff)))
         (br_if $stop (i32.and (i32.eq (i32.load8_u (local.get $digits)) (i32.const 0x30)) (i32.gt_u (i32.sub (local.get $p) (local.get $digits)) (i32.const 1))))
-        (local.set $p (call $skipSpace (local.get $p)))
         (local.set $c (i32.load8_u (local.get $p)))
+        (if (i32.and (i32.ne (local.get $c) (i32.const 0x7d)) (i32.ne (local.get $c) (i32.const 0x2c))) (then
+          (local.set $p (call $skipSpace (local.get $p)))
+          (local.set $c (i32.load8_u (local.get $p)))))
         (br_if $stop (i32.and (i32.ne (local.get $c) (i32.const 0x7d)) (i32.ne (local.get $c) (i32.const 0x2c))))
         ;; the entry is read: it counts
         (i32.store (i32.add (global.get $hashes) (i32.shl (local.get $count) (i32.const 2))) (local.get $h))
