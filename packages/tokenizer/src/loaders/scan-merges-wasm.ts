@@ -105,6 +105,23 @@ function windowOnto(b: Uint8Array, heap: Uint8Array, windowAt: number, resume: (
   };
 }
 
+// the instance measureObject runs, in a memory of its own that holds only the window: made once and kept (a call
+// leaves nothing in it that the next one reads), so that a load does not make a memory for it
+let measurer: { memory: WebAssembly.Memory; wasm: MergesExports } | null | undefined;
+
+function measuring(): { memory: WebAssembly.Memory; wasm: MergesExports } | null {
+  if (measurer === undefined) {
+    const module = mergesModule();
+    try {
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((WINDOW + 32) / PAGE) });
+      measurer = module && { memory, wasm: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MergesExports };
+    } catch {
+      measurer = null;
+    }
+  }
+  return measurer;
+}
+
 /**
  * The number of strings in the object whose `{` is at `start` and their bytes as written (scan-vocab.ts's
  * measure, which `rest` is: it goes on from a string the module hands back), or undefined when it nests or does
@@ -123,16 +140,11 @@ export function measureObject(
   start: number,
   rest: (p: number, strings: number, bytes: number) => { strings: number; bytes: number } | undefined,
 ): { strings: number; bytes: number } | undefined | typeof unavailable {
-  const module = mergesModule();
-  if (!module) return unavailable;
-  let memory: WebAssembly.Memory;
-  let wasm: MergesExports;
-  try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil((WINDOW + 32) / PAGE) });
-    wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MergesExports;
-  } catch {
-    return unavailable;
-  }
+  const measurer = measuring();
+  if (!measurer) return unavailable;
+  const { memory, wasm } = measurer;
+  wasm.strings.value = 0;
+  wasm.bytes.value = 0;
   const window = windowOnto(b, new Uint8Array(memory.buffer), 0, (at, limit) => wasm.resume(at, limit, 0, -1));
   window.move(start + 1);
   for (;;) {
