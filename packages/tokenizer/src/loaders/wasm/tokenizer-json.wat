@@ -350,6 +350,9 @@
           (if (i32.lt_s (local.get $q) (i32.const 0)) (then
             (local.set $status (i32.const 2))
             (br $parsed)))
+          ;; where its sides' lookups start (computed now: the loop that reads those lines is then loads only)
+          (i32.store offset=12 (local.get $r) (call $line (i32.load offset=8 (local.get $r))))
+          (i32.store offset=44 (local.get $r) (call $line (i32.load offset=40 (local.get $r))))
           (local.set $p (local.get $q))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (if (global.get $ended) (then
@@ -361,8 +364,6 @@
       (loop $touch
         (if (i32.lt_u (local.get $i) (local.get $k)) (then
           (local.set $r (i32.add (global.get $recs) (i32.shl (local.get $i) (i32.const 6))))
-          (i32.store offset=12 (local.get $r) (call $line (i32.load offset=8 (local.get $r))))
-          (i32.store offset=44 (local.get $r) (call $line (i32.load offset=40 (local.get $r))))
           (local.set $x (i32.xor (local.get $x) (i32.xor
             (i32.load offset=4 (i32.load offset=12 (local.get $r))) (i32.load offset=4 (i32.load offset=44 (local.get $r))))))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -536,12 +537,19 @@
         (local.set $to (select (local.get $count) (i32.add (local.get $from) (i32.const 32))
           (i32.lt_u (local.get $count) (i32.add (local.get $from) (i32.const 32)))))
         (local.set $k (local.get $from))
-        (loop $touch
+        (loop $lines
           (if (i32.lt_u (local.get $k) (local.get $to)) (then
-            (local.set $a (call $line (i32.load (i32.add (global.get $hashes) (i32.shl (local.get $k) (i32.const 2))))))
-            (i32.store (i32.add (global.get $recs) (i32.shl (i32.sub (local.get $k) (local.get $from)) (i32.const 2))) (local.get $a))
-            (local.set $x (i32.or (local.get $x) (i32.load offset=4 (local.get $a))))
+            (i32.store (i32.add (global.get $recs) (i32.shl (i32.sub (local.get $k) (local.get $from)) (i32.const 2)))
+              (call $line (i32.load (i32.add (global.get $hashes) (i32.shl (local.get $k) (i32.const 2))))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $lines))))
+        ;; (loads only: so that many are under way at once)
+        (local.set $a (global.get $recs))
+        (local.set $m (i32.add (global.get $recs) (i32.shl (i32.sub (local.get $to) (local.get $from)) (i32.const 2))))
+        (loop $touch
+          (if (i32.lt_u (local.get $a) (local.get $m)) (then
+            (local.set $x (i32.or (local.get $x) (i32.load offset=4 (i32.load (local.get $a)))))
+            (local.set $a (i32.add (local.get $a) (i32.const 4)))
             (br $touch))))
         (local.set $k (local.get $from))
         (loop $key
