@@ -52,7 +52,7 @@ interface MergesExports {
 const WINDOW = 1 << 19;
 const MARGIN = 1 << 12;
 // a batch's records (32 of 64 bytes) and scratch for sides decoded from escapes (a longer side goes to JavaScript)
-const RECS = 2048;
+const RECS = 4096;
 const SCRATCH = 1 << 16;
 // merges per emptying of the output
 const OUT = 1 << 15;

@@ -37,7 +37,7 @@
     (global.set $starts (local.get $starts))
     (global.set $keys (local.get $keys))
     (global.set $recs (local.get $recs))
-    (global.set $scratch (i32.add (local.get $recs) (i32.const 2048)))
+    (global.set $scratch (i32.add (local.get $recs) (i32.const 4096)))
     (global.set $scratchEnd (local.get $scratchEnd))
     (global.set $out (local.get $out))
     (global.set $cap (local.get $cap))
@@ -337,7 +337,7 @@
       (local.set $status (i32.const 1))
       (block $parsed
         (loop $next
-          (br_if $parsed (i32.ge_u (local.get $k) (i32.const 32)))
+          (br_if $parsed (i32.ge_u (local.get $k) (i32.const 64)))
           (if (i32.ge_u (local.get $p) (global.get $limit)) (then
             (local.set $status (i32.const 4))
             (br $parsed)))
@@ -534,8 +534,8 @@
     (local.set $wrap (i32.or (i32.shl (global.get $mask) (i32.const 4)) (i32.const 15)))
     (loop $batch
       (if (i32.lt_u (local.get $from) (local.get $count)) (then
-        (local.set $to (select (local.get $count) (i32.add (local.get $from) (i32.const 32))
-          (i32.lt_u (local.get $count) (i32.add (local.get $from) (i32.const 32)))))
+        (local.set $to (select (local.get $count) (i32.add (local.get $from) (i32.const 128))
+          (i32.lt_u (local.get $count) (i32.add (local.get $from) (i32.const 128)))))
         (local.set $k (local.get $from))
         (loop $lines
           (if (i32.lt_u (local.get $k) (local.get $to)) (then
