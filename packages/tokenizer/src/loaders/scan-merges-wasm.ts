@@ -1,8 +1,9 @@
 // `model.vocab` and `model.merges` read by the WebAssembly module (wasm/tokenizer-json.wat), for a large file.
-// The vocabulary is measured (in a small memory of its own), then read into a memory made to its size, where its
-// arena, offsets, ids and index table stay as the tokenizer's (views: nothing is copied out), its index built
-// there; the merges are read and resolved against it, a batch of 32 per call: each batch parsed, the index lines
-// its sides start at read together (their trips to memory overlap), then each merge resolved. The module reads
+// The vocabulary is measured (wasm/measure-object.wat, in a small memory of its own), then read into a memory made
+// to its size, where its arena, offsets, ids and index table stay as the tokenizer's (views: nothing is copied
+// out), its index built there; the merges are read and resolved against it, batches of 64 per call: each batch
+// parsed, the index lines its sides start at read together (their trips to memory overlap), then each merge
+// resolved. The module reads
 // the file through a 512 kB window. An entry or a merge it does not read itself it hands back, and the JavaScript
 // reader (VocabReader.entries, MergeReader.one) reads it from the file: so every error, and every fallback to
 // JSON.parse, is the JavaScript reader's.
@@ -11,6 +12,7 @@
 // full garbage collection. The memory is made at its size and never grown: growing detaches the old buffer, and
 // the first detached buffer makes the engine check every typed array access of the process for one.
 import { KeyIndex, indexCapacity } from './key-index';
+import { measureObjectWasmHex } from './wasm/measure-object-wasm';
 import { tokenizerJsonWasmHex } from './wasm/tokenizer-json-wasm';
 
 /** The JavaScript reader's side of the exchange (MergeReader). */
@@ -36,9 +38,6 @@ interface MergesExports {
   setupVocab(arena: number, starts: number, charStarts: number, hashes: number, ids: number): void;
   resumeVocab(p: number, limit: number, count: number, used: number, chars: number): void;
   vocab(entries: number): number;
-  strings: WebAssembly.Global;
-  bytes: WebAssembly.Global;
-  measure(): number;
   index(count: number): number;
   p: WebAssembly.Global;
   count: WebAssembly.Global;
@@ -51,31 +50,41 @@ interface MergesExports {
 // the window onto the file, and how far before its end a merge is not begun (a longer one goes to JavaScript)
 const WINDOW = 1 << 19;
 const MARGIN = 1 << 12;
-// a batch's records (32 of 64 bytes) and scratch for sides decoded from escapes (a longer side goes to JavaScript)
+// a batch's records (64 of 64 bytes) and scratch for sides decoded from escapes (a longer side goes to JavaScript)
 const RECS = 4096;
 const SCRATCH = 1 << 16;
 // merges per emptying of the output
 const OUT = 1 << 15;
-// batches of 32 merges per call (so that the engine's optimizing tier, which starts on a later call, takes over)
+// batches of 64 merges per call (so that the engine's optimizing tier, which starts on a later call, takes over)
 const BATCHES = 64;
 const PAGE = 1 << 16;
+
+interface MeasureExports {
+  p: WebAssembly.Global;
+  strings: WebAssembly.Global;
+  bytes: WebAssembly.Global;
+  resume(p: number, limit: number): void;
+  measure(): number;
+}
 
 let compiled: WebAssembly.Module | null | undefined;
 
 function mergesModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = new Uint8Array(tokenizerJsonWasmHex.length >> 1);
-      // '0'–'9' → 0–9, 'a'–'f' → 10–15
-      const nibble = (c: number) => (c & 15) + (c >> 6) * 9;
-      for (let i = 0; i < bytes.length; i++) bytes[i] = (nibble(tokenizerJsonWasmHex.charCodeAt(2 * i)) << 4) | nibble(tokenizerJsonWasmHex.charCodeAt(2 * i + 1));
-      compiled = new WebAssembly.Module(bytes);
-    } catch {
-      // NOTE: no WebAssembly, or an engine that refuses to compile synchronously: the JavaScript reader
-      compiled = null;
-    }
+  return compiled === undefined ? (compiled = compileHex(tokenizerJsonWasmHex)) : compiled;
+}
+
+// the module whose bytes `hex` holds, or null
+function compileHex(hex: string): WebAssembly.Module | null {
+  try {
+    const bytes = new Uint8Array(hex.length >> 1);
+    // '0'–'9' → 0–9, 'a'–'f' → 10–15
+    const nibble = (c: number) => (c & 15) + (c >> 6) * 9;
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+    return new WebAssembly.Module(bytes);
+  } catch {
+    // NOTE: no WebAssembly, or an engine that refuses to compile synchronously: the JavaScript reader
+    return null;
   }
-  return compiled;
 }
 
 const align = (n: number) => (n + 15) & ~15;
@@ -105,16 +114,16 @@ function windowOnto(b: Uint8Array, heap: Uint8Array, windowAt: number, resume: (
   };
 }
 
-// the instance measureObject runs, in a memory of its own that holds only the window: made once and kept (a call
-// leaves nothing in it that the next one reads), so that a load does not make a memory for it
-let measurer: { memory: WebAssembly.Memory; wasm: MergesExports } | null | undefined;
+// the instance measureObject runs (wasm/measure-object.wat), in a memory of its own that holds only the window:
+// made once and kept (a call leaves nothing in it that the next one reads), so that a load does not make one
+let measurer: { memory: WebAssembly.Memory; wasm: MeasureExports } | null | undefined;
 
-function measuring(): { memory: WebAssembly.Memory; wasm: MergesExports } | null {
+function measuring(): { memory: WebAssembly.Memory; wasm: MeasureExports } | null {
   if (measurer === undefined) {
-    const module = mergesModule();
+    const module = compileHex(measureObjectWasmHex);
     try {
       const memory = new WebAssembly.Memory({ initial: Math.ceil((WINDOW + 32) / PAGE) });
-      measurer = module && { memory, wasm: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MergesExports };
+      measurer = module && { memory, wasm: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MeasureExports };
     } catch {
       measurer = null;
     }
@@ -145,7 +154,7 @@ export function measureObject(
   const { memory, wasm } = measurer;
   wasm.strings.value = 0;
   wasm.bytes.value = 0;
-  const window = windowOnto(b, new Uint8Array(memory.buffer), 0, (at, limit) => wasm.resume(at, limit, 0, -1));
+  const window = windowOnto(b, new Uint8Array(memory.buffer), 0, (at, limit) => wasm.resume(at, limit));
   window.move(start + 1);
   for (;;) {
     const status = wasm.measure();
