@@ -55,7 +55,7 @@ const RECS = 4096;
 const SCRATCH = 1 << 16;
 // merges per emptying of the output
 const OUT = 1 << 15;
-// batches of 64 merges per call (so that the engine's optimizing tier, which starts on a later call, takes over)
+// batches (of 64 merges) per call (so that the engine's optimizing tier, which starts on a later call, takes over)
 const BATCHES = 64;
 const PAGE = 1 << 16;
 
