@@ -42,7 +42,7 @@ export class SpecialTokenSplitter {
       text(0, input.length);
       return;
     }
-    const re = (matcher.re ??= new RegExp(matcher.source, 'g'));
+    const re = (matcher.re ??= new RegExp(alternation(matcher.names), 'g'));
     let last = 0;
     re.lastIndex = 0;
     for (let m = re.exec(input); m; m = re.exec(input)) {
@@ -69,23 +69,31 @@ export class SpecialTokenSplitter {
         if (!this.tokens.has(t)) throw new Error(`allowedSpecial: '${t}' is not a special token of this vocabulary`);
       }
       const names = [...new Set([...this.always.keys(), ...allowedNames])].filter((t) => t.length > 0);
-      names.sort((a, b) => b.length - a.length);
-      // NOTE: the regex is compiled on the first text that holds the first character of a token: a 6k-token
-      // alternation (Gemma 3's added tokens) takes tens of ms to compile, and most short texts hold none of them
+      // NOTE: the regex is made and compiled on the first text that holds the first character of a token: a
+      // 6k-token alternation (Gemma 3's added tokens) takes tens of ms to compile (and a few to sort and write),
+      // and most short texts hold none of them
       const first = new Uint8Array(8192);
       for (const t of names) first[t.charCodeAt(0) >> 3] |= 1 << (t.charCodeAt(0) & 7);
-      matcher = names.length === 0 ? null : { source: names.map(escapeRegExp).join('|'), first, re: undefined };
+      matcher = names.length === 0 ? null : { names, first, re: undefined };
       this.cache.set(key, matcher);
     }
     return matcher;
   }
 }
 
-// the tokens of an allowed set, as a regex's source (longest first), and a bit per UTF-16 unit that starts one
+// the tokens of an allowed set, a bit per UTF-16 unit that starts one, and their regex once a text needs it
 interface Matcher {
-  source: string;
+  names: string[];
   first: Uint8Array;
   re: RegExp | undefined;
+}
+
+// a regex source matching any of the tokens, the longest first (so that a token wins over its prefixes)
+function alternation(names: string[]): string {
+  return [...names]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
 }
 
 // whether some unit of the text starts a token

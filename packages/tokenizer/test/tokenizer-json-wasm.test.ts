@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTokenizerJson, TokenizerFormatError } from '@transformer-kit/tokenizer';
 import { scanMerges } from '../src/loaders/scan-merges';
+import { measureObject } from '../src/loaders/scan-merges-wasm';
 import { scanVocab } from '../src/loaders/scan-vocab';
 
 const root = join(__dirname, '..', '..', '..');
@@ -125,5 +126,29 @@ describe('the WebAssembly reader of model.vocab and model.merges', () => {
     const fromBytes = loadTokenizerJson(new TextEncoder().encode(text));
     const fromObject = loadTokenizerJson(JSON.parse(text));
     for (const t of ['abcab', 'é😀中▁"\\\n', 'x'.repeat(5001) + 'ab', 'zyxwvu'.repeat(50)]) expect(fromBytes.encode(t)).toEqual(fromObject.encode(t));
+  });
+
+  it("measures an object's strings and their bytes as written, 16 bytes at a time, as the writer counts them", () => {
+    // keys with braces, brackets and quotes inside, escapes, runs of backslashes, non-ASCII, and lengths around a
+    // block (16 bytes), the window's margin (4 kB) and across windows (the object is several windows long)
+    const next = random(5);
+    const pieces = ['a', 'é', '😀', '{', '}', '[', ']', '"', '\\', '\\\\', '\n', ' ', ':', ','];
+    const object: Record<string, number> = {};
+    let bytes = 0;
+    for (let k = 0; k < 60000; k++) {
+      const n = k % 997 === 0 ? 4000 + Math.floor(next() * 9000) : Math.floor(next() * 40);
+      let key = String(k);
+      while (key.length < n) key += pieces[Math.floor(next() * pieces.length)];
+      object[key] = k;
+    }
+    const written = JSON.stringify({ vocab: object, after: [{}] }, null, 2);
+    for (const key of Object.keys(object)) bytes += Buffer.byteLength(JSON.stringify(key)) - 2;
+    const b = new TextEncoder().encode(written);
+    expect(b.length).toBeGreaterThan(2 << 20);
+    const start = written.indexOf('{', 1);
+    expect(measureObject(b, start, () => 'the JavaScript measure' as never)).toEqual({ strings: 60000, bytes });
+    // nested: undefined; not closed: undefined
+    expect(measureObject(new TextEncoder().encode('{"a": {"b": 1}}'), 0, () => undefined)).toBeUndefined();
+    expect(measureObject(new TextEncoder().encode('{"a}": 1, "b": 2'), 0, () => undefined)).toBeUndefined();
   });
 });

@@ -1,8 +1,9 @@
 // `model.vocab` and `model.merges` read by the WebAssembly module (wasm/tokenizer-json.wat), for a large file.
-// The vocabulary is measured (in a small memory of its own), then read into a memory made to its size, where its
-// arena, offsets, ids and index table stay as the tokenizer's (views: nothing is copied out), its index built
-// there; the merges are read and resolved against it, a batch of 32 per call: each batch parsed, the index lines
-// its sides start at read together (their trips to memory overlap), then each merge resolved. The module reads
+// The vocabulary is measured (wasm/measure-object.wat, in a small memory of its own), then read into a memory made
+// to its size, where its arena, offsets, ids and index table stay as the tokenizer's (views: nothing is copied
+// out), its index built there; the merges are read and resolved against it, batches of 64 per call: each batch
+// parsed, the index lines its sides start at read together (their trips to memory overlap), then each merge
+// resolved. The module reads
 // the file through a 512 kB window. An entry or a merge it does not read itself it hands back, and the JavaScript
 // reader (VocabReader.entries, MergeReader.one) reads it from the file: so every error, and every fallback to
 // JSON.parse, is the JavaScript reader's.
@@ -11,6 +12,7 @@
 // full garbage collection. The memory is made at its size and never grown: growing detaches the old buffer, and
 // the first detached buffer makes the engine check every typed array access of the process for one.
 import { KeyIndex, indexCapacity } from './key-index';
+import { measureObjectWasmHex } from './wasm/measure-object-wasm';
 import { tokenizerJsonWasmHex } from './wasm/tokenizer-json-wasm';
 
 /** The JavaScript reader's side of the exchange (MergeReader). */
@@ -36,9 +38,6 @@ interface MergesExports {
   setupVocab(arena: number, starts: number, charStarts: number, hashes: number, ids: number): void;
   resumeVocab(p: number, limit: number, count: number, used: number, chars: number): void;
   vocab(entries: number): number;
-  strings: WebAssembly.Global;
-  bytes: WebAssembly.Global;
-  measure(): number;
   index(count: number): number;
   p: WebAssembly.Global;
   count: WebAssembly.Global;
@@ -51,30 +50,41 @@ interface MergesExports {
 // the window onto the file, and how far before its end a merge is not begun (a longer one goes to JavaScript)
 const WINDOW = 1 << 19;
 const MARGIN = 1 << 12;
-// a batch's records (1 kB) and scratch for sides decoded from escapes (a longer side goes to JavaScript)
+// a batch's records (64 of 64 bytes) and scratch for sides decoded from escapes (a longer side goes to JavaScript)
+const RECS = 4096;
 const SCRATCH = 1 << 16;
 // merges per emptying of the output
 const OUT = 1 << 15;
-// batches of 32 merges per call (so that the engine's optimizing tier, which starts on a later call, takes over)
+// batches (of 64 merges) per call (so that the engine's optimizing tier, which starts on a later call, takes over)
 const BATCHES = 64;
 const PAGE = 1 << 16;
+
+interface MeasureExports {
+  p: WebAssembly.Global;
+  strings: WebAssembly.Global;
+  bytes: WebAssembly.Global;
+  resume(p: number, limit: number): void;
+  measure(): number;
+}
 
 let compiled: WebAssembly.Module | null | undefined;
 
 function mergesModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = new Uint8Array(tokenizerJsonWasmHex.length >> 1);
-      // '0'–'9' → 0–9, 'a'–'f' → 10–15
-      const nibble = (c: number) => (c & 15) + (c >> 6) * 9;
-      for (let i = 0; i < bytes.length; i++) bytes[i] = (nibble(tokenizerJsonWasmHex.charCodeAt(2 * i)) << 4) | nibble(tokenizerJsonWasmHex.charCodeAt(2 * i + 1));
-      compiled = new WebAssembly.Module(bytes);
-    } catch {
-      // NOTE: no WebAssembly, or an engine that refuses to compile synchronously: the JavaScript reader
-      compiled = null;
-    }
+  return compiled === undefined ? (compiled = compileHex(tokenizerJsonWasmHex)) : compiled;
+}
+
+// the module whose bytes `hex` holds, or null
+function compileHex(hex: string): WebAssembly.Module | null {
+  try {
+    const bytes = new Uint8Array(hex.length >> 1);
+    // '0'–'9' → 0–9, 'a'–'f' → 10–15
+    const nibble = (c: number) => (c & 15) + (c >> 6) * 9;
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+    return new WebAssembly.Module(bytes);
+  } catch {
+    // NOTE: no WebAssembly, or an engine that refuses to compile synchronously: the JavaScript reader
+    return null;
   }
-  return compiled;
 }
 
 const align = (n: number) => (n + 15) & ~15;
@@ -104,6 +114,23 @@ function windowOnto(b: Uint8Array, heap: Uint8Array, windowAt: number, resume: (
   };
 }
 
+// the instance measureObject runs (wasm/measure-object.wat), in a memory of its own that holds only the window:
+// made once and kept (a call leaves nothing in it that the next one reads), so that a load does not make one
+let measurer: { memory: WebAssembly.Memory; wasm: MeasureExports } | null | undefined;
+
+function measuring(): { memory: WebAssembly.Memory; wasm: MeasureExports } | null {
+  if (measurer === undefined) {
+    const module = compileHex(measureObjectWasmHex);
+    try {
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((WINDOW + 32) / PAGE) });
+      measurer = module && { memory, wasm: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MeasureExports };
+    } catch {
+      measurer = null;
+    }
+  }
+  return measurer;
+}
+
 /**
  * The number of strings in the object whose `{` is at `start` and their bytes as written (scan-vocab.ts's
  * measure, which `rest` is: it goes on from a string the module hands back), or undefined when it nests or does
@@ -122,17 +149,12 @@ export function measureObject(
   start: number,
   rest: (p: number, strings: number, bytes: number) => { strings: number; bytes: number } | undefined,
 ): { strings: number; bytes: number } | undefined | typeof unavailable {
-  const module = mergesModule();
-  if (!module) return unavailable;
-  let memory: WebAssembly.Memory;
-  let wasm: MergesExports;
-  try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil((WINDOW + 32) / PAGE) });
-    wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MergesExports;
-  } catch {
-    return unavailable;
-  }
-  const window = windowOnto(b, new Uint8Array(memory.buffer), 0, (at, limit) => wasm.resume(at, limit, 0, -1));
+  const measurer = measuring();
+  if (!measurer) return unavailable;
+  const { memory, wasm } = measurer;
+  wasm.strings.value = 0;
+  wasm.bytes.value = 0;
+  const window = windowOnto(b, new Uint8Array(memory.buffer), 0, (at, limit) => wasm.resume(at, limit));
   window.move(start + 1);
   for (;;) {
     const status = wasm.measure();
@@ -184,7 +206,7 @@ export class MergesSpace {
     const idsAt = align(charStartsAt + 4 * (keys + 1));
     this.windowAt = align(idsAt + 4 * keys + 16);
     this.recsAt = align(this.windowAt + WINDOW + 16);
-    this.outAt = align(this.recsAt + 1024 + SCRATCH + 16);
+    this.outAt = align(this.recsAt + RECS + SCRATCH + 16);
     const hashesAt = align(this.outAt + 12 * OUT);
     const end = hashesAt + 4 * keys;
     // NOTE: made at its size, never grown (see tokenizer-json.wat)
@@ -248,7 +270,7 @@ export class MergesSpace {
    * module in this space's table.
    */
   index(count: number): KeyIndex {
-    this.wasm.setup(0, indexCapacity(count) - 1, this.arena.byteOffset, this.starts.byteOffset, count, this.recsAt, this.recsAt + 1024 + SCRATCH, this.outAt, OUT);
+    this.wasm.setup(0, indexCapacity(count) - 1, this.arena.byteOffset, this.starts.byteOffset, count, this.recsAt, this.recsAt + RECS + SCRATCH, this.outAt, OUT);
     return new KeyIndex(this.arena, this.starts, this.hashes, count, this.table, this.wasm.index(count));
   }
 
@@ -267,7 +289,7 @@ export class MergesSpace {
     for (let c = b[p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++p]);
     if (b[p] === 0x5d) return { merges: new Int32Array(0), end: p + 1 };
     const out = new Int32Array(memory.buffer, outAt, 3 * OUT);
-    wasm.setup(0, index.mask, this.arena.byteOffset, this.starts.byteOffset, index.count, this.recsAt, this.recsAt + 1024 + SCRATCH, outAt, OUT);
+    wasm.setup(0, index.mask, this.arena.byteOffset, this.starts.byteOffset, index.count, this.recsAt, this.recsAt + RECS + SCRATCH, outAt, OUT);
     // the merges so far, and the file's offset at the window's start
     let merges = new Int32Array(3 * Math.max(1024, (b.length >> 6) | 0));
     let done = 0;
