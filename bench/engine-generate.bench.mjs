@@ -23,7 +23,6 @@
 // warm-up rounds (none for the 110M model when the smaller ones ran before it in the process: the same code is
 // warm); BENCH_MODELS=stories260K,15M,110M,memory picks parts (a partial run writes a .partial.json). About 8 min
 // here by default, on a quiet machine less.
-/* global console, process, performance, setTimeout */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -6,7 +6,6 @@
 // 1-thread matmuls at once (this thread and a worker): what two threads of this shared machine give in the run.
 // Run: npx turbo run build --filter=@transformer-kit/tensor && node bench/run.mjs engine-matmul
 // Writes bench/results/engine-matmul.json. BENCH_RUNS samples per figure (default 7), each >= 100 ms of calls.
-/* global console, process */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -18,7 +18,6 @@
 // each native row 8 times and 32 decode steps. This machine is shared: best is what the
 // hardware does when nobody else holds the memory bus, medians show the load (recorded at start and end).
 // Run: node bench/run.mjs gemv-roofline. Writes bench/results/gemv-roofline.json.
-/* global console, performance, process, WebAssembly */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -10,7 +10,6 @@
 // Also: per-token time of tokens 16..32 vs 240..256 (flat = the KV cache works) and tensor counts (flat memory), and
 // in one more run the attention kernel's share of each, next to the growth of the step's multiply-adds.
 // Imports the BUILT packages: npx turbo run build --filter=@transformer-kit/transformer...
-/* global performance, console, process */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

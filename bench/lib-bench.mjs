@@ -1,7 +1,5 @@
-/* global performance */
 // Helpers the benches share: medians, the run count, the machine's description and load (this machine is
 // shared, so every result file records how busy it was while measuring).
-/* global process */
 import os from 'node:os';
 
 /** The median of a list of numbers (the upper one of an even count), or null for an empty list. */

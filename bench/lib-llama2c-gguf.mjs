@@ -8,7 +8,6 @@
 //    holds (convert_hf_to_gguf permutes Hugging Face's halves layout back to it). checkAgainstReference() shows it
 //    on stories260K: our blk.N.attn_q/attn_k bytes equal those of ggml-org's file;
 //  - the tokenizer as tokenizer.ggml.{model "llama", tokens with '▁' for spaces, scores, token_type}.
-/* global TextDecoder */
 import { readGguf, writeGguf } from '@transformer-kit/tensor';
 
 const UINT32 = 4;

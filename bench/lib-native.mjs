@@ -1,7 +1,6 @@
 // The benches' native C rows: a C source of bench/native compiled with the system C compiler into a temporary
 // folder, or a note saying why the rows are skipped (CI does not run benches, but a machine without a compiler
 // still gets the other rows).
-/* global process */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,5 @@
 // llama.cpp as a bench peer, through node-llama-cpp (pinned 3.21.1): its prebuilt CPU binary
 // (getLlama({ gpu: false, build: 'never' })), a given thread count. Decode and prompt runs on one context.
-/* global performance, process */
 
 /** node-llama-cpp on a GGUF file: decode(promptIds, count) and prompt(ids) give tokens/s; dispose() frees it. */
 export async function nodeLlamaCppPeer(path, { threads = 1, contextSize = 512 } = {}) {

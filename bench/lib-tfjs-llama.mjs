@@ -1,7 +1,6 @@
 // The Llama forward pass composed from @tensorflow/tfjs ops (RMSNorm, RoPE over adjacent pairs, GQA with a KV
 // cache, SwiGLU), a bench peer on tfjs's cpu or wasm backend for the same llama2.c weights as ours.
 // One step takes T tokens at positions pos..pos+T-1 (T = 1 decoding, T = 128 a prompt, causal within the step).
-/* global performance */
 import * as tf from '@tensorflow/tfjs';
 import { readLlama2c } from '@transformer-kit/transformer';
 

@@ -7,7 +7,6 @@
 // from the first it yields; its sampling, logits readback, checks and streaming text included) and prints its rate too.
 // Models: stories260K (../shared/models/stories260K) or 15M (bench/random-llama2c.mjs, seed 1337, the Llama 2
 // tokenizer), as bench/engine-generate.bench.mjs builds them. Imports the built packages.
-/* global console, process, performance */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -21,7 +21,6 @@
 //                   mapping (the one whose size is heapBytes), `mallocHeap` glibc's [heap], `fileBacked` code and
 //                   read-only data of node and its libraries, `otherAnonymous` the rest (V8's JS heap pages,
 //                   thread stacks, malloc's mmapped blocks)
-/* global process, console, setTimeout */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
 

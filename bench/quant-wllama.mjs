@@ -1,7 +1,6 @@
 // The @wllama/wllama peer for quant.bench.mjs: llama.cpp compiled to WebAssembly, in headless Chromium
 // (Debian's /usr/bin/chromium through playwright-core), one thread (the page is not cross-origin isolated,
 // so wllama runs its single-thread path), models served from a local HTTP server.
-/* global console, process */
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';

@@ -8,7 +8,6 @@
 // bench/quant-rss.mjs). `BENCH_ONLY=rss npm run bench -- quant` measures the memory alone (no peers, a quiet
 // machine not needed) and rewrites only the `oursResidentMemory` of each row of bench/results/quant.json.
 // Imports the BUILT packages: npx turbo run build --filter=@transformer-kit/transformer...
-/* global performance, console, process */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 /**
  * `npm run docs`: the documentation site in docs-site/ (ignored by git):
  *   1. builds the packages (typedoc resolves one package's imports of another through their dist/ types);

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 /**
  * Runs every command example of docs/cli.md as a user would right after `bash scripts/setup.sh` in a fresh
  * clone: through `npx --no-install transformer-kit` at the repository root (the committed launcher

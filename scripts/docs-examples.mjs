@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, setTimeout, clearTimeout */
 /**
  * Runs the code in the documentation, so the docs cannot rot:
  *   - every ```ts / ```js block of docs/*.md, README.md, packages/*\/README.md and apps/*\/README.md;

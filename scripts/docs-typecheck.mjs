@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 /**
  * Type-checks the code in the documentation with `tsc --strict`, as a user's editor would see it: every
  * ```ts block of docs/*.md and the READMEs, and every TSDoc `@example` (the same set scripts/docs-examples.mjs

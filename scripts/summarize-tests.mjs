@@ -10,6 +10,7 @@ let failed = 0;
 let skipped = 0;
 const failures = [];
 const MAX_FAILURE_LINES = 80;
+// eslint-disable-next-line no-control-regex -- vitest's colour codes start with ESC
 const strip = (line) => line.replace(/\x1b\[[0-9;]*m/g, '');
 for await (const raw of createInterface({ input: process.stdin })) {
   process.stdout.write(raw + '\n');
