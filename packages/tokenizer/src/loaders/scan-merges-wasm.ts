@@ -3,10 +3,9 @@
 // to its size, where its arena, offsets, ids and index table stay as the tokenizer's (views: nothing is copied
 // out), its index built there; the merges are read and resolved against it, batches of 64 per call: each batch
 // parsed, the index lines its sides start at read together (their trips to memory overlap), then each merge
-// resolved. The module reads
-// the file through a 512 kB window. An entry or a merge it does not read itself it hands back, and the JavaScript
-// reader (VocabReader.entries, MergeReader.one) reads it from the file: so every error, and every fallback to
-// JSON.parse, is the JavaScript reader's.
+// resolved. The module reads the file through a 512 kB window. An entry or a merge it does not read itself it
+// hands back, and the JavaScript reader (VocabReader.entries, MergeReader.one) reads it from the file: so every
+// error, and every fallback to JSON.parse, is the JavaScript reader's.
 // NOTE: measured on Gemma 3 (262k keys, 515k merges, 33 MB): about two thirds of the JavaScript readers' CPU time.
 // The file is not copied whole: a load's new ArrayBuffer memory past 64 MB (a module's memory counts) starts a
 // full garbage collection. The memory is made at its size and never grown: growing detaches the old buffer, and
@@ -121,11 +120,14 @@ let measurer: { memory: WebAssembly.Memory; wasm: MeasureExports } | null | unde
 function measuring(): { memory: WebAssembly.Memory; wasm: MeasureExports } | null {
   if (measurer === undefined) {
     const module = compileHex(measureObjectWasmHex);
-    try {
-      const memory = new WebAssembly.Memory({ initial: Math.ceil((WINDOW + 32) / PAGE) });
-      measurer = module && { memory, wasm: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MeasureExports };
-    } catch {
-      measurer = null;
+    measurer = null;
+    if (module) {
+      try {
+        const memory = new WebAssembly.Memory({ initial: Math.ceil((WINDOW + 32) / PAGE) });
+        measurer = { memory, wasm: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as MeasureExports };
+      } catch {
+        // NOTE: an engine that refuses the memory or the instance: the JavaScript measure
+      }
     }
   }
   return measurer;
