@@ -7,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // the benches and build scripts run in Node (a few bench helpers also in the page a bench drives)
-  { files: ['bench/**/*.mjs', 'scripts/**/*.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
+  { files: ['bench/**/*.mjs', 'scripts/**/*.mjs', 'packages/*/scripts/**/*.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
   {
     rules: {
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],

@@ -1,4 +1,5 @@
-// Issue #13's generation figures: our CPU engine at 1 and 2 threads next to llama.cpp (node-llama-cpp 3.21.1,
+// Issue #13's generation figures: our CPU engine at 1 and 2 threads, as the CLI makes it (its heap advised into
+// transparent huge pages by @transformer-kit/tensor/node's adviseHugePages; at 1 thread also without), next to llama.cpp (node-llama-cpp 3.21.1,
 // its prebuilt CPU binary, 1 and 2 threads) on the same weights written as an F32 GGUF, and next to the same
 // Llama in TensorFlow.js ops on its wasm backend; runs interleaved in one process. For
 //  - stories260K (../shared/models/stories260K, tok512.bin),
@@ -19,7 +20,8 @@
 // run.c -O3; 15M ≥ 400 tok/s on 1 thread, run.c -Ofast -march=native; 110M ≥ 1.5 × 32 = 48 tok/s on 2 threads;
 // measured outside the project, restated as targets) and the same run's native C figure for the same build.
 // Run: npx turbo run build --filter=@transformer-kit/transformer... && node bench/run.mjs engine-generate
-// Writes bench/results/engine-generate.json. BENCH_RUNS measured rounds (default 3; 2 for the 110M model) after two
+// Writes bench/results/engine-generate.json. BENCH_RUNS measured rounds (default 11 for stories260K, 7 for the 15M
+// model whose bar is the closest, 2 for the 110M model) after two
 // warm-up rounds (none for the 110M model when the smaller ones ran before it in the process: the same code is
 // warm); BENCH_MODELS=stories260K,15M,110M,memory picks parts (a partial run writes a .partial.json). About 8 min
 // here by default, on a quiet machine less.
@@ -29,6 +31,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createCpuBackend, memory, setBackend } from '@transformer-kit/tensor';
+import { adviseHugePages, hugePageSupport } from '@transformer-kit/tensor/node';
 import { loadLlama2c } from '@transformer-kit/transformer';
 import { benchRuns, interleaved, load, machine, round } from './lib-bench.mjs';
 import { engineStatsOf } from './lib-engine.mjs';
@@ -48,6 +51,12 @@ const DECODE = 128;
 const DECODE_MAX_SECONDS = Number(process.env.BENCH_DECODE_MAX_SECONDS ?? 10);
 const PROMPT = 128;
 const THREADS = [1, 2];
+// ours as the CLI makes it (the heap advised into huge pages, @transformer-kit/tensor/node) at 1 and 2 threads, and
+// at 1 thread without the advice: what the advice is worth, in the same rounds
+const OURS = [
+  ...THREADS.map((threads) => ({ threads, advise: true, key: `ours ${threads}T` })),
+  { threads: 1, advise: false, key: 'ours 1T, heap not advised' },
+];
 const host = machine();
 const wanted = process.env.BENCH_MODELS?.split(',');
 
@@ -57,8 +66,9 @@ const NATIVE = [
   { key: 'native -O3', flags: ['-O3'] },
   // NOTE: not run.c: the same code with the weights read into malloc'd memory rather than mmap'd. On this machine
   // (Linux 6.18, ext4, transparent huge pages on madvise only) the mapped file decodes the 15M far faster than the
-  // same bytes in anonymous 4 KiB pages, which is what a WebAssembly heap gets (8 alternating runs of the 15M:
-  // mmap'd 341-401 tok/s, malloc'd 234-274, malloc'd with madvise(MADV_HUGEPAGE) 314-440); this row shows that part.
+  // same bytes in anonymous 4 KiB pages, which is what a WebAssembly heap gets unless it is advised (8 alternating
+  // runs of the 15M: mmap'd 341-401 tok/s, malloc'd 234-274, malloc'd with madvise(MADV_HUGEPAGE) 314-440); this row
+  // shows that part, and 'ours 1T, heap not advised' the same for ours.
   { key: 'native -Ofast read-whole', flags: ['-Ofast', '-march=native', '-DREAD_WHOLE'] },
 ].map((n) => ({ ...n, ...compileNative('llama2c-decode.c', n.flags, process.env.CC ?? 'gcc') }));
 const nativeImpl = (n) => `native C (bench/native/llama2c-decode.c, ${n.compiler.cc} ${n.compiler.flags}), 1 thread`;
@@ -69,7 +79,7 @@ const MODELS = [
   // NOTE: stories260K decodes 128 tokens in about 10-20 ms, so one run is at the mercy of a single scheduler hiccup:
   // it gets 11 rounds (the others 3 and 2) so that its median stands on more than a few milliseconds of samples.
   { key: 'stories260K', name: 'stories260K', binPath: join(stories, 'stories260K.bin'), greedy256: join(stories, 'greedy-256.txt'), tokenizer: join(stories, 'tok512.bin'), reference: join(stories, 'stories260K.gguf'), runs: benchRuns(11) },
-  { key: '15M', name: 'random Llama 15M (dim 288, hidden 768, 6 layers, 6 heads, vocab 32000, seq 256; seed 1337)', shape: { dim: 288, hidden: 768, layers: 6, heads: 6, kvHeads: 6, vocab: 32000, seqLen: 256 }, tokenizer: llama2Tokenizer, runs: benchRuns(3) },
+  { key: '15M', name: 'random Llama 15M (dim 288, hidden 768, 6 layers, 6 heads, vocab 32000, seq 256; seed 1337)', shape: { dim: 288, hidden: 768, layers: 6, heads: 6, kvHeads: 6, vocab: 32000, seqLen: 256 }, tokenizer: llama2Tokenizer, runs: benchRuns(7) },
   { key: '110M', name: 'random Llama 110M (dim 768, hidden 2048, 12 layers, 12 heads, vocab 32000, seq 1024; seed 1337)', shape: { dim: 768, hidden: 2048, layers: 12, heads: 12, kvHeads: 12, vocab: 32000, seqLen: 1024 }, tokenizer: llama2Tokenizer, runs: benchRuns(2) },
 ].filter((m) => !wanted || wanted.includes(m.key));
 
@@ -171,11 +181,11 @@ async function benchModel(m) {
   const gguf = ggufFor(m, binBytes, tokenizerBytes);
   console.log(`${m.key}: checkpoint and GGUF (${(gguf.bytes / 1e6).toFixed(1)} MB, checked) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const ours = THREADS.map((threads) => {
-    const backend = createCpuBackend({ threads });
+  const ours = OURS.map(({ threads, advise, key }) => {
+    const backend = createCpuBackend({ threads, heap: advise ? { advise: adviseHugePages } : {} });
     setBackend(backend);
     const loaded = loadLlama2c(binBytes.slice(), tokenizerBytes);
-    return { threads, backend, ...loaded, run: oursRunner(loaded.model, backend) };
+    return { threads, advise, key, backend, ...loaded, run: oursRunner(loaded.model, backend) };
   });
   const prompt = promptOf(ours[0].tokenizer, PROMPT);
   const contextSize = Math.min(512, ours[0].config.maxSeqLen);
@@ -189,8 +199,8 @@ async function benchModel(m) {
   const ids = {};
   const runners = {};
   for (const o of ours) {
-    runners[`ours ${o.threads}T decode`] = () => { const r = o.run.decode(); ids[`ours ${o.threads}T`] = r.ids; return r.tokensPerSecond; };
-    runners[`ours ${o.threads}T prompt`] = () => o.run.prompt(prompt).tokensPerSecond;
+    runners[`${o.key} decode`] = () => { const r = o.run.decode(); ids[o.key] = r.ids; return r.tokensPerSecond; };
+    runners[`${o.key} prompt`] = () => o.run.prompt(prompt).tokensPerSecond;
   }
   for (const l of llamaCpp) {
     runners[`llama.cpp ${l.threads}T decode`] = async () => { const r = await l.peer.decode([1], DECODE, DECODE_MAX_SECONDS); ids[`llama.cpp ${l.threads}T`] = r.ids; return r.tokensPerSecond; };
@@ -213,7 +223,7 @@ async function benchModel(m) {
 
   const figure = (name) => (measured[name] ? { median: round(measured[name].median), runs: measured[name].runs.map((v) => round(v)) } : null);
   const impls = [
-    ...ours.map((o) => ({ impl: `ours`, threadsRequested: o.threads, engineStats: engineStatsOf(o.backend), key: `ours ${o.threads}T` })),
+    ...ours.map((o) => ({ impl: o.advise ? 'ours' : 'ours (heap not advised)', threadsRequested: o.threads, heapAdvice: o.advise ? 'adviseHugePages' : 'none', engineStats: engineStatsOf(o.backend), key: o.key })),
     ...llamaCpp.map((l) => ({ impl: 'llama.cpp (node-llama-cpp 3.21.1, prebuilt CPU binary, F32 GGUF)', threadsRequested: l.threads, threads: l.peer.threads, key: `llama.cpp ${l.threads}T` })),
     { impl: `tfjs-wasm (@tensorflow/tfjs ${tf.version.tfjs})`, threadsRequested: 1, threads: 1, key: 'tfjs-wasm' },
     // decode only: run.c has no batched prompt pass
@@ -263,7 +273,7 @@ function paramsOf(c) {
  */
 async function longRunMemory() {
   if (!existsSync(join(stories, 'stories260K.bin'))) return { skipped: 'stories260K.bin is missing' };
-  const backend = createCpuBackend({ threads: 2 });
+  const backend = createCpuBackend({ threads: 2, heap: { advise: adviseHugePages } });
   setBackend(backend);
   const { model } = loadLlama2c(readFileSync(join(stories, 'stories260K.bin')), readFileSync(join(stories, 'tok512.bin')));
   const snapshot = async (token) => {
@@ -351,13 +361,13 @@ for (const m of MODELS) {
 const result = {
   benchmark: 'engine-generate',
   date: new Date().toISOString(),
-  machine: { ...host, loadAverage1mAtEnd: load(), tfjs: tf.version.tfjs },
+  machine: { ...host, loadAverage1mAtEnd: load(), tfjs: tf.version.tfjs, hugePages: hugePageSupport() },
   nativeCompilers: NATIVE.map((n) => ({ key: n.key, ...n.compiler })),
-  method: `Per model, one process: ours (createCpuBackend({ threads }) for 1 and 2; engineStats.threads says what ran), llama.cpp through node-llama-cpp (threads 1 and 2, F32 GGUF of the same weights), the same Llama in tfjs ops on tfjs-wasm (single-threaded in Node), and bench/native/llama2c-decode.c (one thread, run.c's algorithm and layout; a process per run on the same llama2.c checkpoint; decode only) built with ${NATIVE.map((n) => `${n.compiler.cc} ${n.compiler.flags}`).join(' and ')}. A round runs every implementation's decode (${DECODE} greedy tokens after BOS, timed from the first generated token) and prompt (${PROMPT} tokens into an empty cache, one forward pass; tfjs: one batched step) once, the order rotating each round; warmUpRounds unmeasured rounds, then the measuredRounds whose medians are given. A decode run stops early after ${DECODE_MAX_SECONDS} s (decodeTokensTimedLastRun: how many tokens the last one timed). greedyIdsEqualOurs1Thread: the greedy ids (up to ${DECODE + 1}, over those both runs made) equal ours at 1 thread.`,
+  method: `Per model, one process: ours as the CLI makes it (createCpuBackend({ threads, heap: { advise: adviseHugePages } }) for 1 and 2: the heap asks Linux for transparent huge pages, see machine.hugePages; engineStats.threads says what ran, engineStats.heapAdvisedBytes what was advised) and, as a control, at 1 thread without the advice ('ours (heap not advised)'), llama.cpp through node-llama-cpp (threads 1 and 2, F32 GGUF of the same weights), the same Llama in tfjs ops on tfjs-wasm (single-threaded in Node), and bench/native/llama2c-decode.c (one thread, run.c's algorithm and layout; a process per run on the same llama2.c checkpoint; decode only) built with ${NATIVE.map((n) => `${n.compiler.cc} ${n.compiler.flags}`).join(' and ')}. A round runs every implementation's decode (${DECODE} greedy tokens after BOS, timed from the first generated token) and prompt (${PROMPT} tokens into an empty cache, one forward pass; tfjs: one batched step) once, the order rotating each round; warmUpRounds unmeasured rounds, then the measuredRounds whose medians are given. A decode run stops early after ${DECODE_MAX_SECONDS} s (decodeTokensTimedLastRun: how many tokens the last one timed). greedyIdsEqualOurs1Thread: the greedy ids (up to ${DECODE + 1}, over those both runs made) equal ours at 1 thread.`,
   notes: [
     'The machine is shared (2 cores, other jobs running: see the load averages); ratios within a round matter more than absolute figures.',
     "llama.cpp at 2 threads decodes far slower than at 1 here: its threads meet at a barrier after every op, so when another process holds one core each token waits for the scheduler many times (the same run's prompt figures, few large ops, are less hit). Measured as it is, not corrected.",
-    "native -Ofast read-whole is not run.c: the same C with its weights read into malloc'd memory (anonymous 4 KiB pages; transparent huge pages are madvise-only here), as a WebAssembly heap holds them, where run.c and the other native rows mmap the checkpoint file. The two rows differ only in how the weights' memory is mapped, which a WebAssembly module cannot choose.",
+    "native -Ofast read-whole is not run.c: the same C with its weights read into malloc'd memory (anonymous 4 KiB pages; transparent huge pages are madvise-only here), as an unadvised WebAssembly heap holds them, where run.c and the other native rows mmap the checkpoint file. The two rows differ only in how the weights' memory is mapped. A WebAssembly module cannot choose that; ours asks for huge pages from outside it (adviseHugePages, a Node-API helper), and 'ours (heap not advised)' shows the heap without.",
     'tfjs-wasm runs its single-threaded SIMD build: tfjs turns the threaded build off in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there; forcing it fails with ERR_WORKER_PATH, see engine-matmul.json).',
   ],
   bars: bars(results),

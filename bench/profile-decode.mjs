@@ -5,12 +5,14 @@
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile-decode.mjs stories260K 8 1   # model, seconds, threads
 // A fourth argument `generate` alternates each round with one of the package's generate() (greedy, 128 tokens timed
 // from the first it yields; its sampling, logits readback, checks and streaming text included) and prints its rate too.
+// The heap is advised into huge pages as the CLI's is (adviseHugePages); PROFILE_HEAP_ADVICE=none leaves it as is.
 // Models: stories260K (../shared/models/stories260K) or 15M (bench/random-llama2c.mjs, seed 1337, the Llama 2
 // tokenizer), as bench/engine-generate.bench.mjs builds them. Imports the built packages.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCpuBackend, setBackend } from '@transformer-kit/tensor';
+import { adviseHugePages } from '@transformer-kit/tensor/node';
 import { generate, loadLlama2c } from '@transformer-kit/transformer';
 import { greedyStep } from './lib-greedy-step.mjs';
 import { randomLlama2cBin } from './random-llama2c.mjs';
@@ -21,7 +23,8 @@ const alsoGenerate = alsoArg === 'generate';
 const seconds = Number(secondsArg);
 const threads = Number(threadsArg);
 if (which !== 'stories260K' && which !== '15M') throw new Error(`profile-decode: model must be stories260K or 15M, got ${which}`);
-const backend = createCpuBackend({ threads });
+const advise = process.env.PROFILE_HEAP_ADVICE !== 'none';
+const backend = createCpuBackend({ threads, heap: advise ? { advise: adviseHugePages } : {} });
 setBackend(backend);
 const stories = which === 'stories260K';
 const bin = stories
@@ -70,6 +73,7 @@ generateRates.sort((a, b) => a - b);
 console.log(JSON.stringify({
   model: which,
   threads: backend.engineStats().threads,
+  heapAdvisedBytes: backend.engineStats().heapAdvisedBytes,
   rounds: rates.length,
   tokensPerSecond: { median: Math.round(rates[rates.length >> 1]), best: Math.round(rates[rates.length - 1]) },
   medianStepPerSecond: Math.round(1000 / steps[steps.length >> 1]),

@@ -4,10 +4,12 @@
 #   - Xvfb (a virtual X display server) + xauth: headless GL needs a display; tests start it with xvfb-run.
 #   - Mesa GL headers, X11/Xi/Xext headers and pkg-config: the `gl` npm package (headless GL) builds against them.
 #   - Chromium (/usr/bin/chromium): the browser the Playwright tests drive (its own browser download cannot work here).
+#   - gcc + libc6-dev: `npm run build` compiles @transformer-kit/tensor's huge-pages helper (native/huge-pages.c)
+#     with it, and the engine bench its native C peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(xvfb xauth libxi-dev libx11-dev libxext-dev libgl1-mesa-dev pkg-config chromium)
+apt_packages=(xvfb xauth libxi-dev libx11-dev libxext-dev libgl1-mesa-dev pkg-config chromium gcc libc6-dev)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,7 +11,8 @@ import { REPO_ROOT } from './workspace.mjs';
 const MAX_TOKENS = 256; // llama2.c's `-n 256`, so the whole reference story is compared
 
 const SCRIPT = `import { readFileSync } from 'node:fs';
-import { createCpuBackend, setBackend } from '@transformer-kit/tensor';
+import { createCpuBackend, getBackend, setBackend } from '@transformer-kit/tensor';
+import { adviseHugePages, hugePageSupport } from '@transformer-kit/tensor/node';
 import { LlamaModel, generate, readLlama2c } from '@transformer-kit/transformer';
 import { loadLlama2cTokenizer } from '@transformer-kit/tokenizer';
 
@@ -23,7 +24,8 @@ if (backend === 'gpu') {
   const { createGpuBackend } = await import('@transformer-kit/gpu-backend');
   setBackend(await createGpuBackend({ mode: 'headlessgl', log: (line) => log.push(line) }));
 } else {
-  setBackend(createCpuBackend());
+  // as the CLI makes it: the heap advised into huge pages by the helper binary the package ships (Linux)
+  setBackend(createCpuBackend({ heap: { advise: adviseHugePages } }));
 }
 const { config, weights } = readLlama2c(readFileSync(modelPath));
 const model = new LlamaModel(config, weights);
@@ -36,7 +38,8 @@ for await (const token of generate(model, tokenizer, '', { maxTokens: Number(max
   ids.push(token.id);
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ backend, log, tokens: ids.length, seconds, text, ids }));
+const hugePages = backend === 'cpu' ? { ...hugePageSupport(), advisedBytes: getBackend().engineStats().heapAdvisedBytes } : null;
+console.log(JSON.stringify({ backend, log, tokens: ids.length, seconds, text, ids, hugePages }));
 `;
 
 /**
@@ -116,6 +119,12 @@ export async function rehearseGeneration({ dir, env, registry, version, shared }
     }
   }
   if (JSON.stringify(outputs.cpu.ids) !== JSON.stringify(outputs.gpu.ids)) problems.push('the CPU and GPU backends generated different token ids');
+  // the published tensor package carries its huge-pages helper, and it loads from the installed tree
+  const huge = outputs.cpu.hugePages;
+  lines.push(`cpu: huge pages: ${huge.available ? `${huge.advisedBytes} bytes of the heap advised` : 'not asked'} (THP ${huge.mode}: ${huge.detail})`);
+  if (process.platform === 'linux' && (huge.mode === 'madvise' || huge.mode === 'always') && !(huge.available && huge.advisedBytes > 0)) {
+    problems.push(`cpu: the installed @transformer-kit/tensor did not advise its heap into huge pages: ${huge.detail}`);
+  }
   return { install, tree, lines, problems };
 }
 

@@ -1,4 +1,5 @@
 import { createCpuBackend, setBackend, type Backend } from '@transformer-kit/tensor';
+import { adviseHugePages } from '@transformer-kit/tensor/node';
 import { CliError } from './cli-error';
 
 /** `--threads`: a positive integer or 'auto' (the machine's parallelism), for the CPU backend. */
@@ -13,7 +14,8 @@ function threadsOption(value: string | undefined, backend: string): number | 'au
 
 /**
  * Makes `name` ('cpu' | 'gpu' | 'gpu-js-cpu') the active backend; `threads` (the `--threads` flag) is the CPU
- * backend's thread count (default: the machine's parallelism). The GPU backend (gpu.js) is imported only
+ * backend's thread count (default: the machine's parallelism); its heap is advised to use huge pages where
+ * Linux allows (`adviseHugePages`). The GPU backend (gpu.js) is imported only
  * when asked for, so `--backend cpu` never loads it and the CLI works where it is not installed. 'gpu' needs a
  * real GL context: gpu.js' JavaScript fallback runs at a fraction of the CPU backend's speed, so it is used
  * only when asked for by name ('gpu-js-cpu', for debugging the kernels).
@@ -22,7 +24,8 @@ export async function selectBackend(name: string | undefined, threadsFlag?: stri
   const choice = name ?? 'cpu';
   const threads = threadsOption(threadsFlag, choice);
   if (choice === 'cpu') {
-    const backend = createCpuBackend(threads === undefined ? {} : { threads });
+    // the heap asks Linux for huge pages (a decode step streams every weight; see @transformer-kit/tensor/node)
+    const backend = createCpuBackend({ ...(threads === undefined ? {} : { threads }), heap: { advise: adviseHugePages } });
     setBackend(backend);
     return backend;
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generate, loadGguf, type CausalLM } from '@transformer-kit/transformer';
 import { createCpuBackend } from '@transformer-kit/tensor';
+import { hugePageSupport } from '@transformer-kit/tensor/node';
 import { backendThreads } from '../src/backend-threads';
 import { runCli } from './run-cli';
 import { haveShared, shared } from './shared-data';
@@ -10,6 +11,8 @@ const BIN = 'models/stories260K/stories260K.bin';
 const GGUF = 'models/stories260K/stories260K.gguf';
 const TOK = 'models/stories260K/tok512.bin';
 const GREEDY = 'models/stories260K/greedy-256.txt';
+// the CLI's heap asks for huge pages; where Linux grants the asking (hugePageSupport), the line says so
+const HUGE = hugePageSupport().available ? ', huge pages' : '';
 
 describe.runIf(haveShared(BIN, GGUF, TOK, GREEDY))('transformer-kit generate', () => {
   it('prints what llama2.c prints for stories260K, greedy, 256 tokens (the npm start command)', async () => {
@@ -18,7 +21,7 @@ describe.runIf(haveShared(BIN, GGUF, TOK, GREEDY))('transformer-kit generate', (
     expect(r.stdout).toBe(readFileSync(shared(GREEDY), 'utf8'));
     // the last line: the speed and where it ran, the thread count being the engine's own
     const threads = backendThreads(createCpuBackend());
-    expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^achieved tok/s: \\d+\\.\\d \\(cpu, ${threads} threads?\\)$`));
+    expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^achieved tok/s: \\d+\\.\\d \\(cpu, ${threads} threads?${HUGE}\\)$`));
   });
 
   it('--threads sets the CPU engine\'s threads, and the closing line says how many ran', async () => {
@@ -27,8 +30,8 @@ describe.runIf(haveShared(BIN, GGUF, TOK, GREEDY))('transformer-kit generate', (
       expect(r.code, r.stderr).toBe(0);
       // what the engine runs with when asked for that many (2 → 1 where it cannot make threads)
       const ran = backendThreads(createCpuBackend({ threads: Number(asked) }));
-      expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^achieved tok/s: \\d+\\.\\d \\(cpu, ${ran} threads?\\)$`));
-      if (asked === '1') expect(r.stderr).toContain('(cpu, 1 thread)');
+      expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^achieved tok/s: \\d+\\.\\d \\(cpu, ${ran} threads?${HUGE}\\)$`));
+      if (asked === '1') expect(r.stderr).toContain(`(cpu, 1 thread${HUGE})`);
     }
   });
 

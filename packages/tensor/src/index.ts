@@ -7,7 +7,7 @@ export { Tensor, isTensor } from './tensor';
 export { setBackend, getBackend, memory } from './engine';
 export { CpuBackend, createCpuBackend } from './cpu/cpu-backend';
 export type { CpuBackendOptions, EngineStats } from './cpu/cpu-backend';
-export type { HeapOptions, HeapStats } from './cpu/heap/heap';
+export type { HeapOptions, HeapStats, HeapAdvisor } from './cpu/heap/heap';
 export { allocate, toTypedArray, dtypeOfData, isPackedDType, isWeightDType, weightBlock, weightByteLength, weightDTypeOfGgml } from './dtype';
 export { weightTensor } from './ops/weight-tensor';
 export { installWeightKernels, requireWeightKernels } from './weights/weight-kernels';

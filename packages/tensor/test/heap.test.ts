@@ -118,6 +118,21 @@ describe.each([
     expect(() => zeros([1 << 19])).toThrow(/CPU backend heap: cannot allocate 2097152 bytes: the heap holds \d+ bytes .*heap\.maxBytes 1048576/);
   });
 
+  it('writeSlice into a tensor past 2 GiB (addresses ≥ 2^31): the write lands, and nothing else changes', () => {
+    const cpu = new CpuBackend({ heap: { shared } });
+    setBackend(cpu);
+    const block = zeros([600_000_000]); // 2.4 GB first: what follows lies above 2 GiB
+    expect(cpu.heapStats().heapBytes).toBeGreaterThan(2 ** 31);
+    const cache = tensor(values(4 * 8, 5), [4, 8]);
+    const row = tensor(values(8, 6), [1, 8]);
+    const expected = Array.from(cache.dataSync());
+    expected.splice(2 * 8, 8, ...row.dataSync());
+    writeSlice(cache, row, [2, 0]);
+    expect(Array.from(cache.dataSync())).toEqual(expected);
+    dispose([block, cache, row]);
+    cpu.destroy();
+  });
+
   it('an output past 4 GiB: a RangeError before any computing ([65536, 1]·[1, 32768] is 8 GiB of float32)', () => {
     setBackend(new CpuBackend({ heap: { shared } }));
     const a = zeros([65536, 1]);

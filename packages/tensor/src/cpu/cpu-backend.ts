@@ -26,7 +26,7 @@ const POISON: Record<ComputeDType, number> = { float32: 0x7fc00000, int32: 0x800
 export interface CpuBackendOptions {
   /**
    * The backend's WebAssembly memory, where every tensor it holds lives: its size at start, its limit (4 GiB
-   * at most, the wasm32 address space), and test hooks (`shared: false`, `poison`). See {@link HeapOptions}.
+   * at most, the wasm32 address space), `advise` (huge pages in Node on Linux), and test hooks (`shared: false`, `poison`). See {@link HeapOptions}.
    */
   heap?: HeapOptions;
   /**
@@ -57,6 +57,8 @@ export interface EngineStats {
   heapBytes: number;
   /** Bytes of the heap in tensors and scratch in use. */
   heapUsedBytes: number;
+  /** Bytes of the heap its `advise` option advised (huge pages, with `@transformer-kit/tensor/node`); 0 without one. */
+  heapAdvisedBytes: number;
   /** Kernel calls that were split across threads. */
   parallelRuns: number;
   /** Workers (not counting the calling thread) that have run at least one chunk so far. */
@@ -139,7 +141,7 @@ export class CpuBackend implements Backend {
   engineStats(): EngineStats {
     const heap = this.#heap.stats();
     const { threads, parallelRuns, workersUsed, workersAlive } = this.#engine.stats();
-    return { threads, heapBytes: heap.heapBytes, heapUsedBytes: heap.usedBytes, parallelRuns, workersUsed, workersAlive };
+    return { threads, heapBytes: heap.heapBytes, heapUsedBytes: heap.usedBytes, heapAdvisedBytes: heap.advisedBytes, parallelRuns, workersUsed, workersAlive };
   }
 
   /** A new storage of `size` elements; may hold stale values, so kernels write every element. */
@@ -200,7 +202,7 @@ export class CpuBackend implements Backend {
     // 4-byte elements: word copies within the heap (a KV cache append, twice per layer and token)
     if (t.kind !== 'bool' && t.kind !== 'bytes' && t.kind === v.kind) {
       const words = this.#heap.i32;
-      writeSliceKernel(words, t.ptr >> 2, target.shape, words, v.ptr >> 2, value.shape, begin);
+      writeSliceKernel(words, t.ptr >>> 2, target.shape, words, v.ptr >>> 2, value.shape, begin); // >>>: a heap past 2 GiB
     } else {
       writeSliceKernel(valuesOf(target), 0, target.shape, valuesOf(value), 0, value.shape, begin);
     }

@@ -32,7 +32,24 @@ export interface HeapOptions {
    * unwritten shows up as wrong values in the conformance suite instead of as stale ones.
    */
   poison?: boolean;
+  /**
+   * Called with the memory and the first byte not yet advised when the heap is made and after each growth,
+   * before a kernel touches the new bytes; returns how many bytes it advised (summed in `stats().advisedBytes`).
+   * In Node on Linux, `adviseHugePages` from `@transformer-kit/tensor/node` asks the kernel for transparent huge
+   * pages there, which a WebAssembly memory cannot do by itself.
+   *
+   * @example
+   * ```ts
+   * import { createCpuBackend } from '@transformer-kit/tensor';
+   * import { adviseHugePages } from '@transformer-kit/tensor/node';
+   * const backend = createCpuBackend({ heap: { advise: adviseHugePages } });
+   * ```
+   */
+  advise?: HeapAdvisor;
 }
+
+/** `HeapOptions.advise`: told of the bytes from `fromByte` to the memory's end; returns the bytes it advised. */
+export type HeapAdvisor = (memory: WebAssembly.Memory, fromByte: number) => number;
 
 /** What the heap holds (`CpuBackend#engineStats()` reports the first two). */
 export interface HeapStats {
@@ -48,6 +65,8 @@ export interface HeapStats {
   allocated: number;
   /** Times the memory grew. */
   grows: number;
+  /** Bytes the `advise` option reported advising (0 without one). */
+  advisedBytes: number;
 }
 
 /**
@@ -77,6 +96,8 @@ export class Heap {
   u8!: Uint8Array;
   readonly #free = new Map<number, number[]>();
   readonly #poison: boolean;
+  readonly #advise: HeapAdvisor | undefined;
+  #advised = 0;
   #top = RESERVED;
   #used = 0;
   #idle = 0;
@@ -102,7 +123,9 @@ export class Heap {
     this.shared = memory !== null;
     this.memory = memory ?? new WebAssembly.Memory({ initial, maximum });
     this.#poison = options.poison ?? false;
+    this.#advise = options.advise;
     this.#remakeViews();
+    this.#adviseFrom(0);
   }
 
   /** Bytes of the memory now. */
@@ -145,7 +168,7 @@ export class Heap {
   }
 
   stats(): HeapStats {
-    return { heapBytes: this.byteLength, usedBytes: this.#used, idleBytes: this.#idle, reused: this.#reused, allocated: this.#allocated, grows: this.#grows };
+    return { heapBytes: this.byteLength, usedBytes: this.#used, idleBytes: this.#idle, reused: this.#reused, allocated: this.#allocated, grows: this.#grows, advisedBytes: this.#advised };
   }
 
   /** Grows the memory so that `end` fits: by at least half its size (fewer grows), within the limit. */
@@ -172,6 +195,11 @@ export class Heap {
     this.#grows++;
     this.#remakeViews();
     if (!this.shared) this.generation++;
+    this.#adviseFrom(have);
+  }
+
+  #adviseFrom(fromByte: number): void {
+    if (this.#advise) this.#advised += this.#advise(this.memory, fromByte);
   }
 
   #remakeViews(): void {
