@@ -1,7 +1,7 @@
 // Issue #12, finding 1 and "Also": a hostile hub repository (or a hostile folder on disk) cannot make a load
 // write or read outside its folder, cannot hang a download, and cannot send more bytes than it announced.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,4 +135,25 @@ describe('a hostile folder on disk', () => {
     writeFileSync(join(dir, 'big.bin'), new Uint8Array(100));
     await expect(readRegularFile(join(dir, 'big.bin'), 99)).rejects.toThrow(/big\.bin: it has 100 bytes, over the limit of 99$/);
   });
+
+  it('reads a file past 2 GiB whole (a Q4_K_M Phi-3-mini is 2.39 GB), and refuses one past 4 GiB by default', async () => {
+    // sparse files: a few marker bytes written far out, the rest holes that read as zeros
+    const past2GiB = join(dir, 'past-2gib.bin');
+    const size = 2 ** 31 + 3 * 2 ** 20; // 2 GiB + 3 MiB
+    const handle = openSync(past2GiB, 'w');
+    writeSync(handle, Uint8Array.of(7, 8, 9), 0, 3, 2 ** 31 + 5); // just past 2 GiB
+    writeSync(handle, Uint8Array.of(42), 0, 1, size - 1); // the last byte
+    closeSync(handle);
+    const bytes = await readRegularFile(past2GiB);
+    expect(bytes.byteLength).toBe(size);
+    expect(Array.from(bytes.subarray(2 ** 31 + 4, 2 ** 31 + 9))).toEqual([0, 7, 8, 9, 0]);
+    expect(bytes[size - 1]).toBe(42);
+    rmSync(past2GiB);
+    const past4GiB = join(dir, 'past-4gib.bin');
+    writeFileSync(past4GiB, '');
+    truncateSync(past4GiB, 2 ** 32 + 1);
+    await expect(readRegularFile(past4GiB)).rejects.toThrow(/past-4gib\.bin: it has 4294967297 bytes, over the limit of 4294967296$/);
+    await expect(readRegularFile(past4GiB, 2 ** 40)).rejects.toThrow(/over the limit of 4294967296$/);
+    rmSync(past4GiB);
+  }, 60_000);
 });

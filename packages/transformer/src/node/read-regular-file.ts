@@ -6,8 +6,14 @@
 import { open } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 
-/** The most bytes one file may have by default: what Node's `readFile` can return (2 GiB - 1). */
-export const DEFAULT_MAX_FILE_BYTES = 2 ** 31 - 1;
+/**
+ * The most bytes one file may have by default: 4 GiB, what one Uint8Array holds in Node 20, and as much as the CPU
+ * backend's heap (wasm32) can hold at all. (A Q4_K_M Phi-3-mini or Gemma 3 4B is over 2 GiB.)
+ */
+export const DEFAULT_MAX_FILE_BYTES = 2 ** 32;
+
+/** Bytes one read asks for at most: Node's fs reads take at most 2 GiB - 1 at a time. */
+const READ_CHUNK_BYTES = 2 ** 30;
 
 function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
@@ -42,11 +48,12 @@ export async function readRegularFile(path: string, maxBytes: number = DEFAULT_M
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw new Error(`cannot read ${path}: it is ${kindOf(stats)}, not a regular file`);
-    if (stats.size > maxBytes) throw new Error(`cannot read ${path}: it has ${stats.size} bytes, over the limit of ${maxBytes}`);
+    const limit = Math.min(maxBytes, DEFAULT_MAX_FILE_BYTES); // past it no Uint8Array can hold the file
+    if (stats.size > limit) throw new Error(`cannot read ${path}: it has ${stats.size} bytes, over the limit of ${limit}`);
     const bytes = new Uint8Array(stats.size);
     let offset = 0;
     while (offset < bytes.byteLength) {
-      const { bytesRead } = await handle.read(bytes, offset, bytes.byteLength - offset, offset);
+      const { bytesRead } = await handle.read(bytes, offset, Math.min(READ_CHUNK_BYTES, bytes.byteLength - offset), offset);
       if (bytesRead === 0) throw new Error(`cannot read ${path}: it shrank while being read (${offset} of ${stats.size} bytes)`);
       offset += bytesRead;
     }
