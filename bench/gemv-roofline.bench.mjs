@@ -8,6 +8,9 @@
 //    non-shared one;
 //  - the engine's gemv kernel (packages/tensor/src/cpu/wasm/kernels.wat, the source of the committed module) on
 //    the 15M step's matrices, on both kinds of memory;
+//  - two sums and the gemv again on a shared memory advised into transparent huge pages before it was written
+//    (adviseHugePages from the built @transformer-kit/tensor/node, as the engine's heap is in the CLI): rows ending
+//    "in huge pages"; left out where the helper cannot ask (machine.hugePages says why);
 //  - native C on the same machine when a C compiler is installed (bench/native/stream-read.c, cc -O3 -march=native
 //    -ffast-math): sums with SSE and AVX2 and run.c's matmul loop over the same 42 matrices, one process per round;
 //  - the engine's real 15M decode step at one thread (greedy, positions 1-128 as engine-generate decodes them)
@@ -86,9 +89,23 @@ const SUM_BYTES = 64 << 20;
 const sumAt = at;
 const end = sumAt + SUM_BYTES;
 
-/** One memory (shared or not) with the matrices and the sum block filled, and both modules on it. */
-function setUp(shared) {
+// The engine's heap asks Linux for huge pages (@transformer-kit/tensor/node's adviseHugePages, as the CLI makes its
+// backend); a memory here is advised the same way, before it is written, when `advise` is set. Needs the built tensor
+// package; without it the advised rows are left out and hugePages says why.
+let adviseHugePages = null;
+let hugePages;
+try {
+  const node = await import('@transformer-kit/tensor/node');
+  hugePages = node.hugePageSupport();
+  if (hugePages.available) adviseHugePages = node.adviseHugePages;
+} catch (error) {
+  hugePages = { available: false, detail: `the built @transformer-kit/tensor is missing: ${error.message}` };
+}
+
+/** One memory (shared or not, advised into huge pages or not) with the matrices and the sum block filled, and both modules on it. */
+function setUp(shared, advise = false) {
   const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536), maximum: 65536, shared });
+  const advisedBytes = advise ? adviseHugePages(memory, 0) : 0;
   const f32 = new Float32Array(memory.buffer);
   let seed = 1;
   for (let i = X / 4; i < end / 4; i++) {
@@ -98,10 +115,11 @@ function setUp(shared) {
   const patch = shared ? (s) => s : unshared;
   const sums = new WebAssembly.Instance(compile('sum.wat', patch(sumModule)), { env: { memory } }).exports;
   const kernels = new WebAssembly.Instance(compile('kernels.wat', patch(kernelsWat)), { env: { memory } }).exports;
-  return { sums, kernels, gemvStep: () => { for (const { w, n, k } of matrices) kernels.gemv(X, w, Y, n, k, SCRATCH, 0, n); } };
+  return { sums, kernels, advisedBytes, gemvStep: () => { for (const { w, n, k } of matrices) kernels.gemv(X, w, Y, n, k, SCRATCH, 0, n); } };
 }
 const sharedMem = setUp(true);
 const plainMem = setUp(false);
+const hugeMem = adviseHugePages ? setUp(true, true) : null;
 
 const tasks = {};
 for (const [acc, unroll, streams] of SUMS) {
@@ -111,6 +129,10 @@ for (const [acc, unroll, streams] of SUMS) {
 for (const acc of [4, 8]) tasks[`wasm sum, ${acc} accumulators, 1×${acc} loads a step, 1 stream, non-shared memory`] = { bytes: SUM_BYTES, run: () => plainMem.sums[`sum_a${acc}_u1_s1`](sumAt, SUM_BYTES) };
 tasks['wasm gemv (kernels.wat), the 15M decode step (42 matrices, 61 MB), shared memory'] = { bytes: weightBytes, run: sharedMem.gemvStep };
 tasks['wasm gemv (kernels.wat), the 15M decode step (42 matrices, 61 MB), non-shared memory'] = { bytes: weightBytes, run: plainMem.gemvStep };
+if (hugeMem) {
+  for (const acc of [4, 8]) tasks[`wasm sum, ${acc} accumulators, 1×${acc} loads a step, 1 stream, shared memory in huge pages`] = { bytes: SUM_BYTES, run: () => hugeMem.sums[`sum_a${acc}_u1_s1`](sumAt, SUM_BYTES) };
+  tasks['wasm gemv (kernels.wat), the 15M decode step (42 matrices, 61 MB), shared memory in huge pages'] = { bytes: weightBytes, run: hugeMem.gemvStep };
+}
 
 // cc -O3 -march=native -ffast-math: what llama2.c's `make runfast` uses
 const native = compileNative('stream-read.c', ['-O3', '-march=native', '-ffast-math']);
@@ -152,13 +174,14 @@ const wasmSums = results.filter((r) => r.task.startsWith('wasm sum'));
 const bestOf = (rows) => rows.reduce((a, b) => (b.gbPerSecond.best > a.gbPerSecond.best ? b : a));
 const wasmRoof = bestOf(wasmSums);
 const gemv = results.find((r) => r.task.includes('gemv') && r.task.endsWith(', shared memory')).gbPerSecond;
+const gemvHuge = results.find((r) => r.task.includes('gemv') && r.task.endsWith(', shared memory in huge pages'))?.gbPerSecond ?? null;
 const nativeSums = nativeResults.filter((r) => r.task.startsWith('native sum'));
 const perSecond = (list) => ({ best: round(1 / Math.min(...list)), median: round(1 / median(list)) });
 const result = {
   benchmark: 'gemv-roofline',
   date: new Date().toISOString(),
-  machine: { ...host, loadAverage1mAtEnd: load() },
-  method: `One thread. Each round reads the 64 MiB block ${PASSES} times per sum and multiplies every matrix of the 15M step ${PASSES} times per gemv row (rows ${dim}…${vocab}), the order rotating; then one process of bench/native/stream-read.c (an unmeasured pass, then 8 timed of each row); then ${decode.steps ?? 0} decode steps of the engine, each followed by one gemv step over the bench's matrices. ${runs} measured rounds after 2 unmeasured; best and median.`,
+  machine: { ...host, loadAverage1mAtEnd: load(), hugePages: { ...hugePages, advisedBytes: hugeMem?.advisedBytes ?? 0 } },
+  method: `One thread. Each round reads the 64 MiB block ${PASSES} times per sum and multiplies every matrix of the 15M step ${PASSES} times per gemv row (rows ${dim}…${vocab}), the order rotating; then one process of bench/native/stream-read.c (an unmeasured pass, then 8 timed of each row); then ${decode.steps ?? 0} decode steps of the engine (its heap advised into huge pages as the CLI's is, when it can be), each followed by one gemv step over the bench's matrices (in huge pages too, when it can be). ${runs} measured rounds after 2 unmeasured; best and median.`,
   compiler: native.compiler,
   results: [...results, ...nativeResults],
   decodeStep15M: decode.run
@@ -176,6 +199,7 @@ const result = {
     wasmRoofline: { task: wasmRoof.task, gbPerSecond: wasmRoof.gbPerSecond.best, stepsPerSecond: round(wasmRoof.gbPerSecond.best * 1e9 / weightBytes) },
     nativeRoofline: nativeSums.length ? { task: bestOf(nativeSums).task, gbPerSecond: bestOf(nativeSums).gbPerSecond.best } : null,
     stepsPerSecondOfGemvAlone: { best: round(gemv.best * 1e9 / weightBytes), median: round(gemv.median * 1e9 / weightBytes) },
+    stepsPerSecondOfGemvAloneInHugePages: gemvHuge ? { best: round(gemvHuge.best * 1e9 / weightBytes), median: round(gemvHuge.median * 1e9 / weightBytes) } : null,
     gemvShareOfWasmRoofline: round(gemv.best / wasmRoof.gbPerSecond.best, 2),
   },
 };
@@ -184,7 +208,7 @@ writeFileSync(join(here, 'results', 'gemv-roofline.json'), `${JSON.stringify(res
 console.log(JSON.stringify({ results: result.results.map((r) => `${r.gbPerSecond.best} / ${r.gbPerSecond.median} GB/s  ${r.task}`), decodeStep15M: result.decodeStep15M, decode15M: result.decode15M, load: [host.loadAverage1mAtStart, result.machine.loadAverage1mAtEnd] }, null, 2));
 process.exit(0);
 
-/** The engine's 15M decode at one thread, a step at a time, each step followed by one gemv step (shared memory). */
+/** The engine's 15M decode at one thread, a step at a time, each step followed by one gemv step (shared memory, in huge pages when it can be). */
 async function decodeSetUp() {
   let tensor;
   let transformer;
@@ -203,7 +227,7 @@ async function decodeSetUp() {
   }
   const { randomLlama2cBin } = await import('./random-llama2c.mjs');
   const { greedyStep } = await import('./lib-greedy-step.mjs');
-  const backend = tensor.createCpuBackend({ threads: 1 });
+  const backend = tensor.createCpuBackend({ threads: 1, heap: adviseHugePages ? { advise: adviseHugePages } : {} });
   tensor.setBackend(backend);
   const bin = randomLlama2cBin({ dim, hidden, layers, heads: 6, kvHeads: 6, vocab, seqLen: 256 }, 1337).bytes;
   const { model } = transformer.loadLlama2c(bin, tokenizerBytes);
@@ -226,7 +250,7 @@ async function decodeSetUp() {
         const t0 = performance.now();
         last = greedyStep(model, cache, [last]);
         const t1 = performance.now();
-        sharedMem.gemvStep();
+        (hugeMem ?? sharedMem).gemvStep();
         const t2 = performance.now();
         into?.step.push((t1 - t0) / 1000);
         into?.gemv.push((t2 - t1) / 1000);

@@ -1,7 +1,7 @@
 /*
- * huge-pages.node: one Node-API function, adviseHugePages(view, grownFromAdvised), that asks Linux to back the whole 2 MiB pages
- * inside a Uint8Array's bytes with transparent huge pages (madvise MADV_HUGEPAGE), the way a JVM does for its
- * heap under -XX:+UseTransparentHugePages. On a kernel whose THP mode is `madvise` (Debian's default) anonymous
+ * huge-pages.node: one Node-API function, adviseHugePages(view, grownFromAdvised), that asks Linux to back a
+ * Uint8Array's bytes with transparent huge pages (madvise MADV_HUGEPAGE), the way a JVM does for its heap under
+ * -XX:+UseTransparentHugePages. On a kernel whose THP mode is `madvise` (Debian's default) anonymous
  * memory gets huge pages only when asked, and a WebAssembly memory cannot ask by itself; with 4 KiB pages a decode
  * step that streams tens of MiB of weights spends much of its time on TLB misses.
  *
