@@ -28,6 +28,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchRuns, load, machine, median, round } from './lib-bench.mjs';
 import { compileNative } from './lib-native.mjs';
+import { readWatSource } from '../scripts/wat-source.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wabt = await createRequire(import.meta.url)('wabt')();
@@ -67,7 +68,7 @@ function sumSource(acc, unroll, streams) {
 }
 const SUMS = [[2, 1, 1], [4, 1, 1], [8, 1, 1], [4, 2, 1], [4, 4, 1], [8, 2, 1], [4, 1, 2], [8, 1, 2]];
 const sumModule = `(module (import "env" "memory" (memory 1 65536 shared))\n${SUMS.map((v) => sumSource(...v)).join('\n')})`;
-const kernelsWat = readFileSync(join(here, '..', 'packages/tensor/src/cpu/wasm/kernels.wat'), 'utf8');
+const kernelsWat = readWatSource(join(here, '..', 'packages/tensor/src/cpu/wasm/kernels.wat')); // with its kernels/*.wat parts
 
 // x at 1 MiB, y at 2 MiB, scratch at 3 MiB, then the 15M model's matrices in the order a decode step reads them
 const X = 1 << 20;

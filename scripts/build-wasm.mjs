@@ -1,4 +1,5 @@
-// Compiles packages/tensor/src/cpu/wasm/*.wat (and packages/tokenizer/src/loaders/wasm/*.wat, see
+// Compiles packages/tensor/src/cpu/wasm/*.wat (each with the parts its `;; include` lines name: kernels.wat's
+// kernels/*.wat, see wat-source.mjs) (and packages/tokenizer/src/loaders/wasm/*.wat, see
 // plainModuleSource) with wabt (the WebAssembly Binary Toolkit) into a TypeScript
 // module holding the bytes (hex), so the published package needs no build step and no wabt at run time.
 // Each module imports the CPU backend's one memory (`(import "env" "memory" (memory 1 65536 shared))`) and is
@@ -11,6 +12,7 @@
 //   node scripts/build-wasm.mjs          writes packages/tensor/src/cpu/wasm/<name>-wasm.ts
 //   node scripts/build-wasm.mjs --check  exits 1 if a committed module differs from its .wat (CI, tests)
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readWatSource } from './wat-source.mjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +84,7 @@ const modules = [
 let stale = 0;
 for (const { dir, file, make } of modules) {
   const target = join(dir, file.replace(/\.wat$/, '-wasm.ts'));
-  const wat = readFileSync(join(dir, file), 'utf8');
+  const wat = readWatSource(join(dir, file)); // with its `;; include` lines in place (kernels.wat's parts)
   const source = make(wat);
   if (check) {
     if (!existsSync(target) || readFileSync(target, 'utf8') !== source) {

@@ -204,7 +204,7 @@ export class WasmOps {
 
   #gemm(a: number, b: number, c: number, m: number, n: number, k: number, transB: number): void {
     // chunks of whole 4-row tiles where there are rows enough: a chunk's last 1-3 rows cost about a tile
-    // (one row: kernels.wat $tile1x8, ~2.3× a tile row, measured at [3×256]·[256×256]ᵀ; 2-3: a padded tile)
+    // (one row: kernels/gemm.wat $tile1x8, ~2.3× a tile row, measured at [3×256]·[256×256]ᵀ; 2-3: a padded tile)
     const g = this.#e.grain(m, n * k);
     const grain = m >= 16 ? Math.ceil(g / 4) * 4 : g;
     if (grain > 0) this.#e.split('gemm', [a, b, c, m, n, k, transB], m, grain);
