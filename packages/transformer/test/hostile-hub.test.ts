@@ -1,7 +1,7 @@
 // Issue #12, finding 1 and "Also": a hostile hub repository (or a hostile folder on disk) cannot make a load
 // write or read outside its folder, cannot hang a download, and cannot send more bytes than it announced.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,7 +136,7 @@ describe('a hostile folder on disk', () => {
     await expect(readRegularFile(join(dir, 'big.bin'), 99)).rejects.toThrow(/big\.bin: it has 100 bytes, over the limit of 99$/);
   });
 
-  it('reads a file past 2 GiB whole (a Q4_K_M Phi-3-mini is 2.39 GB), and refuses one past 4 GiB by default', async () => {
+  it('reads a file past 2 GiB whole (a Q4_K_M Phi-3-mini is 2.39 GB), from a path or the hub cache, and refuses one past 4 GiB by default', async () => {
     // sparse files: a few marker bytes written far out, the rest holes that read as zeros
     const past2GiB = join(dir, 'past-2gib.bin');
     const size = 2 ** 31 + 3 * 2 ** 20; // 2 GiB + 3 MiB
@@ -148,7 +148,14 @@ describe('a hostile folder on disk', () => {
     expect(bytes.byteLength).toBe(size);
     expect(Array.from(bytes.subarray(2 ** 31 + 4, 2 ** 31 + 9))).toEqual([0, 7, 8, 9, 0]);
     expect(bytes[size - 1]).toBe(42);
-    rmSync(past2GiB);
+    // the same file as a hub download already in the cache: read the same way
+    const cached = join(dir, 'cache', 'big--repo', 'main', 'model.gguf');
+    mkdirSync(join(dir, 'cache', 'big--repo', 'main'), { recursive: true });
+    renameSync(past2GiB, cached);
+    const fromCache = await hubFile('big/repo', 'model.gguf', { cacheDir: join(dir, 'cache') });
+    expect(fromCache?.byteLength).toBe(size);
+    expect(fromCache?.[size - 1]).toBe(42);
+    rmSync(cached);
     const past4GiB = join(dir, 'past-4gib.bin');
     writeFileSync(past4GiB, '');
     truncateSync(past4GiB, 2 ** 32 + 1);

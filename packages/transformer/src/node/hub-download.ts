@@ -6,12 +6,13 @@
  * feed it more bytes than announced (Content-Length, or the caller's `maxBytes`).
  */
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { ProgressCallback } from '../loaders/load-progress';
 import { hubFileUrl } from '../hub/hub-file-url';
 import { relativePathProblem } from '../loaders/relative-path-problem';
+import { readRegularFile } from './read-regular-file';
 
 /** Where and how to download from. */
 export interface HubOptions {
@@ -77,7 +78,8 @@ export async function hubFile(repo: string, path: string, options: HubOptions = 
   const local = resolve(root, repo.replace('/', '--'), revision, ...path.split('/'));
   if (!local.startsWith(root + sep)) throw new Error(`${repo}: ${path} would be written outside the cache ${root}`);
   const missingMarker = `${local}.missing`;
-  if (existsSync(local)) return new Uint8Array(await readFile(local));
+  // a cached file is read as a local one (up to 4 GiB, in pieces: fs.readFile stops at 2 GiB - 1)
+  if (existsSync(local)) return readRegularFile(local, options.maxBytes);
   if (existsSync(missingMarker)) return undefined;
   const url = hubFileUrl(hubEndpoint(options), repo, path, revision);
   const connectMs = timeout(options.connectTimeoutMs, 'TRANSFORMER_KIT_CONNECT_TIMEOUT_MS', 30_000);
