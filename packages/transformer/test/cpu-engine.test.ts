@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CpuBackend, getBackend, memory, setBackend, tensor, tidy } from '@transformer-kit/tensor';
+import { CpuBackend, getBackend, memory, setBackend } from '@transformer-kit/tensor';
 import { generate, loadLlama2c, type CausalLM } from '../src/index';
 // the benches' fixed-seed random Llama (browser-safe, no dependencies)
 // @ts-expect-error: a plain .mjs module without types
 import { randomLlama2cBin } from '../../../bench/random-llama2c.mjs';
+import { expectSameBits, logitsBits } from './logits-bits';
 import { haveShared, readShared } from './shared-data';
 
 const BIN = 'models/stories260K/stories260K.bin';
@@ -15,22 +16,6 @@ afterEach(() => {
   setBackend(original);
 });
 
-/** Logits of a prompt pass (every position), then of 8 decode steps through the KV cache: all of them, as bits. */
-function logitsBits(model: CausalLM, prompt: number[]): Uint32Array[] {
-  const cache = model.createCache(64);
-  const out: Uint32Array[] = [];
-  let ids = prompt;
-  for (let step = 0; step < 9; step++) {
-    const logits = tidy(() => model.forward(tensor(ids, [1, ids.length], 'int32'), { cache }).logits.dataSync() as Float32Array);
-    out.push(new Uint32Array(Float32Array.from(logits).buffer));
-    // the next id: argmax of the last position (deterministic, and the same for every thread count if the logits are)
-    const last = logits.subarray(logits.length - model.vocabSize);
-    ids = [last.indexOf(Math.max(...last))];
-  }
-  cache.dispose();
-  return out;
-}
-
 /** Runs `fn` on a fresh CPU backend with `threads` threads; returns its result and the backend's figures. */
 function onThreads<T>(threads: number, fn: () => T): { result: T; stats: ReturnType<CpuBackend['engineStats']> } {
   const cpu = new CpuBackend({ threads });
@@ -40,14 +25,6 @@ function onThreads<T>(threads: number, fn: () => T): { result: T; stats: ReturnT
     return { result, stats: cpu.engineStats() };
   } finally {
     cpu.destroy();
-  }
-}
-
-function expectSameBits(a: Uint32Array[], b: Uint32Array[]): void {
-  expect(b.length).toBe(a.length);
-  for (let i = 0; i < a.length; i++) {
-    const first = a[i].findIndex((v, j) => v !== b[i][j]);
-    expect(first, `step ${i}: the first differing logit`).toBe(-1);
   }
 }
 

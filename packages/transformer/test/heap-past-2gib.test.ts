@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CpuBackend, dispose, getBackend, setBackend, tensor, tidy, zeros } from '@transformer-kit/tensor';
+import { CpuBackend, dispose, getBackend, setBackend, zeros } from '@transformer-kit/tensor';
 import { loadGguf, loadLlama2c, type CausalLM } from '../src/index';
+import { expectSameBits, logitsBits } from './logits-bits';
 import { haveShared, readShared } from './shared-data';
 
 // The CPU heap may grow to 4 GiB (wasm32), so tensors past 2 GiB have byte addresses ≥ 2^31: every address the
@@ -15,21 +16,6 @@ const PROMPT = [1, 403, 407, 261, 378];
 const original = getBackend();
 afterEach(() => setBackend(original));
 
-/** Logits of a prompt pass, then of 8 greedy decode steps through the KV cache, as bits. */
-function logitsBits(model: CausalLM): Uint32Array[] {
-  const cache = model.createCache(64);
-  const out: Uint32Array[] = [];
-  let ids = PROMPT;
-  for (let step = 0; step < 9; step++) {
-    const logits = tidy(() => model.forward(tensor(ids, [1, ids.length], 'int32'), { cache }).logits.dataSync() as Float32Array);
-    out.push(new Uint32Array(Float32Array.from(logits).buffer));
-    const last = logits.subarray(logits.length - model.vocabSize);
-    ids = [last.indexOf(Math.max(...last))];
-  }
-  cache.dispose();
-  return out;
-}
-
 /** Loads and runs the model on a fresh backend of `threads` threads, above `filler` float32s when given. */
 function run(load: () => CausalLM, threads: number, filler: number): { bits: Uint32Array[]; allocatedAboveTheBlock: boolean } {
   const cpu = new CpuBackend({ threads });
@@ -38,7 +24,7 @@ function run(load: () => CausalLM, threads: number, filler: number): { bits: Uin
     const block = filler > 0 ? zeros([filler]) : null;
     const heapBefore = cpu.heapStats().heapBytes;
     const model = load();
-    const bits = logitsBits(model);
+    const bits = logitsBits(model, PROMPT);
     // everything the model allocated came after the block: the heap had to grow past it
     const allocatedAboveTheBlock = block !== null && heapBefore >= 2 ** 31 && cpu.heapStats().heapBytes > heapBefore;
     model.dispose();
@@ -65,11 +51,7 @@ describe('a CPU heap past 2 GiB', () => {
       for (const threads of [1, 2]) {
         const high = run(() => load(bytes), threads, FILLER);
         expect(high.allocatedAboveTheBlock).toBe(true);
-        expect(high.bits.length).toBe(low.bits.length);
-        for (let step = 0; step < low.bits.length; step++) {
-          const first = high.bits[step].findIndex((v, j) => v !== low.bits[step][j]);
-          expect(first, `${threads} thread(s), step ${step}: the first differing logit`).toBe(-1);
-        }
+        expectSameBits(low.bits, high.bits, `${threads} thread(s), `);
       }
     }, 120_000);
   }
