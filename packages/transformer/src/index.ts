@@ -60,6 +60,7 @@ export { loadFromHub, parseHubName } from './hub/load-from-hub';
 export { generate } from './generation/generate';
 export { promptIds } from './generation/prompt-ids';
 export { Sampler } from './generation/sampler';
+export { greedyOnBackend } from './generation/greedy-on-backend';
 export { XorShiftRandom } from './generation/xorshift-random';
 
 export type { Norm } from './layers/norm';

@@ -2,13 +2,15 @@
  * Autoregressive generation: encode the prompt, run it once through the model filling the KV cache, then
  * one position per new token — each step feeds only the newest token, so its cost does not grow with a
  * rerun of the sequence (attention still reads the cached positions). One readback per token: the last
- * position's logits.
+ * position's logits, or, for greedy decoding without a repetition penalty, only the argmax, its probability and
+ * the row's sum, computed on the backend (greedy-on-backend.ts).
  */
 import { tensor } from '@transformer-kit/tensor';
 import type { KVCache } from '@transformer-kit/attention';
 import type { Tokenizer } from '@transformer-kit/tokenizer';
 import type { CausalLM } from '../models/causal-lm';
 import { countNonFinite } from '../loaders/finite-weights';
+import { greedyOnBackend } from './greedy-on-backend';
 import { promptIds } from './prompt-ids';
 import { Sampler, type SampledToken, type SamplingOptions } from './sampler';
 
@@ -102,6 +104,7 @@ export async function* generate(
     );
   }
   const sampler = new Sampler(options);
+  const plainGreedy = sampler.temperature === 0 && sampler.repetitionPenalty === 1;
   const ids = promptIds(tokenizer, prompt, options);
   const past = options.cache?.length ?? 0;
   if (past + ids.length > model.maxSeqLen) {
@@ -127,9 +130,11 @@ export async function* generate(
       const idsTensor = tensor(Int32Array.from(input), [1, input.length], 'int32');
       const { logits } = model.forward(idsTensor, { cache, lastPositionOnly: true }); // [1, 1, vocab]
       idsTensor.dispose();
-      const row = await logits.data(); // the one readback per token
+      // greedy without a penalty needs no row in JavaScript; a row that is not finite falls through to the sampler's error
+      const picked = plainGreedy ? await greedyOnBackend(logits) : null;
+      const row = picked ? null : await logits.data(); // the one readback per token
       logits.dispose();
-      const { id, probability } = sampleRow(sampler, row as Float32Array, history);
+      const { id, probability } = picked ?? sampleRow(sampler, row as Float32Array, history);
       if (stops.has(id)) return;
       history.push(id);
       let piece = decoder.push(id);

@@ -9,10 +9,13 @@
   ;; with ln2 in two parts, |r| ≤ ln2/2, then the degree-7 minimax polynomial of Cephes' expf, scaled by 2^n as
   ;; 2^(n/2)·2^(n − n/2) so that both factors stay normal floats over the whole range: x > 88.72 gives +inf,
   ;; subnormal results are kept (to a rounding), x below -104 gives 0, NaN stays NaN.
+  ;; The clamp is pmin/pmax (one instruction each on x64; min/max take several for their NaN and ±0 rules):
+  ;; pmin(x, c) and pmax(x, c) return x when x is NaN, and the constants are neither NaN nor 0, so every result
+  ;; is the same as with min/max, bit for bit (a NaN may carry another payload: it is still NaN).
   (func $exp (param $x v128) (result v128)
     (local $r v128) (local $n v128) (local $p v128) (local $ni v128) (local $n1 v128)
-    (local.set $r (f32x4.max
-      (f32x4.min (local.get $x) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
+    (local.set $r (f32x4.pmax
+      (f32x4.pmin (local.get $x) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
       (v128.const f32x4 -104 -104 -104 -104)))
     (local.set $n (f32x4.nearest (f32x4.mul (local.get $r)
       (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
@@ -54,11 +57,11 @@
   (func $exp2 (param $xa v128) (param $xb v128) (result v128 v128)
     (local $ra v128) (local $na v128) (local $pa v128) (local $nia v128) (local $n1a v128)
     (local $rb v128) (local $nb v128) (local $pb v128) (local $nib v128) (local $n1b v128)
-    (local.set $ra (f32x4.max
-      (f32x4.min (local.get $xa) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
+    (local.set $ra (f32x4.pmax
+      (f32x4.pmin (local.get $xa) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
       (v128.const f32x4 -104 -104 -104 -104)))
-    (local.set $rb (f32x4.max
-      (f32x4.min (local.get $xb) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
+    (local.set $rb (f32x4.pmax
+      (f32x4.pmin (local.get $xb) (v128.const f32x4 88.72284 88.72284 88.72284 88.72284))
       (v128.const f32x4 -104 -104 -104 -104)))
     (local.set $na (f32x4.nearest (f32x4.mul (local.get $ra)
       (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))

@@ -1,0 +1,40 @@
+/**
+ * Greedy decoding's pick, computed where the logits are. Reading the whole row back and summing e^(x − max) over
+ * it in JavaScript (one Math.exp per vocabulary entry) costs about half a millisecond a token at a vocabulary of
+ * 32000: on a 15M-parameter model, a sixth of the step. The backend's kernels do it in a few microseconds, and
+ * three numbers are read back instead of the row.
+ */
+import { argmax, castTo, concat, max, softmax, sum, tidy, type Tensor } from '@transformer-kit/tensor';
+import type { SampledToken } from './sampler';
+
+/**
+ * The argmax of one position's logits and its softmax probability (in float32, as the backend's softmax computes
+ * it, to its rounding; the sampler's row path sums in float64), or `null` when the row's sum is not finite: a NaN or ±Infinity in
+ * the row (or a sum past float32's range). The caller then reads the row and the sampler names what is wrong, as
+ * for any other pick. Ties go to the lowest id, as in the sampler.
+ *
+ * @param logits the last position's logits, one row: [1, 1, vocab] (or any shape holding `vocab` values)
+ * @example
+ * ```ts
+ * import { tensor } from '@transformer-kit/tensor';
+ * import { greedyOnBackend } from '@transformer-kit/transformer';
+ * const logits = tensor([1, 3, 2, 0.5], [1, 1, 4]); // [1, 1, vocab]
+ * const pick = await greedyOnBackend(logits);
+ * console.log(pick?.id, pick?.probability.toFixed(4)); // 1 0.6308
+ * console.log(await greedyOnBackend(tensor([1, -Infinity], [1, 1, 2]))); // null: the row path says what is wrong
+ * ```
+ */
+export async function greedyOnBackend(logits: Tensor): Promise<SampledToken | null> {
+  const picked = tidy(() => {
+    const row = logits.reshape([logits.size]); // [vocab]
+    const best = castTo(argmax(row, -1, { keepDims: true }), 'float32'); // [1]; ids < 2^24 are exact in float32
+    // softmax is largest where the logit is: its max is the argmax's probability, with no gather (which a GPU
+    // backend checks by reading the index back)
+    const probability = max(softmax(row), -1, { keepDims: true }); // [1]
+    const total = sum(row, -1, { keepDims: true }); // [1]: finite only when every logit is
+    return concat([total, probability, best]); // [3]
+  });
+  const [total, probability, id] = await picked.data();
+  picked.dispose();
+  return Number.isFinite(total) ? { id, probability } : null;
+}
