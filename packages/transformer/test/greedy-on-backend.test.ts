@@ -20,6 +20,24 @@ function definition(row: Float32Array): { id: number; probability: number } {
   return { id, probability: 1 / sum };
 }
 
+/** A CPU backend that records how many values each read returns. */
+function readCounting(): { backend: Backend; readLengths: number[] } {
+  const cpu = new CpuBackend();
+  const readLengths: number[] = [];
+  const backend = new Proxy(cpu, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop !== 'read' && prop !== 'readSync') return typeof value === 'function' ? value.bind(target) : value;
+      return (...args: unknown[]) => {
+        const out = (value as (...a: unknown[]) => unknown).apply(target, args);
+        void Promise.resolve(out).then((v) => readLengths.push((v as ArrayLike<number>).length));
+        return out;
+      };
+    },
+  }) as Backend;
+  return { backend, readLengths };
+}
+
 describe('greedyOnBackend', () => {
   for (const [name, make] of [['the CPU engine', () => new CpuBackend()], ['the TypeScript kernels', () => new CpuBackend({ wasm: false })]] as const) {
     it(`on ${name}: the argmax and its probability over a 32000-word row, within float32 rounding of the definition`, async () => {
@@ -51,23 +69,18 @@ describe('greedyOnBackend', () => {
   });
 
   it('reads back three numbers, not the row', async () => {
-    const cpu = new CpuBackend();
-    const readLengths: number[] = [];
-    const reading = new Proxy(cpu, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (prop !== 'read' && prop !== 'readSync') return typeof value === 'function' ? value.bind(target) : value;
-        return (...args: unknown[]) => {
-          const out = (value as (...a: unknown[]) => unknown).apply(target, args);
-          void Promise.resolve(out).then((v) => readLengths.push((v as ArrayLike<number>).length));
-          return out;
-        };
-      },
-    }) as Backend;
-    setBackend(reading);
+    const { backend, readLengths } = readCounting();
+    setBackend(backend);
     const logits = tensor(new Float32Array(32000).fill(1), [1, 1, 32000]);
     expect(await greedyOnBackend(logits)).toEqual({ id: 0, probability: expect.closeTo(1 / 32000, 9) });
     expect(readLengths).toEqual([3]);
+  });
+
+  it('takes one position only: other shapes are a RangeError naming the shape', async () => {
+    setBackend(new CpuBackend());
+    await expect(greedyOnBackend(tensor([9, 0, 0, 0, 0, 1, 0, 0], [1, 2, 4]))).rejects.toThrow(
+      "greedyOnBackend: expected one position's logits ([1, 1, vocab]), got shape [1, 2, 4]",
+    );
   });
 });
 
@@ -101,6 +114,30 @@ describe.runIf(haveShared('models/stories260K/stories260K.bin', 'models/stories2
       input = [t.id];
     }
     cache.dispose();
+  });
+
+  async function ids(model: CausalLM, maxTokens: number): Promise<{ id: number; probability: number }[]> {
+    const out = [];
+    for await (const t of generate(model, tokenizer!, 'Once', { maxTokens, temperature: 0 })) out.push({ id: t.id, probability: t.probability });
+    return out;
+  }
+
+  it('reads three numbers a token, not the row', async () => {
+    const { backend, readLengths } = readCounting();
+    setBackend(backend);
+    const row = Float32Array.from({ length: 512 }, (_, i) => Math.cos(i * 0.3));
+    row[100] = 5; // the pick every step
+    const got = await ids(fixedLogitsModel(row), 4);
+    await Promise.resolve();
+    expect(got.map((t) => t.id)).toEqual([100, 100, 100, 100]);
+    expect(readLengths).toEqual([3, 3, 3, 3]);
+  });
+
+  it('samples a finite row whose sum overflows float32 through the row path, as before', async () => {
+    const row = new Float32Array(512).fill(1);
+    row[7] = 3e38;
+    row[9] = 3e38; // the sum passes float32's range: greedyOnBackend gives null, the sampler picks
+    expect(await ids(fixedLogitsModel(row), 2)).toEqual([{ id: 7, probability: 0.5 }, { id: 7, probability: 0.5 }]);
   });
 
   it('still refuses logits with -Infinity (or NaN, +Infinity), naming the position, through the row path', async () => {

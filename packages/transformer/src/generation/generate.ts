@@ -5,7 +5,7 @@
  * position's logits, or, for greedy decoding without a repetition penalty, only the argmax, its probability and
  * the row's sum, computed on the backend (greedy-on-backend.ts).
  */
-import { tensor } from '@transformer-kit/tensor';
+import { tensor, type TensorData } from '@transformer-kit/tensor';
 import type { KVCache } from '@transformer-kit/attention';
 import type { Tokenizer } from '@transformer-kit/tokenizer';
 import type { CausalLM } from '../models/causal-lm';
@@ -130,10 +130,16 @@ export async function* generate(
       const idsTensor = tensor(Int32Array.from(input), [1, input.length], 'int32');
       const { logits } = model.forward(idsTensor, { cache, lastPositionOnly: true }); // [1, 1, vocab]
       idsTensor.dispose();
-      // greedy without a penalty needs no row in JavaScript; a row that is not finite falls through to the sampler's error
-      const picked = plainGreedy ? await greedyOnBackend(logits) : null;
-      const row = picked ? null : await logits.data(); // the one readback per token
-      logits.dispose();
+      // greedy without a penalty needs no row in JavaScript; a row whose sum is not finite falls through to the
+      // sampler, which names a NaN or ±Infinity, or picks from a finite row whose sum overflowed float32
+      let picked: SampledToken | null;
+      let row: TensorData | null;
+      try {
+        picked = plainGreedy ? await greedyOnBackend(logits) : null;
+        row = picked ? null : await logits.data(); // the one readback per token
+      } finally {
+        logits.dispose();
+      }
       const { id, probability } = picked ?? sampleRow(sampler, row as Float32Array, history);
       if (stops.has(id)) return;
       history.push(id);

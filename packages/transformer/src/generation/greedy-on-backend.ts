@@ -1,19 +1,21 @@
 /**
  * Greedy decoding's pick, computed where the logits are. Reading the whole row back and summing e^(x − max) over
- * it in JavaScript (one Math.exp per vocabulary entry) costs about half a millisecond a token at a vocabulary of
- * 32000: on a 15M-parameter model, a sixth of the step. The backend's kernels do it in a few microseconds, and
- * three numbers are read back instead of the row.
+ * it in JavaScript (one Math.exp per vocabulary entry) cost about half a millisecond a token at a vocabulary of
+ * 32000: on a 15M-parameter model, a sixth of the step. On the backend it is an argmax, a softmax and two
+ * reductions, and three numbers are read back instead of the row.
  */
 import { argmax, castTo, concat, max, softmax, sum, tidy, type Tensor } from '@transformer-kit/tensor';
 import type { SampledToken } from './sampler';
 
 /**
  * The argmax of one position's logits and its softmax probability (in float32, as the backend's softmax computes
- * it, to its rounding; the sampler's row path sums in float64), or `null` when the row's sum is not finite: a NaN or ±Infinity in
- * the row (or a sum past float32's range). The caller then reads the row and the sampler names what is wrong, as
- * for any other pick. Ties go to the lowest id, as in the sampler.
+ * it, to its rounding; the sampler's row path sums in float64), or `null` when the row's sum is not finite: a NaN
+ * or ±Infinity in the row, or a finite row whose sum passes float32's range. The caller then reads the row: the
+ * sampler names what is wrong, or samples the finite row as usual. `null` too for a vocabulary past 2^24 (ids
+ * come back as float32). Ties go to the lowest id, as in the sampler.
  *
- * @param logits the last position's logits, one row: [1, 1, vocab] (or any shape holding `vocab` values)
+ * @param logits one position's logits: [1, 1, vocab] as a model's `lastPositionOnly` forward gives them (any
+ *   shape whose last axis holds all its values); a RangeError names any other shape
  * @example
  * ```ts
  * import { tensor } from '@transformer-kit/tensor';
@@ -25,8 +27,13 @@ import type { SampledToken } from './sampler';
  * ```
  */
 export async function greedyOnBackend(logits: Tensor): Promise<SampledToken | null> {
+  const vocab = logits.shape[logits.shape.length - 1] ?? 0;
+  if (logits.size !== vocab || vocab === 0) {
+    throw new RangeError(`greedyOnBackend: expected one position's logits ([1, 1, vocab]), got shape [${logits.shape.join(', ')}]`);
+  }
+  if (vocab > 2 ** 24) return null;
   const picked = tidy(() => {
-    const row = logits.reshape([logits.size]); // [vocab]
+    const row = logits.reshape([vocab]); // [vocab]
     const best = castTo(argmax(row, -1, { keepDims: true }), 'float32'); // [1]; ids < 2^24 are exact in float32
     // softmax is largest where the logit is: its max is the argmax's probability, with no gather (which a GPU
     // backend checks by reading the index back)
@@ -34,7 +41,11 @@ export async function greedyOnBackend(logits: Tensor): Promise<SampledToken | nu
     const total = sum(row, -1, { keepDims: true }); // [1]: finite only when every logit is
     return concat([total, probability, best]); // [3]
   });
-  const [total, probability, id] = await picked.data();
-  picked.dispose();
+  let total: number, probability: number, id: number;
+  try {
+    [total, probability, id] = await picked.data();
+  } finally {
+    picked.dispose();
+  }
   return Number.isFinite(total) ? { id, probability } : null;
 }
