@@ -1,6 +1,7 @@
-// sum, mean, max and min over the last axis of a float32 tensor take a loop of their own (reduce-kernel.ts,
-// reduceFloat32Row); every other axis keeps the general column loop. Both must give the same bits: the same
-// values in the same order, NaN wherever the row holds one, the first of equal extremes (−0 before +0 is kept).
+// sum, mean, max and min over the last axis of a float32 tensor (a contiguous row: a greedy step's logits) and
+// over the columns of its transpose (a strided walk) go through the same kernel loop (reduce-kernel.ts), max and
+// min with a loop of their own each. Both walks must give the same bits: the same values in the same order, NaN
+// wherever the row holds one, the first of equal extremes (−0 before +0 is kept).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createCpuBackend, max, mean, min, setBackend, sum, tensor, transpose } from '@transformer-kit/tensor';
 
@@ -34,8 +35,8 @@ describe('last-axis reductions of float32', () => {
     it(`${name} over rows equals ${name} over the columns of the transposed tensor, bit for bit`, () => {
       const [count, length] = [8, 32000];
       const x = tensor(rows(count, length), [count, length]); // [rows, length]
-      const overRows = op(x, 1).dataSync(); // the row loop
-      const overColumns = op(transpose(x), 0).dataSync(); // [length, rows] over axis 0: the column loop
+      const overRows = op(x, 1).dataSync(); // contiguous
+      const overColumns = op(transpose(x), 0).dataSync(); // [length, rows] over axis 0: strided
       expect(bits(overRows)).toEqual(bits(overColumns));
     });
   }

@@ -2,8 +2,9 @@
 // numbers), not from a row read into JavaScript: the same ids, the probability of the definition, and a row with
 // NaN or ±Infinity still refused by generate with the error that names the position.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CpuBackend, getBackend, setBackend, tensor, type Backend, type Tensor } from '@transformer-kit/tensor';
+import { CpuBackend, getBackend, setBackend, tensor, type Tensor } from '@transformer-kit/tensor';
 import { generate, greedyOnBackend, loadLlama2c, promptIds, type CausalLM } from '../src/index';
+import { countingBackend } from './counting-backend';
 import { haveShared, readShared } from './shared-data';
 
 const original = getBackend();
@@ -18,24 +19,6 @@ function definition(row: Float32Array): { id: number; probability: number } {
   let sum = 0;
   for (const v of row) sum += Math.exp(v - row[id]);
   return { id, probability: 1 / sum };
-}
-
-/** A CPU backend that records how many values each read returns. */
-function readCounting(): { backend: Backend; readLengths: number[] } {
-  const cpu = new CpuBackend();
-  const readLengths: number[] = [];
-  const backend = new Proxy(cpu, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (prop !== 'read' && prop !== 'readSync') return typeof value === 'function' ? value.bind(target) : value;
-      return (...args: unknown[]) => {
-        const out = (value as (...a: unknown[]) => unknown).apply(target, args);
-        void Promise.resolve(out).then((v) => readLengths.push((v as ArrayLike<number>).length));
-        return out;
-      };
-    },
-  }) as Backend;
-  return { backend, readLengths };
 }
 
 describe('greedyOnBackend', () => {
@@ -69,7 +52,7 @@ describe('greedyOnBackend', () => {
   });
 
   it('reads back three numbers, not the row', async () => {
-    const { backend, readLengths } = readCounting();
+    const { backend, readLengths } = countingBackend();
     setBackend(backend);
     const logits = tensor(new Float32Array(32000).fill(1), [1, 1, 32000]);
     expect(await greedyOnBackend(logits)).toEqual({ id: 0, probability: expect.closeTo(1 / 32000, 9) });
@@ -123,7 +106,7 @@ describe.runIf(haveShared('models/stories260K/stories260K.bin', 'models/stories2
   }
 
   it('reads three numbers a token, not the row', async () => {
-    const { backend, readLengths } = readCounting();
+    const { backend, readLengths } = countingBackend();
     setBackend(backend);
     const row = Float32Array.from({ length: 512 }, (_, i) => Math.cos(i * 0.3));
     row[100] = 5; // the pick every step

@@ -13,10 +13,6 @@ export function reduceKernel(op: ReduceOp, x: TensorData, shape: Shape, axis: nu
   let inner = 1;
   for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
   const out = allocate(op === 'argmax' ? 'int32' : x instanceof Int32Array && op !== 'mean' && op !== 'logSumExp' ? 'int32' : 'float32', outer * inner);
-  if (inner === 1 && x instanceof Float32Array && n > 0 && (op === 'sum' || op === 'mean' || op === 'max' || op === 'min')) {
-    for (let o = 0; o < outer; o++) out[o] = reduceFloat32Row(op, x, o * n, n);
-    return out;
-  }
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
@@ -24,35 +20,6 @@ export function reduceKernel(op: ReduceOp, x: TensorData, shape: Shape, axis: nu
     }
   }
   return out;
-}
-
-/**
- * reduceColumn's sum, mean, max and min over a contiguous float32 row, in the same order (the same bits): one loop
- * per op over one array type, without the general loop's op test and stride in every step (a greedy step reduces
- * a 32000-word row of logits).
- */
-function reduceFloat32Row(op: 'sum' | 'mean' | 'max' | 'min', x: Float32Array, base: number, n: number): number {
-  const end = base + n;
-  if (op === 'sum' || op === 'mean') {
-    let s = 0;
-    for (let j = base; j < end; j++) s += x[j];
-    return op === 'mean' ? s / n : s;
-  }
-  let m = x[base];
-  if (op === 'max') {
-    for (let j = base + 1; j < end; j++) {
-      const v = x[j];
-      if (v !== v) return NaN;
-      if (v > m) m = v;
-    }
-  } else {
-    for (let j = base + 1; j < end; j++) {
-      const v = x[j];
-      if (v !== v) return NaN;
-      if (v < m) m = v;
-    }
-  }
-  return m;
 }
 
 function reduceColumn(op: ReduceOp, x: TensorData, base: number, n: number, stride: number): number {
@@ -67,10 +34,19 @@ function reduceColumn(op: ReduceOp, x: TensorData, base: number, n: number, stri
     case 'min': {
       if (n === 0) return op === 'max' ? -Infinity : Infinity;
       let m = x[base];
-      for (let j = 1; j < n; j++) {
-        const v = x[base + j * stride];
-        if (v !== v) return NaN;
-        if (op === 'max' ? v > m : v < m) m = v;
+      // NOTE: one loop per op, not the op tested at every element (a greedy step takes max over 32000 logits)
+      if (op === 'max') {
+        for (let j = 1; j < n; j++) {
+          const v = x[base + j * stride];
+          if (v !== v) return NaN;
+          if (v > m) m = v;
+        }
+      } else {
+        for (let j = 1; j < n; j++) {
+          const v = x[base + j * stride];
+          if (v !== v) return NaN;
+          if (v < m) m = v;
+        }
       }
       return m;
     }
