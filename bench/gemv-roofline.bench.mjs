@@ -3,14 +3,15 @@
 // can not pass (read bandwidth) / (weight bytes); the bar of 400 tok/s needs 24.3 GB/s of weights alone. This file
 // measures, interleaved in one run:
 //  - the read roofline of one WebAssembly thread: sums over a 64 MiB block with 2, 4 and 8 accumulators of four
-//    lanes, 1, 2 and 4 blocks of them a loop step, one stream or two (the block's halves side by side), on a
-//    shared memory (what the engine's heap is whenever SharedArrayBuffer exists, at any thread count) and a
-//    non-shared one;
+//    lanes, 1, 2 and 4 blocks of them a loop step, over 1, 2, 4 or 8 streams (the block's parts read side by
+//    side; the gemv reads eight), on a shared memory (what the engine's heap is whenever SharedArrayBuffer
+//    exists, at any thread count) and a non-shared one;
 //  - the engine's gemv kernel (packages/tensor/src/cpu/wasm/kernels.wat, the source of the committed module) on
 //    the 15M step's matrices, on both kinds of memory;
-//  - two sums and the gemv again on a shared memory advised into transparent huge pages before it was written
-//    (adviseHugePages from the built @transformer-kit/tensor/node, as the engine's heap is in the CLI): rows ending
-//    "in huge pages"; left out where the helper cannot ask (machine.hugePages says why);
+//  - three sums (one stream, and eight as the gemv reads) and the gemv again on a shared memory advised into
+//    transparent huge pages before it was written (adviseHugePages from the built @transformer-kit/tensor/node,
+//    as the engine's heap is in the CLI): rows ending "in huge pages"; left out where the helper cannot ask
+//    (machine.hugePages says why);
 //  - native C on the same machine when a C compiler is installed (bench/native/stream-read.c, cc -O3 -march=native
 //    -ffast-math): sums with SSE and AVX2 and run.c's matmul loop over the same 42 matrices, one process per round;
 //  - the engine's real 15M decode step at one thread (greedy, positions 1-128 as engine-generate decodes them)
@@ -66,7 +67,7 @@ function sumSource(acc, unroll, streams) {
       (br_if $l (i32.lt_u (local.get $p0) (local.get $e))))
     (f32x4.extract_lane 0 ${total}))`;
 }
-const SUMS = [[2, 1, 1], [4, 1, 1], [8, 1, 1], [4, 2, 1], [4, 4, 1], [8, 2, 1], [4, 1, 2], [8, 1, 2]];
+const SUMS = [[2, 1, 1], [4, 1, 1], [8, 1, 1], [4, 2, 1], [4, 4, 1], [8, 2, 1], [4, 1, 2], [8, 1, 2], [4, 1, 4], [2, 1, 8], [4, 1, 8]];
 const sumModule = `(module (import "env" "memory" (memory 1 65536 shared))\n${SUMS.map((v) => sumSource(...v)).join('\n')})`;
 const kernelsWat = readWatSource(join(here, '..', 'packages/tensor/src/cpu/wasm/kernels.wat')); // with its kernels/*.wat parts
 
@@ -131,7 +132,9 @@ for (const acc of [4, 8]) tasks[`wasm sum, ${acc} accumulators, 1×${acc} loads 
 tasks['wasm gemv (kernels.wat), the 15M decode step (42 matrices, 61 MB), shared memory'] = { bytes: weightBytes, run: sharedMem.gemvStep };
 tasks['wasm gemv (kernels.wat), the 15M decode step (42 matrices, 61 MB), non-shared memory'] = { bytes: weightBytes, run: plainMem.gemvStep };
 if (hugeMem) {
-  for (const acc of [4, 8]) tasks[`wasm sum, ${acc} accumulators, 1×${acc} loads a step, 1 stream, shared memory in huge pages`] = { bytes: SUM_BYTES, run: () => hugeMem.sums[`sum_a${acc}_u1_s1`](sumAt, SUM_BYTES) };
+  for (const [acc, streams] of [[4, 1], [8, 1], [4, 8]]) {
+    tasks[`wasm sum, ${acc} accumulators, 1×${acc} loads a step, ${streams} stream${streams > 1 ? 's' : ''}, shared memory in huge pages`] = { bytes: SUM_BYTES, run: () => hugeMem.sums[`sum_a${acc}_u1_s${streams}`](sumAt, SUM_BYTES) };
+  }
   tasks['wasm gemv (kernels.wat), the 15M decode step (42 matrices, 61 MB), shared memory in huge pages'] = { bytes: weightBytes, run: hugeMem.gemvStep };
 }
 

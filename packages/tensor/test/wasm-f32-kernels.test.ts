@@ -80,6 +80,7 @@ describe('gemv', () => {
     [768, 288],
     [13, 64],
     [288, 32],
+    [77, 301], // groups of eight rows 9 apart, each with a tail of 5, then 5 rows alone
   ])('W [%i, %i]: y = W·x equals the float64 product', (n, k) => {
     const x = randoms(k, 3);
     const w = randoms(n * k, 4);
